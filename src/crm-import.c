@@ -1,0 +1,1474 @@
+/*
+ * crm-import: read order exports and store them, normalised, in the
+ * customer store: the same buyer matched across records, each order once,
+ * one transaction per run.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static const char synopsis[] =
+"usage: crm-import [-qt] [-d delim] [--channel name] [--db path] [--dmy]\n"
+"                  [--encoding enc] [--map field=column,...]\n"
+"                  [--map-file file] [--skip-bad rejects.csv] [--tz zone]\n"
+"                  [file ...]\n";
+
+static const char help[] =
+"Reads order exports (one row per order line) and stores them in the\n"
+"customer store.  With no file, or when file is -, reads stdin.\n"
+"\n"
+"Options:\n"
+"  -d, --delimiter C     field separator [default: ,]\n"
+"  -t, --tab             the input is TSV; overrides -d\n"
+"      --channel NAME    channel for rows without a channel column\n"
+"                        [default: shop]\n"
+"      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --dmy             read 1/2/2024 as 1 February (default: January 2)\n"
+"      --encoding ENC    UTF-8, CP950 (Big5) or any iconv name\n"
+"                        [default: recognised from the bytes]\n"
+"      --map F=COL,...   take field F from column COL\n"
+"      --map-file FILE   the same, one F=COL a line\n"
+"  -q, --quiet           no summary or progress on stderr\n"
+"      --skip-bad FILE   import the good rows, write the bad ones to FILE\n"
+"      --tz ZONE         the shop's time zone [default: Asia/Taipei]\n"
+"  -h, --help            this text\n"
+"  -V, --version         the version\n"
+"\n"
+"Fields: order_id ordered_at channel status account phone email name sku\n"
+"product category quantity unit_price shipping discount coupon paid_total\n"
+"returned_quantity refund cost.  See crm-import(1).\n";
+
+/* ==== Fields and the column map ==== */
+
+enum field {
+	F_ORDER_ID, F_ORDERED_AT, F_CHANNEL, F_STATUS, F_ACCOUNT, F_PHONE,
+	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
+	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
+	F_RETURNED_QTY, F_REFUND, F_COST, NFIELDS
+};
+
+static const char *const field_names[NFIELDS] = {
+	"order_id", "ordered_at", "channel", "status", "account", "phone",
+	"email", "name", "sku", "product", "category", "quantity",
+	"unit_price", "shipping", "discount", "coupon", "paid_total",
+	"returned_quantity", "refund", "cost",
+};
+
+struct colmap {
+	const char *want[NFIELDS];	/* column name asked for each field */
+	long	 col[NFIELDS];		/* its index in the header, or -1 */
+	struct buf hdr[NFIELDS];	/* the header text, for messages */
+};
+
+static int
+field_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(field_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Case-insensitive comparison of header names after NFKC and trimming. */
+static int
+header_matches(const char *hdr, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (strcasecmp(hdr, want) == 0)
+		return 1;
+	/* "收件者電話 (若您是...)": match on the leading name. */
+	return strncasecmp(hdr, want, n) == 0 &&
+	    (hdr[n] == ' ' || hdr[n] == '(' || hdr[n] == '\n' ||
+	    strncmp(hdr + n, "\xef\xbc\x88", 3) == 0);
+}
+
+/*
+ * Adds "field=column" pairs, separated by commas (sep ',') or one to a
+ * string (sep 0).  Returns 0, or -1 after printing why.
+ */
+static int
+map_add(struct colmap *m, char *spec, int sep, const char *where)
+{
+	char *item, *eq, *next, *p;
+	int f;
+
+	for (item = spec; item != NULL; item = next) {
+		next = sep != 0 ? strchr(item, sep) : NULL;
+		if (next != NULL)
+			*next++ = '\0';
+		while (*item == ' ')
+			item++;
+		if (*item == '\0')
+			continue;
+		if ((eq = strchr(item, '=')) == NULL) {
+			warnx("%s: '%s' is not FIELD=COLUMN", where, item);
+			return -1;
+		}
+		for (p = eq; p > item && p[-1] == ' '; p--)
+			;
+		*p = '\0';
+		for (eq++; *eq == ' '; eq++)
+			;
+		for (p = eq + strlen(eq); p > eq && p[-1] == ' '; p--)
+			;
+		*p = '\0';
+		if ((f = field_index(item)) < 0) {
+			warnx("%s: unknown field '%s' (fields: order_id, "
+			    "ordered_at, channel, status, account, phone, "
+			    "email, name, sku, product, category, quantity, "
+			    "unit_price, shipping, discount, coupon, paid_total, "
+			    "returned_quantity, refund, cost)", where, item);
+			return -1;
+		}
+		m->want[f] = xstrdup(eq);
+	}
+	return 0;
+}
+
+static int
+map_file(struct colmap *m, const char *path)
+{
+	FILE *fp;
+	char *line = NULL, *p, where[600];
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		warn("%s", path);
+		return -1;
+	}
+	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '#' || *p == '\0')
+			continue;
+		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
+		rc = map_add(m, p, 0, where);
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+/* ==== Statuses ==== */
+
+enum status { S_COMPLETED, S_PENDING, S_CANCELLED, S_RETURNED };
+
+static const char *const status_names[] = {
+	"completed", "pending", "cancelled", "returned",
+};
+
+static const struct {
+	const char *word;
+	enum status st;
+} status_words[] = {
+	{ "completed", S_COMPLETED }, { "complete", S_COMPLETED },
+	{ "done", S_COMPLETED }, { "paid", S_COMPLETED },
+	{ "shipped", S_COMPLETED }, { "delivered", S_COMPLETED },
+	{ "fulfilled", S_COMPLETED }, { "已完成", S_COMPLETED },
+	{ "完成", S_COMPLETED }, { "訂單完成", S_COMPLETED },
+	{ "已付款", S_COMPLETED }, { "已出貨", S_COMPLETED },
+	{ "已送達", S_COMPLETED }, { "已取件", S_COMPLETED },
+	{ "已配達", S_COMPLETED }, { "已收貨", S_COMPLETED },
+	{ "pending", S_PENDING }, { "unpaid", S_PENDING },
+	{ "processing", S_PENDING }, { "unfulfilled", S_PENDING },
+	{ "to ship", S_PENDING }, { "shipping", S_PENDING },
+	{ "待出貨", S_PENDING }, { "待付款", S_PENDING },
+	{ "處理中", S_PENDING }, { "運送中", S_PENDING },
+	{ "待收貨", S_PENDING }, { "未出貨", S_PENDING },
+	{ "cancelled", S_CANCELLED }, { "canceled", S_CANCELLED },
+	{ "cancel", S_CANCELLED }, { "void", S_CANCELLED },
+	{ "voided", S_CANCELLED }, { "已取消", S_CANCELLED },
+	{ "取消", S_CANCELLED }, { "不成立", S_CANCELLED },
+	{ "訂單不成立", S_CANCELLED }, { "已刪除", S_CANCELLED },
+	{ "returned", S_RETURNED }, { "refunded", S_RETURNED },
+	{ "return", S_RETURNED }, { "refund", S_RETURNED },
+	{ "退貨", S_RETURNED }, { "退款", S_RETURNED },
+	{ "已退貨", S_RETURNED }, { "已退款", S_RETURNED },
+	{ "退貨/退款", S_RETURNED }, { "退貨退款", S_RETURNED },
+};
+
+static int
+status_parse(const char *s, enum status *st)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++)
+		if (strcasecmp(s, status_words[i].word) == 0) {
+			*st = status_words[i].st;
+			return 0;
+		}
+	return -1;
+}
+
+/* ==== The order being assembled ==== */
+
+struct item {
+	int64_t	 product_id;
+	int64_t	 qty;
+	int64_t	 returned;
+	int64_t	 price;
+	int64_t	 amount;
+	int64_t	 cost;
+	int	 has_cost;
+};
+
+struct order {
+	int	 open;			/* holds an order */
+	long	 line;			/* line of its first row */
+	struct buf channel, order_no, account, phone, email, name, coupon;
+	int64_t	 ordered_at;
+	int	 has_time, has_status;
+	enum status status;
+	int64_t	 shipping, discount, paid_total, refund;
+	int	 has_paid_total, has_refund;
+	struct item *items;
+	size_t	 nitems, capitems;
+	int	 negative, positive;	/* lines with quantity < 0, > 0 */
+};
+
+/* ==== One run ==== */
+
+#define PCACHE	4096			/* product ids remembered */
+
+struct run {
+	sqlite3	*db;
+	struct colmap map;
+	const char *channel;		/* --channel */
+	enum date_order dorder;		/* --dmy */
+	int	 quiet;
+	int	 progress;		/* stderr is a terminal */
+	FILE	*rejects;		/* --skip-bad, or NULL */
+	const char *rejects_name;
+	int64_t	 import_id;
+	int	 was_empty;		/* the store had no orders */
+	/* Counts for this file and for the run. */
+	long	 rows, rejected;
+	long	 o_new, o_updated, o_unchanged, c_new;
+	/* Prepared statements. */
+	sqlite3_stmt *id_find, *id_add, *cust_add, *cust_fill, *ord_find,
+	    *ord_add, *ord_set, *ord_append, *items_del, *item_add,
+	    *prod_find, *prod_add, *touch, *merge_log;
+	sqlite3_stmt *merge[10];
+	/* The current row, normalised, and the order being built. */
+	struct buf val[NFIELDS];
+	struct buf tmp;
+	struct order ord;
+	struct csvr *in;
+	const char *bad_field;		/* set with bad_why by a check */
+	const char *bad_why;
+	struct buf bad_msg;
+	struct {
+		uint64_t hash;
+		int64_t	 id;
+	} pcache[PCACHE];
+	time_t	 last_progress;
+};
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+fnv_s(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+static uint64_t
+fnv_i(uint64_t h, int64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const struct buf *b)
+{
+	if (b->len > 0)
+		sqlite3_bind_text(st, i, b->s, (int)b->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Runs a prepared statement that returns nothing; resets it. */
+static int
+run_stmt(sqlite3_stmt *st)
+{
+	int rc = store_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *const merge_sql[] = {
+	"UPDATE identities SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE orders SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE members SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE OR IGNORE tags SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE OR IGNORE events SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE OR IGNORE contacts SET customer_id = ?1 WHERE customer_id = ?2",
+	"DELETE FROM tags WHERE customer_id = ?2",
+	"UPDATE customers SET"
+	" name = coalesce(name, (SELECT name FROM customers WHERE id = ?2)),"
+	" email = coalesce(email, (SELECT email FROM customers WHERE id = ?2)),"
+	" phone = coalesce(phone, (SELECT phone FROM customers WHERE id = ?2)),"
+	" first_seen = min(first_seen,"
+	"   (SELECT first_seen FROM customers WHERE id = ?2)),"
+	" is_member = max(is_member,"
+	"   (SELECT is_member FROM customers WHERE id = ?2))"
+	" WHERE id = ?1",
+	"DELETE FROM customer_stats WHERE customer_id = ?2",
+	"DELETE FROM customers WHERE id = ?2",
+};
+
+static int
+prepare_all(struct run *r)
+{
+	size_t i;
+
+#define P(st, sql) if ((r->st = store_prepare(r->db, sql)) == NULL) return -1
+	P(id_find, "SELECT customer_id FROM identities"
+	    " WHERE kind = ? AND channel = ? AND value = ?");
+	P(id_add, "INSERT OR IGNORE INTO identities"
+	    " (kind, channel, value, customer_id, import_id)"
+	    " VALUES (?, ?, ?, ?, ?)");
+	P(cust_add, "INSERT INTO customers (name, email, phone, channel,"
+	    " first_seen) VALUES (?, ?, ?, ?, ?)");
+	P(cust_fill, "UPDATE customers SET name = coalesce(name, ?2),"
+	    " email = coalesce(email, ?3), phone = coalesce(phone, ?4)"
+	    " WHERE id = ?1 AND ((name IS NULL AND ?2 IS NOT NULL) OR"
+	    " (email IS NULL AND ?3 IS NOT NULL) OR"
+	    " (phone IS NULL AND ?4 IS NOT NULL))");
+	P(ord_find, "SELECT id, customer_id, digest, import_id, lines"
+	    " FROM orders"
+	    " WHERE channel = ? AND order_no = ?");
+	P(ord_add, "INSERT INTO orders (customer_id, ordered_at, status,"
+	    " items_total, shipping, discount, total, refund, net, coupon,"
+	    " lines, digest, import_id, channel, order_no)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	P(ord_set, "UPDATE orders SET customer_id = ?, ordered_at = ?,"
+	    " status = ?, items_total = ?, shipping = ?, discount = ?,"
+	    " total = ?, refund = ?, net = ?, coupon = ?, lines = ?,"
+	    " digest = ?, import_id = ? WHERE id = ?");
+	P(ord_append, "UPDATE orders SET items_total = items_total + ?1,"
+	    " total = total + ?2, refund = refund + ?3,"
+	    " net = CASE WHEN status IN ('completed', 'pending')"
+	    "   THEN max(total + ?2 - refund - ?3, 0) ELSE 0 END,"
+	    " lines = lines + ?4, digest = (digest | ?5) - (digest & ?5)"
+	    " WHERE id = ?6");
+	P(items_del, "DELETE FROM order_items WHERE order_id = ?");
+	P(item_add, "INSERT INTO order_items (order_id, line, product_id,"
+	    " quantity, returned_qty, unit_price, amount, cost)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	P(prod_find, "SELECT id FROM products WHERE sku = ? AND name = ?");
+	P(prod_add, "INSERT INTO products (sku, name, category)"
+	    " VALUES (?, ?, ?)");
+	P(touch, "INSERT OR IGNORE INTO temp.touched VALUES (?)");
+	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
+	    " import_id) VALUES (?, ?, ?, ?)");
+#undef P
+	for (i = 0; i < sizeof(merge_sql) / sizeof(merge_sql[0]); i++)
+		if ((r->merge[i] = store_prepare(r->db, merge_sql[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+static void
+finalize_all(struct run *r)
+{
+	sqlite3_stmt **all[] = { &r->id_find, &r->id_add, &r->cust_add,
+	    &r->cust_fill, &r->ord_find, &r->ord_add, &r->ord_set,
+	    &r->ord_append, &r->items_del, &r->item_add, &r->prod_find,
+	    &r->prod_add, &r->touch, &r->merge_log };
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+	for (i = 0; i < sizeof(r->merge) / sizeof(r->merge[0]); i++) {
+		sqlite3_finalize(r->merge[i]);
+		r->merge[i] = NULL;
+	}
+}
+
+static int
+touch(struct run *r, int64_t cid)
+{
+	sqlite3_bind_int64(r->touch, 1, cid);
+	return run_stmt(r->touch);
+}
+
+/* ==== Buyers ==== */
+
+/*
+ * Folds customer `gone` into `kept`: every record that pointed at gone
+ * points at kept, and the merge is logged with the value they shared.
+ */
+static int
+merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(r->merge) / sizeof(r->merge[0]); i++) {
+		sqlite3_bind_int64(r->merge[i], 1, kept);
+		sqlite3_bind_int64(r->merge[i], 2, gone);
+		if (run_stmt(r->merge[i]) != 0)
+			return -1;
+	}
+	sqlite3_bind_int64(r->merge_log, 1, kept);
+	sqlite3_bind_int64(r->merge_log, 2, gone);
+	sqlite3_bind_text(r->merge_log, 3, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(r->merge_log, 4, r->import_id);
+	if (run_stmt(r->merge_log) != 0)
+		return -1;
+	return touch(r, kept);
+}
+
+struct ident {
+	const char *kind;
+	const char *channel;
+	const struct buf *value;
+	int64_t	 cid;			/* customer it points at, or 0 */
+};
+
+/*
+ * Finds or creates the customer of the current order from its account
+ * (within its channel), phone and email.  Records that share any of them
+ * are one customer; when they pointed at different customers, those are
+ * merged into the oldest.  Returns the id, or -1.
+ */
+static int64_t
+resolve_customer(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct ident id[3];
+	char why[300];
+	int64_t cid = 0;
+	int n = 0, i, added = 0;
+
+	if (o->account.len > 0)
+		id[n++] = (struct ident){ "account", o->channel.s,
+		    &o->account, 0 };
+	if (o->phone.len > 0)
+		id[n++] = (struct ident){ "phone", "", &o->phone, 0 };
+	if (o->email.len > 0)
+		id[n++] = (struct ident){ "email", "", &o->email, 0 };
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(r->id_find, 1, id[i].kind, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(r->id_find, 2, id[i].channel, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(r->id_find, 3, id[i].value->s,
+		    (int)id[i].value->len, SQLITE_STATIC);
+		switch (store_step(r->id_find)) {
+		case SQLITE_ROW:
+			id[i].cid = sqlite3_column_int64(r->id_find, 0);
+			break;
+		case SQLITE_DONE:
+			break;
+		default:
+			sqlite3_reset(r->id_find);
+			return -1;
+		}
+		sqlite3_reset(r->id_find);
+		if (id[i].cid != 0 && (cid == 0 || id[i].cid < cid))
+			cid = id[i].cid;
+	}
+	for (i = 0; i < n; i++) {
+		if (id[i].cid == 0 || id[i].cid == cid)
+			continue;
+		snprintf(why, sizeof(why), "%s %s", id[i].kind,
+		    id[i].value->s);
+		if (merge_customers(r, cid, id[i].cid, why) != 0)
+			return -1;
+		for (int j = i + 1; j < n; j++)
+			if (id[j].cid == id[i].cid)
+				id[j].cid = cid;
+	}
+	if (cid == 0) {
+		bind_text_or_null(r->cust_add, 1, &o->name);
+		bind_text_or_null(r->cust_add, 2, &o->email);
+		bind_text_or_null(r->cust_add, 3, &o->phone);
+		sqlite3_bind_text(r->cust_add, 4, o->channel.s,
+		    (int)o->channel.len, SQLITE_STATIC);
+		sqlite3_bind_int64(r->cust_add, 5, o->ordered_at);
+		if (run_stmt(r->cust_add) != 0)
+			return -1;
+		cid = sqlite3_last_insert_rowid(r->db);
+		r->c_new++;
+	}
+	for (i = 0; i < n; i++) {
+		if (id[i].cid != 0)
+			continue;
+		sqlite3_bind_text(r->id_add, 1, id[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->id_add, 2, id[i].channel, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(r->id_add, 3, id[i].value->s,
+		    (int)id[i].value->len, SQLITE_STATIC);
+		sqlite3_bind_int64(r->id_add, 4, cid);
+		sqlite3_bind_int64(r->id_add, 5, r->import_id);
+		if (run_stmt(r->id_add) != 0)
+			return -1;
+		added = 1;
+	}
+	if (added || o->name.len > 0) {
+		sqlite3_bind_int64(r->cust_fill, 1, cid);
+		bind_text_or_null(r->cust_fill, 2, &o->name);
+		bind_text_or_null(r->cust_fill, 3, &o->email);
+		bind_text_or_null(r->cust_fill, 4, &o->phone);
+		if (run_stmt(r->cust_fill) != 0)
+			return -1;
+	}
+	return cid;
+}
+
+/* ==== Products ==== */
+
+static int64_t
+product_id(struct run *r, const struct buf *sku, const struct buf *name,
+    const struct buf *cat)
+{
+	uint64_t h = fnv_s(fnv_s(0xcbf29ce484222325ULL, sku->s ? sku->s : ""),
+	    name->s ? name->s : "");
+	size_t slot = h % PCACHE;
+	int64_t id = 0;
+	int rc;
+
+	if (r->pcache[slot].hash == h && r->pcache[slot].id != 0)
+		return r->pcache[slot].id;
+	sqlite3_bind_text(r->prod_find, 1, sku->s ? sku->s : "",
+	    (int)sku->len, SQLITE_STATIC);
+	sqlite3_bind_text(r->prod_find, 2, name->s ? name->s : "",
+	    (int)name->len, SQLITE_STATIC);
+	rc = store_step(r->prod_find);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(r->prod_find, 0);
+	sqlite3_reset(r->prod_find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (id == 0) {
+		sqlite3_bind_text(r->prod_add, 1, sku->s ? sku->s : "",
+		    (int)sku->len, SQLITE_STATIC);
+		sqlite3_bind_text(r->prod_add, 2, name->s ? name->s : "",
+		    (int)name->len, SQLITE_STATIC);
+		bind_text_or_null(r->prod_add, 3, cat);
+		if (run_stmt(r->prod_add) != 0)
+			return -1;
+		id = sqlite3_last_insert_rowid(r->db);
+	}
+	r->pcache[slot].hash = h;
+	r->pcache[slot].id = id;
+	return id;
+}
+
+static void
+order_clear(struct order *o)
+{
+	buf_reset(&o->channel);
+	buf_reset(&o->order_no);
+	buf_reset(&o->account);
+	buf_reset(&o->phone);
+	buf_reset(&o->email);
+	buf_reset(&o->name);
+	buf_reset(&o->coupon);
+	o->open = 0;
+	o->has_time = o->has_status = 0;
+	o->status = S_COMPLETED;
+	o->shipping = o->discount = o->paid_total = o->refund = 0;
+	o->has_paid_total = o->has_refund = 0;
+	o->nitems = 0;
+	o->negative = o->positive = 0;
+}
+
+static void
+order_free(struct order *o)
+{
+	struct buf *b[] = { &o->channel, &o->order_no, &o->account,
+	    &o->phone, &o->email, &o->name, &o->coupon };
+	size_t i;
+
+	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		buf_free(b[i]);
+	free(o->items);
+}
+
+/* ==== Rejects ==== */
+
+static void
+reject(struct run *r, long line, const char *field, const char *why)
+{
+	size_t i;
+
+	r->rejected++;
+	fprintf(r->rejects, "%s,%ld,", csvr_name(r->in), line);
+	csv_put(r->rejects, ',', field);
+	putc(',', r->rejects);
+	csv_put(r->rejects, ',', why);
+	for (i = 0; i < csvr_nfields(r->in); i++) {
+		putc(',', r->rejects);
+		csv_putn(r->rejects, ',', csvr_field(r->in, i),
+		    csvr_fieldlen(r->in, i));
+	}
+	putc('\n', r->rejects);
+}
+
+/*
+ * Reports a bad order (one found wrong only when all its rows are in).
+ * Strict: prints it and returns -1 to stop the run.  With --skip-bad the
+ * order is dropped, written to the rejects file, and the run goes on.
+ */
+static int
+order_bad(struct run *r, int f, const char *why)
+{
+	const char *field = r->map.col[f] >= 0 ? r->map.hdr[f].s :
+	    field_names[f];
+
+	if (r->rejects == NULL) {
+		warnx("%s:%ld: field '%s': %s", csvr_name(r->in), r->ord.line,
+		    field, why);
+		return -1;
+	}
+	r->rejected++;
+	fprintf(r->rejects, "%s,%ld,", csvr_name(r->in), r->ord.line);
+	csv_put(r->rejects, ',', field);
+	putc(',', r->rejects);
+	csv_put(r->rejects, ',', why);
+	fputs(",order ", r->rejects);
+	csv_put(r->rejects, ',', r->ord.order_no.s);
+	putc('\n', r->rejects);
+	order_clear(&r->ord);
+	return 0;
+}
+
+/* ==== Writing an order ==== */
+
+/*
+ * Stores the assembled order: new, updated (its content changed since an
+ * earlier import: a status, an amount, a line) or unchanged.  Totals:
+ * items are quantity x unit price; the total is paid_total when given,
+ * else items + shipping - discount; refunds come from returned
+ * quantities and negative lines unless a refund is given; net, the
+ * revenue the order counts for, is total - refund for a purchase and 0
+ * for a cancelled or fully returned order.
+ */
+static int
+flush_order(struct run *r)
+{
+	struct order *o = &r->ord;
+	int64_t items = 0, refund = 0, total, net, cid, oid = 0, old_cid = 0;
+	int64_t old_digest = 0, old_import = 0, old_lines = 0, v;
+	uint64_t dg = 0xcbf29ce484222325ULL;
+	enum status st = o->status;
+	size_t i;
+	int rc;
+
+	if (!o->open)
+		return 0;
+	for (i = 0; i < o->nitems; i++) {
+		struct item *it = &o->items[i];
+
+		if (money_add(&items, it->amount) != 0)
+			goto big;
+		if (money_mul(it->price, it->returned, &v) != 0 ||
+		    money_add(&refund, v) != 0)
+			goto big;
+		dg = fnv_i(fnv_i(fnv_i(fnv_i(fnv_i(dg, it->product_id),
+		    it->qty), it->returned), it->price), it->cost);
+	}
+	if (o->negative > 0 && o->positive == 0) {
+		/* A cancellation record: every line was taken back. */
+		if (!o->has_status || st == S_COMPLETED)
+			st = S_CANCELLED;
+		refund = 0;
+	}
+	if (o->has_paid_total)
+		total = o->paid_total;
+	else {
+		total = items;
+		if (money_add(&total, o->shipping) != 0 ||
+		    money_add(&total, -o->discount) != 0)
+			goto big;
+	}
+	if (o->has_refund)
+		refund = o->refund;
+	if (st == S_COMPLETED && total > 0 && refund >= total)
+		st = S_RETURNED;
+	if (st == S_RETURNED && refund < total && !o->has_refund &&
+	    o->negative == 0)
+		refund = total;
+	net = (st == S_COMPLETED || st == S_PENDING) ? total - refund : 0;
+	if (net < 0)
+		net = 0;
+	dg = fnv_s(fnv_s(fnv_s(fnv_s(fnv_s(fnv_i(fnv_i(fnv_i(fnv_i(fnv_i(
+	    fnv_i(dg, o->ordered_at), st), o->shipping), o->discount), total),
+	    refund), o->coupon.s ? o->coupon.s : ""), o->account.s ?
+	    o->account.s : ""), o->phone.s ? o->phone.s : ""), o->email.s ?
+	    o->email.s : ""), o->name.s ? o->name.s : "");
+	dg &= INT64_MAX;
+
+	if (o->account.len == 0 && o->phone.len == 0 && o->email.len == 0)
+		return order_bad(r, F_ACCOUNT, "no buyer: account, phone and "
+		    "email are all empty or masked");
+	if ((cid = resolve_customer(r)) < 0)
+		return -1;
+	sqlite3_bind_text(r->ord_find, 1, o->channel.s, (int)o->channel.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(r->ord_find, 2, o->order_no.s, (int)o->order_no.len,
+	    SQLITE_STATIC);
+	rc = store_step(r->ord_find);
+	if (rc == SQLITE_ROW) {
+		oid = sqlite3_column_int64(r->ord_find, 0);
+		old_cid = sqlite3_column_int64(r->ord_find, 1);
+		old_digest = sqlite3_column_int64(r->ord_find, 2);
+		old_import = sqlite3_column_int64(r->ord_find, 3);
+		old_lines = sqlite3_column_int64(r->ord_find, 4);
+	}
+	sqlite3_reset(r->ord_find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+
+	if (oid != 0 && old_import == r->import_id) {
+		/* More lines of an order met earlier in this run. */
+		sqlite3_stmt *st_ = r->ord_append;
+
+		sqlite3_bind_int64(st_, 1, items);
+		sqlite3_bind_int64(st_, 2, o->has_paid_total ? 0 : items);
+		sqlite3_bind_int64(st_, 3, o->has_refund ? 0 : refund);
+		sqlite3_bind_int64(st_, 4, (int64_t)o->nitems);
+		sqlite3_bind_int64(st_, 5, (int64_t)dg);
+		sqlite3_bind_int64(st_, 6, oid);
+		if (run_stmt(st_) != 0)
+			return -1;
+		goto items;
+	}
+	old_lines = old_import == r->import_id ? old_lines : 0;
+	if (oid != 0 && old_digest == (int64_t)dg && old_cid == cid) {
+		r->o_unchanged++;
+		order_clear(o);
+		return 0;
+	}
+	{
+		sqlite3_stmt *s = oid != 0 ? r->ord_set : r->ord_add;
+
+		sqlite3_bind_int64(s, 1, cid);
+		sqlite3_bind_int64(s, 2, o->ordered_at);
+		sqlite3_bind_text(s, 3, status_names[st], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, items);
+		sqlite3_bind_int64(s, 5, o->shipping);
+		sqlite3_bind_int64(s, 6, o->discount);
+		sqlite3_bind_int64(s, 7, total);
+		sqlite3_bind_int64(s, 8, refund);
+		sqlite3_bind_int64(s, 9, net);
+		bind_text_or_null(s, 10, &o->coupon);
+		sqlite3_bind_int64(s, 11, (int64_t)o->nitems);
+		sqlite3_bind_int64(s, 12, (int64_t)dg);
+		sqlite3_bind_int64(s, 13, r->import_id);
+		if (oid != 0) {
+			sqlite3_bind_int64(s, 14, oid);
+		} else {
+			sqlite3_bind_text(s, 14, o->channel.s,
+			    (int)o->channel.len, SQLITE_STATIC);
+			sqlite3_bind_text(s, 15, o->order_no.s,
+			    (int)o->order_no.len, SQLITE_STATIC);
+		}
+		if (run_stmt(s) != 0)
+			return -1;
+	}
+	if (oid != 0) {
+		r->o_updated++;
+		if (old_cid != cid && touch(r, old_cid) != 0)
+			return -1;
+		sqlite3_bind_int64(r->items_del, 1, oid);
+		if (run_stmt(r->items_del) != 0)
+			return -1;
+	} else {
+		r->o_new++;
+		oid = sqlite3_last_insert_rowid(r->db);
+	}
+items:
+	for (i = 0; i < o->nitems; i++) {
+		struct item *it = &o->items[i];
+		sqlite3_stmt *s = r->item_add;
+
+		sqlite3_bind_int64(s, 1, oid);
+		sqlite3_bind_int64(s, 2, old_lines + (int64_t)i + 1);
+		sqlite3_bind_int64(s, 3, it->product_id);
+		sqlite3_bind_int64(s, 4, it->qty);
+		sqlite3_bind_int64(s, 5, it->returned);
+		sqlite3_bind_int64(s, 6, it->price);
+		sqlite3_bind_int64(s, 7, it->amount);
+		if (it->has_cost)
+			sqlite3_bind_int64(s, 8, it->cost);
+		else
+			sqlite3_bind_null(s, 8);
+		if (run_stmt(s) != 0)
+			return -1;
+	}
+	if (touch(r, cid) != 0)
+		return -1;
+	order_clear(o);
+	return 0;
+big:
+	return order_bad(r, F_PAID_TOTAL, "order total too large");
+}
+
+/* ==== Reading rows ==== */
+
+/* Sets the reason the current row is bad; returns 1 for the callers. */
+static int
+bad(struct run *r, int f, const char *why)
+{
+	r->bad_field = r->map.col[f] >= 0 ? r->map.hdr[f].s : field_names[f];
+	r->bad_why = why;
+	return 1;
+}
+
+static int
+parse_money_field(struct run *r, int f, int64_t *v, int *has)
+{
+	const char *why;
+
+	if (has != NULL)
+		*has = 0;
+	if (r->map.col[f] < 0 || r->val[f].len == 0 ||
+	    strcmp(r->val[f].s, "-") == 0)
+		return 0;
+	if (money_parse(r->val[f].s, v, &why) != 0) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[f].s);
+		return bad(r, f, r->bad_msg.s);
+	}
+	if (has != NULL)
+		*has = 1;
+	return 0;
+}
+
+/* Normalises an identifying value; masked values count as absent. */
+static int
+ident_field(struct run *r, int f, struct buf *out,
+    enum ident_status (*norm)(const char *, struct buf *), const char *what)
+{
+	switch (norm(r->val[f].s != NULL ? r->val[f].s : "", out)) {
+	case ID_OK:
+		return 0;
+	case ID_EMPTY:
+	case ID_MASKED:
+		buf_reset(out);
+		return 0;
+	case ID_INVALID:
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "'%s' is not %s", r->val[f].s, what);
+		return bad(r, f, r->bad_msg.s);
+	}
+	return 0;
+}
+
+static void
+fill_if_empty(struct buf *dst, const struct buf *src)
+{
+	if (dst->len == 0 && src->len > 0)
+		buf_add(dst, src->s, src->len);
+}
+
+/*
+ * Takes the current row into the order being built, flushing the previous
+ * order when this row starts another.  Returns 0, 1 when the row is bad
+ * (r->bad_field and r->bad_why say why), or -1 to stop the run.
+ */
+static int
+take_row(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct buf acct = { 0 }, phone = { 0 }, email = { 0 }, chan = { 0 };
+	struct item it = { 0 };
+	const char *why;
+	int64_t t;
+	enum status st;
+	int f, rc = 1, first, has;
+	size_t n = csvr_nfields(r->in);
+
+	for (f = 0; f < NFIELDS; f++) {
+		long c = r->map.col[f];
+
+		buf_reset(&r->val[f]);
+		if (c < 0)
+			continue;
+		if ((size_t)c >= n) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "missing: the row has %zu "
+			    "fields, the header %ld or more", n, c + 1);
+			bad(r, f, r->bad_msg.s);
+			return 1;
+		}
+		if (text_norm(csvr_field(r->in, (size_t)c),
+		    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
+			bad(r, f, strcmp(csvr_encoding(r->in), "UTF-8") == 0 ?
+			    "invalid UTF-8 (if the file is Big5, try "
+			    "--encoding CP950)" : "invalid text");
+			return 1;
+		}
+	}
+	if (r->val[F_ORDER_ID].len == 0)
+		return bad(r, F_ORDER_ID, "empty order id");
+	if (r->map.col[F_CHANNEL] >= 0 && r->val[F_CHANNEL].len > 0) {
+		for (size_t i = 0; i < r->val[F_CHANNEL].len; i++)
+			buf_addc(&chan, (char)tolower(
+			    (unsigned char)r->val[F_CHANNEL].s[i]));
+	} else
+		buf_adds(&chan, r->channel);
+	if (ident_field(r, F_ACCOUNT, &acct, account_norm, "an account") ||
+	    ident_field(r, F_PHONE, &phone, phone_norm, "a phone number") ||
+	    ident_field(r, F_EMAIL, &email, email_norm, "an email address"))
+		goto out;
+
+	first = !o->open || strcmp(o->order_no.s, r->val[F_ORDER_ID].s) != 0 ||
+	    strcmp(o->channel.s, chan.s) != 0;
+	if (first && o->open) {
+		if ((rc = flush_order(r)) != 0)
+			goto out;
+		rc = 1;
+	}
+	if (first) {
+		order_clear(o);
+		o->line = csvr_line(r->in);
+		buf_add(&o->order_no, r->val[F_ORDER_ID].s,
+		    r->val[F_ORDER_ID].len);
+		buf_add(&o->channel, chan.s, chan.len);
+	}
+	if (r->val[F_ORDERED_AT].len > 0 && !o->has_time) {
+		if (date_parse(r->val[F_ORDERED_AT].s, r->dorder, &t, &why)) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%s: '%s'", why,
+			    r->val[F_ORDERED_AT].s);
+			bad(r, F_ORDERED_AT, r->bad_msg.s);
+			goto undo;
+		}
+		o->ordered_at = t;
+		o->has_time = 1;
+	} else if (first) {
+		bad(r, F_ORDERED_AT, "empty date");
+		goto undo;
+	}
+	if (r->map.col[F_STATUS] >= 0 && r->val[F_STATUS].len > 0 &&
+	    !o->has_status) {
+		if (status_parse(r->val[F_STATUS].s, &st) != 0) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
+			    "completed, pending, cancelled, returned, 已完成, "
+			    "待出貨, 已取消, 退貨, 退款 ...)",
+			    r->val[F_STATUS].s);
+			bad(r, F_STATUS, r->bad_msg.s);
+			goto undo;
+		}
+		o->status = st;
+		o->has_status = 1;
+	} else if (first && r->map.col[F_STATUS] >= 0) {
+		bad(r, F_STATUS, "empty status");
+		goto undo;
+	}
+	if (parse_money_field(r, F_SHIPPING, &t, &has))
+		goto undo;
+	if (has)
+		o->shipping = t;
+	if (parse_money_field(r, F_DISCOUNT, &t, &has))
+		goto undo;
+	if (has)
+		o->discount = t < 0 ? -t : t;
+	if (parse_money_field(r, F_PAID_TOTAL, &t, &has))
+		goto undo;
+	if (has) {
+		o->paid_total = t;
+		o->has_paid_total = 1;
+	}
+	if (parse_money_field(r, F_REFUND, &t, &has))
+		goto undo;
+	if (has) {
+		o->refund = t < 0 ? -t : t;
+		o->has_refund = 1;
+	}
+	/* The line. */
+	it.qty = 1;
+	if (r->map.col[F_QUANTITY] >= 0 &&
+	    qty_parse(r->val[F_QUANTITY].s, &it.qty, &why) != 0) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[F_QUANTITY].s);
+		bad(r, F_QUANTITY, r->bad_msg.s);
+		goto undo;
+	}
+	if (r->map.col[F_RETURNED_QTY] >= 0 &&
+	    r->val[F_RETURNED_QTY].len > 0 &&
+	    (qty_parse(r->val[F_RETURNED_QTY].s, &it.returned, &why) != 0 ||
+	    it.returned < 0)) {
+		bad(r, F_RETURNED_QTY, "not a whole number of 0 or more");
+		goto undo;
+	}
+	if (r->map.col[F_UNIT_PRICE] >= 0) {
+		if (r->val[F_UNIT_PRICE].len == 0) {
+			bad(r, F_UNIT_PRICE, "empty amount");
+			goto undo;
+		}
+		if (parse_money_field(r, F_UNIT_PRICE, &it.price, NULL))
+			goto undo;
+	}
+	if (parse_money_field(r, F_COST, &it.cost, &it.has_cost))
+		goto undo;
+	if (it.qty < 0) {
+		o->negative++;
+		it.qty = -it.qty;
+		it.returned = it.qty;
+	} else if (it.qty > 0)
+		o->positive++;
+	if (it.returned > it.qty) {
+		bad(r, F_RETURNED_QTY, "more returned than bought");
+		goto undo;
+	}
+	if (it.price < 0) {
+		bad(r, F_UNIT_PRICE, "negative price");
+		goto undo;
+	}
+	if (money_mul(it.price, it.qty, &it.amount) != 0) {
+		bad(r, F_UNIT_PRICE, "amount too large");
+		goto undo;
+	}
+	/* Order-level values fill in from later rows when the first lacks
+	 * them (some exports put them on an order's first row only). */
+	fill_if_empty(&o->account, &acct);
+	fill_if_empty(&o->phone, &phone);
+	fill_if_empty(&o->email, &email);
+	fill_if_empty(&o->name, &r->val[F_NAME]);
+	fill_if_empty(&o->coupon, &r->val[F_COUPON]);
+	it.product_id = product_id(r, &r->val[F_SKU], &r->val[F_PRODUCT],
+	    &r->val[F_CATEGORY]);
+	if (it.product_id < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (o->nitems == o->capitems) {
+		o->capitems = o->capitems ? o->capitems * 2 : 8;
+		o->items = xrealloc(o->items, o->capitems * sizeof(*o->items));
+	}
+	o->items[o->nitems++] = it;
+	o->open = 1;
+	rc = 0;
+	goto out;
+undo:
+	/* A bad first row leaves no half-built order behind. */
+	if (first)
+		order_clear(o);
+	rc = 1;
+out:
+	buf_free(&acct);
+	buf_free(&phone);
+	buf_free(&email);
+	buf_free(&chan);
+	return rc;
+}
+
+/* ==== Files ==== */
+
+static void
+progress(struct run *r, int done)
+{
+	time_t now;
+	off_t size = csvr_size(r->in);
+
+	if (!r->progress || r->quiet)
+		return;
+	if (done) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	if ((now = time(NULL)) == r->last_progress)
+		return;
+	r->last_progress = now;
+	if (size > 0)
+		fprintf(stderr, "\r%s: %s: %3d%% %ld rows", crm_prog,
+		    csvr_name(r->in), (int)(100.0 * (double)csvr_bytes(r->in) /
+		    (double)size), r->rows);
+	else
+		fprintf(stderr, "\r%s: %s: %ld rows", crm_prog,
+		    csvr_name(r->in), r->rows);
+}
+
+static int
+read_header(struct run *r)
+{
+	struct buf h = { 0 };
+	size_t i, n;
+	int f, rc;
+
+	rc = csvr_next(r->in);
+	if (rc == 0) {
+		warnx("%s: empty file (expected a header row)",
+		    csvr_name(r->in));
+		return -1;
+	}
+	if (rc < 0) {
+		warnx("%s:%ld: %s", csvr_name(r->in), csvr_line(r->in),
+		    csvr_error(r->in));
+		return -1;
+	}
+	n = csvr_nfields(r->in);
+	for (f = 0; f < NFIELDS; f++) {
+		r->map.col[f] = -1;
+		buf_reset(&r->map.hdr[f]);
+	}
+	for (i = 0; i < n; i++) {
+		if (text_norm(csvr_field(r->in, i), csvr_fieldlen(r->in, i),
+		    &h) != 0) {
+			warnx("%s:%ld: column %zu: the header is not UTF-8 "
+			    "(try --encoding)", csvr_name(r->in),
+			    csvr_line(r->in), i + 1);
+			buf_free(&h);
+			return -1;
+		}
+		for (f = 0; f < NFIELDS; f++) {
+			const char *want = r->map.want[f] != NULL ?
+			    r->map.want[f] : field_names[f];
+
+			if (r->map.col[f] < 0 && header_matches(h.s, want)) {
+				r->map.col[f] = (long)i;
+				buf_adds(&r->map.hdr[f], h.s);
+			}
+		}
+	}
+	buf_free(&h);
+	if (r->map.col[F_ORDER_ID] < 0 || r->map.col[F_ORDERED_AT] < 0) {
+		f = r->map.col[F_ORDER_ID] < 0 ? F_ORDER_ID : F_ORDERED_AT;
+		warnx("%s:%ld: no column for field '%s' (looked for '%s'; "
+		    "name it with --map %s=COLUMN)", csvr_name(r->in),
+		    csvr_line(r->in), field_names[f], r->map.want[f] ?
+		    r->map.want[f] : field_names[f], field_names[f]);
+		return -1;
+	}
+	if (r->map.col[F_ACCOUNT] < 0 && r->map.col[F_PHONE] < 0 &&
+	    r->map.col[F_EMAIL] < 0) {
+		warnx("%s:%ld: no column names the buyer: one of account, "
+		    "phone or email is needed (see --map)", csvr_name(r->in),
+		    csvr_line(r->in));
+		return -1;
+	}
+	if (r->map.col[F_UNIT_PRICE] < 0 && r->map.col[F_PAID_TOTAL] < 0) {
+		warnx("%s:%ld: no column for 'unit_price' or 'paid_total': "
+		    "nothing says what the orders are worth",
+		    csvr_name(r->in), csvr_line(r->in));
+		return -1;
+	}
+	if (r->rejects != NULL && ftell(r->rejects) == 0)
+		fputs("file,line,field,reason,row...\n", r->rejects);
+	return 0;
+}
+
+static void
+tap_sha(void *arg, const void *p, size_t n)
+{
+	sha256_update(arg, p, n);
+}
+
+/*
+ * Imports one file inside the run's transaction.  Returns 0, or -1 when
+ * the run must stop (a bad row in strict mode, a store error).
+ */
+static int
+import_file(struct run *r, const char *path, int delim, const char *enc)
+{
+	struct sha256 sha;
+	sqlite3_stmt *st;
+	char hex[65];
+	long line;
+	int rc;
+
+	if ((r->in = csvr_open(path, delim, enc)) == NULL) {
+		if (errno == EINVAL)
+			warnx("%s: unknown encoding (see iconv -l)", enc);
+		else
+			warn("%s", path);
+		return -1;
+	}
+	sha256_init(&sha);
+	csvr_set_tap(r->in, tap_sha, &sha);
+	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
+	    r->c_new = 0;
+	st = store_prepare(r->db, "INSERT INTO imports (file, kind, format,"
+	    " started_at) VALUES (?, 'orders', 'plain', ?)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, csvr_name(r->in), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	r->import_id = sqlite3_last_insert_rowid(r->db);
+	if (read_header(r) != 0)
+		goto fail;
+	order_clear(&r->ord);
+	for (;;) {
+		rc = csvr_next(r->in);
+		if (rc == 0)
+			break;
+		line = csvr_line(r->in);
+		if (rc < 0) {
+			/* The reader cannot go on past a broken record. */
+			warnx("%s:%ld: %s", csvr_name(r->in), line,
+			    csvr_error(r->in));
+			goto fail;
+		}
+		r->rows++;
+		if ((r->rows & 1023) == 0)
+			progress(r, 0);
+		rc = take_row(r);
+		if (rc < 0)
+			goto fail;
+		if (rc > 0) {
+			if (r->rejects == NULL) {
+				warnx("%s:%ld: field '%s': %s",
+				    csvr_name(r->in), line, r->bad_field,
+				    r->bad_why);
+				goto fail;
+			}
+			reject(r, line, r->bad_field, r->bad_why);
+		}
+	}
+	if (flush_order(r) != 0)
+		goto fail;
+	progress(r, 1);
+	if (r->rows == 0 && !r->quiet)
+		warnx("%s: no rows after the header", csvr_name(r->in));
+	sha256_hex(&sha, hex);
+	st = store_prepare(r->db, "UPDATE imports SET sha256 = ?, encoding = ?,"
+	    " finished_at = ?, rows_read = ?, rows_rejected = ?,"
+	    " orders_new = ?, orders_updated = ?, orders_unchanged = ?,"
+	    " customers_new = ? WHERE id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, csvr_encoding(r->in), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 4, r->rows);
+	sqlite3_bind_int64(st, 5, r->rejected);
+	sqlite3_bind_int64(st, 6, r->o_new);
+	sqlite3_bind_int64(st, 7, r->o_updated);
+	sqlite3_bind_int64(st, 8, r->o_unchanged);
+	sqlite3_bind_int64(st, 9, r->c_new);
+	sqlite3_bind_int64(st, 10, r->import_id);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (!r->quiet)
+		fprintf(stderr, "%s: %s: %ld rows read, orders %ld new, %ld "
+		    "updated, %ld unchanged, %ld customers new, %ld rows "
+		    "rejected\n", crm_prog, csvr_name(r->in), r->rows,
+		    r->o_new, r->o_updated, r->o_unchanged, r->c_new,
+		    r->rejected);
+	csvr_close(r->in);
+	r->in = NULL;
+	return 0;
+fail:
+	progress(r, 1);
+	csvr_close(r->in);
+	r->in = NULL;
+	return -1;
+}
+
+static int
+setup_zone(struct run *r, const char *tz)
+{
+	struct buf have = { 0 };
+	int rc = 0;
+
+	if (store_meta(r->db, "tz", &have) == NULL) {
+		if (tz == NULL)
+			tz = "Asia/Taipei";
+		rc = store_set_meta(r->db, "tz", tz);
+	} else if (tz != NULL && strcmp(tz, have.s) != 0) {
+		warnx("%s: the store keeps times in %s, not %s",
+		    store_path(r->db), have.s, tz);
+		rc = -1;
+	} else
+		tz = have.s;
+	if (rc == 0 && tz_set(tz) != 0) {
+		warnx("unknown time zone '%s'", tz);
+		rc = -1;
+	}
+	buf_free(&have);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "channel",	required_argument,	NULL, 'C' },
+		{ "db",		required_argument,	NULL, 'D' },
+		{ "delimiter",	required_argument,	NULL, 'd' },
+		{ "dmy",	no_argument,		NULL, 'M' },
+		{ "encoding",	required_argument,	NULL, 'E' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "map",	required_argument,	NULL, 'm' },
+		{ "map-file",	required_argument,	NULL, 'F' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "skip-bad",	required_argument,	NULL, 'S' },
+		{ "tab",	no_argument,		NULL, 't' },
+		{ "tz",		required_argument,	NULL, 'Z' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct run r;
+	const char *db_opt = NULL, *enc = NULL, *tz = NULL;
+	sqlite3_stmt *st;
+	int ch, delim = ',', tab = 0, i, rc = EXIT_DATA, f;
+
+	crm_init(argv[0]);
+	memset(&r, 0, sizeof(r));
+	r.channel = "shop";
+	r.dorder = DATE_MDY;
+	while ((ch = getopt_long(argc, argv, "d:hqtV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			r.channel = optarg;
+			break;
+		case 'D':
+			db_opt = optarg;
+			break;
+		case 'd':
+			if (strlen(optarg) != 1)
+				crm_usage_error(synopsis, "delimiter must be "
+				    "one character: '%s'", optarg);
+			delim = (unsigned char)optarg[0];
+			break;
+		case 'E':
+			enc = optarg;
+			break;
+		case 'F':
+			if (map_file(&r.map, optarg) != 0)
+				exit(EXIT_USAGE);
+			break;
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs("\n", stdout);
+			fputs(help, stdout);
+			exit(crm_finish_stdout());
+		case 'M':
+			r.dorder = DATE_DMY;
+			break;
+		case 'm':
+			if (map_add(&r.map, optarg, ',', "--map") != 0)
+				exit(EXIT_USAGE);
+			break;
+		case 'q':
+			r.quiet = 1;
+			break;
+		case 'S':
+			r.rejects_name = optarg;
+			break;
+		case 't':
+			tab = 1;
+			break;
+		case 'V':
+			crm_version();
+			break;
+		case 'Z':
+			tz = optarg;
+			break;
+		default:
+			crm_usage_error(synopsis, NULL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (tab)
+		delim = '\t';
+	for (i = 0; r.channel[i] != '\0'; i++)
+		if (r.channel[i] == ',' || r.channel[i] == ' ')
+			crm_usage_error(synopsis, "channel name '%s' has a "
+			    "space or a comma", r.channel);
+	if (tz != NULL && tz_set(tz) != 0)
+		crm_usage_error(synopsis, "unknown time zone '%s'", tz);
+	r.progress = isatty(STDERR_FILENO);
+
+	if (r.rejects_name != NULL &&
+	    (r.rejects = fopen(r.rejects_name, "w")) == NULL)
+		err(EXIT_DATA, "%s", r.rejects_name);
+	if ((r.db = store_open(crm_db_path(db_opt), STORE_RW)) == NULL)
+		exit(EXIT_DATA);
+	if (store_begin(r.db) != 0)
+		goto done;
+	if (setup_zone(&r, tz) != 0)
+		goto done;
+	if (store_exec(r.db, "CREATE TEMP TABLE IF NOT EXISTS touched "
+	    "(customer_id INTEGER PRIMARY KEY)") != 0 ||
+	    prepare_all(&r) != 0)
+		goto done;
+	st = store_prepare(r.db, "SELECT NOT EXISTS (SELECT 1 FROM orders)");
+	if (st == NULL)
+		goto done;
+	if (store_step(st) == SQLITE_ROW)
+		r.was_empty = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+
+	if (argc == 0) {
+		if (import_file(&r, "-", delim, enc) != 0)
+			goto done;
+	}
+	for (i = 0; i < argc; i++)
+		if (import_file(&r, argv[i], delim, enc) != 0)
+			goto done;
+	/* Aggregates: for everyone after a first import, else only for the
+	 * customers this run touched. */
+	if (store_refresh_stats(r.db, r.was_empty ? NULL : "touched") != 0)
+		goto done;
+	finalize_all(&r);
+	if (store_commit(r.db) != 0)
+		goto done;
+	rc = 0;
+done:
+	if (rc != 0) {
+		store_rollback(r.db);
+		if (!r.quiet)
+			warnx("nothing was stored");
+	}
+	finalize_all(&r);
+	store_close(r.db);
+	order_free(&r.ord);
+	for (f = 0; f < NFIELDS; f++) {
+		buf_free(&r.val[f]);
+		buf_free(&r.map.hdr[f]);
+		free((char *)r.map.want[f]);
+	}
+	buf_free(&r.tmp);
+	buf_free(&r.bad_msg);
+	if (r.rejects != NULL && fclose(r.rejects) != 0) {
+		warn("%s", r.rejects_name);
+		rc = EXIT_DATA;
+	}
+	return rc;
+}

@@ -1,0 +1,151 @@
+/*
+ * asof.c: the store as of a day, and the definitions every program shares
+ * (DESIGN.md): purchases, purchase days, the repurchase cycle and the
+ * NAPL lifecycle.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "crm.h"
+
+/* Sets the process's zone to the store's (meta 'tz'), for "today". */
+int
+store_zone(sqlite3 *db)
+{
+	struct buf tz = { 0 };
+	const char *z = store_meta(db, "tz", &tz);
+	int rc = tz_set(z != NULL ? z : "Asia/Taipei");
+
+	if (rc != 0)
+		warnx("%s: unknown time zone '%s'", store_path(db),
+		    z != NULL ? z : "Asia/Taipei");
+	buf_free(&tz);
+	return rc;
+}
+
+/* The local day of the latest order of any status, or -1 when none. */
+int64_t
+store_last_day(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int64_t d = -1;
+
+	st = store_prepare(db, "SELECT max(ordered_at) / 86400 FROM orders");
+	if (st == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		d = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return d;
+}
+
+/*
+ * Makes TEMP table asof_stats: customer_stats as it would be had the
+ * store held only orders placed on or before day asof.  When asof is on
+ * or after the latest order, that is customer_stats itself, copied; else
+ * it is computed from the orders, so a customer's later orders never
+ * count.
+ */
+int
+stats_asof(sqlite3 *db, int64_t asof)
+{
+	struct buf sql = { 0 };
+	int64_t last = store_last_day(db);
+	int rc;
+
+	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+		return -1;
+	if (last < 0 || asof >= last)
+		return store_exec(db, "CREATE TEMP TABLE asof_stats AS "
+		    "SELECT * FROM customer_stats");
+	buf_printf(&sql,
+	    "CREATE TEMP TABLE asof_stats AS\n"
+	    "SELECT customer_id, SUM(n) AS purchases, COUNT(*) AS"
+	    " purchase_days, SUM(amount) AS spent, MIN(lo) AS first_at,"
+	    " MAX(hi) AS last_at, MIN(day) AS first_day,"
+	    " MIN(CASE WHEN rn = 2 THEN day END) AS second_day,"
+	    " MAX(day) AS last_day\n"
+	    "FROM (SELECT customer_id, day, n, amount, lo, hi,"
+	    "  ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY day)"
+	    "  AS rn\n"
+	    " FROM (SELECT customer_id, ordered_at / 86400 AS day,"
+	    "   COUNT(*) AS n, SUM(net) AS amount, MIN(ordered_at) AS lo,"
+	    "   MAX(ordered_at) AS hi\n"
+	    "  FROM orders WHERE status IN ('completed', 'pending')"
+	    "   AND ordered_at < %lld\n"
+	    "  GROUP BY customer_id, day))\n"
+	    "GROUP BY customer_id;\n"
+	    "CREATE UNIQUE INDEX temp.asof_stats_id ON"
+	    " asof_stats(customer_id);",
+	    (long long)((asof + 1) * DAY_SECS));
+	rc = store_exec(db, sql.s);
+	buf_free(&sql);
+	return rc;
+}
+
+/*
+ * The repurchase cycle from asof_stats: the median of second_day -
+ * first_day over customers with two or more purchase days (the mean of
+ * the middle two when their number is even).  Returns how many
+ * customers it rests on (0: no cycle; *median is then 0), or -1.
+ */
+long
+repurchase_cycle(sqlite3 *db, double *median)
+{
+	sqlite3_stmt *st;
+	long n = 0, i = 0;
+	int64_t a = 0, b = 0, gap;
+
+	*median = 0;
+	st = store_prepare(db, "SELECT second_day - first_day FROM "
+	    "temp.asof_stats WHERE second_day IS NOT NULL ORDER BY 1");
+	if (st == NULL)
+		return -1;
+	/* Count first, then walk to the middle: no array of gaps. */
+	while (store_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_reset(st);
+	while (n > 0 && store_step(st) == SQLITE_ROW) {
+		gap = sqlite3_column_int64(st, 0);
+		if (i == (n - 1) / 2)
+			a = gap;
+		if (i == n / 2) {
+			b = gap;
+			break;
+		}
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (n > 0)
+		*median = (double)(a + b) / 2.0;
+	return n;
+}
+
+/*
+ * The lost threshold L in days: lost_after when positive, else three
+ * times the repurchase cycle, rounded up to a whole day.  With no cycle
+ * at all (nobody bought twice), 365 days, which is said on stderr.
+ */
+int64_t
+lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle, long *basis)
+{
+	double med = 0;
+	long n = 0;
+
+	if (lost_after <= 0 && (n = repurchase_cycle(db, &med)) < 0)
+		return -1;
+	if (cycle != NULL)
+		*cycle = med;
+	if (basis != NULL)
+		*basis = n;
+	if (lost_after > 0)
+		return lost_after;
+	if (n == 0) {
+		warnx("no customer bought on two days: no repurchase cycle; "
+		    "taking 365 days as the lost threshold (see --lost-after)");
+		return 365;
+	}
+	return (int64_t)ceil(3.0 * med);
+}

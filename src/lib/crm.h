@@ -1,0 +1,192 @@
+/*
+ * crm.h: the library every crmkit command links against.
+ *
+ * Only this library talks to SQLite and libcsv; commands deal in rows,
+ * customers, dates and amounts.  Each section below matches one file in
+ * src/lib.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#define CRM_VERSION "0.1.0"
+
+/* Exit statuses shared by every command (see crm(7)). */
+#define EXIT_DATA	1	/* bad input, I/O or store error */
+#define EXIT_USAGE	2	/* bad command line */
+
+/* ==== msg.c: the program name and messages ==== */
+
+extern const char *crm_prog;		/* "crm-import", set by crm_init() */
+
+void	crm_init(const char *argv0);
+void	crm_version(void);
+int	crm_finish_stdout(void);
+void	crm_usage_error(const char *synopsis, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* ==== opts.c: options every command shares ==== */
+
+const char *crm_db_path(const char *opt);
+int	crm_parse_int(const char *s, long long lo, long long hi, long long *out);
+
+/* ==== buf.c: a growable byte buffer ==== */
+
+struct buf {
+	char	*s;			/* NUL-terminated contents */
+	size_t	 len;			/* bytes in s, without the NUL */
+	size_t	 cap;			/* bytes allocated */
+};
+
+void	buf_reset(struct buf *b);
+void	buf_add(struct buf *b, const char *s, size_t n);
+void	buf_addc(struct buf *b, char c);
+void	buf_adds(struct buf *b, const char *s);
+void	buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_free(struct buf *b);
+void	*xmalloc(size_t n);
+void	*xrealloc(void *p, size_t n);
+char	*xstrdup(const char *s);
+
+/* ==== csvio.c: CSV/TSV in and out ==== */
+
+struct csvr;
+
+/*
+ * Opens path ("-" or NULL for stdin) for reading records separated by
+ * delim (0: a tab if the first line has one, else a comma).  encoding is NULL or "auto" to recognise UTF-8 (with or without
+ * a byte order mark) and Big5/CP950 by itself, or an iconv name to force.
+ * Returns NULL with errno set.
+ */
+struct csvr *csvr_open(const char *path, int delim, const char *encoding);
+/* Reads the next record: 1 when there is one, 0 at the end, -1 on error. */
+int	 csvr_next(struct csvr *r);
+size_t	 csvr_nfields(const struct csvr *r);
+const char *csvr_field(const struct csvr *r, size_t i);
+size_t	 csvr_fieldlen(const struct csvr *r, size_t i);
+long	 csvr_line(const struct csvr *r);	/* line the record began on */
+const char *csvr_name(const struct csvr *r);	/* file name or "stdin" */
+const char *csvr_error(const struct csvr *r);	/* why csvr_next gave -1 */
+const char *csvr_encoding(const struct csvr *r);/* "UTF-8", "CP950", ... */
+off_t	 csvr_bytes(const struct csvr *r);	/* bytes read so far */
+off_t	 csvr_size(const struct csvr *r);	/* file size, or -1 */
+/* Feeds every byte read so far, as read, to fn (for a checksum). */
+void	 csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
+	    void *arg);
+void	 csvr_close(struct csvr *r);
+
+void	csv_put(FILE *fp, int delim, const char *s);
+void	csv_putn(FILE *fp, int delim, const char *s, size_t n);
+void	csv_row(FILE *fp, int delim, const char *const *f, size_t n);
+
+/* ==== custlist.c: customer lists on stdin ==== */
+
+/*
+ * When stdin is a pipe or a file, reads a customer list (CSV or TSV with
+ * a customer_id column) into TEMP table "custlist(customer_id INTEGER
+ * PRIMARY KEY)".  Returns 1 when a list was read, 0 when stdin is a
+ * terminal or a device (no list), -1 after printing an error.
+ */
+int	custlist_load(sqlite3 *db, int force);
+
+/* ==== date.c: dates, times and time zones ==== */
+
+/*
+ * Times are kept as "local seconds": the shop's wall-clock time counted
+ * as seconds since 1970-01-01 00:00, as if the shop's zone were UTC.  A
+ * local day is then local_seconds / 86400, which keeps day arithmetic in
+ * SQL trivial.
+ */
+#define DAY_SECS 86400
+
+enum date_order { DATE_MDY, DATE_DMY };
+
+int	tz_set(const char *zone);		/* 0, or -1 if unknown */
+int64_t	tz_local_from_utc(int64_t utc);
+int64_t	tz_now_local(void);
+int64_t	days_from_civil(int y, int m, int d);
+void	civil_from_days(int64_t z, int *y, int *m, int *d);
+/*
+ * Parses a date or date-time.  Accepts YYYY-MM-DD, YYYY/M/D, YYYYMMDD,
+ * M/D/YYYY (or D/M/YYYY with DATE_DMY), each optionally followed by
+ * "HH:MM[:SS[.fff]]" after a space or 'T', and an optional offset
+ * (Z, +08:00, -0500) which is converted to the shop's zone.  Returns 0
+ * and sets *t, or -1 and sets *why.
+ */
+int	date_parse(const char *s, enum date_order order, int64_t *t,
+	    const char **why);
+/* Parses an as-of style day: YYYY-MM-DD (or any date_parse form), "today". */
+int	day_parse(const char *s, int64_t *day, const char **why);
+char	*time_format(int64_t t, char buf[20]);	/* YYYY-MM-DD HH:MM:SS */
+char	*day_format(int64_t day, char buf[11]);	/* YYYY-MM-DD */
+
+/* ==== money.c: amounts in minor units ==== */
+
+int	money_parse(const char *s, int64_t *minor, const char **why);
+char	*money_format(int64_t minor, char buf[32]);
+int	money_add(int64_t *acc, int64_t v);	/* 0, or -1 on overflow */
+int	money_mul(int64_t minor, int64_t qty, int64_t *out);
+int	qty_parse(const char *s, int64_t *q, const char **why);
+
+/* ==== text.c: normalisation and display width ==== */
+
+int	utf8_valid(const char *s, size_t n);
+/* NFKC, trimmed, into out; returns 0, or -1 for invalid UTF-8. */
+int	text_norm(const char *s, size_t n, struct buf *out);
+
+enum ident_status { ID_OK, ID_EMPTY, ID_MASKED, ID_INVALID };
+/* Each takes an already text_norm'ed value. */
+enum ident_status phone_norm(const char *in, struct buf *out);
+enum ident_status email_norm(const char *in, struct buf *out);
+enum ident_status account_norm(const char *in, struct buf *out);
+int	text_width(const char *s);	/* terminal columns */
+
+/* ==== sha256.c ==== */
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char blk[64];
+	size_t	 n;
+};
+void	sha256_init(struct sha256 *c);
+void	sha256_update(struct sha256 *c, const void *p, size_t n);
+void	sha256_hex(struct sha256 *c, char out[65]);
+
+/* ==== store.c and schema.c: the SQLite store ==== */
+
+#define STORE_RO	0
+#define STORE_RW	1	/* create when missing, migrate */
+
+sqlite3	*store_open(const char *path, int mode);
+void	 store_close(sqlite3 *db);
+int	 store_exec(sqlite3 *db, const char *sql);
+sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);
+int	 store_step(sqlite3_stmt *st);	/* SQLITE_ROW/DONE, else prints */
+int	 store_begin(sqlite3 *db);	/* BEGIN IMMEDIATE */
+int	 store_commit(sqlite3 *db);
+void	 store_rollback(sqlite3 *db);
+const char *store_meta(sqlite3 *db, const char *key, struct buf *out);
+int	 store_set_meta(sqlite3 *db, const char *key, const char *value);
+int	 store_refresh_stats(sqlite3 *db, const char *where_temp_table);
+const char *store_path(sqlite3 *db);
+
+int	 schema_version(void);
+int	 schema_migrate(sqlite3 *db, const char *path);
+
+/* ==== asof.c: the store as of a day, and the shared definitions ==== */
+
+int	 store_zone(sqlite3 *db);
+int64_t	 store_last_day(sqlite3 *db);
+int	 stats_asof(sqlite3 *db, int64_t asof);
+long	 repurchase_cycle(sqlite3 *db, double *median);
+int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
+	    long *basis);
+
+#endif /* CRM_H */

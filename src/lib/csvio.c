@@ -1,0 +1,462 @@
+/*
+ * csvio.c: a record reader over libcsv that knows line numbers and
+ * encodings, and a CSV/TSV writer.
+ *
+ * libcsv does not count lines, so the reader feeds it one physical line
+ * at a time (as sqlite3's shell counts nLine and startLine) and notes the
+ * line on which each record began.  Lines are converted to UTF-8 before
+ * parsing: Big5 trail bytes never collide with the comma, the tab, the
+ * quote or the newline, so splitting raw lines first is safe.
+ */
+#include <sys/stat.h>
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crm.h"
+
+#define MAX_RECORD	(4 << 20)	/* bytes in one record, at most */
+
+struct csvr {
+	FILE		*fp;		/* the input */
+	char		*name;		/* file name, or "stdin" */
+	struct csv_parser p;		/* libcsv state */
+	char		*line;		/* current physical line (getline) */
+	size_t		 linecap;	/* bytes allocated for line */
+	long		 lineno;	/* physical lines read so far */
+	long		 recline;	/* line the current record began on */
+	int		 inrec;		/* a record has begun, not yet ended */
+	int		 done;		/* cb2 saw the end of a record */
+	int		 eof;		/* no more input */
+	struct buf	 rec;		/* fields of the record, NUL-separated */
+	size_t		*off;		/* start of each field in rec */
+	size_t		 nf;		/* fields in the record */
+	size_t		 offcap;	/* entries allocated in off */
+	struct buf	 err;		/* why csvr_next returned -1 */
+	struct buf	 conv;		/* the line converted to UTF-8 */
+	iconv_t		 cd;		/* converter, or (iconv_t)-1 for UTF-8 */
+	int		 decided;	/* the encoding is known */
+	char		 enc[32];	/* its name */
+	off_t		 bytes;		/* bytes read */
+	off_t		 size;		/* file size, -1 when unknown */
+	int		 delim;		/* field separator, 0 until known */
+	void		(*tap)(void *, const void *, size_t);
+	void		*taparg;
+};
+
+static void
+on_field(void *s, size_t len, void *arg)
+{
+	struct csvr *r = arg;
+
+	if (r->nf == r->offcap) {
+		r->offcap = r->offcap ? r->offcap * 2 : 32;
+		r->off = xrealloc(r->off, r->offcap * sizeof(*r->off));
+	}
+	r->off[r->nf++] = r->rec.len;
+	buf_add(&r->rec, s, len);
+	buf_addc(&r->rec, '\0');
+}
+
+static void
+on_record(int c, void *arg)
+{
+	struct csvr *r = arg;
+
+	(void)c;
+	r->done = 1;
+}
+
+static int
+is_term(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int
+is_space(unsigned char c)
+{
+	(void)c;
+	return 0;			/* keep spaces; normalisation trims */
+}
+
+struct csvr *
+csvr_open(const char *path, int delim, const char *encoding)
+{
+	struct csvr *r;
+	struct stat sb;
+
+	r = xmalloc(sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->cd = (iconv_t)-1;
+	r->size = -1;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		r->fp = stdin;
+		r->name = xstrdup("stdin");
+	} else {
+		if ((r->fp = fopen(path, "r")) == NULL) {
+			free(r);
+			return NULL;
+		}
+		r->name = xstrdup(path);
+	}
+	if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode))
+		r->size = sb.st_size;
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		csvr_close(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->delim = delim;
+	if (delim != 0)
+		csv_set_delim(&r->p, (unsigned char)delim);
+	csv_set_term_func(&r->p, is_term);
+	csv_set_space_func(&r->p, is_space);
+	if (encoding == NULL || strcasecmp(encoding, "auto") == 0) {
+		strcpy(r->enc, "UTF-8");
+	} else if (strcasecmp(encoding, "UTF-8") == 0 ||
+	    strcasecmp(encoding, "UTF8") == 0) {
+		strcpy(r->enc, "UTF-8");
+		r->decided = 1;
+	} else {
+		if ((r->cd = iconv_open("UTF-8", encoding)) == (iconv_t)-1) {
+			csvr_close(r);
+			errno = EINVAL;
+			return NULL;
+		}
+		snprintf(r->enc, sizeof(r->enc), "%s", encoding);
+		r->decided = 1;
+	}
+	return r;
+}
+
+void
+csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
+    void *arg)
+{
+	r->tap = fn;
+	r->taparg = arg;
+}
+
+/*
+ * Converts line (n bytes) to UTF-8 in r->conv.  Returns 0, or -1 with
+ * the byte offset of the first bad sequence in *bad.
+ */
+static int
+convert(struct csvr *r, char *line, size_t n, size_t *bad)
+{
+	char *in = line, *out;
+	size_t inleft = n, outleft;
+
+	buf_reset(&r->conv);
+	iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		if (r->conv.cap - r->conv.len < inleft * 2 + 8) {
+			r->conv.cap = r->conv.len + inleft * 2 + 64;
+			r->conv.s = xrealloc(r->conv.s, r->conv.cap);
+		}
+		out = r->conv.s + r->conv.len;
+		outleft = r->conv.cap - r->conv.len - 1;
+		if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
+		    errno != E2BIG) {
+			*bad = (size_t)(in - line);
+			return -1;
+		}
+		r->conv.len = (size_t)(out - r->conv.s);
+	}
+	r->conv.s[r->conv.len] = '\0';
+	return 0;
+}
+
+static int
+has_high(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * Looks at the first line for things that are not text at all, so the
+ * user hears what the file is rather than a parse error at line 1.
+ */
+static int
+sniff(struct csvr *r, const char *s, size_t n)
+{
+	if (n >= 4 && memcmp(s, "PK\003\004", 4) == 0) {
+		buf_printf(&r->err, "this is a spreadsheet (.xlsx), not CSV; "
+		    "convert it first, e.g. 'xlsx2csv %s | %s'", r->name,
+		    crm_prog);
+		return -1;
+	}
+	if (n >= 4 && memcmp(s, "\320\317\021\340", 4) == 0) {
+		buf_printf(&r->err, "this is an Excel 97 spreadsheet (.xls), "
+		    "not CSV; convert it first, e.g. with 'libreoffice "
+		    "--headless --convert-to csv %s'", r->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Decides the encoding on the first line with bytes above 0x7f: UTF-8
+ * when they are valid UTF-8, else CP950 (Big5 as Excel writes it) when
+ * they convert cleanly.  Returns 0, or -1 with r->err set.
+ */
+static int
+decide(struct csvr *r, char *line, size_t n)
+{
+	size_t bad;
+
+	if (!has_high(line, n))
+		return 0;
+	r->decided = 1;
+	if (utf8_valid(line, n))
+		return 0;
+	r->cd = iconv_open("UTF-8", "CP950");
+	if (r->cd != (iconv_t)-1 && convert(r, line, n, &bad) == 0) {
+		strcpy(r->enc, "CP950");
+		return 0;
+	}
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	r->cd = (iconv_t)-1;
+	buf_printf(&r->err, "text is neither UTF-8 nor Big5 (CP950); "
+	    "name the encoding with --encoding (see iconv -l)");
+	return -1;
+}
+
+/* Feeds one physical line; returns 0, or -1 with r->err set. */
+static int
+feed(struct csvr *r, char *line, size_t n)
+{
+	size_t bad;
+	const char *s = line;
+
+	if (memchr(line, '\0', n) != NULL) {
+		buf_printf(&r->err, "binary data (a NUL byte); "
+		    "is this a CSV file?");
+		return -1;
+	}
+	if (!r->decided && decide(r, line, n) != 0)
+		return -1;
+	if (r->cd != (iconv_t)-1) {
+		if (convert(r, line, n, &bad) != 0) {
+			buf_printf(&r->err, "byte %zu is not valid %s; "
+			    "try --encoding", bad + 1, r->enc);
+			return -1;
+		}
+		s = r->conv.s;
+		n = r->conv.len;
+	}
+	if (csv_parse(&r->p, s, n, on_field, on_record, r) != n) {
+		buf_printf(&r->err, "malformed quoting (a quote inside an "
+		    "unquoted field, or text after a closing quote)");
+		return -1;
+	}
+	if (csv_get_buffer_size(&r->p) > MAX_RECORD) {
+		buf_printf(&r->err, "field longer than %d bytes "
+		    "(an unterminated quote?)", MAX_RECORD);
+		return -1;
+	}
+	return 0;
+}
+
+int
+csvr_next(struct csvr *r)
+{
+	ssize_t n;
+	size_t len;
+	char *s;
+
+	buf_reset(&r->rec);
+	buf_reset(&r->err);
+	r->nf = 0;
+	r->done = 0;
+	r->inrec = 0;
+	while (!r->done) {
+		if (r->eof)
+			return 0;
+		n = getline(&r->line, &r->linecap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp)) {
+				buf_printf(&r->err, "%s", strerror(errno));
+				return -1;
+			}
+			r->eof = 1;
+			if (csv_fini(&r->p, on_field, on_record, r) != 0) {
+				if (!r->inrec)
+					r->recline = r->lineno;
+				buf_printf(&r->err, "unterminated quoted "
+				    "field");
+				return -1;
+			}
+			continue;
+		}
+		len = (size_t)n;
+		s = r->line;
+		r->bytes += n;
+		if (r->tap != NULL)
+			r->tap(r->taparg, s, len);
+		if (r->lineno++ == 0) {
+			if (sniff(r, s, len) != 0) {
+				r->recline = 1;
+				return -1;
+			}
+			if (len >= 3 && memcmp(s, "\357\273\277", 3) == 0) {
+				s += 3;
+				len -= 3;
+				r->decided = 1;
+			}
+			if (r->delim == 0) {
+				r->delim = memchr(s, '\t', len) != NULL ?
+				    '\t' : ',';
+				csv_set_delim(&r->p, (unsigned char)r->delim);
+			}
+		}
+		if (len > 0 && s[len - 1] == '\n')
+			len--;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		if (!r->inrec) {
+			if (len == 0)
+				continue;	/* blank lines between records */
+			r->inrec = 1;
+			r->recline = r->lineno;
+		}
+		s[len] = '\n';
+		if (feed(r, s, len + 1) != 0)
+			return -1;
+	}
+	return 1;
+}
+
+size_t
+csvr_nfields(const struct csvr *r)
+{
+	return r->nf;
+}
+
+const char *
+csvr_field(const struct csvr *r, size_t i)
+{
+	return i < r->nf ? r->rec.s + r->off[i] : "";
+}
+
+size_t
+csvr_fieldlen(const struct csvr *r, size_t i)
+{
+	if (i >= r->nf)
+		return 0;
+	return (i + 1 < r->nf ? r->off[i + 1] : r->rec.len) - r->off[i] - 1;
+}
+
+long
+csvr_line(const struct csvr *r)
+{
+	return r->recline;
+}
+
+const char *
+csvr_name(const struct csvr *r)
+{
+	return r->name;
+}
+
+const char *
+csvr_error(const struct csvr *r)
+{
+	return r->err.s != NULL ? r->err.s : "";
+}
+
+const char *
+csvr_encoding(const struct csvr *r)
+{
+	return r->enc;
+}
+
+off_t
+csvr_bytes(const struct csvr *r)
+{
+	return r->bytes;
+}
+
+off_t
+csvr_size(const struct csvr *r)
+{
+	return r->size;
+}
+
+void
+csvr_close(struct csvr *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fp != NULL && r->fp != stdin)
+		fclose(r->fp);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	csv_free(&r->p);
+	free(r->line);
+	free(r->off);
+	free(r->name);
+	buf_free(&r->rec);
+	buf_free(&r->err);
+	buf_free(&r->conv);
+	free(r);
+}
+
+/* ==== Writing ==== */
+
+/* Writes one field, quoted only when it holds the delimiter, a quote or
+ * a line break (RFC 4180). */
+void
+csv_putn(FILE *fp, int delim, const char *s, size_t n)
+{
+	size_t i;
+	int quote = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
+		    s[i] == '\r') {
+			quote = 1;
+			break;
+		}
+	if (!quote) {
+		fwrite(s, 1, n, fp);
+		return;
+	}
+	putc('"', fp);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', fp);
+		putc(s[i], fp);
+	}
+	putc('"', fp);
+}
+
+void
+csv_put(FILE *fp, int delim, const char *s)
+{
+	csv_putn(fp, delim, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+void
+csv_row(FILE *fp, int delim, const char *const *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			putc(delim, fp);
+		csv_put(fp, delim, f[i]);
+	}
+	putc('\n', fp);
+}

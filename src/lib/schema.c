@@ -1,0 +1,227 @@
+/*
+ * schema.c: the store's tables, as an ordered list of migrations keyed by
+ * PRAGMA user_version.  A migration is never edited once released: later
+ * versions add to the list.  crm-store(5) documents every table.
+ */
+#include <err.h>
+#include <stdio.h>
+
+#include "crm.h"
+
+static const char *const migrations[] = {
+/* 1: everything the five programs need. */
+"CREATE TABLE meta (\n"
+"  key   TEXT PRIMARY KEY,\n"
+"  value TEXT NOT NULL\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE imports (\n"
+"  id               INTEGER PRIMARY KEY,\n"
+"  file             TEXT NOT NULL,\n"
+"  sha256           TEXT,\n"
+"  kind             TEXT NOT NULL,\n"
+"  format           TEXT NOT NULL,\n"
+"  encoding         TEXT,\n"
+"  started_at       INTEGER NOT NULL,\n"
+"  finished_at      INTEGER,\n"
+"  rows_read        INTEGER NOT NULL DEFAULT 0,\n"
+"  rows_rejected    INTEGER NOT NULL DEFAULT 0,\n"
+"  orders_new       INTEGER NOT NULL DEFAULT 0,\n"
+"  orders_updated   INTEGER NOT NULL DEFAULT 0,\n"
+"  orders_unchanged INTEGER NOT NULL DEFAULT 0,\n"
+"  customers_new    INTEGER NOT NULL DEFAULT 0,\n"
+"  records_new      INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE customers (\n"
+"  id         INTEGER PRIMARY KEY,\n"
+"  name       TEXT,\n"
+"  email      TEXT,\n"
+"  phone      TEXT,\n"
+"  channel    TEXT NOT NULL,\n"
+"  first_seen INTEGER NOT NULL,\n"
+"  gender     TEXT,\n"
+"  birthday   TEXT,\n"
+"  is_member  INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE identities (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  kind        TEXT NOT NULL CHECK (kind IN\n"
+"                ('account', 'phone', 'email', 'name_address')),\n"
+"  channel     TEXT NOT NULL,\n"
+"  value       TEXT NOT NULL,\n"
+"  customer_id INTEGER NOT NULL REFERENCES customers(id),\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  UNIQUE (kind, channel, value)\n"
+");\n"
+"CREATE INDEX identities_customer ON identities(customer_id);\n"
+"CREATE TABLE merges (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  kept_id     INTEGER NOT NULL,\n"
+"  merged_id   INTEGER NOT NULL,\n"
+"  reason      TEXT NOT NULL,\n"
+"  import_id   INTEGER REFERENCES imports(id)\n"
+");\n"
+"CREATE TABLE products (\n"
+"  id       INTEGER PRIMARY KEY,\n"
+"  sku      TEXT NOT NULL,\n"
+"  name     TEXT NOT NULL,\n"
+"  category TEXT,\n"
+"  UNIQUE (sku, name)\n"
+");\n"
+"CREATE TABLE orders (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  channel     TEXT NOT NULL,\n"
+"  order_no    TEXT NOT NULL,\n"
+"  customer_id INTEGER NOT NULL REFERENCES customers(id),\n"
+"  ordered_at  INTEGER NOT NULL,\n"
+"  status      TEXT NOT NULL CHECK (status IN\n"
+"                ('completed', 'pending', 'cancelled', 'returned')),\n"
+"  items_total INTEGER NOT NULL,\n"
+"  shipping    INTEGER NOT NULL DEFAULT 0,\n"
+"  discount    INTEGER NOT NULL DEFAULT 0,\n"
+"  total       INTEGER NOT NULL,\n"
+"  refund      INTEGER NOT NULL DEFAULT 0,\n"
+"  net         INTEGER NOT NULL,\n"
+"  coupon      TEXT,\n"
+"  lines       INTEGER NOT NULL,\n"
+"  digest      INTEGER NOT NULL,\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  UNIQUE (channel, order_no)\n"
+");\n"
+"CREATE INDEX orders_customer ON orders(customer_id, ordered_at);\n"
+"CREATE TABLE order_items (\n"
+"  order_id     INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,\n"
+"  line         INTEGER NOT NULL,\n"
+"  product_id   INTEGER NOT NULL REFERENCES products(id),\n"
+"  quantity     INTEGER NOT NULL,\n"
+"  returned_qty INTEGER NOT NULL DEFAULT 0,\n"
+"  unit_price   INTEGER NOT NULL,\n"
+"  amount       INTEGER NOT NULL,\n"
+"  cost         INTEGER,\n"
+"  PRIMARY KEY (order_id, line)\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE customer_stats (\n"
+"  customer_id   INTEGER PRIMARY KEY REFERENCES customers(id),\n"
+"  purchases     INTEGER NOT NULL,\n"
+"  purchase_days INTEGER NOT NULL,\n"
+"  spent         INTEGER NOT NULL,\n"
+"  first_at      INTEGER NOT NULL,\n"
+"  last_at       INTEGER NOT NULL,\n"
+"  first_day     INTEGER NOT NULL,\n"
+"  second_day    INTEGER,\n"
+"  last_day      INTEGER NOT NULL\n"
+");\n"
+"CREATE TABLE members (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  channel     TEXT NOT NULL,\n"
+"  member_no   TEXT NOT NULL,\n"
+"  customer_id INTEGER NOT NULL REFERENCES customers(id),\n"
+"  joined_at   INTEGER,\n"
+"  name        TEXT,\n"
+"  phone       TEXT,\n"
+"  email       TEXT,\n"
+"  birthday    TEXT,\n"
+"  gender      TEXT,\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  UNIQUE (channel, member_no)\n"
+");\n"
+"CREATE INDEX members_customer ON members(customer_id);\n"
+"CREATE TABLE tags (\n"
+"  tag         TEXT NOT NULL,\n"
+"  customer_id INTEGER NOT NULL REFERENCES customers(id),\n"
+"  source      TEXT NOT NULL,\n"
+"  added_at    INTEGER NOT NULL,\n"
+"  PRIMARY KEY (tag, customer_id)\n"
+") WITHOUT ROWID;\n"
+"CREATE INDEX tags_customer ON tags(customer_id);\n"
+"CREATE TABLE events (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  kind        TEXT NOT NULL,\n"
+"  at          INTEGER NOT NULL,\n"
+"  customer_id INTEGER REFERENCES customers(id),\n"
+"  email       TEXT NOT NULL DEFAULT '',\n"
+"  campaign    TEXT NOT NULL DEFAULT '',\n"
+"  coupon      TEXT NOT NULL DEFAULT '',\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  UNIQUE (kind, at, email, campaign, coupon, customer_id)\n"
+");\n"
+"CREATE INDEX events_customer ON events(customer_id, kind);\n"
+"CREATE TABLE contacts (\n"
+"  id           INTEGER PRIMARY KEY,\n"
+"  playbook     TEXT NOT NULL,\n"
+"  step         TEXT NOT NULL,\n"
+"  day          INTEGER NOT NULL,\n"
+"  customer_id  INTEGER NOT NULL REFERENCES customers(id),\n"
+"  template     TEXT,\n"
+"  coupon_code  TEXT,\n"
+"  threshold    INTEGER,\n"
+"  discount     INTEGER,\n"
+"  discount_pct INTEGER,\n"
+"  expires_day  INTEGER,\n"
+"  grp          TEXT NOT NULL CHECK (grp IN ('treatment', 'holdout')),\n"
+"  created_at   INTEGER NOT NULL,\n"
+"  UNIQUE (playbook, step, customer_id, day)\n"
+");\n"
+"CREATE INDEX contacts_customer ON contacts(customer_id, day);\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+static int
+read_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if ((st = store_prepare(db, "PRAGMA user_version")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Brings the store up to this program's version, in one transaction so
+ * that two programs starting at once migrate it once.  Returns 0, or -1
+ * after printing why.
+ */
+int
+schema_migrate(sqlite3 *db, const char *path)
+{
+	char sql[64];
+	int v;
+
+	if ((v = read_version(db)) < 0)
+		return -1;
+	if (v > NMIGRATIONS) {
+		warnx("%s: store has schema version %d, newer than this "
+		    "program's %d; upgrade crmkit", path, v, NMIGRATIONS);
+		return -1;
+	}
+	if (v == NMIGRATIONS)
+		return 0;
+	if (store_begin(db) != 0)
+		return -1;
+	if ((v = read_version(db)) < 0)
+		goto fail;
+	for (; v < NMIGRATIONS; v++) {
+		if (store_exec(db, migrations[v]) != 0)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (store_exec(db, sql) != 0)
+			goto fail;
+	}
+	if (store_exec(db, "PRAGMA application_id = 1129467211") != 0 ||
+	    store_commit(db) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(db);
+	return -1;
+}

@@ -1,0 +1,288 @@
+/*
+ * store.c: opening the SQLite store, its settings, transactions and
+ * statement helpers, and the per-customer aggregates.
+ */
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+#define APPLICATION_ID	1129467211	/* "CRMK" */
+#define BUSY_MS		60000		/* wait this long for a writer */
+
+const char *
+store_path(sqlite3 *db)
+{
+	const char *p = sqlite3_db_filename(db, "main");
+
+	return p != NULL && *p != '\0' ? p : "store";
+}
+
+static void
+store_warn(sqlite3 *db)
+{
+	warnx("%s: %s", store_path(db), sqlite3_errmsg(db));
+}
+
+int
+store_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		warnx("%s: %s", store_path(db), msg != NULL ? msg :
+		    sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+store_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_warn(db);
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps st; prints the error unless it is a row or the end. */
+int
+store_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_warn(sqlite3_db_handle(st));
+	return rc;
+}
+
+/*
+ * Writes start with BEGIN IMMEDIATE: a deferred transaction that later
+ * tries to write can fail with SQLITE_BUSY however long the timeout.
+ */
+int
+store_begin(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_errcode(db) == SQLITE_BUSY)
+		warnx("%s: the store is busy: another program has been "
+		    "writing to it for more than %d seconds; try again later",
+		    store_path(db), BUSY_MS / 1000);
+	else
+		store_warn(db);
+	return -1;
+}
+
+int
+store_commit(sqlite3 *db)
+{
+	return store_exec(db, "COMMIT");
+}
+
+void
+store_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Creates an empty file readable by its owner only: it holds names,
+ * phones and addresses.  SQLite gives its -wal and -shm files the same
+ * mode. */
+static int
+create_private(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(fd);
+	return 0;
+}
+
+static int
+check_store(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st;
+	int appid = -1, ver = -1;
+
+	st = store_prepare(db, "SELECT (SELECT application_id FROM "
+	    "pragma_application_id), (SELECT user_version FROM "
+	    "pragma_user_version)");
+	if (st == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW) {
+		appid = sqlite3_column_int(st, 0);
+		ver = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (ver < 0)
+		return -1;
+	if (ver > 0 && appid != APPLICATION_ID) {
+		warnx("%s: not a crmkit store", path);
+		return -1;
+	}
+	return ver;
+}
+
+/*
+ * Opens the store at path.  STORE_RW creates it when missing and brings
+ * its schema up to date; STORE_RO opens an existing store read-only
+ * (upgrading an older schema first).  Returns NULL after printing why.
+ */
+sqlite3 *
+store_open(const char *path, int mode)
+{
+	sqlite3 *db = NULL;
+	struct stat sb;
+	int ver, flags;
+
+	if (mode == STORE_RO && stat(path, &sb) != 0) {
+		warnx("%s: no store here (import orders with crm-import, "
+		    "or name the store with --db or CRM_DB)", path);
+		return NULL;
+	}
+	if (mode == STORE_RW && create_private(path) != 0) {
+		warn("%s", path);
+		return NULL;
+	}
+	flags = mode == STORE_RW ? SQLITE_OPEN_READWRITE :
+	    SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		warnx("%s: %s", path, db != NULL ? sqlite3_errmsg(db) :
+		    "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, BUSY_MS);
+	sqlite3_extended_result_codes(db, 0);
+	if ((ver = check_store(db, path)) < 0)
+		goto fail;
+	if (mode == STORE_RO && ver == 0) {
+		warnx("%s: empty store (nothing imported yet)", path);
+		goto fail;
+	}
+	if (mode == STORE_RO && ver < schema_version()) {
+		/* Upgrade through a writable connection, then read. */
+		sqlite3_close(db);
+		if ((db = store_open(path, STORE_RW)) == NULL)
+			return NULL;
+		sqlite3_close(db);
+		return store_open(path, STORE_RO);
+	}
+	if (mode == STORE_RW) {
+		if (store_exec(db, "PRAGMA journal_mode = WAL") != 0 ||
+		    store_exec(db, "PRAGMA synchronous = NORMAL") != 0)
+			goto fail;
+	}
+	if (store_exec(db, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE") != 0)
+		goto fail;
+	if (mode == STORE_RW && schema_migrate(db, path) != 0)
+		goto fail;
+	if (mode == STORE_RO && ver > schema_version()) {
+		warnx("%s: store has schema version %d, newer than this "
+		    "program's %d; upgrade crmkit", path, ver,
+		    schema_version());
+		goto fail;
+	}
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+void
+store_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+/* Reads meta.key into out; returns out->s, or NULL when unset. */
+const char *
+store_meta(sqlite3 *db, const char *key, struct buf *out)
+{
+	sqlite3_stmt *st;
+	const char *v = NULL;
+
+	buf_reset(out);
+	st = store_prepare(db, "SELECT value FROM meta WHERE key = ?");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (store_step(st) == SQLITE_ROW) {
+		buf_adds(out, (const char *)sqlite3_column_text(st, 0));
+		v = out->s;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_set_meta(sqlite3 *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_prepare(db, "INSERT OR REPLACE INTO meta VALUES (?, ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Recomputes customer_stats for the customers in TEMP table `table`
+ * (one column, customer_id), or for everyone when table is NULL, from
+ * their purchases: orders neither cancelled nor fully returned.  Several
+ * orders on one local day are one purchase day.
+ */
+int
+store_refresh_stats(sqlite3 *db, const char *table)
+{
+	struct buf sql = { 0 };
+	const char *in = "";
+	int rc;
+
+	if (table != NULL)
+		in = " AND customer_id IN (SELECT customer_id FROM temp.";
+	buf_printf(&sql,
+	    "DELETE FROM customer_stats WHERE 1%s%s%s;\n"
+	    "INSERT INTO customer_stats (customer_id, purchases,"
+	    " purchase_days, spent, first_at, last_at, first_day,"
+	    " second_day, last_day)\n"
+	    "SELECT customer_id, SUM(n), COUNT(*), SUM(amount), MIN(lo),"
+	    " MAX(hi), MIN(day), MIN(CASE WHEN rn = 2 THEN day END),"
+	    " MAX(day)\n"
+	    "FROM (SELECT customer_id, day, n, amount, lo, hi,"
+	    "  ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY day)"
+	    "  AS rn\n"
+	    " FROM (SELECT customer_id, ordered_at / 86400 AS day,"
+	    "   COUNT(*) AS n, SUM(net) AS amount, MIN(ordered_at) AS lo,"
+	    "   MAX(ordered_at) AS hi\n"
+	    "  FROM orders WHERE status IN ('completed', 'pending')%s%s%s\n"
+	    "  GROUP BY customer_id, day))\n"
+	    "GROUP BY customer_id",
+	    in, table != NULL ? table : "", table != NULL ? ")" : "",
+	    in, table != NULL ? table : "", table != NULL ? ")" : "");
+	rc = store_exec(db, sql.s);
+	buf_free(&sql);
+	return rc;
+}

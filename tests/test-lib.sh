@@ -1,0 +1,75 @@
+# test-lib.sh: a small test library in the shape of git's t/test-lib.sh.
+#
+# A test script sets test_description, sources this file, writes cases as
+#   test_expect_success 'title' 'commands && test_cmp expect actual'
+# and ends with test_done.  Each case runs in the script's own scratch
+# directory ($TRASH); CRM_BIN names the programs under test, and PATH
+# starts with it.  The script's last line is 'N passed, N failed'.
+
+: "${CRM_BIN:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC_DIR=$(cd "$TEST_DIR/.." && pwd)
+DATA="$TEST_DIR/data"
+SHARED="$SRC_DIR/../shared"
+TRASH="${TMPDIR:-/tmp}/crmkit-test.$$.$(basename "$0" .sh)"
+PATH="$CRM_BIN:$PATH"
+export PATH CRM_BIN TEST_DIR SRC_DIR DATA SHARED
+unset CRM_DB NO_COLOR COLUMNS
+export TZ=UTC LC_ALL=C.UTF-8
+
+test_count=0
+test_failed=0
+rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
+
+say() { printf '%s\n' "$*"; }
+
+# test_expect_success TITLE BODY: BODY must exit 0.
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$TRASH/.out" 2>&1 </dev/null; then
+		say "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out"
+	fi
+}
+
+# test_expect_failure_status N TITLE BODY: BODY's last command exits N.
+test_expect_code() {
+	test_count=$((test_count + 1))
+	(eval "$3") >"$TRASH/.out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq "$1" ]; then
+		say "ok $test_count - $2"
+	else
+		test_failed=$((test_failed + 1))
+		say "not ok $test_count - $2 (exit $rc, wanted $1)"
+		sed 's/^/#   /' "$TRASH/.out"
+	fi
+}
+
+# test_cmp EXPECT ACTUAL: the files are equal; shows the difference.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_grep PATTERN FILE: FILE has a line matching PATTERN.
+test_grep() {
+	grep -q -e "$1" "$2" || {
+		say "no line matches '$1' in $2:"
+		cat "$2"
+		return 1
+	}
+}
+
+# sql DB QUERY: runs QUERY with the sqlite3 shell, plain list output.
+sql() {
+	sqlite3 -batch -noheader "$1" "$2"
+}
+
+test_done() {
+	cd / && rm -rf "$TRASH"
+	say "$((test_count - test_failed)) passed, $test_failed failed"
+	[ "$test_failed" -eq 0 ]
+}
