@@ -149,3 +149,41 @@ lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle, long *basis)
 	}
 	return (int64_t)ceil(3.0 * med);
 }
+
+/*
+ * Makes TEMP table `into` (customer_id INTEGER PRIMARY KEY, stage TEXT,
+ * days_since INTEGER) with the NAPL stage of every customer known by day
+ * asof (needs stats_asof first), with lost threshold L:
+ *   potential  a member with no purchase by asof (days_since NULL)
+ *   new        one purchase day, the last within L days of asof
+ *   active     two or more purchase days, the last within L
+ *   lost       the last purchase more than L days before asof
+ * Customers known only from cancelled orders have no stage.
+ */
+int
+lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
+{
+	char *sql;
+	int rc;
+
+	sql = sqlite3_mprintf(
+	    "DROP TABLE IF EXISTS temp.\"%w\";\n"
+	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
+	    " stage TEXT NOT NULL, days_since INTEGER);\n"
+	    "INSERT INTO temp.\"%w\"\n"
+	    "SELECT customer_id, CASE\n"
+	    "  WHEN %lld - last_day > %lld THEN 'lost'\n"
+	    "  WHEN purchase_days >= 2 THEN 'active'\n"
+	    "  ELSE 'new' END, %lld - last_day\n"
+	    "FROM temp.asof_stats;\n"
+	    "INSERT OR IGNORE INTO temp.\"%w\"\n"
+	    "SELECT DISTINCT m.customer_id, 'potential', NULL FROM members m\n"
+	    "WHERE m.joined_at IS NULL OR m.joined_at < %lld;\n",
+	    into, into, into, (long long)asof, (long long)lost,
+	    (long long)asof, into, (long long)((asof + 1) * DAY_SECS));
+	if (sql == NULL)
+		return -1;
+	rc = store_exec(db, sql);
+	sqlite3_free(sql);
+	return rc;
+}

@@ -188,5 +188,7 @@ int	 stats_asof(sqlite3 *db, int64_t asof);
 long	 repurchase_cycle(sqlite3 *db, double *median);
 int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
 	    long *basis);
+int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
+	    const char *into);
 
 #endif /* CRM_H */
