@@ -368,7 +368,7 @@ prepare_all(struct run *r)
 	P(ord_find, "SELECT id, customer_id, digest, import_id, lines"
 	    " FROM orders"
 	    " WHERE channel = ? AND order_no = ?");
-	P(ord_add, "INSERT INTO orders (customer_id, ordered_at, status,"
+	P(ord_add, "INSERT OR IGNORE INTO orders (customer_id, ordered_at, status,"
 	    " items_total, shipping, discount, total, refund, net, coupon,"
 	    " lines, digest, import_id, channel, order_no)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -418,9 +418,15 @@ finalize_all(struct run *r)
 	}
 }
 
+/*
+ * Notes that a customer's aggregates need computing again.  After a
+ * first import every customer's are computed, so nothing is noted.
+ */
 static int
 touch(struct run *r, int64_t cid)
 {
+	if (r->was_empty)
+		return 0;
 	sqlite3_bind_int64(r->touch, 1, cid);
 	return run_stmt(r->touch);
 }
@@ -471,7 +477,7 @@ resolve_customer(struct run *r)
 	struct ident id[3];
 	char why[300];
 	int64_t cid = 0;
-	int n = 0, i, added = 0;
+	int n = 0, i, added = 0, created = 0;
 
 	if (o->account.len > 0)
 		id[n++] = (struct ident){ "account", o->channel.s,
@@ -523,6 +529,7 @@ resolve_customer(struct run *r)
 			return -1;
 		cid = sqlite3_last_insert_rowid(r->db);
 		r->c_new++;
+		created = 1;
 	}
 	for (i = 0; i < n; i++) {
 		if (id[i].cid != 0)
@@ -538,7 +545,7 @@ resolve_customer(struct run *r)
 			return -1;
 		added = 1;
 	}
-	if (added || o->name.len > 0) {
+	if (added && !created) {
 		sqlite3_bind_int64(r->cust_fill, 1, cid);
 		bind_text_or_null(r->cust_fill, 2, &o->name);
 		bind_text_or_null(r->cust_fill, 3, &o->email);
@@ -669,6 +676,28 @@ order_bad(struct run *r, int f, const char *why)
 
 /* ==== Writing an order ==== */
 
+/* Binds parameters 1-13 of ord_add and ord_set, which share them. */
+static void
+bind_order(struct run *r, sqlite3_stmt *s, int64_t cid, enum status st,
+    int64_t items, int64_t total, int64_t refund, int64_t net, uint64_t dg)
+{
+	struct order *o = &r->ord;
+
+	sqlite3_bind_int64(s, 1, cid);
+	sqlite3_bind_int64(s, 2, o->ordered_at);
+	sqlite3_bind_text(s, 3, status_names[st], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, items);
+	sqlite3_bind_int64(s, 5, o->shipping);
+	sqlite3_bind_int64(s, 6, o->discount);
+	sqlite3_bind_int64(s, 7, total);
+	sqlite3_bind_int64(s, 8, refund);
+	sqlite3_bind_int64(s, 9, net);
+	bind_text_or_null(s, 10, &o->coupon);
+	sqlite3_bind_int64(s, 11, (int64_t)o->nitems);
+	sqlite3_bind_int64(s, 12, (int64_t)dg);
+	sqlite3_bind_int64(s, 13, r->import_id);
+}
+
 /*
  * Stores the assembled order: new, updated (its content changed since an
  * earlier import: a status, an amount, a line) or unchanged.  Totals:
@@ -738,6 +767,19 @@ flush_order(struct run *r)
 		    "email are all empty or masked");
 	if ((cid = resolve_customer(r)) < 0)
 		return -1;
+	/* Most orders are new: try that first, and look only on conflict. */
+	bind_order(r, r->ord_add, cid, st, items, total, refund, net, dg);
+	sqlite3_bind_text(r->ord_add, 14, o->channel.s, (int)o->channel.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(r->ord_add, 15, o->order_no.s, (int)o->order_no.len,
+	    SQLITE_STATIC);
+	if (run_stmt(r->ord_add) != 0)
+		return -1;
+	if (sqlite3_changes(r->db) == 1) {
+		r->o_new++;
+		oid = sqlite3_last_insert_rowid(r->db);
+		goto items;
+	}
 	sqlite3_bind_text(r->ord_find, 1, o->channel.s, (int)o->channel.len,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(r->ord_find, 2, o->order_no.s, (int)o->order_no.len,
@@ -751,67 +793,40 @@ flush_order(struct run *r)
 		old_lines = sqlite3_column_int64(r->ord_find, 4);
 	}
 	sqlite3_reset(r->ord_find);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return -1;
-
-	if (oid != 0 && old_import == r->import_id) {
+	if (old_import == r->import_id) {
 		/* More lines of an order met earlier in this run. */
-		sqlite3_stmt *st_ = r->ord_append;
+		sqlite3_stmt *ap = r->ord_append;
 
-		sqlite3_bind_int64(st_, 1, items);
-		sqlite3_bind_int64(st_, 2, o->has_paid_total ? 0 : items);
-		sqlite3_bind_int64(st_, 3, o->has_refund ? 0 : refund);
-		sqlite3_bind_int64(st_, 4, (int64_t)o->nitems);
-		sqlite3_bind_int64(st_, 5, (int64_t)dg);
-		sqlite3_bind_int64(st_, 6, oid);
-		if (run_stmt(st_) != 0)
+		sqlite3_bind_int64(ap, 1, items);
+		sqlite3_bind_int64(ap, 2, o->has_paid_total ? 0 : items);
+		sqlite3_bind_int64(ap, 3, o->has_refund ? 0 : refund);
+		sqlite3_bind_int64(ap, 4, (int64_t)o->nitems);
+		sqlite3_bind_int64(ap, 5, (int64_t)dg);
+		sqlite3_bind_int64(ap, 6, oid);
+		if (run_stmt(ap) != 0)
 			return -1;
 		goto items;
 	}
-	old_lines = old_import == r->import_id ? old_lines : 0;
-	if (oid != 0 && old_digest == (int64_t)dg && old_cid == cid) {
+	old_lines = 0;
+	if (old_digest == (int64_t)dg && old_cid == cid) {
 		r->o_unchanged++;
 		order_clear(o);
 		return 0;
 	}
-	{
-		sqlite3_stmt *s = oid != 0 ? r->ord_set : r->ord_add;
-
-		sqlite3_bind_int64(s, 1, cid);
-		sqlite3_bind_int64(s, 2, o->ordered_at);
-		sqlite3_bind_text(s, 3, status_names[st], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, items);
-		sqlite3_bind_int64(s, 5, o->shipping);
-		sqlite3_bind_int64(s, 6, o->discount);
-		sqlite3_bind_int64(s, 7, total);
-		sqlite3_bind_int64(s, 8, refund);
-		sqlite3_bind_int64(s, 9, net);
-		bind_text_or_null(s, 10, &o->coupon);
-		sqlite3_bind_int64(s, 11, (int64_t)o->nitems);
-		sqlite3_bind_int64(s, 12, (int64_t)dg);
-		sqlite3_bind_int64(s, 13, r->import_id);
-		if (oid != 0) {
-			sqlite3_bind_int64(s, 14, oid);
-		} else {
-			sqlite3_bind_text(s, 14, o->channel.s,
-			    (int)o->channel.len, SQLITE_STATIC);
-			sqlite3_bind_text(s, 15, o->order_no.s,
-			    (int)o->order_no.len, SQLITE_STATIC);
-		}
-		if (run_stmt(s) != 0)
-			return -1;
-	}
-	if (oid != 0) {
-		r->o_updated++;
-		if (old_cid != cid && touch(r, old_cid) != 0)
-			return -1;
-		sqlite3_bind_int64(r->items_del, 1, oid);
-		if (run_stmt(r->items_del) != 0)
-			return -1;
-	} else {
-		r->o_new++;
-		oid = sqlite3_last_insert_rowid(r->db);
-	}
+	/* The order changed since an earlier import: a status, an amount,
+	 * a line.  Replace it whole. */
+	bind_order(r, r->ord_set, cid, st, items, total, refund, net, dg);
+	sqlite3_bind_int64(r->ord_set, 14, oid);
+	if (run_stmt(r->ord_set) != 0)
+		return -1;
+	r->o_updated++;
+	if (old_cid != cid && touch(r, old_cid) != 0)
+		return -1;
+	sqlite3_bind_int64(r->items_del, 1, oid);
+	if (run_stmt(r->items_del) != 0)
+		return -1;
 items:
 	for (i = 0; i < o->nitems; i++) {
 		struct item *it = &o->items[i];

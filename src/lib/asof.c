@@ -51,38 +51,20 @@ store_last_day(sqlite3 *db)
 int
 stats_asof(sqlite3 *db, int64_t asof)
 {
-	struct buf sql = { 0 };
 	int64_t last = store_last_day(db);
-	int rc;
 
 	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
 		return -1;
 	if (last < 0 || asof >= last)
 		return store_exec(db, "CREATE TEMP TABLE asof_stats AS "
 		    "SELECT * FROM customer_stats");
-	buf_printf(&sql,
-	    "CREATE TEMP TABLE asof_stats AS\n"
-	    "SELECT customer_id, SUM(n) AS purchases, COUNT(*) AS"
-	    " purchase_days, SUM(amount) AS spent, MIN(lo) AS first_at,"
-	    " MAX(hi) AS last_at, MIN(day) AS first_day,"
-	    " MIN(CASE WHEN rn = 2 THEN day END) AS second_day,"
-	    " MAX(day) AS last_day\n"
-	    "FROM (SELECT customer_id, day, n, amount, lo, hi,"
-	    "  ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY day)"
-	    "  AS rn\n"
-	    " FROM (SELECT customer_id, ordered_at / 86400 AS day,"
-	    "   COUNT(*) AS n, SUM(net) AS amount, MIN(ordered_at) AS lo,"
-	    "   MAX(ordered_at) AS hi\n"
-	    "  FROM orders WHERE status IN ('completed', 'pending')"
-	    "   AND ordered_at < %lld\n"
-	    "  GROUP BY customer_id, day))\n"
-	    "GROUP BY customer_id;\n"
-	    "CREATE UNIQUE INDEX temp.asof_stats_id ON"
-	    " asof_stats(customer_id);",
-	    (long long)((asof + 1) * DAY_SECS));
-	rc = store_exec(db, sql.s);
-	buf_free(&sql);
-	return rc;
+	if (store_exec(db, "CREATE TEMP TABLE asof_stats AS "
+	    "SELECT * FROM customer_stats WHERE 0") != 0 ||
+	    store_compute_stats(db, "temp.asof_stats", NULL,
+	    (asof + 1) * DAY_SECS) != 0)
+		return -1;
+	return store_exec(db, "CREATE UNIQUE INDEX temp.asof_stats_id ON "
+	    "asof_stats(customer_id)");
 }
 
 /*

@@ -174,7 +174,9 @@ int	 store_commit(sqlite3 *db);
 void	 store_rollback(sqlite3 *db);
 const char *store_meta(sqlite3 *db, const char *key, struct buf *out);
 int	 store_set_meta(sqlite3 *db, const char *key, const char *value);
-int	 store_refresh_stats(sqlite3 *db, const char *where_temp_table);
+int	 store_compute_stats(sqlite3 *db, const char *into, const char *only,
+	    int64_t before);
+int	 store_refresh_stats(sqlite3 *db, const char *only);
 const char *store_path(sqlite3 *db);
 
 int	 schema_version(void);

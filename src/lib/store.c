@@ -249,40 +249,123 @@ store_set_meta(sqlite3 *db, const char *key, const char *value)
 }
 
 /*
- * Recomputes customer_stats for the customers in TEMP table `table`
- * (one column, customer_id), or for everyone when table is NULL, from
- * their purchases: orders neither cancelled nor fully returned.  Several
- * orders on one local day are one purchase day.
+ * Computes per-customer aggregates into table `into` (customer_stats'
+ * columns) from purchases, the orders neither cancelled nor fully
+ * returned: for the customers in TEMP table `only` (column customer_id)
+ * or everyone when only is NULL, counting orders placed before `before`
+ * (local seconds; INT64_MAX for all).  Several orders on one local day
+ * are one purchase day.  One pass over the orders in (customer, time)
+ * order, which the index orders_customer gives without sorting; memory
+ * stays that of one customer.
  */
 int
-store_refresh_stats(sqlite3 *db, const char *table)
+store_compute_stats(sqlite3 *db, const char *into, const char *only,
+    int64_t before)
 {
-	struct buf sql = { 0 };
-	const char *in = "";
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	char *sql;
+	int64_t cur = 0, at, day, net, lastday = 0;
+	int64_t n = 0, days = 0, spent = 0, first_at = 0, last_at = 0;
+	int64_t first_day = 0, second_day = -1;
+	int rc = -1, step;
+
+	if (only != NULL)
+		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
+		    " FROM orders WHERE status IN ('completed', 'pending')"
+		    " AND ordered_at < ?1 AND customer_id IN"
+		    " (SELECT customer_id FROM temp.\"%w\")"
+		    " ORDER BY customer_id, ordered_at", only);
+	else
+		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
+		    " FROM orders INDEXED BY orders_customer"
+		    " WHERE status IN ('completed', 'pending')"
+		    " AND ordered_at < ?1 ORDER BY customer_id, ordered_at");
+	if (sql == NULL)
+		return -1;
+	sel = store_prepare(db, sql);
+	sqlite3_free(sql);
+	sql = sqlite3_mprintf("INSERT INTO %s (customer_id, purchases,"
+	    " purchase_days, spent, first_at, last_at, first_day, second_day,"
+	    " last_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", into);
+	if (sql == NULL || sel == NULL)
+		goto out;
+	ins = store_prepare(db, sql);
+	if (ins == NULL)
+		goto out;
+	sqlite3_bind_int64(sel, 1, before);
+	for (;;) {
+		step = store_step(sel);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			goto out;
+		if (step == SQLITE_DONE || sqlite3_column_int64(sel, 0) != cur) {
+			if (n > 0) {
+				sqlite3_bind_int64(ins, 1, cur);
+				sqlite3_bind_int64(ins, 2, n);
+				sqlite3_bind_int64(ins, 3, days);
+				sqlite3_bind_int64(ins, 4, spent);
+				sqlite3_bind_int64(ins, 5, first_at);
+				sqlite3_bind_int64(ins, 6, last_at);
+				sqlite3_bind_int64(ins, 7, first_day);
+				if (second_day >= 0)
+					sqlite3_bind_int64(ins, 8, second_day);
+				else
+					sqlite3_bind_null(ins, 8);
+				sqlite3_bind_int64(ins, 9, lastday);
+				if (store_step(ins) != SQLITE_DONE)
+					goto out;
+				sqlite3_reset(ins);
+			}
+			if (step == SQLITE_DONE)
+				break;
+			cur = sqlite3_column_int64(sel, 0);
+			n = days = spent = 0;
+			second_day = -1;
+		}
+		at = sqlite3_column_int64(sel, 1);
+		net = sqlite3_column_int64(sel, 2);
+		day = at / DAY_SECS;
+		if (n == 0) {
+			first_at = at;
+			first_day = day;
+			days = 1;
+		} else if (day != lastday && ++days == 2)
+			second_day = day;
+		lastday = day;
+		last_at = at;
+		n++;
+		if (money_add(&spent, net) != 0) {
+			warnx("%s: customer %lld: spend overflows",
+			    store_path(db), (long long)cur);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_free(sql);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* Recomputes customer_stats for the customers in TEMP table `only`, or
+ * for everyone when only is NULL. */
+int
+store_refresh_stats(sqlite3 *db, const char *only)
+{
+	char *sql;
 	int rc;
 
-	if (table != NULL)
-		in = " AND customer_id IN (SELECT customer_id FROM temp.";
-	buf_printf(&sql,
-	    "DELETE FROM customer_stats WHERE 1%s%s%s;\n"
-	    "INSERT INTO customer_stats (customer_id, purchases,"
-	    " purchase_days, spent, first_at, last_at, first_day,"
-	    " second_day, last_day)\n"
-	    "SELECT customer_id, SUM(n), COUNT(*), SUM(amount), MIN(lo),"
-	    " MAX(hi), MIN(day), MIN(CASE WHEN rn = 2 THEN day END),"
-	    " MAX(day)\n"
-	    "FROM (SELECT customer_id, day, n, amount, lo, hi,"
-	    "  ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY day)"
-	    "  AS rn\n"
-	    " FROM (SELECT customer_id, ordered_at / 86400 AS day,"
-	    "   COUNT(*) AS n, SUM(net) AS amount, MIN(ordered_at) AS lo,"
-	    "   MAX(ordered_at) AS hi\n"
-	    "  FROM orders WHERE status IN ('completed', 'pending')%s%s%s\n"
-	    "  GROUP BY customer_id, day))\n"
-	    "GROUP BY customer_id",
-	    in, table != NULL ? table : "", table != NULL ? ")" : "",
-	    in, table != NULL ? table : "", table != NULL ? ")" : "");
-	rc = store_exec(db, sql.s);
-	buf_free(&sql);
-	return rc;
+	if (only != NULL)
+		sql = sqlite3_mprintf("DELETE FROM customer_stats WHERE"
+		    " customer_id IN (SELECT customer_id FROM temp.\"%w\")",
+		    only);
+	else
+		sql = sqlite3_mprintf("DELETE FROM customer_stats");
+	if (sql == NULL)
+		return -1;
+	rc = store_exec(db, sql);
+	sqlite3_free(sql);
+	if (rc != 0)
+		return -1;
+	return store_compute_stats(db, "customer_stats", only, INT64_MAX);
 }
