@@ -251,7 +251,8 @@ day_parse(const char *s, int64_t *day, const char **why)
 	}
 	if (date_parse(s, DATE_MDY, &t, why) != 0)
 		return -1;
-	*day = t / DAY_SECS;
+	/* Round down: C division truncates toward 0 before 1970. */
+	*day = t / DAY_SECS - (t % DAY_SECS < 0);
 	return 0;
 }
 
