@@ -1,0 +1,1580 @@
+/*
+ * segexpr.c: the audience language of crm-segment(1).  An expression is
+ * parsed once into a tree (segexpr_compile), then turned into one
+ * INSERT ... SELECT over the customers known by the as-of day
+ * (segexpr_select).  Every value the user wrote is a bound parameter;
+ * the SQL text holds only what this file spells out.
+ *
+ *	expr	 = and { "or" and }
+ *	and	 = unary { "and" unary }
+ *	unary	 = "not" unary | "(" expr ")" | cond
+ *	cond	 = name [ "(" args ")" ] [ op value
+ *		   | [ "not" ] "between" value "and" value
+ *		   | [ "not" ] "in" "(" value { "," value } ")"
+ *		   | [ "not" ] ( "contains" | "matches" ) string ]
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crm.h"
+#include "rfm.h"
+#include "segexpr.h"
+
+/* ==== Fields ==== */
+
+enum ftype {
+	FT_INT,			/* a whole number */
+	FT_MONEY,		/* an amount, minor units in the store */
+	FT_DATE,		/* a day */
+	FT_TEXT,		/* one text value */
+	FT_SET,			/* a set of texts (tags, channels) */
+	FT_BOOL			/* true or false: no operator */
+};
+
+enum fid {
+	F_CUSTOMER_ID, F_ORDERS, F_PURCHASE_DAYS, F_SPENT, F_AOV,
+	F_FIRST_ORDER, F_LAST_ORDER, F_DAYS_SINCE, F_STAGE, F_R, F_F, F_M,
+	F_RFM, F_RFM_SEGMENT, F_NAME, F_EMAIL, F_PHONE, F_GENDER, F_AGE,
+	F_BIRTHDAY_MONTH, F_JOINED, F_TAG, F_CHANNEL, F_MEMBER,
+	F_POTENTIAL, F_NEW, F_ACTIVE, F_LOST, F_PURCHASED,
+	/* functions */
+	FN_ORDERS, FN_SPENT, FN_AOV, FN_BOUGHT, FN_UNITS, FN_OPENED,
+	FN_CLICKED, FN_DELIVERED, FN_UNSUBSCRIBED, FN_BOUNCED, FN_CLAIMED,
+	/* fields of a product condition inside bought() and units() */
+	P_SKU, P_PRODUCT, P_CATEGORY, P_CHANNEL
+};
+
+enum fctx { CTX_CUSTOMER, CTX_FUNC, CTX_PRODUCT };
+
+static const struct field {
+	const char *name;
+	enum fid id;
+	enum ftype type;
+	enum fctx ctx;
+} fields[] = {
+	{ "customer_id",	F_CUSTOMER_ID,	FT_INT,	  CTX_CUSTOMER },
+	{ "orders",		F_ORDERS,	FT_INT,	  CTX_CUSTOMER },
+	{ "purchase_days",	F_PURCHASE_DAYS, FT_INT,  CTX_CUSTOMER },
+	{ "spent",		F_SPENT,	FT_MONEY, CTX_CUSTOMER },
+	{ "aov",		F_AOV,		FT_MONEY, CTX_CUSTOMER },
+	{ "first_order",	F_FIRST_ORDER,	FT_DATE,  CTX_CUSTOMER },
+	{ "last_order",		F_LAST_ORDER,	FT_DATE,  CTX_CUSTOMER },
+	{ "days_since",		F_DAYS_SINCE,	FT_INT,	  CTX_CUSTOMER },
+	{ "stage",		F_STAGE,	FT_TEXT,  CTX_CUSTOMER },
+	{ "r",			F_R,		FT_INT,	  CTX_CUSTOMER },
+	{ "f",			F_F,		FT_INT,	  CTX_CUSTOMER },
+	{ "m",			F_M,		FT_INT,	  CTX_CUSTOMER },
+	{ "rfm",		F_RFM,		FT_TEXT,  CTX_CUSTOMER },
+	{ "rfm_segment",	F_RFM_SEGMENT,	FT_TEXT,  CTX_CUSTOMER },
+	{ "name",		F_NAME,		FT_TEXT,  CTX_CUSTOMER },
+	{ "email",		F_EMAIL,	FT_TEXT,  CTX_CUSTOMER },
+	{ "phone",		F_PHONE,	FT_TEXT,  CTX_CUSTOMER },
+	{ "gender",		F_GENDER,	FT_TEXT,  CTX_CUSTOMER },
+	{ "age",		F_AGE,		FT_INT,	  CTX_CUSTOMER },
+	{ "birthday_month",	F_BIRTHDAY_MONTH, FT_INT, CTX_CUSTOMER },
+	{ "joined",		F_JOINED,	FT_DATE,  CTX_CUSTOMER },
+	{ "tag",		F_TAG,		FT_SET,	  CTX_CUSTOMER },
+	{ "channel",		F_CHANNEL,	FT_SET,	  CTX_CUSTOMER },
+	{ "member",		F_MEMBER,	FT_BOOL,  CTX_CUSTOMER },
+	{ "potential",		F_POTENTIAL,	FT_BOOL,  CTX_CUSTOMER },
+	{ "new",		F_NEW,		FT_BOOL,  CTX_CUSTOMER },
+	{ "active",		F_ACTIVE,	FT_BOOL,  CTX_CUSTOMER },
+	{ "lost",		F_LOST,		FT_BOOL,  CTX_CUSTOMER },
+	{ "purchased",		F_PURCHASED,	FT_BOOL,  CTX_CUSTOMER },
+	{ "orders",		FN_ORDERS,	FT_INT,	  CTX_FUNC },
+	{ "spent",		FN_SPENT,	FT_MONEY, CTX_FUNC },
+	{ "aov",		FN_AOV,		FT_MONEY, CTX_FUNC },
+	{ "bought",		FN_BOUGHT,	FT_INT,	  CTX_FUNC },
+	{ "units",		FN_UNITS,	FT_INT,	  CTX_FUNC },
+	{ "opened",		FN_OPENED,	FT_INT,	  CTX_FUNC },
+	{ "clicked",		FN_CLICKED,	FT_INT,	  CTX_FUNC },
+	{ "delivered",		FN_DELIVERED,	FT_INT,	  CTX_FUNC },
+	{ "unsubscribed",	FN_UNSUBSCRIBED, FT_INT,  CTX_FUNC },
+	{ "bounced",		FN_BOUNCED,	FT_INT,	  CTX_FUNC },
+	{ "claimed",		FN_CLAIMED,	FT_INT,	  CTX_FUNC },
+	{ "sku",		P_SKU,		FT_TEXT,  CTX_PRODUCT },
+	{ "product",		P_PRODUCT,	FT_TEXT,  CTX_PRODUCT },
+	{ "category",		P_CATEGORY,	FT_TEXT,  CTX_PRODUCT },
+	{ "channel",		P_CHANNEL,	FT_TEXT,  CTX_PRODUCT },
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const char *const stages[] = { "potential", "new", "active", "lost" };
+
+/* ==== The tree ==== */
+
+enum vkind {
+	V_INT,			/* i: a number, or minor units */
+	V_TEXT,			/* s */
+	V_DAY,			/* i: an absolute day */
+	V_REL,			/* i units (unit 'd', 'w', 'm' or 'y') from as-of */
+	V_SHOP_AOV		/* the shop's average order value as of the day */
+};
+
+struct val {
+	enum vkind k;
+	int64_t	 i;
+	char	*s;
+	char	 unit;
+};
+
+enum op {
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_BETWEEN, OP_NBETWEEN,
+	OP_IN, OP_NIN, OP_CONTAINS, OP_NCONTAINS, OP_MATCHES, OP_NMATCHES,
+	OP_TRUE			/* a bare boolean field or count */
+};
+
+enum nkind { N_AND, N_OR, N_NOT, N_COND };
+
+struct node {
+	enum nkind k;
+	struct node *a, *b;		/* operands of and, or, not */
+	const struct field *f;		/* N_COND: the field */
+	enum op	 op;
+	struct val *v;			/* the values compared with */
+	size_t	 nv;
+	/* Arguments of a function. */
+	int	 has_lo, has_hi;	/* the window has a start, an end */
+	struct val lo, hi;		/* first and last day of the window */
+	int	 lo_adj, hi_adj;	/* days added to them ("after" is +1) */
+	struct node *prod;		/* bought(): the product condition */
+	char	*arg;			/* opened('campaign'): NULL for any */
+};
+
+struct segexpr {
+	struct node *root;
+	int	 uses_rfm;
+};
+
+/* ==== The lexer ==== */
+
+enum tkind {
+	T_END, T_NAME, T_STR, T_NUM, T_DAY, T_REL, T_LP, T_RP, T_COMMA,
+	T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_BAD
+};
+
+struct tok {
+	enum tkind k;
+	int	 pos;			/* byte offset in the expression */
+	struct buf s;			/* name (lower case), string, number */
+	int64_t	 i;			/* T_DAY: the day; T_REL: the count */
+	char	 unit;			/* T_REL: d, w, m, y */
+};
+
+struct parser {
+	const char *src;
+	int	 pos;			/* next byte to read */
+	struct tok t;			/* the current token */
+	struct buf *err;
+	int	 failed;
+	int	 uses_rfm;
+};
+
+static void
+fail(struct parser *p, int pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Records the first error: the message, the expression, and a caret
+ * under the column (counted in terminal columns, for CJK text).
+ */
+static void
+fail(struct parser *p, int pos, const char *fmt, ...)
+{
+	struct buf line = { 0 };
+	va_list ap;
+	char *pre;
+	int w, n, i;
+
+	if (p->failed)
+		return;
+	p->failed = 1;
+	if (p->err == NULL)
+		return;
+	buf_reset(p->err);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	pre = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(pre, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (pos > (int)strlen(p->src))
+		pos = (int)strlen(p->src);
+	buf_add(&line, p->src, (size_t)pos);
+	w = text_width(line.s != NULL ? line.s : "");
+	if (w < 0)
+		w = pos;
+	buf_printf(p->err, "expression: %s at column %d\n  ", pre, w + 1);
+	for (i = 0; p->src[i] != '\0'; i++)
+		buf_addc(p->err, p->src[i] == '\n' || p->src[i] == '\t' ||
+		    p->src[i] == '\r' ? ' ' : p->src[i]);
+	buf_printf(p->err, "\n  %*s^", w, "");
+	free(pre);
+	buf_free(&line);
+}
+
+static int
+is_name_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* Reads a YYYY-MM-DD date at s; returns its length, or 0. */
+static int
+lex_day(struct parser *p, const char *s, int64_t *day)
+{
+	char tmp[11];
+	const char *why;
+	int64_t t;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return 0;
+	if (is_name_char((unsigned char)s[10]))
+		return 0;
+	memcpy(tmp, s, 10);
+	tmp[10] = '\0';
+	if (date_parse(tmp, DATE_MDY, &t, &why) != 0) {
+		fail(p, (int)(s - p->src), "bad date '%s': %s", tmp, why);
+		return -1;
+	}
+	*day = t / DAY_SECS;
+	return 10;
+}
+
+/* Reads the next token into p->t. */
+static void
+next(struct parser *p)
+{
+	const char *s = p->src, *q;
+	struct tok *t = &p->t;
+	int n, sign;
+	char quote;
+
+	while (isspace((unsigned char)s[p->pos]))
+		p->pos++;
+	buf_reset(&t->s);
+	t->pos = p->pos;
+	q = s + p->pos;
+	switch (*q) {
+	case '\0':
+		t->k = T_END;
+		return;
+	case '(':
+		t->k = T_LP;
+		p->pos++;
+		return;
+	case ')':
+		t->k = T_RP;
+		p->pos++;
+		return;
+	case ',':
+		t->k = T_COMMA;
+		p->pos++;
+		return;
+	case '=':
+		t->k = T_EQ;
+		p->pos += q[1] == '=' ? 2 : 1;
+		return;
+	case '!':
+		if (q[1] == '=') {
+			t->k = T_NE;
+			p->pos += 2;
+			return;
+		}
+		break;
+	case '<':
+		t->k = q[1] == '=' ? T_LE : q[1] == '>' ? T_NE : T_LT;
+		p->pos += t->k == T_LT ? 1 : 2;
+		return;
+	case '>':
+		t->k = q[1] == '=' ? T_GE : T_GT;
+		p->pos += t->k == T_GT ? 1 : 2;
+		return;
+	case '\'':
+	case '"':
+		/* A quote inside is doubled, as in SQL: 'Can''t Lose Them'. */
+		quote = *q++;
+		for (;;) {
+			if (*q == '\0') {
+				t->k = T_BAD;
+				fail(p, t->pos, "unterminated %c-quoted text",
+				    quote);
+				return;
+			}
+			if (*q == quote) {
+				if (q[1] != quote)
+					break;
+				q++;
+			}
+			buf_addc(&t->s, *q++);
+		}
+		if (t->s.s == NULL)
+			buf_adds(&t->s, "");
+		if (!utf8_valid(t->s.s, t->s.len)) {
+			t->k = T_BAD;
+			fail(p, t->pos, "text is not UTF-8");
+			return;
+		}
+		t->k = T_STR;
+		p->pos = (int)(q + 1 - s);
+		return;
+	default:
+		break;
+	}
+	if (isdigit((unsigned char)*q)) {
+		if ((n = lex_day(p, q, &t->i)) < 0) {
+			t->k = T_BAD;
+			return;
+		}
+		if (n > 0) {
+			t->k = T_DAY;
+			p->pos += n;
+			return;
+		}
+	}
+	if (isdigit((unsigned char)*q) || ((*q == '-' || *q == '+') &&
+	    isdigit((unsigned char)q[1]))) {
+		sign = *q == '-' ? -1 : 1;
+		if (*q == '-' || *q == '+')
+			buf_addc(&t->s, *q++);
+		while (isdigit((unsigned char)*q) || *q == '.')
+			buf_addc(&t->s, *q++);
+		if (strchr("dwmy", *q) != NULL && *q != '\0' &&
+		    !is_name_char((unsigned char)q[1]) &&
+		    strchr(t->s.s, '.') == NULL) {
+			/* A relative date: -30d, -3m, -1y, +2w. */
+			t->unit = *q++;
+			if (crm_parse_int(t->s.s + (t->s.s[0] == '-' ||
+			    t->s.s[0] == '+'), 0, 100000,
+			    (long long *)&t->i) != 0) {
+				t->k = T_BAD;
+				fail(p, t->pos, "relative date out of range");
+				return;
+			}
+			t->i *= sign;
+			t->k = T_REL;
+			p->pos = (int)(q - s);
+			return;
+		}
+		if (is_name_char((unsigned char)*q)) {
+			t->k = T_BAD;
+			fail(p, (int)(q - s), "bad number or relative date "
+			    "(write e.g. 30, 1500.50, -30d, -3m, -1y)");
+			return;
+		}
+		t->k = T_NUM;
+		p->pos = (int)(q - s);
+		return;
+	}
+	if (isalpha((unsigned char)*q) || *q == '_') {
+		while (is_name_char((unsigned char)*q))
+			buf_addc(&t->s, (char)tolower((unsigned char)*q++));
+		t->k = T_NAME;
+		p->pos = (int)(q - s);
+		if (strcmp(t->s.s, "today") == 0) {
+			t->k = T_REL;
+			t->i = 0;
+			t->unit = 'd';
+		}
+		return;
+	}
+	t->k = T_BAD;
+	n = 1;
+	while ((q[n] & 0xc0) == 0x80)
+		n++;
+	fail(p, t->pos, "unexpected '%.*s'", n, q);
+}
+
+static int
+is_kw(const struct parser *p, const char *kw)
+{
+	return p->t.k == T_NAME && strcmp(p->t.s.s, kw) == 0;
+}
+
+static const char *
+tok_desc(const struct parser *p)
+{
+	static char b[80];
+	int n;
+
+	switch (p->t.k) {
+	case T_END:
+		return "the end";
+	case T_STR:
+		return "quoted text";
+	case T_NAME:
+		snprintf(b, sizeof(b), "'%.60s'", p->t.s.s);
+		return b;
+	default:
+		n = p->pos - p->t.pos;
+		snprintf(b, sizeof(b), "'%.*s'", n > 60 ? 60 : n,
+		    p->src + p->t.pos);
+		return b;
+	}
+}
+
+/* ==== The parser ==== */
+
+static void node_free(struct node *n);
+static struct node *parse_or(struct parser *p, enum fctx ctx);
+
+static struct node *
+node_new(enum nkind k)
+{
+	struct node *n = xmalloc(sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->k = k;
+	return n;
+}
+
+static void
+val_free(struct val *v)
+{
+	free(v->s);
+	v->s = NULL;
+}
+
+static void
+node_free(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	node_free(n->a);
+	node_free(n->b);
+	node_free(n->prod);
+	for (i = 0; i < n->nv; i++)
+		val_free(&n->v[i]);
+	free(n->v);
+	val_free(&n->lo);
+	val_free(&n->hi);
+	free(n->arg);
+	free(n);
+}
+
+static const char *
+type_want(enum ftype t)
+{
+	switch (t) {
+	case FT_INT:
+		return "a whole number";
+	case FT_MONEY:
+		return "an amount (e.g. 3000 or 1499.50) or shop_aov";
+	case FT_DATE:
+		return "a date (2024-11-11, -30d, -3m, -1y or today)";
+	default:
+		return "quoted text";
+	}
+}
+
+/* Reads one value of type ft into v; 0, or -1 after fail(). */
+static int
+parse_value(struct parser *p, const struct field *f, struct val *v)
+{
+	const char *why;
+	long long n;
+	size_t i;
+	int pos = p->t.pos;
+
+	memset(v, 0, sizeof(*v));
+	if (p->t.k == T_BAD)
+		return -1;
+	switch (f->type) {
+	case FT_INT:
+		if (p->t.k != T_NUM || crm_parse_int(p->t.s.s +
+		    (p->t.s.s[0] == '+'), INT64_MIN / 4, INT64_MAX / 4,
+		    &n) != 0) {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		v->k = V_INT;
+		v->i = n;
+		break;
+	case FT_MONEY:
+		if (is_kw(p, "shop_aov")) {
+			v->k = V_SHOP_AOV;
+			break;
+		}
+		if (p->t.k != T_NUM) {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		if (money_parse(p->t.s.s, &v->i, &why) != 0) {
+			fail(p, pos, "bad amount '%s': %s", p->t.s.s, why);
+			return -1;
+		}
+		v->k = V_INT;
+		break;
+	case FT_DATE:
+		if (p->t.k == T_DAY) {
+			v->k = V_DAY;
+			v->i = p->t.i;
+		} else if (p->t.k == T_REL) {
+			v->k = V_REL;
+			v->i = p->t.i;
+			v->unit = p->t.unit;
+		} else {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		break;
+	case FT_TEXT:
+	case FT_SET:
+		if (p->t.k != T_STR) {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		if (f->id == F_STAGE) {
+			for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+				if (strcasecmp(p->t.s.s, stages[i]) == 0)
+					break;
+			if (i == sizeof(stages) / sizeof(stages[0])) {
+				fail(p, pos, "unknown stage '%s' (stages are "
+				    "potential, new, active, lost)", p->t.s.s);
+				return -1;
+			}
+			v->s = xstrdup(stages[i]);
+		} else
+			v->s = xstrdup(p->t.s.s);
+		v->k = V_TEXT;
+		break;
+	case FT_BOOL:
+		return -1;
+	}
+	next(p);
+	return 0;
+}
+
+static void
+add_val(struct node *n, const struct val *v)
+{
+	n->v = xrealloc(n->v, (n->nv + 1) * sizeof(n->v[0]));
+	n->v[n->nv++] = *v;
+}
+
+static const struct field *
+find_field(const char *name, enum fctx ctx)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (fields[i].ctx == ctx && strcmp(fields[i].name, name) == 0)
+			return &fields[i];
+	return NULL;
+}
+
+static const char *
+field_list(enum fctx ctx)
+{
+	switch (ctx) {
+	case CTX_PRODUCT:
+		return "sku, product, category, channel";
+	case CTX_FUNC:
+		return "orders, spent, aov, bought, units, opened, clicked, "
+		    "delivered, unsubscribed, bounced, claimed";
+	default:
+		return "orders, spent, aov, first_order, last_order, "
+		    "days_since, purchase_days, stage, r, f, m, rfm, "
+		    "rfm_segment, tag, channel, name, email, phone, gender, "
+		    "age, birthday_month, joined, member, customer_id; "
+		    "see crm-segment(1)";
+	}
+}
+
+/* Reads a window day after since/after/until/before/between. */
+static int
+parse_wday(struct parser *p, struct val *v)
+{
+	static const struct field wf = { "window", F_FIRST_ORDER, FT_DATE,
+	    CTX_FUNC };
+
+	return parse_value(p, &wf, v);
+}
+
+/*
+ * Reads a function's arguments, after its "(": windows ("since D",
+ * "after D", "until D", "before D", "between D and D"), "any", and for
+ * bought()/units() product conditions, for the e-mail functions a
+ * campaign (coupon code for claimed) in quotes.  Commas mean "and".
+ */
+static int
+parse_args(struct parser *p, struct node *n)
+{
+	struct node *c, *and;
+	int id = n->f->id, pos;
+
+	if (p->t.k == T_RP) {
+		next(p);
+		return 0;
+	}
+	for (;;) {
+		pos = p->t.pos;
+		if (is_kw(p, "since") || is_kw(p, "after")) {
+			if (n->has_lo) {
+				fail(p, pos, "the window already has a start");
+				return -1;
+			}
+			n->lo_adj = is_kw(p, "after");
+			next(p);
+			if (parse_wday(p, &n->lo) != 0)
+				return -1;
+			n->has_lo = 1;
+		} else if (is_kw(p, "until") || is_kw(p, "before")) {
+			if (n->has_hi) {
+				fail(p, pos, "the window already has an end");
+				return -1;
+			}
+			n->hi_adj = is_kw(p, "before") ? -1 : 0;
+			next(p);
+			if (parse_wday(p, &n->hi) != 0)
+				return -1;
+			n->has_hi = 1;
+		} else if (is_kw(p, "between")) {
+			if (n->has_lo || n->has_hi) {
+				fail(p, pos, "the window already has a start "
+				    "or an end");
+				return -1;
+			}
+			next(p);
+			if (parse_wday(p, &n->lo) != 0)
+				return -1;
+			if (!is_kw(p, "and")) {
+				fail(p, p->t.pos, "expected 'and' after the "
+				    "first date of 'between'");
+				return -1;
+			}
+			next(p);
+			if (parse_wday(p, &n->hi) != 0)
+				return -1;
+			n->has_lo = n->has_hi = 1;
+		} else if (is_kw(p, "any")) {
+			next(p);
+		} else if (id >= FN_OPENED && p->t.k == T_STR) {
+			if (n->arg != NULL) {
+				fail(p, pos, "one campaign only (use or)");
+				return -1;
+			}
+			n->arg = xstrdup(p->t.s.s);
+			next(p);
+		} else if (id == FN_BOUGHT || id == FN_UNITS) {
+			if ((c = parse_or(p, CTX_PRODUCT)) == NULL)
+				return -1;
+			if (n->prod == NULL)
+				n->prod = c;
+			else {
+				and = node_new(N_AND);
+				and->a = n->prod;
+				and->b = c;
+				n->prod = and;
+			}
+		} else {
+			fail(p, pos, "expected %s, not %s", id == FN_BOUGHT ||
+			    id == FN_UNITS ? "a product condition (sku, "
+			    "product, category, channel) or a window (since, "
+			    "after, until, before, between)" : id >= FN_OPENED ?
+			    "a campaign in quotes, any, or a window (since, "
+			    "after, until, before, between)" : "a window "
+			    "(since, after, until, before, between)",
+			    tok_desc(p));
+			return -1;
+		}
+		if (p->t.k == T_COMMA) {
+			next(p);
+			continue;
+		}
+		if (p->t.k == T_RP) {
+			next(p);
+			return 0;
+		}
+		fail(p, p->t.pos, "expected ',' or ')' in the arguments of "
+		    "'%s', not %s", n->f->name, tok_desc(p));
+		return -1;
+	}
+}
+
+static int
+ops_ok(const struct field *f, enum op op)
+{
+	switch (f->type) {
+	case FT_INT:
+	case FT_MONEY:
+	case FT_DATE:
+		return op <= OP_NIN;
+	case FT_TEXT:
+	case FT_SET:
+		return op == OP_EQ || op == OP_NE || op == OP_IN ||
+		    op == OP_NIN || op >= OP_CONTAINS;
+	default:
+		return 0;
+	}
+}
+
+static struct node *
+parse_cond(struct parser *p, enum fctx ctx)
+{
+	const struct field *f = NULL;
+	struct node *n;
+	struct val v;
+	char name[64];
+	int pos = p->t.pos, oppos, neg = 0;
+	enum op op;
+
+	if (p->t.k != T_NAME) {
+		fail(p, pos, "expected a condition, not %s", tok_desc(p));
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "%s", p->t.s.s);
+	next(p);
+	if (p->t.k == T_LP && ctx == CTX_CUSTOMER)
+		f = find_field(name, CTX_FUNC);
+	if (f == NULL)
+		f = find_field(name, ctx);
+	if (f == NULL) {
+		if (p->t.k == T_LP && ctx == CTX_CUSTOMER)
+			fail(p, pos, "unknown function '%s' (functions are %s)",
+			    name, field_list(CTX_FUNC));
+		else
+			fail(p, pos, "unknown %s '%s' (%s are %s)",
+			    ctx == CTX_PRODUCT ? "product field" : "field", name,
+			    ctx == CTX_PRODUCT ? "product fields" : "fields",
+			    field_list(ctx));
+		return NULL;
+	}
+	if (f->ctx == CTX_FUNC && p->t.k != T_LP) {
+		fail(p, p->t.pos, "expected '(' after '%s'", name);
+		return NULL;
+	}
+	if (f->id >= F_R && f->id <= F_RFM_SEGMENT)
+		p->uses_rfm = 1;
+	n = node_new(N_COND);
+	n->f = f;
+	if (f->ctx == CTX_FUNC) {
+		next(p);
+		if (parse_args(p, n) != 0)
+			goto bad;
+	}
+	oppos = p->t.pos;
+	if (is_kw(p, "not")) {
+		neg = 1;
+		next(p);
+	}
+	switch (p->t.k) {
+	case T_EQ:	op = OP_EQ;	break;
+	case T_NE:	op = OP_NE;	break;
+	case T_LT:	op = OP_LT;	break;
+	case T_LE:	op = OP_LE;	break;
+	case T_GT:	op = OP_GT;	break;
+	case T_GE:	op = OP_GE;	break;
+	default:
+		if (is_kw(p, "between"))
+			op = OP_BETWEEN;
+		else if (is_kw(p, "in"))
+			op = OP_IN;
+		else if (is_kw(p, "contains"))
+			op = OP_CONTAINS;
+		else if (is_kw(p, "matches"))
+			op = OP_MATCHES;
+		else if (neg) {
+			fail(p, p->t.pos, "expected between, in, contains or "
+			    "matches after 'not'");
+			goto bad;
+		} else
+			op = OP_TRUE;
+		break;
+	}
+	if (neg && op < OP_BETWEEN) {
+		fail(p, p->t.pos, "write 'not' before the condition, not "
+		    "before '%s'", op == OP_EQ ? "=" : "an operator");
+		goto bad;
+	}
+	if (op == OP_TRUE) {
+		if (f->type == FT_BOOL || (f->ctx == CTX_FUNC &&
+		    f->type == FT_INT)) {
+			n->op = OP_TRUE;
+			return n;
+		}
+		fail(p, oppos, "expected an operator (= != < <= > >= between "
+		    "in%s) after '%s', not %s", f->type == FT_TEXT ||
+		    f->type == FT_SET ? " contains matches" : "", f->name,
+		    tok_desc(p));
+		goto bad;
+	}
+	if (f->type == FT_BOOL) {
+		fail(p, oppos, "'%s' is true or false by itself: write '%s' "
+		    "or 'not %s'", f->name, f->name, f->name);
+		goto bad;
+	}
+	if (neg)
+		op++;			/* OP_NBETWEEN, OP_NIN, ... */
+	if (!ops_ok(f, op)) {
+		fail(p, oppos, "'%s' cannot be compared that way (%s)",
+		    f->name, f->type == FT_TEXT || f->type == FT_SET ?
+		    "text takes = != in contains matches" :
+		    "numbers and dates take = != < <= > >= between in");
+		goto bad;
+	}
+	n->op = op;
+	next(p);
+	if (op == OP_BETWEEN || op == OP_NBETWEEN) {
+		if (parse_value(p, f, &v) != 0)
+			goto bad;
+		add_val(n, &v);
+		if (!is_kw(p, "and")) {
+			fail(p, p->t.pos, "expected 'and' in 'between ... and "
+			    "...', not %s", tok_desc(p));
+			goto bad;
+		}
+		next(p);
+		if (parse_value(p, f, &v) != 0)
+			goto bad;
+		add_val(n, &v);
+	} else if (op == OP_IN || op == OP_NIN) {
+		if (p->t.k != T_LP) {
+			fail(p, p->t.pos, "expected '(' after 'in'");
+			goto bad;
+		}
+		next(p);
+		for (;;) {
+			if (n->nv >= 1000) {
+				fail(p, p->t.pos, "more than 1000 values");
+				goto bad;
+			}
+			if (parse_value(p, f, &v) != 0)
+				goto bad;
+			add_val(n, &v);
+			if (p->t.k == T_COMMA) {
+				next(p);
+				continue;
+			}
+			if (p->t.k == T_RP) {
+				next(p);
+				break;
+			}
+			fail(p, p->t.pos, "expected ',' or ')' in the list, "
+			    "not %s", tok_desc(p));
+			goto bad;
+		}
+	} else if (op >= OP_CONTAINS) {
+		if (p->t.k != T_STR) {
+			fail(p, p->t.pos, "expected quoted text after "
+			    "'%s'", op <= OP_NCONTAINS ? "contains" :
+			    "matches");
+			goto bad;
+		}
+		v.k = V_TEXT;
+		v.s = xstrdup(p->t.s.s);
+		add_val(n, &v);
+		next(p);
+	} else {
+		if (parse_value(p, f, &v) != 0)
+			goto bad;
+		add_val(n, &v);
+	}
+	return n;
+bad:
+	node_free(n);
+	return NULL;
+}
+
+static struct node *
+parse_unary(struct parser *p, enum fctx ctx)
+{
+	struct node *n, *a;
+	int pos;
+
+	if (p->t.k == T_BAD)
+		return NULL;
+	if (is_kw(p, "not")) {
+		next(p);
+		if ((a = parse_unary(p, ctx)) == NULL)
+			return NULL;
+		n = node_new(N_NOT);
+		n->a = a;
+		return n;
+	}
+	if (p->t.k == T_LP) {
+		pos = p->t.pos;
+		next(p);
+		if ((n = parse_or(p, ctx)) == NULL)
+			return NULL;
+		if (p->t.k != T_RP) {
+			fail(p, p->t.k == T_END ? p->t.pos : p->t.pos,
+			    "expected ')' to close the '(' at column %d, not "
+			    "%s", pos + 1, tok_desc(p));
+			node_free(n);
+			return NULL;
+		}
+		next(p);
+		return n;
+	}
+	return parse_cond(p, ctx);
+}
+
+static struct node *
+parse_and(struct parser *p, enum fctx ctx)
+{
+	struct node *n, *b, *m;
+
+	if ((n = parse_unary(p, ctx)) == NULL)
+		return NULL;
+	while (is_kw(p, "and")) {
+		next(p);
+		if ((b = parse_unary(p, ctx)) == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		m = node_new(N_AND);
+		m->a = n;
+		m->b = b;
+		n = m;
+	}
+	return n;
+}
+
+static struct node *
+parse_or(struct parser *p, enum fctx ctx)
+{
+	struct node *n, *b, *m;
+
+	if ((n = parse_and(p, ctx)) == NULL)
+		return NULL;
+	while (is_kw(p, "or")) {
+		next(p);
+		if ((b = parse_and(p, ctx)) == NULL) {
+			node_free(n);
+			return NULL;
+		}
+		m = node_new(N_OR);
+		m->a = n;
+		m->b = b;
+		n = m;
+	}
+	return n;
+}
+
+struct segexpr *
+segexpr_compile(const char *expr, struct buf *err)
+{
+	struct parser p;
+	struct segexpr *e;
+	struct node *root;
+
+	memset(&p, 0, sizeof(p));
+	p.src = expr;
+	p.err = err;
+	next(&p);
+	if (p.t.k == T_END && !p.failed) {
+		fail(&p, 0, "empty expression");
+		buf_free(&p.t.s);
+		return NULL;
+	}
+	root = parse_or(&p, CTX_CUSTOMER);
+	if (root != NULL && p.t.k != T_END) {
+		fail(&p, p.t.pos, "expected and, or or the end, not %s",
+		    tok_desc(&p));
+		node_free(root);
+		root = NULL;
+	}
+	buf_free(&p.t.s);
+	if (root == NULL) {
+		if (!p.failed)
+			fail(&p, p.pos, "syntax error");
+		return NULL;
+	}
+	e = xmalloc(sizeof(*e));
+	e->root = root;
+	e->uses_rfm = p.uses_rfm;
+	return e;
+}
+
+int
+segexpr_uses_rfm(const struct segexpr *e)
+{
+	return e->uses_rfm;
+}
+
+void
+segexpr_free(struct segexpr *e)
+{
+	if (e == NULL)
+		return;
+	node_free(e->root);
+	free(e);
+}
+
+/* ==== SQL ==== */
+
+struct bind {
+	int	 text;
+	int64_t	 i;
+	const char *s;			/* points into the tree or the gen */
+	char	*own;			/* allocated here (LIKE patterns) */
+};
+
+struct gen {
+	struct buf where;		/* the condition */
+	struct buf joins;		/* LEFT JOINs for bought() and units() */
+	struct bind *b;
+	int	 nb;
+	int64_t	 asof;
+	int	 njoin;
+};
+
+static int
+bind_int(struct gen *g, int64_t v)
+{
+	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
+	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
+	g->b[g->nb].i = v;
+	return ++g->nb;
+}
+
+static int
+bind_text(struct gen *g, const char *s, char *own)
+{
+	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
+	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
+	g->b[g->nb].text = 1;
+	g->b[g->nb].s = own != NULL ? own : s;
+	g->b[g->nb].own = own;
+	return ++g->nb;
+}
+
+static int
+mdays(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+/* The day a date value stands for, as of day asof. */
+static int64_t
+val_day(const struct val *v, int64_t asof)
+{
+	int y, m, d;
+	int64_t mm;
+
+	if (v->k == V_DAY)
+		return v->i;
+	switch (v->unit) {
+	case 'w':
+		return asof + 7 * v->i;
+	case 'm':
+	case 'y':
+		civil_from_days(asof, &y, &m, &d);
+		mm = (int64_t)y * 12 + (m - 1) + (v->unit == 'm' ? v->i :
+		    12 * v->i);
+		y = (int)(mm >= 0 ? mm / 12 : (mm - 11) / 12);
+		m = (int)(mm - (int64_t)y * 12) + 1;
+		if (d > mdays(y, m))
+			d = mdays(y, m);
+		return days_from_civil(y, m, d);
+	default:
+		return asof + v->i;
+	}
+}
+
+/* Appends the SQL for one value of field type ft. */
+static void
+gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
+{
+	struct buf pat = { 0 };
+	const char *s;
+
+	switch (v->k) {
+	case V_SHOP_AOV:
+		buf_adds(&g->where, "(SELECT SUM(spent) * 1.0 / SUM(purchases)"
+		    " FROM temp.asof_stats)");
+		return;
+	case V_DAY:
+	case V_REL:
+		buf_printf(&g->where, "?%d", bind_int(g, val_day(v,
+		    g->asof)));
+		return;
+	case V_INT:
+		buf_printf(&g->where, "?%d", bind_int(g, v->i));
+		return;
+	case V_TEXT:
+		if (op == OP_CONTAINS || op == OP_NCONTAINS) {
+			/* LIKE with its wildcards escaped: a plain substring. */
+			buf_addc(&pat, '%');
+			for (s = v->s; *s != '\0'; s++) {
+				if (*s == '%' || *s == '_' || *s == '\\')
+					buf_addc(&pat, '\\');
+				buf_addc(&pat, *s);
+			}
+			buf_addc(&pat, '%');
+			buf_printf(&g->where, "?%d ESCAPE '\\'",
+			    bind_text(g, NULL, pat.s));
+			return;
+		}
+		buf_printf(&g->where, "?%d%s", bind_text(g, v->s, NULL),
+		    f->id == F_GENDER ? " COLLATE NOCASE" : "");
+		return;
+	}
+}
+
+/* Appends "<lhs> <op> <values>" for a scalar left-hand side. */
+static void
+gen_cmp(struct gen *g, const struct node *n, const char *lhs)
+{
+	static const char *const ops[] = { " = ", " <> ", " < ", " <= ",
+	    " > ", " >= " };
+	size_t i;
+
+	buf_adds(&g->where, lhs);
+	switch (n->op) {
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+		buf_adds(&g->where, ops[n->op]);
+		gen_val(g, n->f, &n->v[0], n->op);
+		break;
+	case OP_BETWEEN:
+	case OP_NBETWEEN:
+		buf_adds(&g->where, n->op == OP_NBETWEEN ? " NOT BETWEEN " :
+		    " BETWEEN ");
+		gen_val(g, n->f, &n->v[0], n->op);
+		buf_adds(&g->where, " AND ");
+		gen_val(g, n->f, &n->v[1], n->op);
+		break;
+	case OP_IN:
+	case OP_NIN:
+		buf_adds(&g->where, n->op == OP_NIN ? " NOT IN (" : " IN (");
+		for (i = 0; i < n->nv; i++) {
+			if (i > 0)
+				buf_adds(&g->where, ", ");
+			gen_val(g, n->f, &n->v[i], n->op);
+		}
+		buf_adds(&g->where, ")");
+		break;
+	case OP_CONTAINS:
+	case OP_NCONTAINS:
+		buf_adds(&g->where, n->op == OP_NCONTAINS ? " NOT LIKE " :
+		    " LIKE ");
+		gen_val(g, n->f, &n->v[0], n->op);
+		break;
+	case OP_MATCHES:
+	case OP_NMATCHES:
+		buf_adds(&g->where, n->op == OP_NMATCHES ? " NOT GLOB " :
+		    " GLOB ");
+		gen_val(g, n->f, &n->v[0], n->op);
+		break;
+	case OP_TRUE:
+		buf_adds(&g->where, " >= 1");
+		break;
+	}
+}
+
+/* The window of a function as [lo, hi) in local seconds. */
+static void
+gen_window(struct gen *g, const struct node *n, const char *col)
+{
+	int64_t lo = 0, hi = g->asof;
+
+	if (n->has_lo)
+		lo = val_day(&n->lo, g->asof) + n->lo_adj;
+	if (n->has_hi) {
+		hi = val_day(&n->hi, g->asof) + n->hi_adj;
+		if (hi > g->asof)
+			hi = g->asof;
+	}
+	if (n->has_lo)
+		buf_printf(&g->where, " AND %s >= ?%d", col,
+		    bind_int(g, lo * DAY_SECS));
+	buf_printf(&g->where, " AND %s < ?%d", col,
+	    bind_int(g, (hi + 1) * DAY_SECS));
+}
+
+#define PURCHASE "status IN ('completed', 'pending')"
+#define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), (SELECT mb.birthday FROM " \
+	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \
+	"GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' ORDER BY mb.id " \
+	"LIMIT 1)))"
+
+static void gen_node(struct gen *g, const struct node *n);
+
+/* A condition on the products of an order line: p.*, o.channel. */
+static void
+gen_prod(struct gen *g, const struct node *n)
+{
+	static const char *const col[] = { "p.sku", "p.name", "p.category",
+	    "o.channel" };
+
+	switch (n->k) {
+	case N_AND:
+	case N_OR:
+		buf_adds(&g->where, "(");
+		gen_prod(g, n->a);
+		buf_adds(&g->where, n->k == N_AND ? " AND " : " OR ");
+		gen_prod(g, n->b);
+		buf_adds(&g->where, ")");
+		break;
+	case N_NOT:
+		buf_adds(&g->where, "NOT coalesce(");
+		gen_prod(g, n->a);
+		buf_adds(&g->where, ", 0)");
+		break;
+	case N_COND:
+		buf_adds(&g->where, "(");
+		gen_cmp(g, n, col[n->f->id - P_SKU]);
+		buf_adds(&g->where, ")");
+		break;
+	}
+}
+
+/*
+ * bought() and units(): a LEFT JOIN of the per-customer count of
+ * purchases (and units) with a matching line in the window.  There is
+ * no index on a line's product, so one pass over the lines beats a
+ * lookup per customer.  The join's SQL goes to g->joins.
+ */
+static void
+gen_bought(struct gen *g, const struct node *n)
+{
+	struct buf save = g->where;
+	int k = ++g->njoin;
+
+	memset(&g->where, 0, sizeof(g->where));
+	buf_printf(&g->where, "LEFT JOIN (SELECT o.customer_id AS cid,"
+	    " COUNT(DISTINCT o.id) AS n, SUM(i.quantity - i.returned_qty)"
+	    " AS q FROM order_items i JOIN orders o ON o.id = i.order_id"
+	    " JOIN products p ON p.id = i.product_id WHERE o." PURCHASE
+	    " AND i.quantity > i.returned_qty");
+	gen_window(g, n, "o.ordered_at");
+	if (n->prod != NULL) {
+		buf_adds(&g->where, " AND ");
+		gen_prod(g, n->prod);
+	}
+	buf_printf(&g->where, " GROUP BY o.customer_id) AS b%d ON b%d.cid ="
+	    " u.customer_id\n", k, k);
+	buf_add(&g->joins, g->where.s, g->where.len);
+	buf_free(&g->where);
+	g->where = save;
+	buf_printf(&g->where, "coalesce(b%d.%s, 0)", k,
+	    n->f->id == FN_UNITS ? "q" : "n");
+}
+
+/*
+ * A set field (tag, channel): "=" means one of its values is equal,
+ * "!=" that none is, and so on.
+ */
+static void
+gen_set(struct gen *g, const struct node *n)
+{
+	struct node m = *n;
+	int negate = n->op == OP_NE || n->op == OP_NIN ||
+	    n->op == OP_NCONTAINS || n->op == OP_NMATCHES;
+
+	switch (n->op) {
+	case OP_NE:
+		m.op = OP_EQ;
+		break;
+	case OP_NIN:
+		m.op = OP_IN;
+		break;
+	case OP_NCONTAINS:
+		m.op = OP_CONTAINS;
+		break;
+	case OP_NMATCHES:
+		m.op = OP_MATCHES;
+		break;
+	default:
+		break;
+	}
+	buf_adds(&g->where, negate ? "NOT (" : "(");
+	if (n->f->id == F_TAG) {
+		buf_adds(&g->where, "EXISTS (SELECT 1 FROM tags t WHERE "
+		    "t.customer_id = u.customer_id AND ");
+		gen_cmp(g, &m, "t.tag");
+		buf_adds(&g->where, ")");
+	} else {
+		/* The channels bought on; for a member who never bought,
+		 * the channel they came from. */
+		buf_adds(&g->where, "EXISTS (SELECT 1 FROM orders o WHERE "
+		    "o.customer_id = u.customer_id AND o." PURCHASE);
+		buf_printf(&g->where, " AND o.ordered_at < ?%d AND ",
+		    bind_int(g, (g->asof + 1) * DAY_SECS));
+		gen_cmp(g, &m, "o.channel");
+		buf_adds(&g->where, ") OR (s.customer_id IS NULL AND "
+		    "coalesce(");
+		gen_cmp(g, &m, "c.channel");
+		buf_adds(&g->where, ", 0))");
+	}
+	buf_adds(&g->where, ")");
+}
+
+static void
+gen_event(struct gen *g, const struct node *n)
+{
+	static const char *const kinds[] = { "opened", "clicked",
+	    "delivered", "unsubscribed", "bounced", "coupon_claimed" };
+	struct buf lhs = { 0 };
+	struct buf save = g->where;
+
+	g->where = lhs;
+	buf_printf(&g->where, "(SELECT COUNT(*) FROM events e WHERE "
+	    "e.customer_id = u.customer_id AND e.kind = ?%d",
+	    bind_text(g, kinds[n->f->id - FN_OPENED], NULL));
+	if (n->arg != NULL)
+		buf_printf(&g->where, " AND e.%s = ?%d", n->f->id ==
+		    FN_CLAIMED ? "coupon" : "campaign",
+		    bind_text(g, n->arg, NULL));
+	gen_window(g, n, "e.at");
+	buf_adds(&g->where, ")");
+	lhs = g->where;
+	g->where = save;
+	gen_cmp(g, n, lhs.s);
+	buf_free(&lhs);
+}
+
+static void
+gen_orders(struct gen *g, const struct node *n)
+{
+	struct buf lhs = { 0 };
+	struct buf save = g->where;
+
+	g->where = lhs;
+	buf_printf(&g->where, "(SELECT %s FROM orders o WHERE o.customer_id "
+	    "= u.customer_id AND o." PURCHASE, n->f->id == FN_ORDERS ?
+	    "COUNT(*)" : n->f->id == FN_SPENT ? "coalesce(SUM(o.net), 0)" :
+	    "SUM(o.net) * 1.0 / COUNT(*)");
+	gen_window(g, n, "o.ordered_at");
+	buf_adds(&g->where, ")");
+	lhs = g->where;
+	g->where = save;
+	gen_cmp(g, n, lhs.s);
+	buf_free(&lhs);
+}
+
+static void
+gen_cond(struct gen *g, const struct node *n)
+{
+	struct buf lhs = { 0 };
+	char md[6];
+	int y, m, d;
+	int64_t asof = g->asof;
+
+	switch (n->f->id) {
+	case F_TAG:
+	case F_CHANNEL:
+		gen_set(g, n);
+		return;
+	case FN_BOUGHT:
+	case FN_UNITS:
+		{
+			struct buf save = g->where;
+
+			memset(&g->where, 0, sizeof(g->where));
+			gen_bought(g, n);
+			lhs = g->where;
+			g->where = save;
+			gen_cmp(g, n, lhs.s);
+			buf_free(&lhs);
+		}
+		return;
+	case FN_ORDERS:
+	case FN_SPENT:
+	case FN_AOV:
+		gen_orders(g, n);
+		return;
+	case FN_OPENED: case FN_CLICKED: case FN_DELIVERED:
+	case FN_UNSUBSCRIBED: case FN_BOUNCED: case FN_CLAIMED:
+		gen_event(g, n);
+		return;
+	case F_MEMBER:
+		buf_adds(&g->where, "(c.is_member = 1 OR EXISTS (SELECT 1 FROM "
+		    "members mm WHERE mm.customer_id = u.customer_id))");
+		return;
+	case F_POTENTIAL: case F_NEW: case F_ACTIVE: case F_LOST:
+		buf_printf(&g->where, "u.stage = ?%d", bind_text(g,
+		    stages[n->f->id - F_POTENTIAL], NULL));
+		return;
+	case F_PURCHASED:
+		buf_adds(&g->where, "s.customer_id IS NOT NULL");
+		return;
+	case F_CUSTOMER_ID:
+		buf_adds(&lhs, "u.customer_id");
+		break;
+	case F_ORDERS:
+		buf_adds(&lhs, "coalesce(s.purchases, 0)");
+		break;
+	case F_PURCHASE_DAYS:
+		buf_adds(&lhs, "coalesce(s.purchase_days, 0)");
+		break;
+	case F_SPENT:
+		buf_adds(&lhs, "coalesce(s.spent, 0)");
+		break;
+	case F_AOV:
+		buf_adds(&lhs, "(s.spent * 1.0 / s.purchases)");
+		break;
+	case F_FIRST_ORDER:
+		buf_adds(&lhs, "s.first_day");
+		break;
+	case F_LAST_ORDER:
+		buf_adds(&lhs, "s.last_day");
+		break;
+	case F_DAYS_SINCE:
+		buf_printf(&lhs, "(?%d - s.last_day)", bind_int(g, asof));
+		break;
+	case F_STAGE:
+		buf_adds(&lhs, "u.stage");
+		break;
+	case F_R:
+		buf_adds(&lhs, "x.r");
+		break;
+	case F_F:
+		buf_adds(&lhs, "x.f");
+		break;
+	case F_M:
+		buf_adds(&lhs, "x.m");
+		break;
+	case F_RFM:
+		buf_adds(&lhs, "x.rfm");
+		break;
+	case F_RFM_SEGMENT:
+		buf_adds(&lhs, "x.segment");
+		break;
+	case F_NAME:
+		buf_adds(&lhs, "c.name");
+		break;
+	case F_EMAIL:
+		buf_adds(&lhs, "c.email");
+		break;
+	case F_PHONE:
+		buf_adds(&lhs, "c.phone");
+		break;
+	case F_GENDER:
+		buf_adds(&lhs, "coalesce(nullif(c.gender, ''), (SELECT "
+		    "mg.gender FROM members mg WHERE mg.customer_id = "
+		    "u.customer_id AND mg.gender <> '' ORDER BY mg.id "
+		    "LIMIT 1))");
+		break;
+	case F_AGE:
+		/* Whole years between the birthday and the as-of day. */
+		civil_from_days(asof, &y, &m, &d);
+		snprintf(md, sizeof(md), "%02d-%02d", m, d);
+		buf_printf(&lhs, "(?%d - CAST(substr(" BIRTHDAY ", 1, 4) AS "
+		    "INTEGER)", bind_int(g, y));
+		buf_printf(&lhs, " - (substr(" BIRTHDAY ", 6, 5) > ?%d))",
+		    bind_text(g, NULL, xstrdup(md)));
+		break;
+	case F_BIRTHDAY_MONTH:
+		buf_adds(&lhs, "CAST(substr(" BIRTHDAY ", 6, 2) AS INTEGER)");
+		break;
+	case F_JOINED:
+		buf_adds(&lhs, "(SELECT MIN(mj.joined_at) / 86400 FROM members "
+		    "mj WHERE mj.customer_id = u.customer_id)");
+		break;
+	default:
+		buf_adds(&lhs, "NULL");
+		break;
+	}
+	gen_cmp(g, n, lhs.s);
+	buf_free(&lhs);
+}
+
+/*
+ * Every condition is 0 or 1, never NULL (a customer without a value
+ * fails it), so that "not" is the exact complement.
+ */
+static void
+gen_node(struct gen *g, const struct node *n)
+{
+	switch (n->k) {
+	case N_AND:
+	case N_OR:
+		buf_adds(&g->where, "(");
+		gen_node(g, n->a);
+		buf_adds(&g->where, n->k == N_AND ? "\n AND " : "\n OR ");
+		gen_node(g, n->b);
+		buf_adds(&g->where, ")");
+		break;
+	case N_NOT:
+		buf_adds(&g->where, "(NOT ");
+		gen_node(g, n->a);
+		buf_adds(&g->where, ")");
+		break;
+	case N_COND:
+		buf_adds(&g->where, "coalesce((");
+		gen_cond(g, n);
+		buf_adds(&g->where, "), 0)");
+		break;
+	}
+}
+
+int
+segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
+    int64_t lost_days, const char *into)
+{
+	struct gen g;
+	struct buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	char *q = NULL;
+	int i, rc = -1;
+
+	memset(&g, 0, sizeof(g));
+	g.asof = asof;
+	if (lifecycle_table(db, asof, lost_days, "segexpr_stage") != 0)
+		return -1;
+	if (e->uses_rfm && rfm_table(db, asof, 5, NULL, NULL,
+	    "segexpr_rfm") != 0)
+		return -1;
+	gen_node(&g, e->root);
+	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
+	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY)",
+	    into, into);
+	if (q == NULL || store_exec(db, q) != 0)
+		goto done;
+	sqlite3_free(q);
+	q = sqlite3_mprintf("INSERT INTO temp.\"%w\"\n", into);
+	buf_adds(&sql, q);
+	buf_adds(&sql, "SELECT u.customer_id FROM temp.segexpr_stage u\n"
+	    "LEFT JOIN temp.asof_stats s ON s.customer_id = u.customer_id\n"
+	    "LEFT JOIN customers c ON c.id = u.customer_id\n");
+	if (e->uses_rfm)
+		buf_adds(&sql, "LEFT JOIN temp.segexpr_rfm x ON x.customer_id "
+		    "= u.customer_id\n");
+	if (g.joins.len > 0)
+		buf_add(&sql, g.joins.s, g.joins.len);
+	buf_adds(&sql, "WHERE ");
+	buf_add(&sql, g.where.s, g.where.len);
+	if (getenv("CRM_DEBUG_SQL") != NULL)
+		fprintf(stderr, "%s\n", sql.s);
+	if ((st = store_prepare(db, sql.s)) == NULL)
+		goto done;
+	for (i = 0; i < g.nb; i++) {
+		if (g.b[i].text)
+			sqlite3_bind_text(st, i + 1, g.b[i].s, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, i + 1, g.b[i].i);
+	}
+	if (store_step(st) == SQLITE_DONE)
+		rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	for (i = 0; i < g.nb; i++)
+		free(g.b[i].own);
+	free(g.b);
+	buf_free(&g.where);
+	buf_free(&g.joins);
+	buf_free(&sql);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * segexpr.h: crm-segment's audience expressions ("orders >= 2 and spent >
+ * 3000", "bought(sku = 'SKU-0042', since -30d) >= 1"), compiled once and
+ * run as parameterised SQL against the store.  crm-segment(1) documents
+ * the language; crm-playbook uses it for audiences.
+ */
+#ifndef SEGEXPR_H
+#define SEGEXPR_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+/* A compiled crm-segment audience expression. */
+struct segexpr;
+
+/*
+ * Compiles expr.  On error returns NULL and fills err with a message that
+ * shows the expression and a caret line under the column where it went
+ * wrong (three lines, no trailing newline; print it with warnx("%s")).
+ */
+struct segexpr *segexpr_compile(const char *expr, struct buf *err);
+
+/*
+ * Creates TEMP table `into` (customer_id INTEGER PRIMARY KEY) holding the
+ * customers (buyers and members) that match, as of day asof with lost
+ * threshold lost_days (for stage conditions).  Needs stats_asof(db, asof)
+ * done first.  Returns 0, or -1 after printing why.  All values are bound
+ * parameters.  It also leaves TEMP table segexpr_stage (the
+ * lifecycle_table() of asof) and, when the expression has RFM
+ * conditions, segexpr_rfm (the rfm_table() of asof); `into` must be
+ * neither name.
+ */
+int	segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
+	    int64_t lost_days, const char *into);
+
+/* Nonzero when e has RFM conditions (r, f, m, rfm, rfm_segment). */
+int	segexpr_uses_rfm(const struct segexpr *e);
+
+void	segexpr_free(struct segexpr *e);
+
+#endif /* SEGEXPR_H */
