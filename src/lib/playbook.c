@@ -1,0 +1,696 @@
+/*
+ * playbook.c: the playbook file of crm-playbook(1).  A playbook is a
+ * plain-text file of "key value" lines: a few settings, then steps, each
+ * opened by a "step NAME" line.  The reader is strict: every key is
+ * known, every value checked, and the first mistake is reported as
+ * "FILE:LINE: message".
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+#include "playbook.h"
+
+/* Step keys, in the order crm-playbook(1) lists them. */
+enum key {
+	K_AUDIENCE, K_TRIGGER, K_TEMPLATE, K_COUPON, K_THRESHOLD,
+	K_DISCOUNT, K_VALID, K_PRIORITY, K_HOLDOUT, K_VIA, NKEYS
+};
+
+static const char *const key_names[NKEYS] = {
+	"audience", "trigger", "template", "coupon", "threshold",
+	"discount", "valid", "priority", "holdout", "via",
+};
+
+/* Settings before the first step. */
+enum setting { S_PLAYBOOK, S_CAP, S_SEED, S_MEASURE, NSETTINGS };
+
+static const char *const setting_names[NSETTINGS] = {
+	"playbook", "cap", "seed", "measure",
+};
+
+#define MAX_DAYS	3650		/* ten years: any more is a typo */
+
+struct parser {
+	struct playbook *pb;
+	struct buf *err;
+	long	 line;			/* current line */
+	long	 set_line[NSETTINGS];	/* where each setting was given */
+	long	 key_line[NKEYS];	/* where the open step's keys were */
+};
+
+static const struct {
+	const char *word;
+	unsigned bits;
+} stage_words[] = {
+	{ "potential", STAGE_POTENTIAL }, { "new", STAGE_NEW },
+	{ "active", STAGE_ACTIVE }, { "lost", STAGE_LOST },
+	{ "purchased", STAGE_PURCHASED },
+};
+
+unsigned
+playbook_stage(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stage_words) / sizeof(stage_words[0]); i++)
+		if (strcmp(word, stage_words[i].word) == 0)
+			return stage_words[i].bits;
+	return 0;
+}
+
+/* Sets the error for line (the current one when 0); returns -1. */
+static int
+fail(struct parser *p, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct parser *p, long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	buf_reset(p->err);
+	buf_printf(p->err, "%s:%ld: %s", p->pb->file,
+	    line > 0 ? line : p->line, msg);
+	return -1;
+}
+
+/* A name: letters, digits, '.', '_' and '-', 1 to 64 of them. */
+static int
+is_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
+		    *s != '-')
+			return 0;
+	return n > 0 && n <= 64;
+}
+
+static int
+get_int(struct parser *p, const char *key, const char *v, long long lo,
+    long long hi, int64_t *out)
+{
+	long long n;
+
+	if (crm_parse_int(v, lo, hi, &n) != 0)
+		return fail(p, 0, "'%s' wants a whole number from %lld to "
+		    "%lld, not '%s'", key, lo, hi, v);
+	*out = n;
+	return 0;
+}
+
+/* A strict YYYY-MM-DD date as a day number. */
+static int
+get_date(const char *s, int64_t *day)
+{
+	int y, m, d, y2, m2, d2;
+	size_t i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	*day = days_from_civil(y, m, d);
+	civil_from_days(*day, &y2, &m2, &d2);
+	return y2 == y && m2 == m && d2 == d ? 0 : -1;
+}
+
+/*
+ * Percent with up to two decimals ("10%", "12.5%") as basis points;
+ * the '%' is required so that "10" cannot be read as a fraction.
+ */
+static int
+get_percent(const char *s, int *bp)
+{
+	long v = 0, scale = 100;
+	int ndig = 0;
+
+	for (; isdigit((unsigned char)*s); s++, ndig++)
+		if ((v = v * 10 + (*s - '0')) > 100)
+			return -1;
+	if (ndig == 0)
+		return -1;
+	v *= 100;
+	if (*s == '.') {
+		for (s++; isdigit((unsigned char)*s) && scale > 1; s++) {
+			scale /= 10;
+			v += (*s - '0') * scale;
+		}
+		if (scale == 100)
+			return -1;
+	}
+	if (strcmp(s, "%") != 0 || v > 10000)
+		return -1;
+	*bp = (int)v;
+	return 0;
+}
+
+/* Splits s at whitespace into at most max words; returns their number. */
+static size_t
+split(char *s, char **w, size_t max)
+{
+	size_t n = 0;
+
+	while (*s != '\0') {
+		while (isspace((unsigned char)*s))
+			*s++ = '\0';
+		if (*s == '\0')
+			break;
+		if (n == max)
+			return max + 1;
+		w[n++] = s;
+		while (*s != '\0' && !isspace((unsigned char)*s))
+			s++;
+	}
+	return n;
+}
+
+/* "2nd", "3rd", "11th": n >= 1 with its English suffix. */
+static int
+get_ordinal(const char *s, int64_t *n)
+{
+	char *end;
+	long v;
+	const char *want;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtol(s, &end, 10);
+	if (v < 1 || v > 1000)
+		return -1;
+	if (v % 100 >= 11 && v % 100 <= 13)
+		want = "th";
+	else if (v % 10 == 1)
+		want = "st";
+	else if (v % 10 == 2)
+		want = "nd";
+	else if (v % 10 == 3)
+		want = "rd";
+	else
+		want = "th";
+	if (strcmp(end, want) != 0)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+static const char trigger_forms[] =
+    "'N days after first purchase', 'N days after purchase', "
+    "'N days after 2nd purchase', 'N days after cycle', "
+    "'N days after lost', 'N days after joining', "
+    "'N days before birthday' or 'from YYYY-MM-DD to YYYY-MM-DD'";
+
+static int
+get_trigger(struct parser *p, struct pb_step *s, const char *value)
+{
+	char *copy = xstrdup(value), *w[6];
+	size_t n = split(copy, w, 5);
+	long long days;
+	int rc = -1;
+
+	if (n == 4 && strcmp(w[0], "from") == 0 && strcmp(w[2], "to") == 0) {
+		s->trig = TRIG_WINDOW;
+		if (get_date(w[1], &s->from) != 0)
+			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[1]);
+		else if (get_date(w[3], &s->to) != 0)
+			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[3]);
+		else if (s->to < s->from)
+			fail(p, 0, "the window ends (%s) before it starts (%s)",
+			    w[3], w[1]);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (n < 4 || n > 5 || (strcmp(w[1], "days") != 0 &&
+	    strcmp(w[1], "day") != 0)) {
+		fail(p, 0, "bad trigger '%s' (want %s)", value, trigger_forms);
+		goto out;
+	}
+	if (crm_parse_int(w[0], 0, MAX_DAYS, &days) != 0) {
+		fail(p, 0, "bad number of days '%s' (want 0 to %d)", w[0],
+		    MAX_DAYS);
+		goto out;
+	}
+	s->days = days;
+	rc = 0;
+	if (n == 4 && strcmp(w[2], "before") == 0 &&
+	    strcmp(w[3], "birthday") == 0)
+		s->trig = TRIG_BIRTHDAY;
+	else if (strcmp(w[2], "after") != 0)
+		rc = -1;
+	else if (n == 5 && strcmp(w[3], "first") == 0 &&
+	    strcmp(w[4], "purchase") == 0)
+		s->trig = TRIG_FIRST;
+	else if (n == 5 && strcmp(w[4], "purchase") == 0) {
+		s->trig = TRIG_NTH;
+		if (get_ordinal(w[3], &s->nth) != 0) {
+			fail(p, 0, "bad ordinal '%s' (want 2nd, 3rd, 4th, "
+			    "...)", w[3]);
+			goto out;
+		}
+	} else if (n == 4 && strcmp(w[3], "purchase") == 0)
+		s->trig = TRIG_PURCHASE;
+	else if (n == 4 && strcmp(w[3], "cycle") == 0)
+		s->trig = TRIG_CYCLE;
+	else if (n == 4 && strcmp(w[3], "lost") == 0)
+		s->trig = TRIG_LOST;
+	else if (n == 4 && strcmp(w[3], "joining") == 0)
+		s->trig = TRIG_JOINED;
+	else
+		rc = -1;
+	if (rc != 0)
+		fail(p, 0, "bad trigger '%s' (want %s)", value, trigger_forms);
+out:
+	free(copy);
+	return rc;
+}
+
+static int
+get_audience(struct parser *p, struct pb_step *s, const char *value)
+{
+	char *copy, *w, *next;
+	unsigned bits;
+	int rc = 0;
+
+	s->audience = xstrdup(value);
+	s->aud_line = p->line;
+	if (strncmp(value, "segment", 7) == 0 &&
+	    (value[7] == '\0' || isspace((unsigned char)value[7]))) {
+		for (value += 7; isspace((unsigned char)*value); value++)
+			;
+		if (*value == '\0')
+			return fail(p, 0, "'audience segment' wants a "
+			    "crm-segment expression");
+		s->aud = AUD_SEGMENT;
+		s->segment = xstrdup(value);
+		return 0;
+	}
+	if (strcmp(value, "everyone") == 0) {
+		s->aud = AUD_EVERYONE;
+		return 0;
+	}
+	/* Stages, separated by commas. */
+	s->aud = AUD_STAGES;
+	copy = xstrdup(value);
+	for (w = copy; w != NULL && rc == 0; w = next) {
+		if ((next = strchr(w, ',')) != NULL)
+			*next++ = '\0';
+		while (isspace((unsigned char)*w))
+			w++;
+		while (*w != '\0' && isspace((unsigned char)w[strlen(w) - 1]))
+			w[strlen(w) - 1] = '\0';
+		if ((bits = playbook_stage(w)) == 0)
+			rc = fail(p, 0, "unknown audience '%s' (want stages "
+			    "potential, new, active, lost or purchased, "
+			    "separated by commas; 'everyone'; or 'segment "
+			    "EXPRESSION')", w);
+		s->stages |= bits;
+	}
+	free(copy);
+	return rc;
+}
+
+/* Checks the open step once all its lines are read. */
+static int
+end_step(struct parser *p)
+{
+	struct pb_step *s;
+	size_t i;
+
+	if (p->pb->nsteps == 0)
+		return 0;
+	s = &p->pb->steps[p->pb->nsteps - 1];
+	if (p->key_line[K_AUDIENCE] == 0)
+		return fail(p, s->line, "step '%s' has no 'audience'", s->name);
+	if (p->key_line[K_TRIGGER] == 0)
+		return fail(p, s->line, "step '%s' has no 'trigger'", s->name);
+	if (p->key_line[K_TEMPLATE] == 0)
+		return fail(p, s->line, "step '%s' has no 'template'", s->name);
+	if (s->coupon == NULL) {
+		for (i = K_THRESHOLD; i <= K_VALID; i++)
+			if (p->key_line[i] != 0)
+				return fail(p, p->key_line[i], "'%s' without "
+				    "'coupon' in step '%s'", key_names[i],
+				    s->name);
+	} else {
+		if (p->key_line[K_DISCOUNT] == 0)
+			return fail(p, p->key_line[K_COUPON], "coupon '%s' has "
+			    "no 'discount'", s->coupon);
+		if (p->key_line[K_VALID] == 0)
+			return fail(p, p->key_line[K_COUPON], "coupon '%s' has "
+			    "no 'valid' (days the code stays valid)",
+			    s->coupon);
+		if (s->discount_pct == 0 && s->threshold > 0 &&
+		    s->discount >= s->threshold)
+			return fail(p, p->key_line[K_DISCOUNT], "the discount "
+			    "is not below the threshold");
+	}
+	return 0;
+}
+
+static int
+new_step(struct parser *p, const char *value)
+{
+	struct playbook *pb = p->pb;
+	struct pb_step *s;
+	size_t i;
+
+	if (end_step(p) != 0)
+		return -1;
+	if (pb->name == NULL)
+		return fail(p, 0, "no 'playbook NAME' line before the first "
+		    "step");
+	if (p->set_line[S_CAP] == 0)
+		return fail(p, 0, "no 'cap DAYS' line before the first step "
+		    "(at most one message per customer in DAYS days)");
+	if (!is_name(value))
+		return fail(p, 0, "bad step name '%s' (letters, digits, '.', "
+		    "'_' and '-')", value);
+	for (i = 0; i < pb->nsteps; i++)
+		if (strcmp(pb->steps[i].name, value) == 0)
+			return fail(p, 0, "step '%s' again (first on line %ld)",
+			    value, pb->steps[i].line);
+	pb->steps = xrealloc(pb->steps, (pb->nsteps + 1) * sizeof(*s));
+	s = &pb->steps[pb->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(value);
+	s->line = p->line;
+	memset(p->key_line, 0, sizeof(p->key_line));
+	return 0;
+}
+
+static int
+step_key(struct parser *p, enum key k, const char *v)
+{
+	struct pb_step *s = &p->pb->steps[p->pb->nsteps - 1];
+	const char *why;
+
+	if (p->key_line[k] != 0)
+		return fail(p, 0, "'%s' again in step '%s' (first on line "
+		    "%ld)", key_names[k], s->name, p->key_line[k]);
+	p->key_line[k] = p->line;
+	switch (k) {
+	case K_AUDIENCE:
+		return get_audience(p, s, v);
+	case K_TRIGGER:
+		return get_trigger(p, s, v);
+	case K_TEMPLATE:
+		if (strpbrk(v, " \t") != NULL || strlen(v) > 200)
+			return fail(p, 0, "bad template id '%s' (one word)", v);
+		s->template = xstrdup(v);
+		return 0;
+	case K_COUPON:
+		if (strlen(v) > 32 || strspn(v,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(v))
+			return fail(p, 0, "bad coupon prefix '%s' (1 to 32 "
+			    "capital letters and digits)", v);
+		s->coupon = xstrdup(v);
+		return 0;
+	case K_THRESHOLD:
+		if (money_parse(v, &s->threshold, &why) != 0)
+			return fail(p, 0, "bad threshold '%s': %s", v, why);
+		if (s->threshold < 0)
+			return fail(p, 0, "negative threshold '%s'", v);
+		return 0;
+	case K_DISCOUNT:
+		if (strchr(v, '%') != NULL) {
+			if (get_percent(v, &s->discount_pct) != 0 ||
+			    s->discount_pct % 100 != 0 ||
+			    s->discount_pct < 100 || s->discount_pct > 9900)
+				return fail(p, 0, "bad discount '%s' (want an "
+				    "amount, or a whole percent from 1%% to "
+				    "99%%)", v);
+			s->discount_pct /= 100;
+			return 0;
+		}
+		if (money_parse(v, &s->discount, &why) != 0)
+			return fail(p, 0, "bad discount '%s': %s", v, why);
+		if (s->discount <= 0)
+			return fail(p, 0, "the discount must be above 0");
+		return 0;
+	case K_VALID:
+		return get_int(p, "valid", v, 1, MAX_DAYS, &s->valid);
+	case K_PRIORITY:
+		return get_int(p, "priority", v, -1000000, 1000000,
+		    &s->priority);
+	case K_HOLDOUT:
+		if (get_percent(v, &s->holdout) != 0)
+			return fail(p, 0, "bad holdout '%s' (want a percent "
+			    "from 0%% to 100%%, like 10%%)", v);
+		return 0;
+	case K_VIA:
+		if (strcmp(v, "any") == 0)
+			s->via = VIA_ANY;
+		else if (strcmp(v, "email") == 0)
+			s->via = VIA_EMAIL;
+		else if (strcmp(v, "sms") == 0)
+			s->via = VIA_SMS;
+		else
+			return fail(p, 0, "bad via '%s' (want email, sms or "
+			    "any)", v);
+		return 0;
+	case NKEYS:
+		break;
+	}
+	return -1;
+}
+
+static int
+setting(struct parser *p, enum setting k, const char *v)
+{
+	struct playbook *pb = p->pb;
+
+	if (pb->nsteps > 0)
+		return fail(p, 0, "'%s' belongs before the first step",
+		    setting_names[k]);
+	if (p->set_line[k] != 0)
+		return fail(p, 0, "'%s' again (first on line %ld)",
+		    setting_names[k], p->set_line[k]);
+	p->set_line[k] = p->line;
+	switch (k) {
+	case S_PLAYBOOK:
+		if (!is_name(v))
+			return fail(p, 0, "bad playbook name '%s' (letters, "
+			    "digits, '.', '_' and '-')", v);
+		pb->name = xstrdup(v);
+		return 0;
+	case S_CAP:
+		return get_int(p, "cap", v, 1, MAX_DAYS, &pb->cap);
+	case S_SEED:
+		return get_int(p, "seed", v, 0, INT64_MAX, &pb->seed);
+	case S_MEASURE:
+		return get_int(p, "measure", v, 1, MAX_DAYS, &pb->measure);
+	case NSETTINGS:
+		break;
+	}
+	return -1;
+}
+
+static int
+take_line(struct parser *p, char *line)
+{
+	char *key, *v, *end;
+	int quote;
+	int i;
+
+	/* A '#' at the start or after a blank begins a comment, unless it
+	 * is inside quotes (a segment expression's string). */
+	for (end = line, quote = 0; *end != '\0'; end++) {
+		if (quote != 0) {
+			if (*end == quote)
+				quote = 0;
+		} else if (*end == '\'' || *end == '"')
+			quote = *end;
+		else if (*end == '#' && (end == line ||
+		    isspace((unsigned char)end[-1]))) {
+			*end = '\0';
+			break;
+		}
+	}
+	for (key = line; isspace((unsigned char)*key); key++)
+		;
+	for (end = key + strlen(key); end > key &&
+	    isspace((unsigned char)end[-1]); end--)
+		;
+	*end = '\0';
+	if (*key == '\0')
+		return 0;
+	if (!utf8_valid(key, strlen(key)))
+		return fail(p, 0, "not UTF-8");
+	for (v = key; *v != '\0' && !isspace((unsigned char)*v); v++)
+		;
+	if (*v != '\0')
+		*v++ = '\0';
+	while (isspace((unsigned char)*v))
+		v++;
+	if (strcmp(key, "step") == 0) {
+		if (*v == '\0')
+			return fail(p, 0, "'step' wants a name");
+		return new_step(p, v);
+	}
+	for (i = 0; i < NSETTINGS; i++)
+		if (strcmp(key, setting_names[i]) == 0) {
+			if (*v == '\0')
+				return fail(p, 0, "'%s' wants a value", key);
+			return setting(p, i, v);
+		}
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(key, key_names[i]) == 0) {
+			if (p->pb->nsteps == 0)
+				return fail(p, 0, "'%s' outside a step (open "
+				    "one with 'step NAME')", key);
+			if (*v == '\0')
+				return fail(p, 0, "'%s' wants a value", key);
+			return step_key(p, i, v);
+		}
+	return fail(p, 0, "unknown key '%s'", key);
+}
+
+int
+playbook_read(FILE *fp, const char *file, struct playbook *pb,
+    struct buf *err)
+{
+	struct parser p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	memset(pb, 0, sizeof(*pb));
+	memset(&p, 0, sizeof(p));
+	pb->file = xstrdup(file);
+	pb->measure = 30;
+	p.pb = pb;
+	p.err = err;
+	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
+		p.line++;
+		if ((size_t)n != strlen(line))
+			rc = fail(&p, 0, "NUL byte in line");
+		else
+			rc = take_line(&p, line);
+	}
+	free(line);
+	if (rc == 0 && ferror(fp))
+		rc = fail(&p, 0, "read error");
+	if (rc == 0)
+		rc = end_step(&p);
+	if (rc == 0 && pb->nsteps == 0)
+		rc = fail(&p, p.line > 0 ? p.line : 1, "no steps (open one "
+		    "with 'step NAME')");
+	if (rc != 0)
+		playbook_free(pb);
+	return rc;
+}
+
+void
+playbook_free(struct playbook *pb)
+{
+	size_t i;
+
+	for (i = 0; i < pb->nsteps; i++) {
+		free(pb->steps[i].name);
+		free(pb->steps[i].segment);
+		free(pb->steps[i].audience);
+		free(pb->steps[i].template);
+		free(pb->steps[i].coupon);
+	}
+	free(pb->steps);
+	free(pb->name);
+	free(pb->file);
+	memset(pb, 0, sizeof(*pb));
+}
+
+const struct pb_step *
+playbook_step(const struct playbook *pb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pb->nsteps; i++)
+		if (strcmp(pb->steps[i].name, name) == 0)
+			return &pb->steps[i];
+	return NULL;
+}
+
+/* ==== Hashes ==== */
+
+/* SHA-256 of the seed and the given strings, each ended by a NUL. */
+static void
+digest(const struct playbook *pb, const char *a, const char *b,
+    const char *c, const char *d, unsigned char out[32])
+{
+	struct sha256 ctx;
+	char hex[65], seed[24];
+	size_t i;
+	unsigned v;
+
+	snprintf(seed, sizeof(seed), "%lld", (long long)pb->seed);
+	sha256_init(&ctx);
+	sha256_update(&ctx, seed, strlen(seed) + 1);
+	sha256_update(&ctx, a, strlen(a) + 1);
+	sha256_update(&ctx, b, strlen(b) + 1);
+	sha256_update(&ctx, c, strlen(c) + 1);
+	if (d != NULL)
+		sha256_update(&ctx, d, strlen(d) + 1);
+	sha256_hex(&ctx, hex);
+	for (i = 0; i < 32; i++) {
+		sscanf(hex + 2 * i, "%2x", &v);
+		out[i] = (unsigned char)v;
+	}
+}
+
+void
+playbook_code(const struct playbook *pb, const struct pb_step *s,
+    int64_t customer, int64_t day, char *out)
+{
+	/* Crockford's base 32: no I, L, O or U to misread. */
+	static const char alpha[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	unsigned char h[32];
+	char cust[24], dbuf[11];
+	size_t n, i;
+	uint64_t bits = 0;
+
+	snprintf(cust, sizeof(cust), "%lld", (long long)customer);
+	day_format(day, dbuf);
+	digest(pb, pb->name, s->name, cust, dbuf, h);
+	for (i = 0; i < 8; i++)
+		bits = bits << 8 | h[i];
+	n = strlen(s->coupon);
+	memcpy(out, s->coupon, n);
+	out[n++] = '-';
+	for (i = 0; i < PB_CODE_LEN; i++) {
+		out[n++] = alpha[bits >> 59];
+		bits <<= 5;
+	}
+	out[n] = '\0';
+}
+
+int
+playbook_holdout(const struct playbook *pb, const struct pb_step *s,
+    int64_t customer)
+{
+	unsigned char h[32];
+	char cust[24];
+	uint32_t v;
+
+	if (s->holdout <= 0)
+		return 0;
+	snprintf(cust, sizeof(cust), "%lld", (long long)customer);
+	digest(pb, pb->name, s->name, cust, NULL, h);
+	v = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3];
+	return (int)(v % 10000) < s->holdout;
+}
