@@ -271,6 +271,9 @@ struct run {
 	/* The current row, normalised, and the order being built. */
 	struct buf val[NFIELDS];
 	struct buf tmp;
+	size_t	 ncols;			/* columns in the header */
+	struct buf hdrs;		/* their names, NUL-separated */
+	size_t	*hdroff;		/* where each begins in hdrs */
 	struct order ord;
 	struct csvr *in;
 	const char *bad_field;		/* set with bad_why by a check */
@@ -929,19 +932,26 @@ take_row(struct run *r)
 	int f, rc = 1, first, has;
 	size_t n = csvr_nfields(r->in);
 
+	if (n != r->ncols) {
+		/* Name the first column the row lacks, or the first extra. */
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: the row has %zu fields, the header "
+		    "%zu", n < r->ncols ? "missing" : "extra", n, r->ncols);
+		buf_reset(&r->tmp);
+		if (n < r->ncols)
+			buf_adds(&r->tmp, r->hdrs.s + r->hdroff[n]);
+		else
+			buf_printf(&r->tmp, "#%zu", r->ncols + 1);
+		r->bad_field = r->tmp.s;
+		r->bad_why = r->bad_msg.s;
+		return 1;
+	}
 	for (f = 0; f < NFIELDS; f++) {
 		long c = r->map.col[f];
 
 		buf_reset(&r->val[f]);
 		if (c < 0)
 			continue;
-		if ((size_t)c >= n) {
-			buf_reset(&r->bad_msg);
-			buf_printf(&r->bad_msg, "missing: the row has %zu "
-			    "fields, the header %ld or more", n, c + 1);
-			bad(r, f, r->bad_msg.s);
-			return 1;
-		}
 		if (text_norm(csvr_field(r->in, (size_t)c),
 		    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
 			bad(r, f, strcmp(csvr_encoding(r->in), "UTF-8") == 0 ?
@@ -1151,6 +1161,9 @@ read_header(struct run *r)
 		return -1;
 	}
 	n = csvr_nfields(r->in);
+	r->ncols = n;
+	buf_reset(&r->hdrs);
+	r->hdroff = xrealloc(r->hdroff, (n + 1) * sizeof(*r->hdroff));
 	for (f = 0; f < NFIELDS; f++) {
 		r->map.col[f] = -1;
 		buf_reset(&r->map.hdr[f]);
@@ -1164,6 +1177,8 @@ read_header(struct run *r)
 			buf_free(&h);
 			return -1;
 		}
+		r->hdroff[i] = r->hdrs.len;
+		buf_add(&r->hdrs, h.s, h.len + 1);
 		for (f = 0; f < NFIELDS; f++) {
 			const char *want = r->map.want[f] != NULL ?
 			    r->map.want[f] : field_names[f];
@@ -1480,6 +1495,8 @@ done:
 		free((char *)r.map.want[f]);
 	}
 	buf_free(&r.tmp);
+	buf_free(&r.hdrs);
+	free(r.hdroff);
 	buf_free(&r.bad_msg);
 	if (r.rejects != NULL && fclose(r.rejects) != 0) {
 		warn("%s", r.rejects_name);

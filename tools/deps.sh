@@ -8,6 +8,7 @@ have_header sqlite3.h || pkgs="$pkgs libsqlite3-dev"
 have_header utf8proc.h || pkgs="$pkgs libutf8proc-dev"
 command -v pkg-config >/dev/null 2>&1 || pkgs="$pkgs pkg-config"
 command -v sqlite3 >/dev/null 2>&1 || pkgs="$pkgs sqlite3"
+command -v mandoc >/dev/null 2>&1 || pkgs="$pkgs mandoc"
 [ -f /usr/share/zoneinfo/Asia/Taipei ] || pkgs="$pkgs tzdata"
 command -v cc >/dev/null 2>&1 || pkgs="$pkgs gcc libc6-dev"
 [ -z "$pkgs" ] && exit 0

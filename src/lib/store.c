@@ -114,6 +114,29 @@ create_private(const char *path)
 	return 0;
 }
 
+/*
+ * Puts the store in WAL mode (it stays so).  Changing the journal mode
+ * does not wait on the busy handler, so when two programs create a store
+ * at once the loser waits here for the winner.
+ */
+static int
+set_wal(sqlite3 *db)
+{
+	int waited;
+
+	for (waited = 0; waited < BUSY_MS; waited += 50) {
+		if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL,
+		    NULL) == SQLITE_OK)
+			return 0;
+		if (sqlite3_errcode(db) != SQLITE_BUSY &&
+		    sqlite3_errcode(db) != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(50);
+	}
+	store_warn(db);
+	return -1;
+}
+
 static int
 check_store(sqlite3 *db, const char *path)
 {
@@ -184,11 +207,9 @@ store_open(const char *path, int mode)
 		sqlite3_close(db);
 		return store_open(path, STORE_RO);
 	}
-	if (mode == STORE_RW) {
-		if (store_exec(db, "PRAGMA journal_mode = WAL") != 0 ||
-		    store_exec(db, "PRAGMA synchronous = NORMAL") != 0)
-			goto fail;
-	}
+	if (mode == STORE_RW && (set_wal(db) != 0 ||
+	    store_exec(db, "PRAGMA synchronous = NORMAL") != 0))
+		goto fail;
 	if (store_exec(db, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE") != 0)
 		goto fail;

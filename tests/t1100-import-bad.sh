@@ -1,0 +1,149 @@
+#!/bin/sh
+test_description='crm-import: bad input, rejects, kills and concurrent runs'
+. "$(dirname "$0")/test-lib.sh"
+
+O=$DATA/import/orders.csv
+H='order_id,ordered_at,account,quantity,unit_price,status'
+
+snapshot() {
+	sqlite3 -batch "$1" ".dump" | grep -v "^INSERT INTO imports"
+}
+
+# bad NAME CONTENT MESSAGE: importing CONTENT (printf format) into the
+# store base.db fails with exit 1 and MESSAGE, and the store stays as it
+# was.
+bad() {
+	test_expect_success "$1" "
+		cp base.db b.db && snapshot b.db >before &&
+		printf '$2' >in.csv &&
+		{ crm-import --db b.db in.csv 2>err; test \$? = 1; } &&
+		test_grep \"$3\" err &&
+		snapshot b.db >after &&
+		test_cmp before after
+	"
+}
+
+test_expect_success 'a store to spoil' '
+	crm-import -q --db base.db $O &&
+	rm -f base.db-wal base.db-shm
+'
+
+bad 'unterminated quote' "$H\nA1,2024-01-01,a,1,1,completed\nA2,2024-01-01,\"b,1,1,completed\n" \
+	'in.csv:3: unterminated quoted field'
+bad 'a quote inside a field' "$H\nA1,2024-01-01,a\"b,1,1,completed\n" \
+	'in.csv:2: malformed quoting'
+bad 'a short row' "$H\nA1,2024-01-01,a,1,1,completed\nA2,2024-01-01,b\n" \
+	"in.csv:3: field 'quantity': missing: the row has 3 fields"
+bad 'a bad date' "$H\nA1,2024-02-30,a,1,1,completed\n" \
+	"in.csv:2: field 'ordered_at': day out of range: '2024-02-30'"
+bad 'a date that is not one' "$H\nA1,yesterday,a,1,1,completed\n" \
+	"in.csv:2: field 'ordered_at': not a date"
+bad 'a bad amount' "$H\nA1,2024-01-01,a,1,12.3.4,completed\n" \
+	"in.csv:2: field 'unit_price': not an amount: '12.3.4'"
+bad 'a bad quantity' "$H\nA1,2024-01-01,a,two,1,completed\n" \
+	"in.csv:2: field 'quantity': not a whole number: 'two'"
+bad 'an unknown status' "$H\nA1,2024-01-01,a,1,1,shipped-ish\n" \
+	"in.csv:2: field 'status': unknown status 'shipped-ish'"
+bad 'invalid UTF-8 after UTF-8' "$H\nA1,2024-01-01,陳,1,1,completed\nA2,2024-01-01,\377\376,1,1,completed\n" \
+	"in.csv:3: field 'account': invalid UTF-8"
+bad 'bytes neither UTF-8 nor Big5' "$H\nA1,2024-01-01,\377\377,1,1,completed\n" \
+	"in.csv:2: text is neither UTF-8 nor Big5"
+bad 'a missing required column' "order_id,account,unit_price\nA1,a,1\n" \
+	"in.csv:1: no column for field 'ordered_at'"
+bad 'no column names the buyer' "order_id,ordered_at,unit_price\nA1,2024-01-01,1\n" \
+	'no column names the buyer'
+bad 'no buyer on an order' "$H\nA1,2024-01-01,******,1,1,completed\n" \
+	"in.csv:2: field 'account': no buyer"
+bad 'a bad phone' "order_id,ordered_at,phone,unit_price\nA1,2024-01-01,call me,1\n" \
+	"in.csv:2: field 'phone': 'call me' is not a phone number"
+bad 'an empty file' "" 'in.csv: empty file'
+bad 'binary garbage' "\037\213\010\000\000\000\000\000\000\003" 'binary data'
+bad 'a spreadsheet' "PK\003\004\024\000\006\000" 'xlsx2csv'
+bad 'a bad row late in the file' "$H\nA1,2024-01-01,a,1,1,completed\nA2,2024-01-01,b,1,1,completed\nA3,2024-01-01,c,1,-5,completed\n" \
+	"in.csv:4: field 'unit_price': negative price"
+
+test_expect_success 'a header alone is not an error' '
+	printf "$H\n" >h.csv &&
+	crm-import --db h.db h.csv 2>err &&
+	test_grep "no rows after the header" err
+'
+
+test_expect_success 'a missing file: exit 1, nothing stored' '
+	cp base.db m.db && snapshot m.db >before &&
+	{ crm-import --db m.db nosuch.csv 2>err; test $? = 1; } &&
+	test_grep "nosuch.csv: No such file" err &&
+	snapshot m.db >after && test_cmp before after
+'
+
+test_expect_success 'usage errors exit 2' '
+	{ crm-import --no-such-option 2>err; test $? = 2; } &&
+	test_grep "usage: crm-import" err &&
+	{ crm-import --map nonsense 2>err; test $? = 2; } &&
+	test_grep "is not FIELD=COLUMN" err &&
+	{ crm-import --map colour=Farbe 2>err; test $? = 2; } &&
+	test_grep "unknown field .colour." err &&
+	{ crm-import --tz Mars/Olympus 2>err; test $? = 2; } &&
+	test_grep "unknown time zone" err
+'
+
+test_expect_success '--skip-bad imports the good rows and lists the bad ones' '
+	printf "$H\nA1,2024-01-01,a,1,1,completed\nA2,2024-13-01,b,1,1,completed\nA3,2024-01-02,c,x,1,completed\nA4,2024-01-03,d,2,5,completed\n" >mixed.csv &&
+	crm-import --db k.db --skip-bad rejects.csv mixed.csv 2>err &&
+	test_grep "4 rows read, orders 2 new.*2 rows rejected" err &&
+	cat >expect <<-\EOF &&
+	file,line,field,reason,row...
+	mixed.csv,3,ordered_at,month out of range: '"'"'2024-13-01'"'"',A2,2024-13-01,b,1,1,completed
+	mixed.csv,4,quantity,not a whole number: '"'"'x'"'"',A3,2024-01-02,c,x,1,completed
+	EOF
+	test_cmp expect rejects.csv &&
+	test "$(sql k.db "SELECT group_concat(order_no) FROM orders")" = "A1,A4" &&
+	test "$(sql k.db "SELECT rows_rejected FROM imports")" = 2
+'
+
+test_expect_success 'a newer store is refused' '
+	cp base.db n.db && sqlite3 n.db "PRAGMA user_version = 999" &&
+	{ crm-import --db n.db $O 2>err; test $? = 1; } &&
+	test_grep "schema version 999, newer than this program" err
+'
+
+test_expect_success 'a database that is not a crmkit store is refused' '
+	sqlite3 other.db "CREATE TABLE t(x); PRAGMA user_version = 3" &&
+	{ crm-import --db other.db $O 2>err; test $? = 1; } &&
+	test_grep "not a crmkit store" err
+'
+
+test_expect_success 'a file that is not a database is refused' '
+	cp $O notdb.db &&
+	{ crm-import --db notdb.db $O 2>err; test $? = 1; } &&
+	test_grep "not a database" err
+'
+
+gen=$SRC_DIR/build/plain/gen-orders
+
+test_expect_success 'a run killed half-way leaves the store as it was' '
+	"$gen" -s 7 -n 300000 >big.csv &&
+	cp base.db kill.db && snapshot kill.db >before &&
+	{ crm-import -q --db kill.db big.csv & }
+	pid=$!
+	sleep 1 && kill -9 $pid && { wait $pid; true; } &&
+	test "$(sql kill.db "PRAGMA integrity_check")" = ok &&
+	snapshot kill.db >after &&
+	test_cmp before after
+'
+
+test_expect_success 'two imports at once both land, one after the other' '
+	"$gen" -s 8 -n 40000 --id-prefix A >one.csv &&
+	"$gen" -s 9 -n 40000 --id-prefix B >two.csv &&
+	crm-import -q --db seq.db one.csv && crm-import -q --db seq.db two.csv &&
+	{ crm-import -q --db par.db one.csv & }
+	p1=$!
+	{ crm-import -q --db par.db two.csv & }
+	p2=$!
+	wait $p1 && wait $p2 &&
+	test "$(sql par.db "PRAGMA integrity_check")" = ok &&
+	q="SELECT count(*), sum(net), count(DISTINCT customer_id) FROM orders" &&
+	test "$(sql par.db "$q")" = "$(sql seq.db "$q")" &&
+	test "$(sql par.db "SELECT count(*) FROM imports")" = 2
+'
+
+test_done

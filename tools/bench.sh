@@ -1,0 +1,73 @@
+#!/bin/sh
+# bench.sh: crmkit's speed and memory, as ratios to the sqlite3 shell's
+# .import of the same file on the same machine in the same run (shared
+# machines are noisy; a ratio travels, seconds do not).
+#
+#   BENCH_LINES  lines in the main file      [default: 1000000]
+#   BENCH_BIG    lines in the memory check   [default: 5000000; 0 skips]
+#   BENCH_DIR    where files go              [default: build/bench]
+#
+# Each program's own measurements are in tools/bench-*.sh; they get
+# BENCH_DB (the store after the main import), BENCH_CSV and BENCH_REF
+# (seconds .import took) and print one line per measurement.
+set -e
+cd "$(dirname "$0")/.."
+top=$(pwd)
+: "${BENCH_LINES:=1000000}" "${BENCH_BIG:=5000000}"
+: "${BENCH_DIR:=$top/build/bench}"
+gen=$top/build/plain/gen-orders
+imp=$top/bin/crm-import
+mkdir -p "$BENCH_DIR"
+cd "$BENCH_DIR"
+
+# measure LABEL CMD...: runs CMD, sets $secs and $kb (peak RSS).
+measure() {
+	label=$1
+	shift
+	/usr/bin/time -f '%e %M' -o time.out "$@" || {
+		echo "bench: $label failed" >&2
+		exit 1
+	}
+	secs=$(awk '{print $1}' time.out)
+	kb=$(awk '{print $2}' time.out)
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+[ -f main.csv ] && [ "$(sed -n '$=' main.csv)" -gt "$BENCH_LINES" ] ||
+	"$gen" -s 1 -n "$BENCH_LINES" >main.csv
+[ -f new.csv ] || "$gen" -s 2 -n 50000 --id-prefix N --start 2026-01-01 \
+	--days 60 >new.csv
+
+rm -f ref.db*
+measure ".import" sqlite3 ref.db ".mode csv" ".import main.csv orders"
+ref=$secs
+echo "sqlite3 .import of $BENCH_LINES lines: $ref s, $(mb "$kb") MB peak (the reference)"
+
+rm -f bench.db*
+measure "crm-import" "$imp" -q --db bench.db main.csv
+first=$secs
+echo "crm-import, $BENCH_LINES lines into an empty store: $secs s, $(ratio "$secs" "$ref")x .import, $(mb "$kb") MB peak"
+
+measure "crm-import again" "$imp" -q --db bench.db main.csv
+echo "crm-import, the same file again (nothing changes): $secs s, $(ratio "$secs" "$ref")x .import, $(mb "$kb") MB peak"
+
+cp bench.db inc.db
+measure "crm-import new" "$imp" -q --db inc.db new.csv
+echo "crm-import, 50000 new lines into the full store: $secs s, $(ratio "$secs" "$first")x the first import (lines: 0.05x), $(mb "$kb") MB peak"
+rm -f inc.db*
+
+export BENCH_DB="$BENCH_DIR/bench.db" BENCH_CSV="$BENCH_DIR/main.csv"
+export BENCH_REF="$ref" BENCH_DIR
+for b in "$top"/tools/bench-*.sh; do
+	[ -e "$b" ] || continue
+	PATH="$top/bin:$PATH" sh "$b" || echo "bench: $(basename "$b") failed"
+done
+
+if [ "$BENCH_BIG" -gt 0 ]; then
+	"$gen" -s 3 -n "$BENCH_BIG" >big.csv
+	rm -f big.db*
+	measure "crm-import big" "$imp" -q --db big.db big.csv
+	echo "crm-import, $BENCH_BIG lines: $secs s, $(mb "$kb") MB peak (limit 64 MB)"
+	rm -f big.db* big.csv
+fi
