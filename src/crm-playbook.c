@@ -15,16 +15,7 @@
 #include "crm.h"
 #include "playbook.h"
 
-/*
- * crm-segment's expression compiler lives in segexpr.c; until that file
- * is in the tree, segment audiences are refused with a clear message.
- */
-#if defined(__has_include)
-#if __has_include("segexpr.c")
-#define HAVE_SEGEXPR 1
 #include "segexpr.h"
-#endif
-#endif
 
 static const char synopsis[] =
 "usage: crm-playbook check file\n"
@@ -126,14 +117,11 @@ compile_segments(const struct playbook *pb, void **sel)
 
 	for (i = 0; i < pb->nsteps; i++) {
 		const struct pb_step *s = &pb->steps[i];
-#ifdef HAVE_SEGEXPR
 		struct buf e = { 0 };
 		struct segexpr *x;
-#endif
 
 		if (s->aud != AUD_SEGMENT)
 			continue;
-#ifdef HAVE_SEGEXPR
 		if ((x = segexpr_compile(s->segment, &e)) == NULL) {
 			warnx("%s:%ld: bad segment expression:\n%s", pb->file,
 			    s->aud_line, e.s != NULL ? e.s : "");
@@ -145,12 +133,6 @@ compile_segments(const struct playbook *pb, void **sel)
 			sel[i] = x;
 		else
 			segexpr_free(x);
-#else
-		(void)sel;
-		warnx("%s:%ld: segment audiences need crm-segment's expression "
-		    "compiler, which this build lacks", pb->file, s->aud_line);
-		return -1;
-#endif
 	}
 	return 0;
 }
@@ -162,9 +144,7 @@ free_segments(const struct playbook *pb, void **sel)
 
 	for (i = 0; i < pb->nsteps; i++)
 		if (sel[i] != NULL) {
-#ifdef HAVE_SEGEXPR
 			segexpr_free(sel[i]);
-#endif
 			sel[i] = NULL;
 		}
 }
@@ -367,14 +347,10 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		buf_adds(&sql, "))");
 		break;
 	case AUD_SEGMENT:
-#ifdef HAVE_SEGEXPR
 		if (segexpr_select(db, seg, d, lost, "pb_segment") != 0) {
 			buf_free(&sql);
 			return -1;
 		}
-#else
-		(void)seg;
-#endif
 		buf_adds(&sql, "customer_id IN (SELECT customer_id FROM"
 		    " temp.pb_segment)");
 		break;
@@ -754,7 +730,7 @@ result_row(const struct opts *o, int claims_known, const char *playbook,
 	struct buf advice = { 0 };
 	const char *f[21];
 	double pt = 0, ph = 0, d = 0, se;
-	int i;
+	int i, nouplift = 0;
 
 	snprintf(num[0], 32, "%lld", (long long)g->contacted);
 	snprintf(num[1], 32, "%lld", (long long)g->held_out);
@@ -797,9 +773,7 @@ result_row(const struct opts *o, int claims_known, const char *playbook,
 		f[13] = fmt_rate(d, num[6], 32);
 		f[14] = fmt_rate(d - 1.96 * se, num[7], 32);
 		f[15] = fmt_rate(d + 1.96 * se, num[8], 32);
-		if (d - 1.96 * se <= 0)
-			buf_adds(&advice, "no uplift over the holdout: change "
-			    "or stop the step");
+		nouplift = d - 1.96 * se <= 0;
 	}
 	f[16] = money_format(g->revenue, money[0]);
 	f[17] = money_format(g->hrevenue, money[1]);
@@ -807,22 +781,14 @@ result_row(const struct opts *o, int claims_known, const char *playbook,
 	f[19] = g->coupons > 0 ? money_format(g->cost, money[3]) : "";
 	/* The coupon rules come first: they say what to change. */
 	if (g->coupons > 0 && claims_known &&
-	    g->claimed * 100 < o->min_claim * g->coupons) {
-		struct buf b = { 0 };
-
-		buf_printf(&b, "low claim rate: raise the discount%s%s",
-		    advice.len > 0 ? "; " : "", advice.len > 0 ? advice.s : "");
-		buf_free(&advice);
-		advice = b;
-	}
-	if (g->claimed > 0 && g->used * 100 < o->min_use * g->claimed) {
-		struct buf b = { 0 };
-
-		buf_printf(&b, "claimed but not used: lower the threshold%s%s",
-		    advice.len > 0 ? "; " : "", advice.len > 0 ? advice.s : "");
-		buf_free(&advice);
-		advice = b;
-	}
+	    g->claimed * 100 < o->min_claim * g->coupons)
+		buf_adds(&advice, "low claim rate: raise the discount");
+	if (g->claimed > 0 && g->used * 100 < o->min_use * g->claimed)
+		buf_printf(&advice, "%sclaimed but not used: lower the "
+		    "threshold", advice.len > 0 ? "; " : "");
+	if (nouplift)
+		buf_printf(&advice, "%sno uplift over the holdout: change or "
+		    "stop the step", advice.len > 0 ? "; " : "");
 	f[20] = advice.len > 0 ? advice.s : "";
 	csv_row(stdout, o->delim, f, 21);
 	buf_free(&advice);
