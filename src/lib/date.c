@@ -198,7 +198,7 @@ date_parse(const char *s, enum date_order order, int64_t *t, const char **why)
 		*why = "day out of range";
 		return -1;
 	}
-	if (*p == ' ' || *p == 'T') {
+	if ((*p == ' ' && p[strspn(p, " ")] != '\0') || *p == 'T') {
 		while (*p == ' ' || *p == 'T')
 			p++;
 		if (digits(&p, 2, &hh) == 0 || *p++ != ':' ||
