@@ -196,29 +196,269 @@ fail:
 	return NULL;
 }
 
+/* ==== Break points ==== */
+
+#define NBUCKETS 4096
+
+/* One break point being narrowed down. */
+struct target {
+	int	 m;			/* measure */
+	int64_t	 rank;			/* 0-based rank within [lo, hi] */
+	int64_t	 lo, hi;		/* the range holding it */
+	uint64_t width;			/* bucket width this pass */
+	int64_t	*h;			/* NBUCKETS counts */
+};
+
+static const char *const measure_col[3] = { "last_day", "purchases",
+    "spent" };
+
+
 /*
- * The scores.  For one measure, with N customers scored and B bins, a
- * customer whose value is beaten (strictly worse) by k of the others
- * scores 1 + floor(B * k / N): the bin that the first of its equals
- * would fall in, were everyone sorted.  Equal values therefore always
- * share a score, and with no ties this is NTILE(B).  "Worse" is a
- * smaller frequency or monetary, and an earlier last purchase day for
- * recency (recency reversed: the most recent score highest).  In SQL,
- * k is RANK() - 1.
+ * The first pass counts values in buckets of fixed, order-preserving
+ * keys over all of int64: values below 4096 exactly, larger ones by
+ * their bit length and the 12 bits after the leading one (a bucket is
+ * 1/4096 of its value wide), negatives mirrored.
+ */
+#define KEY_BITS 12
+#define KEY_HALF ((size_t)(1 << KEY_BITS) * (65 - KEY_BITS))
+#define NKEYS	(2 * KEY_HALF)
+
+static size_t
+key_pos(uint64_t v)
+{
+	int bl;
+
+	if (v < (1u << KEY_BITS))
+		return (size_t)v;
+	bl = 64 - __builtin_clzll(v);
+	return ((size_t)(bl - KEY_BITS) << KEY_BITS) +
+	    (size_t)((v >> (bl - KEY_BITS - 1)) & ((1u << KEY_BITS) - 1));
+}
+
+static size_t
+key_of(int64_t v)
+{
+	if (v >= 0)
+		return KEY_HALF + key_pos((uint64_t)v);
+	return KEY_HALF - 1 - key_pos((uint64_t)(-(v + 1)));
+}
+
+/* The values [lo, hi] of non-negative key position k. */
+static void
+pos_range(size_t k, uint64_t *lo, uint64_t *hi)
+{
+	int sh;
+
+	if (k < (1u << KEY_BITS)) {
+		*lo = *hi = k;
+		return;
+	}
+	sh = (int)(k >> KEY_BITS) - 1;	/* bit length - KEY_BITS - 1 */
+	*lo = ((uint64_t)(1u << KEY_BITS) + (k & ((1u << KEY_BITS) - 1)))
+	    << sh;
+	*hi = *lo + (((uint64_t)1 << sh) - 1);
+}
+
+static void
+key_range(size_t k, int64_t *lo, int64_t *hi)
+{
+	uint64_t a, b;
+
+	if (k >= KEY_HALF) {
+		pos_range(k - KEY_HALF, &a, &b);
+		*lo = (int64_t)a;
+		*hi = (int64_t)b;
+	} else {
+		pos_range(KEY_HALF - 1 - k, &a, &b);
+		*lo = -(int64_t)b - 1;
+		*hi = -(int64_t)a - 1;
+	}
+}
+
+/*
+ * Selection by histogram: the first pass counts every measure in the
+ * fixed buckets above and finds the bucket of each break point; each
+ * further pass counts, for each break point not yet exact, the values
+ * of its bucket in 4096 narrower ones.  Days and order counts are exact
+ * after two passes, amounts below about 16 million minor units too.
+ */
+int
+rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
+{
+	struct target *t = NULL;
+	struct buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	uint32_t *h1 = NULL;
+	int64_t v, c, cum;
+	uint64_t span, k;
+	size_t nt = 0, i, open, kk;
+	int m, j, rc = -1;
+	char *q;
+
+	memset(b, 0, sizeof(*b));
+	b->bins = bins;
+	buf_adds(&sql, "SELECT last_day, purchases, spent FROM temp.asof_stats");
+	if (within != NULL) {
+		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
+		    " FROM temp.\"%w\")", within);
+		buf_adds(&sql, q);
+		sqlite3_free(q);
+	}
+	if ((st = store_prepare(db, sql.s)) == NULL)
+		goto done;
+	h1 = xmalloc(3 * NKEYS * sizeof(h1[0]));
+	memset(h1, 0, 3 * NKEYS * sizeof(h1[0]));
+	while ((j = store_step(st)) == SQLITE_ROW) {
+		b->n++;
+		for (m = 0; m < 3; m++)
+			h1[m * NKEYS + key_of(sqlite3_column_int64(st, m))]++;
+	}
+	if (j != SQLITE_DONE)
+		goto done;
+	sqlite3_reset(st);
+	if (b->n == 0 || bins < 2) {
+		rc = 0;
+		goto done;
+	}
+	t = xmalloc(3 * (size_t)bins * sizeof(t[0]));
+	for (m = 0; m < 3; m++)
+		for (j = 1; j < bins; j++) {
+			c = (j * b->n + bins - 1) / bins;	/* ceil */
+			t[nt].m = m;
+			t[nt].h = NULL;
+			cum = 0;
+			for (kk = 0; kk < NKEYS; kk++) {
+				if (cum + h1[m * NKEYS + kk] > c - 1)
+					break;
+				cum += h1[m * NKEYS + kk];
+			}
+			t[nt].rank = c - 1 - cum;
+			key_range(kk, &t[nt].lo, &t[nt].hi);
+			nt++;
+		}
+	free(h1);
+	h1 = NULL;
+	for (;;) {
+		open = 0;
+		for (i = 0; i < nt; i++) {
+			if (t[i].lo == t[i].hi)
+				continue;
+			span = (uint64_t)t[i].hi - (uint64_t)t[i].lo + 1;
+			t[i].width = span / NBUCKETS + (span % NBUCKETS != 0);
+			if (t[i].h == NULL)
+				t[i].h = xmalloc(NBUCKETS * sizeof(int64_t));
+			memset(t[i].h, 0, NBUCKETS * sizeof(int64_t));
+			open++;
+		}
+		if (open == 0)
+			break;
+		while ((j = store_step(st)) == SQLITE_ROW)
+			for (i = 0; i < nt; i++) {
+				if (t[i].lo == t[i].hi)
+					continue;
+				v = sqlite3_column_int64(st, t[i].m);
+				if (v < t[i].lo || v > t[i].hi)
+					continue;
+				t[i].h[((uint64_t)v - (uint64_t)t[i].lo) /
+				    t[i].width]++;
+			}
+		if (j != SQLITE_DONE)
+			goto done;
+		sqlite3_reset(st);
+		for (i = 0; i < nt; i++) {
+			if (t[i].lo == t[i].hi)
+				continue;
+			cum = 0;
+			for (k = 0; k < NBUCKETS; k++) {
+				if (cum + t[i].h[k] > t[i].rank)
+					break;
+				cum += t[i].h[k];
+			}
+			if (k == NBUCKETS) {	/* cannot happen */
+				warnx("rfm: break point not found");
+				goto done;
+			}
+			t[i].rank -= cum;
+			t[i].lo = (int64_t)((uint64_t)t[i].lo + k * t[i].width);
+			if ((uint64_t)t[i].hi - (uint64_t)t[i].lo >=
+			    t[i].width)
+				t[i].hi = (int64_t)((uint64_t)t[i].lo +
+				    t[i].width - 1);
+		}
+	}
+	for (i = 0; i < nt; i++)
+		b->q[t[i].m][i % (size_t)(bins - 1)] = t[i].lo;
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (t != NULL)
+		for (i = 0; i < nt; i++)
+			free(t[i].h);
+	free(t);
+	free(h1);
+	buf_free(&sql);
+	return rc;
+}
+
+int
+rfm_score(const struct rfm_breaks *b, int measure, int64_t v)
+{
+	int k, s = 1;
+
+	for (k = 0; k < b->bins - 1; k++)
+		if (v > b->q[measure][k])
+			s++;
+	return s;
+}
+
+const char *
+rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
+{
+	const struct rfm_rule *u;
+	size_t i;
+
+	for (i = 0; i < rules->n; i++) {
+		u = &rules->v[i];
+		if (r >= u->lo[0] && r <= u->hi[0] && f >= u->lo[1] &&
+		    f <= u->hi[1] && m >= u->lo[2] && m <= u->hi[2])
+			return u->name;
+	}
+	return "Others";
+}
+
+char *
+rfm_code(int bins, int r, int f, int m, char buf[16])
+{
+	if (bins <= 9)
+		snprintf(buf, 16, "%d%d%d", r, f, m);
+	else
+		snprintf(buf, 16, "%d-%d-%d", r, f, m);
+	return buf;
+}
+
+/* ==== The scores as a table, for crm-segment ==== */
+
+/*
+ * Scores in SQL: 1 + (value > q1) + (value > q2) + ..., with the break
+ * points bound, so that the table agrees with rfm_score() exactly.
  */
 int
 rfm_table(sqlite3 *db, int64_t asof, int bins, const struct rfm_rules *rules,
     const char *within, const char *into)
 {
 	struct rfm_rules *def = NULL;
+	struct rfm_breaks *b;
 	struct buf sql = { 0 };
 	sqlite3_stmt *st = NULL;
 	char *q;
 	size_t i;
-	int k, rc = -1, np;
+	int k, m, rc = -1, np;
 
+	b = xmalloc(sizeof(*b));
 	if (rules == NULL)
 		rules = def = rfm_rules_default();
+	if (rfm_breaks(db, bins, within, b) != 0)
+		goto done;
 	q = sqlite3_mprintf(
 	    "DROP TABLE IF EXISTS temp.\"%w\";\n"
 	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
@@ -226,17 +466,20 @@ rfm_table(sqlite3 *db, int64_t asof, int bins, const struct rfm_rules *rules,
 	    " monetary INTEGER NOT NULL, r INTEGER NOT NULL,"
 	    " f INTEGER NOT NULL, m INTEGER NOT NULL, rfm TEXT NOT NULL,"
 	    " segment TEXT NOT NULL)", into, into);
-	if (q == NULL || store_exec(db, q) != 0)
+	if (q == NULL || store_exec(db, q) != 0) {
+		sqlite3_free(q);
 		goto done;
+	}
 	sqlite3_free(q);
 	q = sqlite3_mprintf("INSERT INTO temp.\"%w\"\n", into);
 	buf_adds(&sql, q);
-	/* ?1 as-of day, ?2 bins; then each rule's six bounds and name. */
-	buf_adds(&sql,
-	    "SELECT customer_id, ?1 - last_day, purchases, spent, r, f, m,"
-	    " CASE WHEN ?2 <= 9 THEN r || f || m"
+	sqlite3_free(q);
+	/* ?1 the as-of day, ?2 the bins, ?3... the break points, then
+	 * each rule's six bounds and its name. */
+	buf_adds(&sql, "SELECT customer_id, ?1 - last_day, purchases, spent,"
+	    " r, f, m, CASE WHEN ?2 <= 9 THEN r || f || m"
 	    " ELSE r || '-' || f || '-' || m END,\n CASE\n");
-	np = 2;
+	np = 2 + 3 * (bins - 1);
 	for (i = 0; i < rules->n; i++) {
 		buf_adds(&sql, "  WHEN");
 		for (k = 0; k < 3; k++)
@@ -246,26 +489,32 @@ rfm_table(sqlite3 *db, int64_t asof, int bins, const struct rfm_rules *rules,
 		buf_printf(&sql, " THEN ?%d\n", np + 7);
 		np += 7;
 	}
-	buf_adds(&sql, "  ELSE 'Others' END\n"
-	    "FROM (SELECT customer_id, last_day, purchases, spent,\n"
-	    "  1 + ?2 * (RANK() OVER (ORDER BY last_day) - 1) / n AS r,\n"
-	    "  1 + ?2 * (RANK() OVER (ORDER BY purchases) - 1) / n AS f,\n"
-	    "  1 + ?2 * (RANK() OVER (ORDER BY spent) - 1) / n AS m\n"
-	    " FROM (SELECT customer_id, last_day, purchases, spent,"
-	    " COUNT(*) OVER () AS n FROM temp.asof_stats");
-	sqlite3_free(q);
-	q = NULL;
+	buf_adds(&sql, "  ELSE 'Others' END\nFROM (SELECT customer_id,"
+	    " last_day, purchases, spent");
+	for (m = 0; m < 3; m++) {
+		buf_adds(&sql, ", 1");
+		for (k = 0; k < bins - 1; k++)
+			buf_printf(&sql, " + (%s > ?%d)", measure_col[m],
+			    3 + m * (bins - 1) + k);
+		buf_printf(&sql, " AS %c", "rfm"[m]);
+	}
+	buf_adds(&sql, " FROM temp.asof_stats");
 	if (within != NULL) {
 		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
 		    " FROM temp.\"%w\")", within);
 		buf_adds(&sql, q);
+		sqlite3_free(q);
 	}
-	buf_adds(&sql, "))");
+	buf_adds(&sql, ")");
 	if ((st = store_prepare(db, sql.s)) == NULL)
 		goto done;
 	sqlite3_bind_int64(st, 1, asof);
 	sqlite3_bind_int(st, 2, bins);
-	np = 2;
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < bins - 1; k++)
+			sqlite3_bind_int64(st, 3 + m * (bins - 1) + k,
+			    b->q[m][k]);
+	np = 2 + 3 * (bins - 1);
 	for (i = 0; i < rules->n; i++) {
 		for (k = 0; k < 3; k++) {
 			sqlite3_bind_int(st, np + 2 * k + 1, rules->v[i].lo[k]);
@@ -279,8 +528,8 @@ rfm_table(sqlite3 *db, int64_t asof, int bins, const struct rfm_rules *rules,
 		rc = 0;
 done:
 	sqlite3_finalize(st);
-	sqlite3_free(q);
 	buf_free(&sql);
 	rfm_rules_free(def);
+	free(b);
 	return rc;
 }

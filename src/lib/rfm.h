@@ -36,6 +36,37 @@ struct rfm_rules *rfm_rules_default(void);
 struct rfm_rules *rfm_rules_load(const char *path);
 void	rfm_rules_free(struct rfm_rules *rules);
 
+/* The measures, in the order of the scores. */
+#define RFM_R	0		/* recency: the last purchase day, later better */
+#define RFM_F	1		/* frequency: purchases */
+#define RFM_M	2		/* monetary: spent, minor units */
+
+/*
+ * Break points of the three measures over the customers scored.  With n
+ * customers and B bins, break point k (1..B-1) of a measure is the value
+ * of the ceil(k * n / B)-th customer in ascending order; a value scores
+ * 1 + the number of break points it is strictly greater than.
+ */
+struct rfm_breaks {
+	int	 bins;
+	int64_t	 n;				/* customers scored */
+	int64_t	 q[3][RFM_BINS_MAX];		/* q[measure][k - 1] */
+};
+
+/*
+ * Finds the break points over asof_stats (stats_asof first), or over
+ * its customers in TEMP table `within` when that is not NULL, in a few
+ * passes with fixed-size histograms: no sort, memory independent of the
+ * number of customers.  Returns 0, or -1 after printing why.
+ */
+int	rfm_breaks(sqlite3 *db, int bins, const char *within,
+	    struct rfm_breaks *b);
+int	rfm_score(const struct rfm_breaks *b, int measure, int64_t v);
+/* The segment of scores r, f, m: the first rule matching, or "Others". */
+const char *rfm_segment(const struct rfm_rules *rules, int r, int f, int m);
+/* Writes "545" (or "10-3-5" when bins > 9) into buf. */
+char	*rfm_code(int bins, int r, int f, int m, char buf[16]);
+
 /*
  * Makes TEMP table `into` (customer_id INTEGER PRIMARY KEY, recency_days,
  * frequency, monetary, r, f, m, rfm TEXT, segment TEXT) with the RFM
