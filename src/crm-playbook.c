@@ -600,9 +600,14 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		err(EXIT_DATA, NULL);
 	if (compile_segments(&pb, seg) != 0)
 		goto done;
-	if ((db = store_open(crm_db_path(o->db), o->dry_run ? STORE_RO :
-	    STORE_RW)) == NULL)
+	/* Open read-only first: a run never creates a store. */
+	if ((db = store_open(crm_db_path(o->db), STORE_RO)) == NULL)
 		goto done;
+	if (!o->dry_run) {
+		store_close(db);
+		if ((db = store_open(crm_db_path(o->db), STORE_RW)) == NULL)
+			goto done;
+	}
 	if (store_zone(db) != 0)
 		goto done;
 	/* One transaction: the list is worked out and recorded at once,

@@ -258,7 +258,7 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 	else if (n == 5 && strcmp(w[4], "purchase") == 0) {
 		s->trig = TRIG_NTH;
 		if (get_ordinal(w[3], &s->nth) != 0) {
-			fail(p, 0, "bad ordinal '%s' (want 2nd, 3rd, 4th, "
+			rc = fail(p, 0, "bad ordinal '%s' (want 2nd, 3rd, 4th, "
 			    "...)", w[3]);
 			goto out;
 		}
