@@ -1,0 +1,265 @@
+/*
+ * playbook_test.c: the playbook file reader, and the coupon code and
+ * holdout hashes against values worked out with another SHA-256
+ * (Python's hashlib and sha256sum).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+#include "playbook.h"
+#include "unit.h"
+
+/* Reads text as a playbook named "t.pb"; returns playbook_read's code. */
+static int
+parse(const char *text, struct playbook *pb, struct buf *err)
+{
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	if (fp == NULL)
+		return -2;
+	rc = playbook_read(fp, "t.pb", pb, err);
+	fclose(fp);
+	return rc;
+}
+
+/* The error text for a playbook that must fail, or "(parsed)". */
+static const char *
+error_of(const char *text)
+{
+	static struct buf err;
+	struct playbook pb;
+
+	if (parse(text, &pb, &err) == 0) {
+		playbook_free(&pb);
+		return "(parsed)";
+	}
+	return err.s;
+}
+
+static void
+test_full(void)
+{
+	const char *text =
+	    "# a comment\n"
+	    "playbook shop-1   # trailing comment\n"
+	    "cap 7\n"
+	    "seed 42\n"
+	    "measure 21\n"
+	    "\n"
+	    "step thanks\n"
+	    "\taudience new, active\n"
+	    "\ttrigger 3 days after first purchase\n"
+	    "\ttemplate thanks-1\n"
+	    "\tcoupon SECOND\n"
+	    "\tthreshold 1,000.50\n"
+	    "\tdiscount 200\n"
+	    "\tvalid 30\n"
+	    "\tpriority -5\n"
+	    "\tholdout 12.5%\n"
+	    "\tvia sms\n"
+	    "step bday\n"
+	    "  audience everyone\n"
+	    "  trigger 1 day before birthday\n"
+	    "  template b\n"
+	    "  coupon BDAY\n"
+	    "  discount 15%\n"
+	    "  valid 10\n"
+	    "step seg\n"
+	    "  audience segment tag = '#vip' and spent > 100 # why\n"
+	    "  trigger from 2024-12-01 to 2024-12-24\n"
+	    "  template s\n"
+	    "step nth\n"
+	    "  audience purchased\n"
+	    "  trigger 14 days after 3rd purchase\n"
+	    "  template n\n"
+	    "step misc\n"
+	    "  audience potential,lost\n"
+	    "  trigger 0 days after joining\n"
+	    "  template m\n";
+	struct playbook pb;
+	struct buf err = { 0 };
+	const struct pb_step *s;
+
+	CHECK_INT(parse(text, &pb, &err), 0);
+	if (err.s != NULL)
+		printf("# %s\n", err.s);
+	CHECK_STR(pb.name, "shop-1");
+	CHECK_INT(pb.cap, 7);
+	CHECK_INT(pb.seed, 42);
+	CHECK_INT(pb.measure, 21);
+	CHECK_INT(pb.nsteps, 5);
+	s = playbook_step(&pb, "thanks");
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->line, 7);
+	CHECK_INT(s->aud, AUD_STAGES);
+	CHECK_INT(s->stages, STAGE_NEW | STAGE_ACTIVE);
+	CHECK_STR(s->audience, "new, active");
+	CHECK_INT(s->aud_line, 8);
+	CHECK_INT(s->trig, TRIG_FIRST);
+	CHECK_INT(s->days, 3);
+	CHECK_STR(s->template, "thanks-1");
+	CHECK_STR(s->coupon, "SECOND");
+	CHECK_INT(s->threshold, 100050);
+	CHECK_INT(s->discount, 20000);
+	CHECK_INT(s->discount_pct, 0);
+	CHECK_INT(s->valid, 30);
+	CHECK_INT(s->priority, -5);
+	CHECK_INT(s->holdout, 1250);
+	CHECK_INT(s->via, VIA_SMS);
+	s = playbook_step(&pb, "bday");
+	CHECK_INT(s->aud, AUD_EVERYONE);
+	CHECK_INT(s->trig, TRIG_BIRTHDAY);
+	CHECK_INT(s->days, 1);
+	CHECK_INT(s->discount_pct, 15);
+	CHECK_INT(s->threshold, 0);
+	CHECK_INT(s->holdout, 0);
+	CHECK_INT(s->via, VIA_ANY);
+	s = playbook_step(&pb, "seg");
+	CHECK_INT(s->aud, AUD_SEGMENT);
+	CHECK_STR(s->segment, "tag = '#vip' and spent > 100");
+	CHECK_INT(s->trig, TRIG_WINDOW);
+	CHECK_INT(s->from, days_from_civil(2024, 12, 1));
+	CHECK_INT(s->to, days_from_civil(2024, 12, 24));
+	s = playbook_step(&pb, "nth");
+	CHECK_INT(s->trig, TRIG_NTH);
+	CHECK_INT(s->nth, 3);
+	CHECK_INT(s->days, 14);
+	CHECK_INT(s->stages, STAGE_PURCHASED);
+	s = playbook_step(&pb, "misc");
+	CHECK_INT(s->trig, TRIG_JOINED);
+	CHECK_INT(s->stages, STAGE_POTENTIAL | STAGE_LOST);
+	CHECK(playbook_step(&pb, "nope") == NULL);
+	playbook_free(&pb);
+	buf_free(&err);
+}
+
+#define HEAD "playbook p\ncap 3\n"
+#define STEP "step s\naudience new\ntrigger 1 day after purchase\ntemplate t\n"
+
+static void
+test_errors(void)
+{
+	CHECK_STR(error_of(""), "t.pb:1: no steps (open one with 'step NAME')");
+	CHECK_STR(error_of(HEAD STEP "size 3\n"), "t.pb:7: unknown key 'size'");
+	CHECK_STR(error_of(HEAD STEP "audience\n"),
+	    "t.pb:7: 'audience' wants a value");
+	CHECK_STR(error_of("cap 3\n" STEP),
+	    "t.pb:2: no 'playbook NAME' line before the first step");
+	CHECK_STR(error_of("playbook a b\n"),
+	    "t.pb:1: bad playbook name 'a b' (letters, digits, '.', '_' and "
+	    "'-')");
+	CHECK_STR(error_of("playbook p\ncap 0\n"),
+	    "t.pb:2: 'cap' wants a whole number from 1 to 3650, not '0'");
+	CHECK_STR(error_of("playbook p\nplaybook q\n"),
+	    "t.pb:2: 'playbook' again (first on line 1)");
+	CHECK_STR(error_of(HEAD "step s\naudience new\ntemplate t\n"),
+	    "t.pb:3: step 's' has no 'trigger'");
+	CHECK_STR(error_of(HEAD "step s\ntrigger 1 day after purchase\n"
+	    "template t\n"), "t.pb:3: step 's' has no 'audience'");
+	CHECK_STR(error_of(HEAD STEP "coupon lower\n"),
+	    "t.pb:7: bad coupon prefix 'lower' (1 to 32 capital letters and "
+	    "digits)");
+	CHECK_STR(error_of(HEAD STEP "coupon X\nvalid 3\n"),
+	    "t.pb:7: coupon 'X' has no 'discount'");
+	CHECK_STR(error_of(HEAD STEP "coupon X\nvalid 3\ndiscount 0\n"),
+	    "t.pb:9: the discount must be above 0");
+	CHECK_STR(error_of(HEAD STEP "coupon X\nvalid 3\ndiscount 100%\n"),
+	    "t.pb:9: bad discount '100%' (want an amount, or a whole percent "
+	    "from 1% to 99%)");
+	CHECK_STR(error_of(HEAD STEP "coupon X\nvalid 3\ndiscount 1.5%\n"),
+	    "t.pb:9: bad discount '1.5%' (want an amount, or a whole percent "
+	    "from 1% to 99%)");
+	CHECK_STR(error_of(HEAD STEP "coupon X\nvalid 3\ndiscount abc\n"),
+	    "t.pb:9: bad discount 'abc': not an amount");
+	CHECK_STR(error_of(HEAD STEP "holdout 101%\n"),
+	    "t.pb:7: bad holdout '101%' (want a percent from 0% to 100%, "
+	    "like 10%)");
+	CHECK_STR(error_of(HEAD STEP "holdout 1.234%\n"),
+	    "t.pb:7: bad holdout '1.234%' (want a percent from 0% to 100%, "
+	    "like 10%)");
+	CHECK_STR(error_of(HEAD STEP "via fax\n"),
+	    "t.pb:7: bad via 'fax' (want email, sms or any)");
+	CHECK_STR(error_of(HEAD STEP "template two words\n"),
+	    "t.pb:7: 'template' again in step 's' (first on line 6)");
+	CHECK_STR(error_of(HEAD "step s\ntemplate two words\n"),
+	    "t.pb:4: bad template id 'two words' (one word)");
+	CHECK_STR(error_of(HEAD "step s\ntrigger from 2024-03-02 to "
+	    "2024-03-01\n"), "t.pb:4: the window ends (2024-03-01) before it "
+	    "starts (2024-03-02)");
+	CHECK_STR(error_of(HEAD "step s\ntrigger 3651 days after purchase\n"),
+	    "t.pb:4: bad number of days '3651' (want 0 to 3650)");
+	CHECK_STR(error_of(HEAD "step s\ntrigger 3 days before purchase\n"),
+	    "t.pb:4: bad trigger '3 days before purchase' (want 'N days after "
+	    "first purchase', 'N days after purchase', 'N days after 2nd "
+	    "purchase', 'N days after cycle', 'N days after lost', 'N days "
+	    "after joining', 'N days before birthday' or 'from YYYY-MM-DD to "
+	    "YYYY-MM-DD')");
+	CHECK_STR(error_of(HEAD "step s\ntrigger 3 days after 11st purchase\n"),
+	    "t.pb:4: bad ordinal '11st' (want 2nd, 3rd, 4th, ...)");
+	CHECK_STR(error_of(HEAD "step s\naudience segment\n"),
+	    "t.pb:4: 'audience segment' wants a crm-segment expression");
+	CHECK_STR(error_of(HEAD "step a/b\n"),
+	    "t.pb:3: bad step name 'a/b' (letters, digits, '.', '_' and '-')");
+	CHECK_STR(error_of(HEAD STEP "measure 3\n"),
+	    "t.pb:7: 'measure' belongs before the first step");
+	CHECK_STR(error_of(HEAD "step s\naudience new\xff\n"),
+	    "t.pb:4: not UTF-8");
+	CHECK_STR(error_of(HEAD STEP), "(parsed)");
+	CHECK_STR(error_of(HEAD "step s\naudience new\ntrigger 2 days after "
+	    "11th purchase\ntemplate t\n"), "(parsed)");
+}
+
+static void
+test_hashes(void)
+{
+	struct playbook pb;
+	struct pb_step s;
+	char code[PB_CODE_MAX];
+
+	memset(&pb, 0, sizeof(pb));
+	memset(&s, 0, sizeof(s));
+	/* python3: sha256(b"13\0timeline\0thanks\0002\0002024-03-04\0") */
+	pb.name = "timeline";
+	pb.seed = 13;
+	s.name = "thanks";
+	s.coupon = "SECOND";
+	playbook_code(&pb, &s, 2, days_from_civil(2024, 3, 4), code);
+	CHECK_STR(code, "SECOND-5AH3AD7D7B");
+	pb.name = "p";
+	pb.seed = 0;
+	s.name = "s";
+	s.coupon = "X";
+	playbook_code(&pb, &s, 42, days_from_civil(2026, 1, 31), code);
+	CHECK_STR(code, "X-E36YTVYKK7");
+	/* The same inputs, the same code; another day, another code. */
+	playbook_code(&pb, &s, 42, days_from_civil(2026, 2, 1), code);
+	CHECK(strcmp(code, "X-E36YTVYKK7") != 0);
+	CHECK_INT(strlen(code), 2 + PB_CODE_LEN);
+
+	/* sha256sum of "7\0timeline\0thanks\0001\0": 5424 of 10000. */
+	pb.name = "timeline";
+	pb.seed = 7;
+	s.name = "thanks";
+	s.holdout = 5425;
+	CHECK_INT(playbook_holdout(&pb, &s, 1), 1);
+	s.holdout = 5424;
+	CHECK_INT(playbook_holdout(&pb, &s, 1), 0);
+	s.holdout = 0;
+	CHECK_INT(playbook_holdout(&pb, &s, 1), 0);
+	s.holdout = 10000;
+	CHECK_INT(playbook_holdout(&pb, &s, 1), 1);
+}
+
+int
+main(void)
+{
+	test_full();
+	test_errors();
+	test_hashes();
+	return unit_done();
+}
