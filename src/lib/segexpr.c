@@ -1535,6 +1535,10 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	if (e->uses_rfm && rfm_table(db, asof, 5, NULL, NULL,
 	    "segexpr_rfm") != 0)
 		return -1;
+	/* Every condition looks customers up here: index it once. */
+	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
+	    "temp.asof_stats_id ON asof_stats(customer_id)") != 0)
+		return -1;
 	gen_node(&g, e->root);
 	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
 	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY)",
