@@ -69,6 +69,9 @@ $(BUILD)/gen-orders: tools/gen-orders.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
+# The fuzz replay test compiles the fuzzers in (tests/fuzz).
+$(BUILD)/unit/fuzz_regress_test: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
 units: $(UNITS)
 tools: $(TOOLS)
 
