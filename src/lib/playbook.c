@@ -6,6 +6,7 @@
  * "FILE:LINE: message".
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,7 +586,7 @@ playbook_read(FILE *fp, const char *file, struct playbook *pb,
 	}
 	free(line);
 	if (rc == 0 && ferror(fp))
-		rc = fail(&p, 0, "read error");
+		rc = fail(&p, p.line > 0 ? p.line : 1, "%s", strerror(errno));
 	if (rc == 0)
 		rc = end_step(&p);
 	if (rc == 0 && pb->nsteps == 0)
