@@ -37,7 +37,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 [ -f main.csv ] && [ "$(sed -n '$=' main.csv)" -gt "$BENCH_LINES" ] ||
 	"$gen" -s 1 -n "$BENCH_LINES" >main.csv
 [ -f new.csv ] || "$gen" -s 2 -n 50000 --id-prefix N --start 2026-01-01 \
-	--days 60 >new.csv
+	--days 30 --first-customer 195000 >new.csv
 
 rm -f ref.db*
 measure ".import" sqlite3 ref.db ".mode csv" ".import main.csv orders"

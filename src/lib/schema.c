@@ -32,7 +32,7 @@ static const char *const migrations[] = {
 "  records_new      INTEGER NOT NULL DEFAULT 0\n"
 ");\n"
 "CREATE TABLE customers (\n"
-"  id         INTEGER PRIMARY KEY,\n"
+"  id         INTEGER PRIMARY KEY AUTOINCREMENT,\n"
 "  name       TEXT,\n"
 "  email      TEXT,\n"
 "  phone      TEXT,\n"
@@ -161,6 +161,15 @@ static const char *const migrations[] = {
 "  UNIQUE (playbook, step, customer_id, day)\n"
 ");\n"
 "CREATE INDEX contacts_customer ON contacts(customer_id, day);\n",
+/* 2: one buyer across channels: who first gave each identifying value,
+ * values that several buyers share (never used to match), the buyer key
+ * of each order (so a merge can be split by hand), and events kept once
+ * whether or not their customer is known. */
+"ALTER TABLE identities ADD COLUMN claimant TEXT;\n"
+"ALTER TABLE identities ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE orders ADD COLUMN buyer TEXT;\n"
+"CREATE UNIQUE INDEX events_once ON events(kind, at, email, campaign,"
+" coupon);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -141,21 +141,23 @@ static int
 check_store(sqlite3 *db, const char *path)
 {
 	sqlite3_stmt *st;
-	int appid = -1, ver = -1;
+	int appid = -1, ver = -1, tables = 0;
 
 	st = store_prepare(db, "SELECT (SELECT application_id FROM "
 	    "pragma_application_id), (SELECT user_version FROM "
-	    "pragma_user_version)");
+	    "pragma_user_version), (SELECT count(*) FROM sqlite_master)");
 	if (st == NULL)
 		return -1;
 	if (store_step(st) == SQLITE_ROW) {
 		appid = sqlite3_column_int(st, 0);
 		ver = sqlite3_column_int(st, 1);
+		tables = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (ver < 0)
 		return -1;
-	if (ver > 0 && appid != APPLICATION_ID) {
+	/* An empty file becomes a store; another program's database not. */
+	if ((ver > 0 || tables > 0) && appid != APPLICATION_ID) {
 		warnx("%s: not a crmkit store", path);
 		return -1;
 	}
