@@ -216,6 +216,37 @@ test_expect_success 'the standard playbook runs, and its results read back' '
 	grep -q "^standard,audience,everyone,1,0," res.csv
 '
 
+# 20 contacted, 15 bought; 20 held out, 2 bought: uplift 0.75 - 0.10 =
+# 0.65, se = sqrt(0.75 x 0.25 / 20 + 0.10 x 0.90 / 20) = 0.117792,
+# interval 0.65 -+ 0.230873: above 0, so no advice.
+test_expect_success 'results: a clear uplift, its interval, and no advice' '
+	{
+		echo "order_id,ordered_at,status,account,email,sku,product,quantity,unit_price"
+		i=1
+		while [ $i -le 40 ]; do
+			echo "A$i,2024-01-01 10:00,completed,u$i,u$i@example.com,S1,Tea,1,100"
+			i=$((i + 1))
+		done
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 21 22; do
+			echo "B$i,2024-01-05 10:00,completed,u$i,u$i@example.com,S1,Tea,1,250"
+		done
+	} >up.csv &&
+	crm-import --db up.db -q up.csv &&
+	sql up.db "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1
+	      FROM n WHERE i < 40)
+	    INSERT INTO contacts (playbook, step, day, customer_id, template,
+	      grp, created_at)
+	    SELECT '\''up'\'', '\''s'\'', 19724, i, '\''t'\'',
+	      CASE WHEN i <= 20 THEN '\''treatment'\'' ELSE '\''holdout'\'' END, 0
+	    FROM n" &&
+	crm-playbook results --db up.db --as-of 2024-02-01 >actual &&
+	cat >expect <<-EOF &&
+	playbook,by,name,contacted,held_out,claimed,claim_rate,used,use_rate,bought,bought_rate,holdout_bought,holdout_rate,uplift,ci_low,ci_high,revenue,holdout_revenue,coupon_revenue,discount_cost,advice
+	up,step,s,20,20,,,,,15,0.7500,2,0.1000,0.6500,0.4191,0.8809,3750.00,500.00,,,
+	EOF
+	test_cmp expect actual
+'
+
 # ==== The playbook file's errors ====
 
 # bad LINE 'MESSAGE': the playbook in bad.playbook fails with MESSAGE.
