@@ -107,7 +107,7 @@ parse_range(const char **pp, int *lo, int *hi)
 		    *hi < *lo))
 			return -1;
 	}
-	if (*p != ' ' && *p != '\t')
+	if (*p != ' ' && *p != '\t' && *p != '\0')
 		return -1;
 	while (*p == ' ' || *p == '\t')
 		p++;
