@@ -610,6 +610,8 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	}
 	if (store_zone(db) != 0)
 		goto done;
+	/* "today" is the shop's today: read the day again in its zone. */
+	day_parse(o->date != NULL ? o->date : "today", &d, &why);
 	/* One transaction: the list is worked out and recorded at once,
 	 * so two runs at the same time take turns. */
 	if (!o->dry_run) {
@@ -872,6 +874,8 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		goto done;
 	if (store_zone(db) != 0)
 		goto done;
+	/* "today" is the shop's today: read the day again in its zone. */
+	day_parse(o->asof != NULL ? o->asof : "today", &asof, &why);
 
 	/* Coupon codes handed out, then the purchases that carried them. */
 	if (store_exec(db, "CREATE TEMP TABLE pr_codes (code TEXT PRIMARY"
