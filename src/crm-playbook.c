@@ -877,7 +877,8 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	/* "today" is the shop's today: read the day again in its zone. */
 	day_parse(o->asof != NULL ? o->asof : "today", &asof, &why);
 
-	/* Coupon codes handed out, then the purchases that carried them. */
+	/* Coupon codes handed out, then the purchases that carried them
+	 * (codes are capitals; a shop's export may not keep them so). */
 	if (store_exec(db, "CREATE TEMP TABLE pr_codes (code TEXT PRIMARY"
 	    " KEY, discount INTEGER, discount_pct INTEGER);"
 	    "INSERT OR IGNORE INTO temp.pr_codes SELECT coupon_code,"
@@ -885,19 +886,20 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	    " AND coupon_code IS NOT NULL") != 0)
 		goto done;
 	p[0] = (asof + 1) * DAY_SECS;
-	if (exec_bound(db, "CREATE TEMP TABLE pr_used AS SELECT o.coupon AS"
+	if (exec_bound(db, "CREATE TEMP TABLE pr_used AS SELECT k.code AS"
 	    " code, count(*) AS n, sum(o.net) AS net, sum(CASE WHEN"
 	    " o.discount > 0 THEN o.discount WHEN k.discount_pct > 0 THEN"
 	    " (o.items_total * k.discount_pct + 50) / 100 ELSE"
 	    " coalesce(k.discount, 0) END) AS cost FROM orders o JOIN"
-	    " temp.pr_codes k ON k.code = o.coupon WHERE o.coupon <> '' AND"
-	    " o.status IN ('completed', 'pending') AND o.ordered_at < ?1"
-	    " GROUP BY o.coupon", p, 1, NULL, NULL) != 0 ||
+	    " temp.pr_codes k ON k.code = upper(trim(o.coupon)) WHERE"
+	    " o.coupon <> '' AND o.status IN ('completed', 'pending') AND"
+	    " o.ordered_at < ?1 GROUP BY k.code", p, 1, NULL, NULL) != 0 ||
 	    store_exec(db, "CREATE UNIQUE INDEX temp.pr_used_code ON"
 	    " pr_used(code)") != 0)
 		goto done;
 	if (exec_bound(db, "CREATE TEMP TABLE pr_claims AS SELECT DISTINCT"
-	    " coupon AS code FROM events WHERE kind = 'coupon_claimed' AND"
+	    " upper(trim(coupon)) AS code FROM events WHERE"
+	    " kind = 'coupon_claimed' AND"
 	    " coupon <> '' AND at < ?1", p, 1, NULL, NULL) != 0 ||
 	    store_exec(db, "CREATE UNIQUE INDEX temp.pr_claims_code ON"
 	    " pr_claims(code)") != 0)

@@ -111,9 +111,10 @@ test_expect_success 'coupon codes: one per contact, recorded for holdouts too' '
 	test "$(cat n)" = 1
 '
 
+# The shop's export has the code in small letters: it still counts.
 test_expect_success 'the later orders (one with a code) and the claims' '
-	sed "s/@C2@/$(sql t.db "SELECT coupon_code FROM contacts WHERE customer_id = 2")/" \
-	    "$DATA/playbook-orders2.csv" >later.csv &&
+	code2=$(sql t.db "SELECT lower(coupon_code) FROM contacts WHERE customer_id = 2") &&
+	sed "s/@C2@/$code2/" "$DATA/playbook-orders2.csv" >later.csv &&
 	crm-import --db t.db -q later.csv &&
 	c2=$(sql t.db "SELECT coupon_code FROM contacts WHERE customer_id = 2") &&
 	c3=$(sql t.db "SELECT coupon_code FROM contacts WHERE customer_id = 3") &&
