@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "crm.h"
+#include "format.h"
 
 static const char synopsis[] =
 "usage: crm-import [-qt] [-d delim] [--channel name] [--db path] [--dmy]\n"
@@ -51,23 +52,35 @@ static const char help[] =
 /* ==== Fields and the column map ==== */
 
 enum field {
+	/* orders */
 	F_ORDER_ID, F_ORDERED_AT, F_CHANNEL, F_STATUS, F_ACCOUNT, F_PHONE,
 	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
 	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
-	F_RETURNED_QTY, F_REFUND, F_COST, NFIELDS
+	F_RETURNED_QTY, F_REFUND, F_COST, F_ADDRESS, F_CANCEL_REASON,
+	F_RETURN_STATUS, F_ITEMS,
+	/* members */
+	F_MEMBER_NO, F_JOINED_AT, F_BIRTHDAY, F_GENDER, F_TAGS,
+	/* events and coupon claims */
+	F_EVENT, F_CAMPAIGN, F_AT, F_BUYER,
+	NFIELDS
 };
 
 static const char *const field_names[NFIELDS] = {
 	"order_id", "ordered_at", "channel", "status", "account", "phone",
 	"email", "name", "sku", "product", "category", "quantity",
 	"unit_price", "shipping", "discount", "coupon", "paid_total",
-	"returned_quantity", "refund", "cost",
+	"returned_quantity", "refund", "cost", "address", "cancel_reason",
+	"return_status", "items",
+	"member_no", "joined_at", "birthday", "gender", "tags",
+	"event", "campaign", "at", "buyer",
 };
 
+#define MAXALT	4			/* columns read for one field */
+
 struct colmap {
-	const char *want[NFIELDS];	/* column name asked for each field */
-	long	 col[NFIELDS];		/* its index in the header, or -1 */
-	struct buf hdr[NFIELDS];	/* the header text, for messages */
+	long	 col[NFIELDS][MAXALT];	/* columns holding each field */
+	int	 ncol[NFIELDS];		/* how many; 0 when absent */
+	struct buf hdr[NFIELDS];	/* the first one's name, for messages */
 };
 
 static int
@@ -81,70 +94,79 @@ field_index(const char *name)
 	return -1;
 }
 
-/* Case-insensitive comparison of header names after NFKC and trimming. */
-static int
-header_matches(const char *hdr, const char *want)
-{
-	size_t n = strlen(want);
+/* Settings a format file may hold besides fields and status words. */
+static const char *const settings[] = {
+	"order_key_length", "cancel_unless", "price_missing",
+};
 
-	if (strcasecmp(hdr, want) == 0)
-		return 1;
-	/* "收件者電話 (若您是...)": match on the leading name. */
-	return strncasecmp(hdr, want, n) == 0 &&
-	    (hdr[n] == ' ' || hdr[n] == '(' || hdr[n] == '\n' ||
-	    strncmp(hdr + n, "\xef\xbc\x88", 3) == 0);
+/*
+ * Checks that every key of f is a field, a setting or a status word.
+ * Returns 0, or -1 after printing why.
+ */
+static int
+format_check(const struct format *f, const char *where)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->nentries; i++) {
+		const char *key = f->entries[i].key;
+
+		if (field_index(key) >= 0 || strncmp(key, "status ", 7) == 0)
+			continue;
+		for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++)
+			if (strcmp(key, settings[k]) == 0)
+				break;
+		if (k < sizeof(settings) / sizeof(settings[0]))
+			continue;
+		warnx("%s: unknown field '%s' (see crm-import(1), FIELDS)",
+		    where, key);
+		return -1;
+	}
+	if (strcmp(f->kind, "orders") != 0 && strcmp(f->kind, "members") != 0 &&
+	    strcmp(f->kind, "events") != 0 && strcmp(f->kind, "claims") != 0) {
+		warnx("%s: unknown kind '%s' (orders, members, events, claims)",
+		    where, f->kind);
+		return -1;
+	}
+	return 0;
 }
 
 /*
- * Adds "field=column" pairs, separated by commas (sep ',') or one to a
- * string (sep 0).  Returns 0, or -1 after printing why.
+ * Adds "field=column" pairs, separated by commas, to the overrides.
+ * Returns 0, or -1 after printing why.
  */
 static int
-map_add(struct colmap *m, char *spec, int sep, const char *where)
+map_add(struct format *m, char *spec)
 {
-	char *item, *eq, *next, *p;
-	int f;
+	char *item, *next;
+	const char *why;
 
 	for (item = spec; item != NULL; item = next) {
-		next = sep != 0 ? strchr(item, sep) : NULL;
-		if (next != NULL)
+		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
 		while (*item == ' ')
 			item++;
 		if (*item == '\0')
 			continue;
-		if ((eq = strchr(item, '=')) == NULL) {
-			warnx("%s: '%s' is not FIELD=COLUMN", where, item);
+		if (strchr(item, '=') == NULL) {
+			warnx("--map: '%s' is not FIELD=COLUMN", item);
 			return -1;
 		}
-		for (p = eq; p > item && p[-1] == ' '; p--)
-			;
-		*p = '\0';
-		for (eq++; *eq == ' '; eq++)
-			;
-		for (p = eq + strlen(eq); p > eq && p[-1] == ' '; p--)
-			;
-		*p = '\0';
-		if ((f = field_index(item)) < 0) {
-			warnx("%s: unknown field '%s' (fields: order_id, "
-			    "ordered_at, channel, status, account, phone, "
-			    "email, name, sku, product, category, quantity, "
-			    "unit_price, shipping, discount, coupon, paid_total, "
-			    "returned_quantity, refund, cost)", where, item);
+		if (format_line(m, item, &why) != 0) {
+			warnx("--map: %s", why);
 			return -1;
 		}
-		m->want[f] = xstrdup(eq);
 	}
-	return 0;
+	return format_check(m, "--map");
 }
 
 static int
-map_file(struct colmap *m, const char *path)
+map_file(struct format *m, const char *path)
 {
 	FILE *fp;
-	char *line = NULL, *p, where[600];
+	char *line = NULL, where[600];
+	const char *why;
 	size_t cap = 0;
-	ssize_t n;
 	long lineno = 0;
 	int rc = 0;
 
@@ -152,21 +174,20 @@ map_file(struct colmap *m, const char *path)
 		warn("%s", path);
 		return -1;
 	}
-	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
+	while (rc == 0 && getline(&line, &cap, fp) >= 0) {
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (*p == '#' || *p == '\0')
-			continue;
 		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
-		rc = map_add(m, p, 0, where);
+		if ((rc = format_line(m, line, &why)) != 0)
+			warnx("%s: %s", where, why);
+		else
+			rc = format_check(m, where);
 	}
 	free(line);
 	fclose(fp);
 	return rc;
 }
+
+#define HAS(r, f)	((r)->map.ncol[f] > 0)
 
 /* ==== Statuses ==== */
 
@@ -252,7 +273,8 @@ struct order {
 struct run {
 	sqlite3	*db;
 	struct colmap map;
-	const char *channel;		/* --channel */
+	const char *channel;		/* this file's default channel */
+	const char *channel_opt;	/* --channel */
 	enum date_order dorder;		/* --dmy */
 	int	 quiet;
 	int	 progress;		/* stderr is a terminal */
@@ -272,6 +294,11 @@ struct run {
 	struct buf val[NFIELDS];
 	struct buf tmp;
 	size_t	 ncols;			/* columns in the header */
+	char	**cells;		/* their names, normalised */
+	struct format *fmt_given;	/* --format or --format-file */
+	struct format *fmt;		/* the current file's format */
+	struct format *overrides;	/* --map and --map-file */
+	const char *kind;		/* --kind, or NULL */
 	struct buf hdrs;		/* their names, NUL-separated */
 	size_t	*hdroff;		/* where each begins in hdrs */
 	struct order ord;
@@ -657,7 +684,7 @@ reject(struct run *r, long line, const char *field, const char *why)
 static int
 order_bad(struct run *r, int f, const char *why)
 {
-	const char *field = r->map.col[f] >= 0 ? r->map.hdr[f].s :
+	const char *field = HAS(r, f) ? r->map.hdr[f].s :
 	    field_names[f];
 
 	if (r->rejects == NULL) {
@@ -863,7 +890,7 @@ big:
 static int
 bad(struct run *r, int f, const char *why)
 {
-	r->bad_field = r->map.col[f] >= 0 ? r->map.hdr[f].s : field_names[f];
+	r->bad_field = HAS(r, f) ? r->map.hdr[f].s : field_names[f];
 	r->bad_why = why;
 	return 1;
 }
@@ -875,7 +902,7 @@ parse_money_field(struct run *r, int f, int64_t *v, int *has)
 
 	if (has != NULL)
 		*has = 0;
-	if (r->map.col[f] < 0 || r->val[f].len == 0 ||
+	if (!HAS(r, f) || r->val[f].len == 0 ||
 	    strcmp(r->val[f].s, "-") == 0)
 		return 0;
 	if (money_parse(r->val[f].s, v, &why) != 0) {
@@ -916,6 +943,34 @@ fill_if_empty(struct buf *dst, const struct buf *src)
 }
 
 /*
+ * Normalises the current row's fields into r->val: for each field, the
+ * first of its columns that is not empty.  Returns 0, or 1 with the
+ * reason set.
+ */
+static int
+row_values(struct run *r)
+{
+	int f, k;
+	long c;
+
+	for (f = 0; f < NFIELDS; f++) {
+		buf_reset(&r->val[f]);
+		for (k = 0; k < r->map.ncol[f] && r->val[f].len == 0; k++) {
+			c = r->map.col[f][k];
+			if (text_norm(csvr_field(r->in, (size_t)c),
+			    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
+				bad(r, f, strcmp(csvr_encoding(r->in),
+				    "UTF-8") == 0 ? "invalid UTF-8 (if the file "
+				    "is Big5, try --encoding CP950)" :
+				    "invalid text");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * Takes the current row into the order being built, flushing the previous
  * order when this row starts another.  Returns 0, 1 when the row is bad
  * (r->bad_field and r->bad_why say why), or -1 to stop the run.
@@ -929,7 +984,7 @@ take_row(struct run *r)
 	const char *why;
 	int64_t t;
 	enum status st;
-	int f, rc = 1, first, has;
+	int rc = 1, first, has;
 	size_t n = csvr_nfields(r->in);
 
 	if (n != r->ncols) {
@@ -946,23 +1001,11 @@ take_row(struct run *r)
 		r->bad_why = r->bad_msg.s;
 		return 1;
 	}
-	for (f = 0; f < NFIELDS; f++) {
-		long c = r->map.col[f];
-
-		buf_reset(&r->val[f]);
-		if (c < 0)
-			continue;
-		if (text_norm(csvr_field(r->in, (size_t)c),
-		    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
-			bad(r, f, strcmp(csvr_encoding(r->in), "UTF-8") == 0 ?
-			    "invalid UTF-8 (if the file is Big5, try "
-			    "--encoding CP950)" : "invalid text");
-			return 1;
-		}
-	}
+	if (row_values(r) != 0)
+		return 1;
 	if (r->val[F_ORDER_ID].len == 0)
 		return bad(r, F_ORDER_ID, "empty order id");
-	if (r->map.col[F_CHANNEL] >= 0 && r->val[F_CHANNEL].len > 0) {
+	if (HAS(r, F_CHANNEL) && r->val[F_CHANNEL].len > 0) {
 		for (size_t i = 0; i < r->val[F_CHANNEL].len; i++)
 			buf_addc(&chan, (char)tolower(
 			    (unsigned char)r->val[F_CHANNEL].s[i]));
@@ -1001,7 +1044,7 @@ take_row(struct run *r)
 		bad(r, F_ORDERED_AT, "empty date");
 		goto undo;
 	}
-	if (r->map.col[F_STATUS] >= 0 && r->val[F_STATUS].len > 0 &&
+	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
 	    !o->has_status) {
 		if (status_parse(r->val[F_STATUS].s, &st) != 0) {
 			buf_reset(&r->bad_msg);
@@ -1014,7 +1057,7 @@ take_row(struct run *r)
 		}
 		o->status = st;
 		o->has_status = 1;
-	} else if (first && r->map.col[F_STATUS] >= 0) {
+	} else if (first && HAS(r, F_STATUS)) {
 		bad(r, F_STATUS, "empty status");
 		goto undo;
 	}
@@ -1040,21 +1083,21 @@ take_row(struct run *r)
 	}
 	/* The line. */
 	it.qty = 1;
-	if (r->map.col[F_QUANTITY] >= 0 &&
+	if (HAS(r, F_QUANTITY) &&
 	    qty_parse(r->val[F_QUANTITY].s, &it.qty, &why) != 0) {
 		buf_reset(&r->bad_msg);
 		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[F_QUANTITY].s);
 		bad(r, F_QUANTITY, r->bad_msg.s);
 		goto undo;
 	}
-	if (r->map.col[F_RETURNED_QTY] >= 0 &&
+	if (HAS(r, F_RETURNED_QTY) &&
 	    r->val[F_RETURNED_QTY].len > 0 &&
 	    (qty_parse(r->val[F_RETURNED_QTY].s, &it.returned, &why) != 0 ||
 	    it.returned < 0)) {
 		bad(r, F_RETURNED_QTY, "not a whole number of 0 or more");
 		goto undo;
 	}
-	if (r->map.col[F_UNIT_PRICE] >= 0) {
+	if (HAS(r, F_UNIT_PRICE)) {
 		if (r->val[F_UNIT_PRICE].len == 0) {
 			bad(r, F_UNIT_PRICE, "empty amount");
 			goto undo;
@@ -1142,10 +1185,85 @@ progress(struct run *r, int done)
 		    csvr_name(r->in), r->rows);
 }
 
+static int check_columns(struct run *);
+
+/* Finds the columns for field f among the header cells. */
+static void
+map_field(struct run *r, int f, const struct fmt_entry *e)
+{
+	size_t a, i;
+	int pass, k;
+
+	for (a = 0; e != NULL && a < e->nvals; a++)
+		for (pass = 0; pass < 2; pass++)	/* exact, then prefix */
+			for (i = 0; i < r->ncols; i++) {
+				if (r->map.ncol[f] == MAXALT ||
+				    !header_matches(r->cells[i], e->vals[a],
+				    pass))
+					continue;
+				for (k = 0; k < r->map.ncol[f]; k++)
+					if (r->map.col[f][k] == (long)i)
+						break;
+				if (k < r->map.ncol[f])
+					continue;
+				if (r->map.ncol[f] == 0)
+					buf_adds(&r->map.hdr[f], r->cells[i]);
+				r->map.col[f][r->map.ncol[f]++] = (long)i;
+			}
+}
+
+/*
+ * Picks the format of a file from its header: the one whose "detect"
+ * columns are all present, the most specific first.  Returns it, or NULL
+ * after listing the formats known.
+ */
+static struct format *
+detect_format(struct run *r)
+{
+	struct format **all, *best = NULL, *near = NULL;
+	struct buf names = { 0 };
+	const char *missing, *near_missing = NULL;
+	size_t n, i;
+	int score, top = 0, neartop = 0;
+
+	n = format_all(&all);
+	for (i = 0; i < n; i++) {
+		if (r->kind != NULL && strcmp(all[i]->kind, r->kind) != 0)
+			continue;
+		buf_printf(&names, "%s%s", names.len ? ", " : "", all[i]->name);
+		score = format_score(all[i], r->cells, r->ncols, &missing);
+		if (missing == NULL && score > top) {
+			top = score;
+			best = all[i];
+		} else if (missing != NULL && score > neartop) {
+			neartop = score;
+			near = all[i];
+			near_missing = missing;
+		}
+	}
+	if (best == NULL && near != NULL)
+		warnx("%s:%ld: no column for '%s': this looks like format %s "
+		    "but is not (name the columns with --map, or the format "
+		    "with --format)", csvr_name(r->in), csvr_line(r->in),
+		    near_missing, near->name);
+	else if (best == NULL)
+		warnx("%s:%ld: not a format crm-import knows (%s); name it "
+		    "with --format, --format-file or --map", csvr_name(r->in),
+		    csvr_line(r->in), n ? names.s : "no format files found; "
+		    "set CRM_FORMATS");
+	for (i = 0; i < n; i++)
+		if (all[i] != best)
+			format_free(all[i]);
+	free(all);
+	buf_free(&names);
+	return best;
+}
+
 static int
 read_header(struct run *r)
 {
 	struct buf h = { 0 };
+	const struct fmt_entry *e;
 	size_t i, n;
 	int f, rc;
 
@@ -1164,10 +1282,7 @@ read_header(struct run *r)
 	r->ncols = n;
 	buf_reset(&r->hdrs);
 	r->hdroff = xrealloc(r->hdroff, (n + 1) * sizeof(*r->hdroff));
-	for (f = 0; f < NFIELDS; f++) {
-		r->map.col[f] = -1;
-		buf_reset(&r->map.hdr[f]);
-	}
+	r->cells = xrealloc(r->cells, (n + 1) * sizeof(*r->cells));
 	for (i = 0; i < n; i++) {
 		if (text_norm(csvr_field(r->in, i), csvr_fieldlen(r->in, i),
 		    &h) != 0) {
@@ -1179,40 +1294,111 @@ read_header(struct run *r)
 		}
 		r->hdroff[i] = r->hdrs.len;
 		buf_add(&r->hdrs, h.s, h.len + 1);
-		for (f = 0; f < NFIELDS; f++) {
-			const char *want = r->map.want[f] != NULL ?
-			    r->map.want[f] : field_names[f];
-
-			if (r->map.col[f] < 0 && header_matches(h.s, want)) {
-				r->map.col[f] = (long)i;
-				buf_adds(&r->map.hdr[f], h.s);
-			}
-		}
 	}
 	buf_free(&h);
-	if (r->map.col[F_ORDER_ID] < 0 || r->map.col[F_ORDERED_AT] < 0) {
-		f = r->map.col[F_ORDER_ID] < 0 ? F_ORDER_ID : F_ORDERED_AT;
-		warnx("%s:%ld: no column for field '%s' (looked for '%s'; "
-		    "name it with --map %s=COLUMN)", csvr_name(r->in),
-		    csvr_line(r->in), field_names[f], r->map.want[f] ?
-		    r->map.want[f] : field_names[f], field_names[f]);
+	for (i = 0; i < n; i++)
+		r->cells[i] = r->hdrs.s + r->hdroff[i];
+
+	/* The format: named, implied by --map, or recognised. */
+	if (r->fmt != r->fmt_given)
+		format_free(r->fmt);
+	r->fmt = r->fmt_given;
+	if (r->fmt == NULL && r->overrides->nentries > 0 &&
+	    (r->fmt = format_find("plain")) == NULL) {
+		warnx("no format file 'plain.fmt' (set CRM_FORMATS)");
 		return -1;
 	}
-	if (r->map.col[F_ACCOUNT] < 0 && r->map.col[F_PHONE] < 0 &&
-	    r->map.col[F_EMAIL] < 0) {
-		warnx("%s:%ld: no column names the buyer: one of account, "
-		    "phone or email is needed (see --map)", csvr_name(r->in),
+	if (r->fmt == NULL) {
+		if ((r->fmt = detect_format(r)) == NULL)
+			return -1;
+		if (!r->quiet)
+			warnx("%s: format %s (recognised from the header)",
+			    csvr_name(r->in), r->fmt->name);
+	}
+	r->channel = r->channel_opt != NULL ? r->channel_opt :
+	    r->fmt->channel != NULL ? r->fmt->channel : "shop";
+	if (r->kind != NULL && strcmp(r->kind, r->fmt->kind) != 0) {
+		warnx("%s: format %s is for %s, not %s", csvr_name(r->in),
+		    r->fmt->name, r->fmt->kind, r->kind);
+		return -1;
+	}
+	for (f = 0; f < NFIELDS; f++) {
+		r->map.ncol[f] = 0;
+		buf_reset(&r->map.hdr[f]);
+		if ((e = format_get(r->overrides, field_names[f])) == NULL)
+			e = format_get(r->fmt, field_names[f]);
+		map_field(r, f, e);
+	}
+	if (check_columns(r) != 0)
+		return -1;
+	if (r->rejects != NULL && ftell(r->rejects) == 0)
+		fputs("file,line,field,reason,row...\n", r->rejects);
+	return 0;
+}
+
+/* The fields a kind of file cannot do without. */
+static int
+check_columns(struct run *r)
+{
+	static const int need_orders[] = { F_ORDER_ID, F_ORDERED_AT };
+	static const int need_events[] = { F_EMAIL, F_EVENT, F_AT };
+	static const int need_claims[] = { F_COUPON, F_BUYER, F_AT };
+	const int *need = NULL;
+	size_t nneed = 0, i;
+	const char *k = r->fmt->kind;
+
+	if (strcmp(k, "orders") == 0) {
+		need = need_orders;
+		nneed = 2;
+	} else if (strcmp(k, "events") == 0) {
+		need = need_events;
+		nneed = 3;
+	} else if (strcmp(k, "claims") == 0) {
+		need = need_claims;
+		nneed = 3;
+	}
+	for (i = 0; i < nneed; i++)
+		if (!HAS(r, need[i])) {
+			const struct fmt_entry *e = format_get(r->overrides,
+			    field_names[need[i]]);
+
+			if (e == NULL)
+				e = format_get(r->fmt, field_names[need[i]]);
+			warnx("%s:%ld: no column for field '%s' (looked for "
+			    "'%s'; name it with --map %s=COLUMN)",
+			    csvr_name(r->in), csvr_line(r->in),
+			    field_names[need[i]], e != NULL && e->nvals > 0 ?
+			    e->vals[0] : field_names[need[i]],
+			    field_names[need[i]]);
+			return -1;
+		}
+	if (strcmp(k, "orders") == 0) {
+		if (!HAS(r, F_ACCOUNT) && !HAS(r, F_PHONE) &&
+		    !HAS(r, F_EMAIL) && !HAS(r, F_ADDRESS)) {
+			warnx("%s:%ld: no column names the buyer: one of "
+			    "account, phone or email is needed (see --map)",
+			    csvr_name(r->in), csvr_line(r->in));
+			return -1;
+		}
+		if (!HAS(r, F_UNIT_PRICE) && !HAS(r, F_PAID_TOTAL) &&
+		    !HAS(r, F_ITEMS)) {
+			if (format_setting(r->fmt, "price_missing") == NULL) {
+				warnx("%s:%ld: no column for 'unit_price' or "
+				    "'paid_total': nothing says what the orders "
+				    "are worth", csvr_name(r->in),
+				    csvr_line(r->in));
+				return -1;
+			}
+			warnx("%s: %s", csvr_name(r->in),
+			    format_setting(r->fmt, "price_missing"));
+		}
+	} else if (strcmp(k, "members") == 0 && !HAS(r, F_MEMBER_NO) &&
+	    !HAS(r, F_PHONE) && !HAS(r, F_EMAIL)) {
+		warnx("%s:%ld: no column names the member: one of member_no, "
+		    "phone or email is needed", csvr_name(r->in),
 		    csvr_line(r->in));
 		return -1;
 	}
-	if (r->map.col[F_UNIT_PRICE] < 0 && r->map.col[F_PAID_TOTAL] < 0) {
-		warnx("%s:%ld: no column for 'unit_price' or 'paid_total': "
-		    "nothing says what the orders are worth",
-		    csvr_name(r->in), csvr_line(r->in));
-		return -1;
-	}
-	if (r->rejects != NULL && ftell(r->rejects) == 0)
-		fputs("file,line,field,reason,row...\n", r->rejects);
 	return 0;
 }
 
@@ -1362,6 +1548,9 @@ main(int argc, char *argv[])
 		{ "delimiter",	required_argument,	NULL, 'd' },
 		{ "dmy",	no_argument,		NULL, 'M' },
 		{ "encoding",	required_argument,	NULL, 'E' },
+		{ "format",	required_argument,	NULL, 'f' },
+		{ "format-file", required_argument,	NULL, 'G' },
+		{ "kind",	required_argument,	NULL, 'K' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "map",	required_argument,	NULL, 'm' },
 		{ "map-file",	required_argument,	NULL, 'F' },
@@ -1379,12 +1568,14 @@ main(int argc, char *argv[])
 
 	crm_init(argv[0]);
 	memset(&r, 0, sizeof(r));
-	r.channel = "shop";
+	r.overrides = xmalloc(sizeof(*r.overrides));
+	memset(r.overrides, 0, sizeof(*r.overrides));
+	r.overrides->kind = xstrdup("orders");
 	r.dorder = DATE_MDY;
 	while ((ch = getopt_long(argc, argv, "d:hqtV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
-			r.channel = optarg;
+			r.channel_opt = optarg;
 			break;
 		case 'D':
 			db_opt = optarg;
@@ -1399,8 +1590,29 @@ main(int argc, char *argv[])
 			enc = optarg;
 			break;
 		case 'F':
-			if (map_file(&r.map, optarg) != 0)
+			if (map_file(r.overrides, optarg) != 0)
 				exit(EXIT_USAGE);
+			break;
+		case 'f':
+			format_free(r.fmt_given);
+			if ((r.fmt_given = format_find(optarg)) == NULL)
+				crm_usage_error(synopsis, "unknown format '%s' "
+				    "(see crm-import(1), FORMATS)", optarg);
+			break;
+		case 'G':
+			format_free(r.fmt_given);
+			if ((r.fmt_given = format_load(optarg)) == NULL ||
+			    format_check(r.fmt_given, optarg) != 0)
+				exit(EXIT_USAGE);
+			break;
+		case 'K':
+			if (strcmp(optarg, "orders") != 0 &&
+			    strcmp(optarg, "members") != 0 &&
+			    strcmp(optarg, "events") != 0 &&
+			    strcmp(optarg, "claims") != 0)
+				crm_usage_error(synopsis, "unknown kind '%s' "
+				    "(orders, members, events, claims)", optarg);
+			r.kind = optarg;
 			break;
 		case 'h':
 			fputs(synopsis, stdout);
@@ -1411,7 +1623,7 @@ main(int argc, char *argv[])
 			r.dorder = DATE_DMY;
 			break;
 		case 'm':
-			if (map_add(&r.map, optarg, ',', "--map") != 0)
+			if (map_add(r.overrides, optarg) != 0)
 				exit(EXIT_USAGE);
 			break;
 		case 'q':
@@ -1437,10 +1649,14 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (tab)
 		delim = '\t';
-	for (i = 0; r.channel[i] != '\0'; i++)
-		if (r.channel[i] == ',' || r.channel[i] == ' ')
+	for (i = 0; r.channel_opt != NULL && r.channel_opt[i] != '\0'; i++)
+		if (r.channel_opt[i] == ',' || r.channel_opt[i] == ' ')
 			crm_usage_error(synopsis, "channel name '%s' has a "
-			    "space or a comma", r.channel);
+			    "space or a comma", r.channel_opt);
+	if (r.fmt_given != NULL && r.kind != NULL &&
+	    strcmp(r.fmt_given->kind, r.kind) != 0)
+		crm_usage_error(synopsis, "format %s is for %s, not %s",
+		    r.fmt_given->name, r.fmt_given->kind, r.kind);
 	if (tz != NULL && tz_set(tz) != 0)
 		crm_usage_error(synopsis, "unknown time zone '%s'", tz);
 	r.progress = isatty(STDERR_FILENO);
@@ -1492,11 +1708,15 @@ done:
 	for (f = 0; f < NFIELDS; f++) {
 		buf_free(&r.val[f]);
 		buf_free(&r.map.hdr[f]);
-		free((char *)r.map.want[f]);
 	}
 	buf_free(&r.tmp);
 	buf_free(&r.hdrs);
 	free(r.hdroff);
+	free(r.cells);
+	if (r.fmt != r.fmt_given)
+		format_free(r.fmt);
+	format_free(r.fmt_given);
+	format_free(r.overrides);
 	buf_free(&r.bad_msg);
 	if (r.rejects != NULL && fclose(r.rejects) != 0) {
 		warn("%s", r.rejects_name);

@@ -49,7 +49,7 @@ bad 'invalid UTF-8 after UTF-8' "$H\nA1,2024-01-01,陳,1,1,completed\nA2,2024-01
 bad 'bytes neither UTF-8 nor Big5' "$H\nA1,2024-01-01,\377\377,1,1,completed\n" \
 	"in.csv:2: text is neither UTF-8 nor Big5"
 bad 'a missing required column' "order_id,account,unit_price\nA1,a,1\n" \
-	"in.csv:1: no column for field 'ordered_at'"
+	"in.csv:1: no column for 'ordered_at': this looks like format plain"
 bad 'no column names the buyer' "order_id,ordered_at,unit_price\nA1,2024-01-01,1\n" \
 	'no column names the buyer'
 bad 'no buyer on an order' "$H\nA1,2024-01-01,******,1,1,completed\n" \
