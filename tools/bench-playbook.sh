@@ -27,5 +27,12 @@ one "run, standard playbook, $last" crm-playbook run -q --db "$db" --date "$last
 one "run again (recorded day)" crm-playbook run -q --db "$db" --date "$last" "$pb"
 one "run --dry-run, a past day" crm-playbook run -n -q --db "$db" --date "$(sqlite3 "$db" \
     "SELECT date(max(ordered_at) - 180 * 86400, 'unixepoch') FROM orders")" "$pb"
-one "results" crm-playbook results --db "$db" --as-of "$last" "$pb"
+# A week of daily runs before the last day, then the review.
+for i in 7 6 5 4 3 2 1; do
+	crm-playbook run -q --db "$db" --date "$(sqlite3 "$db" \
+	    "SELECT date(max(ordered_at) - $i * 86400, 'unixepoch') FROM orders")" \
+	    "$pb" >/dev/null
+done
+n=$(sqlite3 "$db" "SELECT count(*) FROM contacts")
+one "results over $n contacts (8 days)" crm-playbook results --db "$db" --as-of "$last" "$pb"
 rm -f "$db" "$db-wal" "$db-shm"
