@@ -8,7 +8,7 @@ test_description='crm-rfm'
 # and one member who never bought (10 Ivy).  As of 2024-12-31:
 #
 #   id  last day    R days  orders  spent  notes
-#   1   2024-12-30      1       3   3000
+#   1   2024-12-30      1       3   3200
 #   2   2024-12-30      1       1   1000   ties with 1 on recency
 #   3   2024-11-11     50       2    700   two orders on one day
 #   4   2024-06-01    213       1   1000
@@ -26,9 +26,9 @@ test_description='crm-rfm'
 #             -> 7,4,5: 1   6: 2   3,8: 3   9,1,2: 4 (nobody is above 12-30)
 #   orders:   1 1 1 1 1 1 2 2 3, break points 1 1 1 2
 #             -> one order: 1   two: 4   three: 5
-#   spent:    200 500 500 700 700 1000 1000 2000 3000,
+#   spent:    200 500 500 700 700 1000 1000 2000 3200,
 #             break points 500 700 1000 2000
-#             -> 200,500: 1   700: 2   1000: 3   2000: 4   3000: 5
+#             -> 200,500: 1   700: 2   1000: 3   2000: 4   3200: 5
 test_expect_success 'a store with ties, returns, cancellations, members' '
 	crm-import --db s.db -q "$DATA/segment-orders.csv" &&
 	sqlite3 s.db <"$DATA/segment-extra.sql"
@@ -36,7 +36,7 @@ test_expect_success 'a store with ties, returns, cancellations, members' '
 
 cat >expect <<'EOF'
 customer_id,recency_days,frequency,monetary,r,f,m,rfm,segment
-1,1,3,3000.00,4,5,5,455,Champions
+1,1,3,3200.00,4,5,5,455,Champions
 2,1,1,1000.00,4,1,3,413,Potential Loyalist
 3,50,2,700.00,3,4,2,342,Others
 4,213,1,1000.00,1,1,3,113,Others
@@ -85,7 +85,7 @@ test_expect_success 'scores agree with 1 + floor(5 * (RANK() - 1) / n) in SQL' '
 
 cat >expect <<'EOF'
 segment,customers,share,orders,revenue,aov
-Champions,1,11.11,3,3000.00,1000.00
+Champions,1,11.11,3,3200.00,1066.67
 Loyal Customers,0,0.00,0,0.00,0.00
 Can't Lose Them,0,0.00,0,0.00,0.00
 New Customers,0,0.00,0,0.00,0.00
@@ -106,7 +106,7 @@ test_expect_success 'a list on stdin narrows the output, not the scores' '
 	printf "customer_id\n5\n1\n" |
 	crm-rfm --db s.db --as-of 2024-12-31 >actual &&
 	printf "%s\n" "customer_id,recency_days,frequency,monetary,r,f,m,rfm,segment" \
-	    "1,1,3,3000.00,4,5,5,455,Champions" \
+	    "1,1,3,3200.00,4,5,5,455,Champions" \
 	    "5,213,1,500.00,1,1,1,111,Lost" >expect2 &&
 	test_cmp expect2 actual
 '
@@ -117,7 +117,7 @@ test_expect_success '--within scores only the list' '
 	printf "customer_id\n5\n1\n" |
 	crm-rfm --db s.db --as-of 2024-12-31 --within >actual &&
 	printf "%s\n" "customer_id,recency_days,frequency,monetary,r,f,m,rfm,segment" \
-	    "1,1,3,3000.00,3,3,3,333,Loyal Customers" \
+	    "1,1,3,3200.00,3,3,3,333,Loyal Customers" \
 	    "5,213,1,500.00,1,1,1,111,Lost" >expect2 &&
 	test_cmp expect2 actual
 '

@@ -209,7 +209,7 @@ fail(struct parser *p, int pos, const char *fmt, ...)
 	w = text_width(line.s != NULL ? line.s : "");
 	if (w < 0)
 		w = pos;
-	buf_printf(p->err, "expression: %s at column %d\n  ", pre, w + 1);
+	buf_printf(p->err, "expression, column %d: %s\n  ", w + 1, pre);
 	for (i = 0; p->src[i] != '\0'; i++)
 		buf_addc(p->err, p->src[i] == '\n' || p->src[i] == '\t' ||
 		    p->src[i] == '\r' ? ' ' : p->src[i]);
@@ -594,6 +594,52 @@ field_list(enum fctx ctx)
 	}
 }
 
+/* Edit distance of a and b (short names), for "did you mean". */
+static int
+distance(const char *a, const char *b)
+{
+	int d[32][32], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
+
+	if (la > 30 || lb > 30)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+/* The known name closest to name, when it is close, else NULL. */
+static const char *
+nearest(const char *name, enum fctx ctx)
+{
+	const char *best = NULL;
+	size_t i;
+	int d, bd = 3;
+
+	if (strlen(name) < 3)
+		return NULL;
+	for (i = 0; i < NFIELDS; i++) {
+		if (fields[i].ctx != ctx)
+			continue;
+		d = distance(name, fields[i].name);
+		if (d < bd) {
+			bd = d;
+			best = fields[i].name;
+		}
+	}
+	return best;
+}
+
 /* Reads a window day after since/after/until/before/between. */
 static int
 parse_wday(struct parser *p, struct val *v)
@@ -743,14 +789,18 @@ parse_cond(struct parser *p, enum fctx ctx)
 	if (f == NULL)
 		f = find_field(name, ctx);
 	if (f == NULL) {
-		if (p->t.k == T_LP && ctx == CTX_CUSTOMER)
-			fail(p, pos, "unknown function '%s' (functions are %s)",
-			    name, field_list(CTX_FUNC));
+		const char *kind = p->t.k == T_LP && ctx == CTX_CUSTOMER ?
+		    "function" : ctx == CTX_PRODUCT ? "product field" : "field";
+		const char *near = nearest(name, p->t.k == T_LP &&
+		    ctx == CTX_CUSTOMER ? CTX_FUNC : ctx);
+
+		if (near != NULL)
+			fail(p, pos, "unknown %s '%s'; did you mean '%s'?",
+			    kind, name, near);
 		else
-			fail(p, pos, "unknown %s '%s' (%s are %s)",
-			    ctx == CTX_PRODUCT ? "product field" : "field", name,
-			    ctx == CTX_PRODUCT ? "product fields" : "fields",
-			    field_list(ctx));
+			fail(p, pos, "unknown %s '%s' (%ss are %s)", kind,
+			    name, kind, field_list(p->t.k == T_LP &&
+			    ctx == CTX_CUSTOMER ? CTX_FUNC : ctx));
 		return NULL;
 	}
 	if (f->ctx == CTX_FUNC && p->t.k != T_LP) {
