@@ -534,8 +534,8 @@ print_out(sqlite3 *db, const struct opts *o)
 	    " o.discount_pct, o.expires_day, o.grp"
 	    " FROM temp.pb_out o JOIN customers c ON c.id = o.customer_id"
 	    " LEFT JOIN temp.pb_reach r ON r.customer_id = o.customer_id"
-	    " LEFT JOIN temp.pb_steps s ON s.idx = o.idx"
-	    " ORDER BY o.idx, o.step, o.customer_id");
+	    " LEFT JOIN temp.pb_steps s ON s.name = o.step"
+	    " ORDER BY o.idx, o.customer_id");
 	if (st == NULL)
 		return -1;
 	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
@@ -622,8 +622,8 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	if (store_exec(db, "CREATE TEMP TABLE pb_steps (idx INTEGER PRIMARY"
 	    " KEY, name TEXT NOT NULL UNIQUE, priority INTEGER NOT NULL,"
 	    " via INTEGER NOT NULL);"
-	    "CREATE TEMP TABLE pb_out (idx INTEGER, step TEXT NOT NULL,"
-	    " customer_id INTEGER NOT NULL, grp TEXT NOT NULL, template TEXT,"
+	    "CREATE TEMP TABLE pb_out (idx INTEGER NOT NULL," /* order */
+	    " step TEXT NOT NULL, customer_id INTEGER NOT NULL, grp TEXT NOT NULL, template TEXT,"
 	    " code TEXT, threshold INTEGER, discount INTEGER,"
 	    " discount_pct INTEGER, expires_day INTEGER)") != 0)
 		goto done;
@@ -650,11 +650,12 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	if (recorded < 0)
 		goto done;
 	if (recorded > 0) {
-		if (exec_bound(db, "INSERT INTO temp.pb_out SELECT s.idx,"
+		/* The contacts' ids keep the order they were written in,
+		 * whatever has become of the file's steps since. */
+		if (exec_bound(db, "INSERT INTO temp.pb_out SELECT k.id,"
 		    " k.step, k.customer_id, k.grp, k.template, k.coupon_code,"
 		    " k.threshold, k.discount, k.discount_pct, k.expires_day"
-		    " FROM contacts k LEFT JOIN temp.pb_steps s ON"
-		    " s.name = k.step WHERE k.playbook = ?9 AND k.day = ?1",
+		    " FROM contacts k WHERE k.playbook = ?9 AND k.day = ?1",
 		    p, 1, pb.name, NULL) != 0 ||
 		    make_reach(db, d, "pb_out") != 0)
 			goto done;
@@ -670,7 +671,8 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		    " coupon_code, threshold, discount, discount_pct,"
 		    " expires_day, grp, created_at) SELECT ?9, step, ?1,"
 		    " customer_id, template, code, threshold, discount,"
-		    " discount_pct, expires_day, grp, ?2 FROM temp.pb_out",
+		    " discount_pct, expires_day, grp, ?2 FROM temp.pb_out"
+		    " ORDER BY idx, customer_id",
 		    (int64_t[]){ d, tz_now_local() }, 2, pb.name, NULL) != 0)
 			goto done;
 		if (!o->quiet)

@@ -138,7 +138,7 @@ test_expect_success 'the later orders (one with a code) and the claims' '
 	test -n "$c1"
 '
 
-test_expect_success 'a rerun of a recorded day gives the same bytes and records nothing' '
+test_expect_success 'a rerun of a recorded day gives the same bytes and records nothing, even with the steps reordered' '
 	run_day 04 && run_day 09 &&
 	test "$(sql t.db "SELECT count(*) FROM contacts")" = 7 &&
 	sed "s/CODE2/$(sql t.db "SELECT coupon_code FROM contacts WHERE customer_id = 2")/" \
@@ -147,7 +147,13 @@ test_expect_success 'a rerun of a recorded day gives the same bytes and records 
 	test_grep "already recorded 2 contacts for 2024-03-04" run-04.err &&
 	crm-playbook run --dry-run --db t.db --lost-after 90 --date 2024-03-04 "$PB" \
 	    >again 2>/dev/null &&
-	test_cmp expect again
+	test_cmp expect again &&
+	{ sed -n "1,6p" "$PB"; sed -n "/^step survey/,\$p" "$PB";
+	  sed -n "/^step thanks/,/^\$/p" "$PB"; } >reordered.playbook &&
+	crm-playbook check reordered.playbook &&
+	crm-playbook run -q --db t.db --date 2024-03-04 reordered.playbook >again &&
+	test_cmp expect again &&
+	test "$(sql t.db "SELECT count(*) FROM contacts")" = 7
 '
 
 # By hand, with a 14-day window (the day after the contact to 14 days
