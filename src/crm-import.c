@@ -57,7 +57,7 @@ enum field {
 	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
 	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
 	F_RETURNED_QTY, F_REFUND, F_COST, F_ADDRESS, F_CANCEL_REASON,
-	F_RETURN_STATUS, F_ITEMS,
+	F_RETURN_STATUS, F_ITEMS, F_VARIATION,
 	/* members */
 	F_MEMBER_NO, F_JOINED_AT, F_BIRTHDAY, F_GENDER, F_TAGS,
 	/* events and coupon claims */
@@ -70,7 +70,7 @@ static const char *const field_names[NFIELDS] = {
 	"email", "name", "sku", "product", "category", "quantity",
 	"unit_price", "shipping", "discount", "coupon", "paid_total",
 	"returned_quantity", "refund", "cost", "address", "cancel_reason",
-	"return_status", "items",
+	"return_status", "items", "variation",
 	"member_no", "joined_at", "birthday", "gender", "tags",
 	"event", "campaign", "at", "buyer",
 };
@@ -227,10 +227,27 @@ static const struct {
 	{ "退貨/退款", S_RETURNED }, { "退貨退款", S_RETURNED },
 };
 
+/*
+ * Reads a status word: the format's own words first ("status 配送完成 =
+ * completed" in its file), then the common ones.
+ */
 static int
-status_parse(const char *s, enum status *st)
+status_parse(const struct format *f, const char *s, enum status *st)
 {
-	size_t i;
+	size_t i, k;
+
+	for (i = 0; f != NULL && i < f->nentries; i++) {
+		const struct fmt_entry *e = &f->entries[i];
+
+		if (strncmp(e->key, "status ", 7) != 0 || e->nvals == 0 ||
+		    strcasecmp(e->key + 7, s) != 0)
+			continue;
+		for (k = 0; k < 4; k++)
+			if (strcmp(e->vals[0], status_names[k]) == 0) {
+				*st = (enum status)k;
+				return 0;
+			}
+	}
 
 	for (i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++)
 		if (strcasecmp(s, status_words[i].word) == 0) {
@@ -255,7 +272,11 @@ struct item {
 struct order {
 	int	 open;			/* holds an order */
 	long	 line;			/* line of its first row */
-	struct buf channel, order_no, account, phone, email, name, coupon;
+	struct buf channel, order_no, account, phone, email, name, coupon,
+	    address;
+	int	 cancelled;		/* a cancel reason says so */
+	int	 excused;		/* a cancel reason that is no cancel */
+	int	 returned;		/* a return status says so */
 	int64_t	 ordered_at;
 	int	 has_time, has_status;
 	enum status status;
@@ -284,9 +305,14 @@ struct run {
 	int	 was_empty;		/* the store had no orders */
 	/* Counts for this file and for the run. */
 	long	 rows, rejected;
-	long	 o_new, o_updated, o_unchanged, c_new;
+	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
+	int	 no_merge;		/* --no-merge */
+	size_t	 key_length;		/* the format's order_key_length */
+	struct buf buyer;		/* the current order's buyer key */
 	/* Prepared statements. */
-	sqlite3_stmt *id_find, *id_add, *cust_add, *cust_fill, *ord_find,
+	sqlite3_stmt *mem_find, *mem_put, *cust_member, *tag_add, *ev_add,
+	    *acct_any;
+	sqlite3_stmt *id_find, *id_add, *id_share, *buyer_find, *cust_add, *cust_fill, *ord_find,
 	    *ord_add, *ord_set, *ord_append, *items_del, *item_add,
 	    *prod_find, *prod_add, *touch, *merge_log;
 	sqlite3_stmt *merge[10];
@@ -383,11 +409,15 @@ prepare_all(struct run *r)
 	size_t i;
 
 #define P(st, sql) if ((r->st = store_prepare(r->db, sql)) == NULL) return -1
-	P(id_find, "SELECT customer_id FROM identities"
+	P(id_find, "SELECT customer_id, shared FROM identities"
 	    " WHERE kind = ? AND channel = ? AND value = ?");
 	P(id_add, "INSERT OR IGNORE INTO identities"
-	    " (kind, channel, value, customer_id, import_id)"
-	    " VALUES (?, ?, ?, ?, ?)");
+	    " (kind, channel, value, customer_id, import_id, claimant)"
+	    " VALUES (?, ?, ?, ?, ?, ?)");
+	P(id_share, "UPDATE identities SET shared = 1"
+	    " WHERE kind = ? AND channel = ? AND value = ?");
+	P(buyer_find, "SELECT 1 FROM orders WHERE customer_id = ?"
+	    " AND channel = ? AND buyer != ? LIMIT 1");
 	P(cust_add, "INSERT INTO customers (name, email, phone, channel,"
 	    " first_seen) VALUES (?, ?, ?, ?, ?)");
 	P(cust_fill, "UPDATE customers SET name = coalesce(name, ?2),"
@@ -400,12 +430,12 @@ prepare_all(struct run *r)
 	    " WHERE channel = ? AND order_no = ?");
 	P(ord_add, "INSERT OR IGNORE INTO orders (customer_id, ordered_at, status,"
 	    " items_total, shipping, discount, total, refund, net, coupon,"
-	    " lines, digest, import_id, channel, order_no)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    " lines, digest, import_id, buyer, channel, order_no)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	P(ord_set, "UPDATE orders SET customer_id = ?, ordered_at = ?,"
 	    " status = ?, items_total = ?, shipping = ?, discount = ?,"
 	    " total = ?, refund = ?, net = ?, coupon = ?, lines = ?,"
-	    " digest = ?, import_id = ? WHERE id = ?");
+	    " digest = ?, import_id = ?, buyer = ? WHERE id = ?");
 	P(ord_append, "UPDATE orders SET items_total = items_total + ?1,"
 	    " total = total + ?2, refund = refund + ?3,"
 	    " net = CASE WHEN status IN ('completed', 'pending')"
@@ -420,6 +450,24 @@ prepare_all(struct run *r)
 	P(prod_add, "INSERT INTO products (sku, name, category)"
 	    " VALUES (?, ?, ?)");
 	P(touch, "INSERT OR IGNORE INTO temp.touched VALUES (?)");
+	P(mem_find, "SELECT 1 FROM members WHERE channel = ? AND member_no = ?");
+	P(mem_put, "INSERT INTO members (channel, member_no, customer_id,"
+	    " joined_at, name, phone, email, birthday, gender, import_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (channel, member_no) DO UPDATE SET"
+	    " customer_id = ?3, joined_at = ?4, name = ?5, phone = ?6,"
+	    " email = ?7, birthday = ?8, gender = ?9, import_id = ?10"
+	    " WHERE (customer_id, joined_at, name, phone, email, birthday,"
+	    " gender) IS NOT (?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	P(cust_member, "UPDATE customers SET is_member = 1,"
+	    " birthday = coalesce(?2, birthday), gender = coalesce(?3, gender)"
+	    " WHERE id = ?1");
+	P(tag_add, "INSERT OR IGNORE INTO tags (tag, customer_id, source,"
+	    " added_at) VALUES (?, ?, 'import', ?)");
+	P(ev_add, "INSERT OR IGNORE INTO events (kind, at, customer_id,"
+	    " email, campaign, coupon, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	P(acct_any, "SELECT customer_id, shared FROM identities"
+	    " WHERE kind = ? AND value = ? ORDER BY shared LIMIT 1");
 	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
 	    " import_id) VALUES (?, ?, ?, ?)");
 #undef P
@@ -432,7 +480,10 @@ prepare_all(struct run *r)
 static void
 finalize_all(struct run *r)
 {
-	sqlite3_stmt **all[] = { &r->id_find, &r->id_add, &r->cust_add,
+	sqlite3_stmt **all[] = { &r->mem_find, &r->mem_put, &r->cust_member,
+	    &r->tag_add, &r->ev_add, &r->acct_any,
+	    &r->id_find, &r->id_add, &r->id_share,
+	    &r->buyer_find, &r->cust_add,
 	    &r->cust_fill, &r->ord_find, &r->ord_add, &r->ord_set,
 	    &r->ord_append, &r->items_del, &r->item_add, &r->prod_find,
 	    &r->prod_add, &r->touch, &r->merge_log };
@@ -492,30 +543,105 @@ struct ident {
 	const char *channel;
 	const struct buf *value;
 	int64_t	 cid;			/* customer it points at, or 0 */
+	int	 known;			/* the value is in identities */
 };
 
 /*
- * Finds or creates the customer of the current order from its account
- * (within its channel), phone and email.  Records that share any of them
- * are one customer; when they pointed at different customers, those are
- * merged into the oldest.  Returns the id, or -1.
+ * The buyer key of the current order: the account within its channel,
+ * else the name within its channel, else the first identifying value.
+ * Two different keys in one channel are two different buyers.
+ */
+static void
+buyer_key(struct run *r, struct buf *out)
+{
+	struct order *o = &r->ord;
+
+	buf_reset(out);
+	buf_printf(out, "%s:", o->channel.s);
+	if (o->account.len > 0)
+		buf_printf(out, "a:%s", o->account.s);
+	else if (o->name.len > 0)
+		buf_printf(out, "n:%s", o->name.s);
+	else
+		buf_printf(out, "v:%s", o->phone.len ? o->phone.s :
+		    o->email.len ? o->email.s : o->address.s);
+}
+
+/*
+ * Whether customer cid already bought in this order's channel under
+ * another buyer key: then a phone or email pointing at cid is one that
+ * different buyers share (a family line, the shop's own phone).
+ */
+static int
+other_buyer(struct run *r, int64_t cid)
+{
+	int rc;
+
+	sqlite3_bind_int64(r->buyer_find, 1, cid);
+	sqlite3_bind_text(r->buyer_find, 2, r->ord.channel.s,
+	    (int)r->ord.channel.len, SQLITE_STATIC);
+	sqlite3_bind_text(r->buyer_find, 3, r->buyer.s, (int)r->buyer.len,
+	    SQLITE_STATIC);
+	rc = store_step(r->buyer_find);
+	sqlite3_reset(r->buyer_find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return rc == SQLITE_ROW;
+}
+
+/* Stops using a value to match buyers, and says so once. */
+static int
+mark_shared(struct run *r, const struct ident *id)
+{
+	sqlite3_bind_text(r->id_share, 1, id->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->id_share, 2, id->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->id_share, 3, id->value->s, (int)id->value->len,
+	    SQLITE_STATIC);
+	if (run_stmt(r->id_share) != 0)
+		return -1;
+	r->shared++;
+	if (!r->quiet)
+		warnx("%s:%ld: %s %s is shared by different buyers in %s; "
+		    "it no longer matches anyone", csvr_name(r->in),
+		    r->ord.line, id->kind, id->value->s, r->ord.channel.s);
+	return 0;
+}
+
+/*
+ * Finds or creates the customer of the current order.  Records that
+ * share an account (within a channel), a phone or an email are one
+ * customer; when they pointed at different customers, those are merged
+ * into the oldest.  A phone or email that leads to a customer who already
+ * bought in this channel under another buyer key is shared, not proof of
+ * one person: it is marked and used no more.  Where the format gives an
+ * address, the name at that address identifies a buyer within the
+ * channel too (momo has no accounts).  Returns the id, or -1.
  */
 static int64_t
 resolve_customer(struct run *r)
 {
 	struct order *o = &r->ord;
-	struct ident id[3];
+	struct ident id[4];
 	char why[300];
-	int64_t cid = 0;
-	int n = 0, i, added = 0, created = 0;
+	const char *xchan = r->no_merge ? o->channel.s : "";
+	int64_t cid = 0, c;
+	int n = 0, i, j, added = 0, created = 0, shared;
 
+	buyer_key(r, &r->buyer);
 	if (o->account.len > 0)
 		id[n++] = (struct ident){ "account", o->channel.s,
-		    &o->account, 0 };
+		    &o->account, 0, 0 };
 	if (o->phone.len > 0)
-		id[n++] = (struct ident){ "phone", "", &o->phone, 0 };
+		id[n++] = (struct ident){ "phone", xchan, &o->phone, 0, 0 };
 	if (o->email.len > 0)
-		id[n++] = (struct ident){ "email", "", &o->email, 0 };
+		id[n++] = (struct ident){ "email", xchan, &o->email, 0, 0 };
+	if (o->address.len > 0 && o->name.len > 0) {
+		buf_reset(&r->tmp);
+		buf_printf(&r->tmp, "%s|%s", o->name.s ? o->name.s : "",
+		    o->address.s);
+		id[n++] = (struct ident){ "name_address", o->channel.s,
+		    &r->tmp, 0, 0 };
+	}
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_text(r->id_find, 1, id[i].kind, -1,
 		    SQLITE_STATIC);
@@ -523,9 +649,12 @@ resolve_customer(struct run *r)
 		    SQLITE_STATIC);
 		sqlite3_bind_text(r->id_find, 3, id[i].value->s,
 		    (int)id[i].value->len, SQLITE_STATIC);
+		c = shared = 0;
 		switch (store_step(r->id_find)) {
 		case SQLITE_ROW:
-			id[i].cid = sqlite3_column_int64(r->id_find, 0);
+			c = sqlite3_column_int64(r->id_find, 0);
+			shared = sqlite3_column_int(r->id_find, 1);
+			id[i].known = 1;
 			break;
 		case SQLITE_DONE:
 			break;
@@ -534,8 +663,26 @@ resolve_customer(struct run *r)
 			return -1;
 		}
 		sqlite3_reset(r->id_find);
-		if (id[i].cid != 0 && (cid == 0 || id[i].cid < cid))
-			cid = id[i].cid;
+		if (shared)
+			continue;
+		/* An account, or a name at an address, decides; a phone or
+		 * email must not join two buyers of one channel. */
+		if (c != 0 && (strcmp(id[i].kind, "phone") == 0 ||
+		    strcmp(id[i].kind, "email") == 0) &&
+		    (strcmp(id[0].kind, "account") != 0 || id[0].cid != c)) {
+			int other = other_buyer(r, c);
+
+			if (other < 0)
+				return -1;
+			if (other) {
+				if (mark_shared(r, &id[i]) != 0)
+					return -1;
+				continue;
+			}
+		}
+		id[i].cid = c;
+		if (c != 0 && (cid == 0 || c < cid))
+			cid = c;
 	}
 	for (i = 0; i < n; i++) {
 		if (id[i].cid == 0 || id[i].cid == cid)
@@ -544,7 +691,7 @@ resolve_customer(struct run *r)
 		    id[i].value->s);
 		if (merge_customers(r, cid, id[i].cid, why) != 0)
 			return -1;
-		for (int j = i + 1; j < n; j++)
+		for (j = i + 1; j < n; j++)
 			if (id[j].cid == id[i].cid)
 				id[j].cid = cid;
 	}
@@ -562,7 +709,7 @@ resolve_customer(struct run *r)
 		created = 1;
 	}
 	for (i = 0; i < n; i++) {
-		if (id[i].cid != 0)
+		if (id[i].known)
 			continue;
 		sqlite3_bind_text(r->id_add, 1, id[i].kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(r->id_add, 2, id[i].channel, -1,
@@ -571,6 +718,8 @@ resolve_customer(struct run *r)
 		    (int)id[i].value->len, SQLITE_STATIC);
 		sqlite3_bind_int64(r->id_add, 4, cid);
 		sqlite3_bind_int64(r->id_add, 5, r->import_id);
+		sqlite3_bind_text(r->id_add, 6, r->buyer.s, (int)r->buyer.len,
+		    SQLITE_STATIC);
 		if (run_stmt(r->id_add) != 0)
 			return -1;
 		added = 1;
@@ -635,6 +784,8 @@ order_clear(struct order *o)
 	buf_reset(&o->email);
 	buf_reset(&o->name);
 	buf_reset(&o->coupon);
+	buf_reset(&o->address);
+	o->cancelled = o->returned = o->excused = 0;
 	o->open = 0;
 	o->has_time = o->has_status = 0;
 	o->status = S_COMPLETED;
@@ -648,7 +799,7 @@ static void
 order_free(struct order *o)
 {
 	struct buf *b[] = { &o->channel, &o->order_no, &o->account,
-	    &o->phone, &o->email, &o->name, &o->coupon };
+	    &o->phone, &o->email, &o->name, &o->coupon, &o->address };
 	size_t i;
 
 	for (i = 0; i < sizeof(b) / sizeof(b[0]); i++)
@@ -706,7 +857,7 @@ order_bad(struct run *r, int f, const char *why)
 
 /* ==== Writing an order ==== */
 
-/* Binds parameters 1-13 of ord_add and ord_set, which share them. */
+/* Binds parameters 1-14 of ord_add and ord_set, which share them. */
 static void
 bind_order(struct run *r, sqlite3_stmt *s, int64_t cid, enum status st,
     int64_t items, int64_t total, int64_t refund, int64_t net, uint64_t dg)
@@ -726,6 +877,7 @@ bind_order(struct run *r, sqlite3_stmt *s, int64_t cid, enum status st,
 	sqlite3_bind_int64(s, 11, (int64_t)o->nitems);
 	sqlite3_bind_int64(s, 12, (int64_t)dg);
 	sqlite3_bind_int64(s, 13, r->import_id);
+	sqlite3_bind_text(s, 14, r->buyer.s, (int)r->buyer.len, SQLITE_STATIC);
 }
 
 /*
@@ -767,6 +919,12 @@ flush_order(struct run *r)
 			st = S_CANCELLED;
 		refund = 0;
 	}
+	if (o->cancelled)
+		st = S_CANCELLED;
+	else if (o->excused && st == S_CANCELLED)
+		st = S_COMPLETED;	/* a lost parcel the platform paid for */
+	else if (o->returned && refund == 0 && !o->has_refund)
+		st = S_RETURNED;	/* returned, and no line says how much */
 	if (o->has_paid_total)
 		total = o->paid_total;
 	else {
@@ -792,16 +950,18 @@ flush_order(struct run *r)
 	    o->email.s : ""), o->name.s ? o->name.s : "");
 	dg &= INT64_MAX;
 
-	if (o->account.len == 0 && o->phone.len == 0 && o->email.len == 0)
-		return order_bad(r, F_ACCOUNT, "no buyer: account, phone and "
+	if (o->account.len == 0 && o->phone.len == 0 && o->email.len == 0 &&
+	    (o->address.len == 0 || o->name.len == 0))
+		return order_bad(r, HAS(r, F_ACCOUNT) ? F_ACCOUNT : HAS(r,
+		    F_PHONE) ? F_PHONE : F_EMAIL, "no buyer: account, phone and "
 		    "email are all empty or masked");
 	if ((cid = resolve_customer(r)) < 0)
 		return -1;
 	/* Most orders are new: try that first, and look only on conflict. */
 	bind_order(r, r->ord_add, cid, st, items, total, refund, net, dg);
-	sqlite3_bind_text(r->ord_add, 14, o->channel.s, (int)o->channel.len,
+	sqlite3_bind_text(r->ord_add, 15, o->channel.s, (int)o->channel.len,
 	    SQLITE_STATIC);
-	sqlite3_bind_text(r->ord_add, 15, o->order_no.s, (int)o->order_no.len,
+	sqlite3_bind_text(r->ord_add, 16, o->order_no.s, (int)o->order_no.len,
 	    SQLITE_STATIC);
 	if (run_stmt(r->ord_add) != 0)
 		return -1;
@@ -848,7 +1008,7 @@ flush_order(struct run *r)
 	/* The order changed since an earlier import: a status, an amount,
 	 * a line.  Replace it whole. */
 	bind_order(r, r->ord_set, cid, st, items, total, refund, net, dg);
-	sqlite3_bind_int64(r->ord_set, 14, oid);
+	sqlite3_bind_int64(r->ord_set, 15, oid);
 	if (run_stmt(r->ord_set) != 0)
 		return -1;
 	r->o_updated++;
@@ -943,6 +1103,22 @@ fill_if_empty(struct buf *dst, const struct buf *src)
 }
 
 /*
+ * Whether the row's cancel reason is one the format says is no
+ * cancellation (Shopee's lost-parcel compensation, 遺失).
+ */
+static int
+excused(struct run *r)
+{
+	const struct fmt_entry *e = format_get(r->fmt, "cancel_unless");
+	size_t i;
+
+	for (i = 0; e != NULL && i < e->nvals; i++)
+		if (strstr(r->val[F_CANCEL_REASON].s, e->vals[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
  * Normalises the current row's fields into r->val: for each field, the
  * first of its columns that is not empty.  Returns 0, or 1 with the
  * reason set.
@@ -970,6 +1146,180 @@ row_values(struct run *r)
 	return 0;
 }
 
+/* One line of an order, as text, and the field it came from. */
+struct linein {
+	const char *sku, *product, *variation, *category;
+	const char *qty;		/* NULL: no column, 1 unit */
+	const char *returned;
+	const char *price;		/* NULL: no column, 0 */
+	const char *cost;		/* per unit */
+	int	 from;			/* F_ITEMS, or -1: each its own */
+};
+
+static int
+line_bad(struct run *r, const struct linein *li, int f, const char *why,
+    const char *val)
+{
+	buf_reset(&r->bad_msg);
+	if (val != NULL)
+		buf_printf(&r->bad_msg, "%s: '%s'", why, val);
+	else
+		buf_adds(&r->bad_msg, why);
+	return bad(r, li->from >= 0 ? li->from : f, r->bad_msg.s);
+}
+
+static int
+opt_money(const char *s, int64_t *v, int *has, const char **why)
+{
+	*has = 0;
+	if (s == NULL || *s == '\0' || strcmp(s, "-") == 0)
+		return 0;
+	if (money_parse(s, v, why) != 0)
+		return -1;
+	*has = 1;
+	return 0;
+}
+
+/*
+ * Adds a line to the order being built.  A negative quantity takes units
+ * back.  Returns 0, 1 when the line is bad, -1 on a store error.
+ */
+static int
+take_line(struct run *r, const struct linein *li)
+{
+	struct order *o = &r->ord;
+	struct item it = { 0 };
+	struct buf name = { 0 }, sku = { 0 }, cat = { 0 };
+	const char *why;
+	int has;
+
+	it.qty = 1;
+	if (li->qty != NULL && qty_parse(li->qty, &it.qty, &why) != 0)
+		return line_bad(r, li, F_QUANTITY, why, li->qty);
+	if (li->returned != NULL && *li->returned != '\0' &&
+	    (qty_parse(li->returned, &it.returned, &why) != 0 ||
+	    it.returned < 0))
+		return line_bad(r, li, F_RETURNED_QTY, "not a whole number of "
+		    "0 or more", li->returned);
+	if (li->price != NULL && *li->price == '\0')
+		return line_bad(r, li, F_UNIT_PRICE, "empty amount", NULL);
+	if (opt_money(li->price, &it.price, &has, &why) != 0)
+		return line_bad(r, li, F_UNIT_PRICE, why, li->price);
+	if (opt_money(li->cost, &it.cost, &it.has_cost, &why) != 0)
+		return line_bad(r, li, F_COST, why, li->cost);
+	if (it.qty < 0) {
+		o->negative++;
+		it.qty = -it.qty;
+		it.returned = it.qty;
+	} else if (it.qty > 0)
+		o->positive++;
+	if (it.returned > it.qty)
+		return line_bad(r, li, F_RETURNED_QTY, "more returned than "
+		    "bought", NULL);
+	if (it.price < 0)
+		return line_bad(r, li, F_UNIT_PRICE, "negative price", NULL);
+	if (money_mul(it.price, it.qty, &it.amount) != 0 ||
+	    (it.has_cost && money_mul(it.cost, it.qty, &it.cost) != 0))
+		return line_bad(r, li, F_UNIT_PRICE, "amount too large", NULL);
+	/* Shopee splits a name into product and variation (烏龍茶梅 +
+	 * 150g); the other channels write it whole. */
+	buf_adds(&name, li->product != NULL ? li->product : "");
+	if (li->variation != NULL && *li->variation != '\0') {
+		if (name.len > 0)
+			buf_addc(&name, ' ');
+		buf_adds(&name, li->variation);
+	}
+	buf_adds(&sku, li->sku != NULL ? li->sku : "");
+	buf_adds(&cat, li->category != NULL ? li->category : "");
+	it.product_id = product_id(r, &sku, &name, &cat);
+	buf_free(&name);
+	buf_free(&sku);
+	buf_free(&cat);
+	if (it.product_id < 0)
+		return -1;
+	if (o->nitems == o->capitems) {
+		o->capitems = o->capitems ? o->capitems * 2 : 8;
+		o->items = xrealloc(o->items, o->capitems * sizeof(*o->items));
+	}
+	o->items[o->nitems++] = it;
+	return 0;
+}
+
+/*
+ * Reads the lines of Shopee's older layout, all in one cell:
+ *   [1] 商品名稱:烏龍茶梅; 商品選項名稱:150g; 價格: $ 180; 數量: 2;
+ *   主商品貨號: SNK-006; [2] ...
+ * Returns as take_line does.
+ */
+static int
+take_items_cell(struct run *r)
+{
+	char *cell = xstrdup(r->val[F_ITEMS].s), *p, *start, *item, *next;
+	char *kv, *colon, *k, *v, *e;
+	int rc = 0, nitems = 0;
+
+	for (p = cell; rc == 0 && p != NULL; p = next) {
+		/* Find "[N]" starting this item and the next one. */
+		start = strchr(p, '[');
+		if (start == NULL)
+			break;
+		item = start + 1;
+		while (isdigit((unsigned char)*item))
+			item++;
+		if (*item != ']' || item == start + 1) {
+			next = start + 1;
+			continue;
+		}
+		item++;
+		for (next = item; (next = strchr(next, '[')) != NULL; next++) {
+			e = next + 1;
+			while (isdigit((unsigned char)*e))
+				e++;
+			if (*e == ']' && e > next + 1)
+				break;
+		}
+		if (next != NULL)
+			*next = '\0';
+		struct linein li = { NULL, NULL, NULL, NULL, NULL, NULL, "",
+		    NULL, F_ITEMS };
+		for (kv = item; kv != NULL; kv = e) {
+			if ((e = strchr(kv, ';')) != NULL)
+				*e++ = '\0';
+			if ((colon = strchr(kv, ':')) == NULL)
+				continue;
+			*colon = '\0';
+			k = kv;
+			while (isspace((unsigned char)*k))
+				k++;
+			v = colon + 1;
+			while (*v == ' ')
+				v++;
+			for (char *t = v + strlen(v); t > v &&
+			    isspace((unsigned char)t[-1]); )
+				*--t = '\0';
+			if (strcmp(k, "商品名稱") == 0)
+				li.product = v;
+			else if (strcmp(k, "商品選項名稱") == 0)
+				li.variation = v;
+			else if (strcmp(k, "價格") == 0)
+				li.price = v;
+			else if (strcmp(k, "數量") == 0)
+				li.qty = v;
+			else if (strcmp(k, "主商品貨號") == 0 ||
+			    (strcmp(k, "商品選項貨號") == 0 && li.sku == NULL))
+				li.sku = v;
+		}
+		if (next != NULL)
+			*next = '[';
+		rc = take_line(r, &li);
+		nitems++;
+	}
+	if (rc == 0 && nitems == 0)
+		rc = bad(r, F_ITEMS, "no '[1] 商品名稱:...' items in the cell");
+	free(cell);
+	return rc;
+}
+
 /*
  * Takes the current row into the order being built, flushing the previous
  * order when this row starts another.  Returns 0, 1 when the row is bad
@@ -980,7 +1330,6 @@ take_row(struct run *r)
 {
 	struct order *o = &r->ord;
 	struct buf acct = { 0 }, phone = { 0 }, email = { 0 }, chan = { 0 };
-	struct item it = { 0 };
 	const char *why;
 	int64_t t;
 	enum status st;
@@ -1005,6 +1354,11 @@ take_row(struct run *r)
 		return 1;
 	if (r->val[F_ORDER_ID].len == 0)
 		return bad(r, F_ORDER_ID, "empty order id");
+	if (r->key_length > 0 && r->val[F_ORDER_ID].len > r->key_length) {
+		/* momo: the first 14 characters are the order. */
+		r->val[F_ORDER_ID].len = r->key_length;
+		r->val[F_ORDER_ID].s[r->key_length] = '\0';
+	}
 	if (HAS(r, F_CHANNEL) && r->val[F_CHANNEL].len > 0) {
 		for (size_t i = 0; i < r->val[F_CHANNEL].len; i++)
 			buf_addc(&chan, (char)tolower(
@@ -1046,7 +1400,7 @@ take_row(struct run *r)
 	}
 	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
 	    !o->has_status) {
-		if (status_parse(r->val[F_STATUS].s, &st) != 0) {
+		if (status_parse(r->fmt, r->val[F_STATUS].s, &st) != 0) {
 			buf_reset(&r->bad_msg);
 			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
 			    "completed, pending, cancelled, returned, 已完成, "
@@ -1061,6 +1415,15 @@ take_row(struct run *r)
 		bad(r, F_STATUS, "empty status");
 		goto undo;
 	}
+	if (r->val[F_CANCEL_REASON].len > 0) {
+		if (excused(r))
+			o->excused = 1;
+		else
+			o->cancelled = 1;
+	}
+	if (r->val[F_RETURN_STATUS].len > 0)
+		o->returned = 1;
+	fill_if_empty(&o->address, &r->val[F_ADDRESS]);
 	if (parse_money_field(r, F_SHIPPING, &t, &has))
 		goto undo;
 	if (has)
@@ -1081,50 +1444,6 @@ take_row(struct run *r)
 		o->refund = t < 0 ? -t : t;
 		o->has_refund = 1;
 	}
-	/* The line. */
-	it.qty = 1;
-	if (HAS(r, F_QUANTITY) &&
-	    qty_parse(r->val[F_QUANTITY].s, &it.qty, &why) != 0) {
-		buf_reset(&r->bad_msg);
-		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[F_QUANTITY].s);
-		bad(r, F_QUANTITY, r->bad_msg.s);
-		goto undo;
-	}
-	if (HAS(r, F_RETURNED_QTY) &&
-	    r->val[F_RETURNED_QTY].len > 0 &&
-	    (qty_parse(r->val[F_RETURNED_QTY].s, &it.returned, &why) != 0 ||
-	    it.returned < 0)) {
-		bad(r, F_RETURNED_QTY, "not a whole number of 0 or more");
-		goto undo;
-	}
-	if (HAS(r, F_UNIT_PRICE)) {
-		if (r->val[F_UNIT_PRICE].len == 0) {
-			bad(r, F_UNIT_PRICE, "empty amount");
-			goto undo;
-		}
-		if (parse_money_field(r, F_UNIT_PRICE, &it.price, NULL))
-			goto undo;
-	}
-	if (parse_money_field(r, F_COST, &it.cost, &it.has_cost))
-		goto undo;
-	if (it.qty < 0) {
-		o->negative++;
-		it.qty = -it.qty;
-		it.returned = it.qty;
-	} else if (it.qty > 0)
-		o->positive++;
-	if (it.returned > it.qty) {
-		bad(r, F_RETURNED_QTY, "more returned than bought");
-		goto undo;
-	}
-	if (it.price < 0) {
-		bad(r, F_UNIT_PRICE, "negative price");
-		goto undo;
-	}
-	if (money_mul(it.price, it.qty, &it.amount) != 0) {
-		bad(r, F_UNIT_PRICE, "amount too large");
-		goto undo;
-	}
 	/* Order-level values fill in from later rows when the first lacks
 	 * them (some exports put them on an order's first row only). */
 	fill_if_empty(&o->account, &acct);
@@ -1132,19 +1451,24 @@ take_row(struct run *r)
 	fill_if_empty(&o->email, &email);
 	fill_if_empty(&o->name, &r->val[F_NAME]);
 	fill_if_empty(&o->coupon, &r->val[F_COUPON]);
-	it.product_id = product_id(r, &r->val[F_SKU], &r->val[F_PRODUCT],
-	    &r->val[F_CATEGORY]);
-	if (it.product_id < 0) {
-		rc = -1;
+	if (HAS(r, F_ITEMS))
+		rc = take_items_cell(r);
+	else {
+		struct linein li = {
+			r->val[F_SKU].s, r->val[F_PRODUCT].s,
+			r->val[F_VARIATION].s, r->val[F_CATEGORY].s,
+			HAS(r, F_QUANTITY) ? r->val[F_QUANTITY].s : NULL,
+			r->val[F_RETURNED_QTY].s,
+			HAS(r, F_UNIT_PRICE) ? r->val[F_UNIT_PRICE].s : NULL,
+			r->val[F_COST].s, -1,
+		};
+		rc = take_line(r, &li);
+	}
+	if (rc > 0)
+		goto undo;
+	if (rc < 0)
 		goto out;
-	}
-	if (o->nitems == o->capitems) {
-		o->capitems = o->capitems ? o->capitems * 2 : 8;
-		o->items = xrealloc(o->items, o->capitems * sizeof(*o->items));
-	}
-	o->items[o->nitems++] = it;
 	o->open = 1;
-	rc = 0;
 	goto out;
 undo:
 	/* A bad first row leaves no half-built order behind. */
@@ -1156,6 +1480,341 @@ out:
 	buf_free(&phone);
 	buf_free(&email);
 	buf_free(&chan);
+	return rc;
+}
+
+/* ==== Members, events and coupon claims ==== */
+
+/* Reads an optional date field into *t; 1 when bad, -1 when absent. */
+static int
+date_field(struct run *r, int f, int64_t *t)
+{
+	const char *why;
+
+	if (r->val[f].len == 0 || strcmp(r->val[f].s, "-") == 0)
+		return -1;
+	if (date_parse(r->val[f].s, r->dorder, t, &why) != 0) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[f].s);
+		return bad(r, f, r->bad_msg.s);
+	}
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	const char *gender;
+} genders[] = {
+	{ "女", "F" }, { "女性", "F" }, { "f", "F" }, { "female", "F" },
+	{ "男", "M" }, { "男性", "M" }, { "m", "M" }, { "male", "M" },
+	{ "其他", "X" }, { "other", "X" }, { "x", "X" },
+};
+
+/* Tags in one cell, separated by commas (，、; too). */
+static int
+take_tags(struct run *r, int64_t cid)
+{
+	char *cell, *p, *t, *e;
+
+	if (r->val[F_TAGS].len == 0)
+		return 0;
+	cell = xstrdup(r->val[F_TAGS].s);
+	for (p = cell; *p != '\0'; p++)	/* ，、 become commas */
+		if (strncmp(p, "\xef\xbc\x8c", 3) == 0 ||
+		    strncmp(p, "\xe3\x80\x81", 3) == 0) {
+			p[0] = ',';
+			memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		} else if (*p == ';')
+			*p = ',';
+	for (t = cell; t != NULL; t = e) {
+		if ((e = strchr(t, ',')) != NULL)
+			*e++ = '\0';
+		while (*t == ' ')
+			t++;
+		for (p = t + strlen(t); p > t && p[-1] == ' '; )
+			*--p = '\0';
+		if (*t == '\0')
+			continue;
+		sqlite3_bind_text(r->tag_add, 1, t, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(r->tag_add, 2, cid);
+		sqlite3_bind_int64(r->tag_add, 3, tz_now_local());
+		if (run_stmt(r->tag_add) != 0) {
+			free(cell);
+			return -1;
+		}
+	}
+	free(cell);
+	return 0;
+}
+
+/*
+ * A member: someone who registered with the shop, who may never have
+ * bought.  Matched to customers like a buyer (the member number is an
+ * account within the channel), stored once per channel and number.
+ */
+static int
+take_member(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct buf acct = { 0 };
+	const char *gender = NULL, *why;
+	char bday[11];
+	int64_t joined = 0, b, cid;
+	int rc = 1, has_joined, exists;
+	size_t i;
+
+	if (row_values(r) != 0)
+		return 1;
+	order_clear(o);
+	o->line = csvr_line(r->in);
+	buf_adds(&o->channel, r->val[F_CHANNEL].len ? r->val[F_CHANNEL].s :
+	    r->channel);
+	if (ident_field(r, F_MEMBER_NO, &acct, account_norm, "a member "
+	    "number") || ident_field(r, F_PHONE, &o->phone, phone_norm,
+	    "a phone number") || ident_field(r, F_EMAIL, &o->email,
+	    email_norm, "an email address"))
+		goto out;
+	buf_add(&o->account, acct.s ? acct.s : "", acct.len);
+	if (acct.len == 0 && o->phone.len == 0 && o->email.len == 0) {
+		bad(r, HAS(r, F_MEMBER_NO) ? F_MEMBER_NO : F_PHONE,
+		    "no member number, phone or email");
+		goto out;
+	}
+	if ((has_joined = date_field(r, F_JOINED_AT, &joined)) > 0)
+		goto out;
+	bday[0] = '\0';
+	if (r->val[F_BIRTHDAY].len > 0) {
+		if (date_parse(r->val[F_BIRTHDAY].s, r->dorder, &b, &why) != 0) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%s: '%s'", why,
+			    r->val[F_BIRTHDAY].s);
+			bad(r, F_BIRTHDAY, r->bad_msg.s);
+			goto out;
+		}
+		day_format(b / DAY_SECS, bday);
+	}
+	if (r->val[F_GENDER].len > 0) {
+		for (i = 0; i < sizeof(genders) / sizeof(genders[0]); i++)
+			if (strcasecmp(r->val[F_GENDER].s, genders[i].word) == 0)
+				gender = genders[i].gender;
+		if (gender == NULL) {
+			bad(r, F_GENDER, "not a gender (女, 男, F, M, ...)");
+			goto out;
+		}
+	}
+	buf_add(&o->name, r->val[F_NAME].s ? r->val[F_NAME].s : "",
+	    r->val[F_NAME].len);
+	o->ordered_at = has_joined == 0 ? joined : tz_now_local();
+	if ((cid = resolve_customer(r)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	/* The member row: new, changed, or as it was. */
+	sqlite3_bind_text(r->mem_find, 1, o->channel.s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->mem_find, 2, o->account.len ? o->account.s :
+	    o->phone.len ? o->phone.s : o->email.s, -1, SQLITE_STATIC);
+	exists = store_step(r->mem_find) == SQLITE_ROW;
+	sqlite3_reset(r->mem_find);
+	sqlite3_bind_text(r->mem_put, 1, o->channel.s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->mem_put, 2, o->account.len ? o->account.s :
+	    o->phone.len ? o->phone.s : o->email.s, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r->mem_put, 3, cid);
+	if (has_joined == 0)
+		sqlite3_bind_int64(r->mem_put, 4, joined);
+	else
+		sqlite3_bind_null(r->mem_put, 4);
+	bind_text_or_null(r->mem_put, 5, &o->name);
+	bind_text_or_null(r->mem_put, 6, &o->phone);
+	bind_text_or_null(r->mem_put, 7, &o->email);
+	if (bday[0] != '\0')
+		sqlite3_bind_text(r->mem_put, 8, bday, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(r->mem_put, 8);
+	if (gender != NULL)
+		sqlite3_bind_text(r->mem_put, 9, gender, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(r->mem_put, 9);
+	sqlite3_bind_int64(r->mem_put, 10, r->import_id);
+	if (run_stmt(r->mem_put) != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (!exists)
+		r->o_new++;
+	else if (sqlite3_changes(r->db) > 0)
+		r->o_updated++;
+	else
+		r->o_unchanged++;
+	sqlite3_bind_int64(r->cust_member, 1, cid);
+	if (bday[0] != '\0')
+		sqlite3_bind_text(r->cust_member, 2, bday, -1,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(r->cust_member, 2);
+	if (gender != NULL)
+		sqlite3_bind_text(r->cust_member, 3, gender, -1,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(r->cust_member, 3);
+	if (run_stmt(r->cust_member) != 0 || take_tags(r, cid) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	order_clear(o);
+	buf_free(&acct);
+	return rc;
+}
+
+static const struct {
+	const char *word;
+	const char *kind;
+} event_words[] = {
+	{ "delivered", "delivered" }, { "delivery", "delivered" },
+	{ "sent", "delivered" }, { "送達", "delivered" },
+	{ "opened", "opened" }, { "open", "opened" }, { "開信", "opened" },
+	{ "開啟", "opened" },
+	{ "clicked", "clicked" }, { "click", "clicked" }, { "點擊", "clicked" },
+	{ "unsubscribed", "unsubscribed" }, { "unsubscribe", "unsubscribed" },
+	{ "退訂", "unsubscribed" }, { "取消訂閱", "unsubscribed" },
+	{ "bounced", "bounced" }, { "bounce", "bounced" }, { "退信", "bounced" },
+};
+
+/* The customer an identifying value points at, 0 when none (or the
+ * value is shared). */
+static int64_t
+lookup(struct run *r, const char *kind, const char *channel, const char *v)
+{
+	sqlite3_stmt *st = channel != NULL ? r->id_find : r->acct_any;
+	int64_t cid = 0;
+	int rc, i = 1;
+
+	sqlite3_bind_text(st, i++, kind, -1, SQLITE_STATIC);
+	if (channel != NULL)
+		sqlite3_bind_text(st, i++, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	rc = store_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int(st, 1) == 0)
+		cid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? cid : -1;
+}
+
+static int
+put_event(struct run *r, const char *kind, int64_t at, int64_t cid,
+    const char *who, const char *campaign, const char *coupon)
+{
+	sqlite3_bind_text(r->ev_add, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r->ev_add, 2, at);
+	if (cid > 0)
+		sqlite3_bind_int64(r->ev_add, 3, cid);
+	else
+		sqlite3_bind_null(r->ev_add, 3);
+	sqlite3_bind_text(r->ev_add, 4, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ev_add, 5, campaign, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ev_add, 6, coupon, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r->ev_add, 7, r->import_id);
+	if (run_stmt(r->ev_add) != 0)
+		return -1;
+	if (sqlite3_changes(r->db) > 0)
+		r->o_new++;
+	else
+		r->o_unchanged++;
+	if (cid == 0)
+		r->c_unknown++;
+	return 0;
+}
+
+/* An email event: delivered, opened, clicked, unsubscribed, bounced. */
+static int
+take_event(struct run *r)
+{
+	struct buf email = { 0 };
+	const char *kind = NULL;
+	int64_t at, cid;
+	size_t i;
+	int rc = 1;
+
+	if (row_values(r) != 0)
+		return 1;
+	if (ident_field(r, F_EMAIL, &email, email_norm, "an email address"))
+		goto out;
+	if (email.len == 0) {
+		bad(r, F_EMAIL, "no email address");
+		goto out;
+	}
+	for (i = 0; i < sizeof(event_words) / sizeof(event_words[0]); i++)
+		if (strcasecmp(r->val[F_EVENT].s, event_words[i].word) == 0)
+			kind = event_words[i].kind;
+	if (kind == NULL) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "unknown event '%s' (delivered, opened, "
+		    "clicked, unsubscribed, bounced)", r->val[F_EVENT].s);
+		bad(r, F_EVENT, r->bad_msg.s);
+		goto out;
+	}
+	if ((rc = date_field(r, F_AT, &at)) != 0) {
+		if (rc < 0)
+			bad(r, F_AT, "empty date");
+		rc = 1;
+		goto out;
+	}
+	if ((cid = lookup(r, "email", r->no_merge ? r->channel : "",
+	    email.s)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = put_event(r, kind, at, cid, email.s, r->val[F_CAMPAIGN].s ?
+	    r->val[F_CAMPAIGN].s : "", "");
+out:
+	buf_free(&email);
+	return rc;
+}
+
+/*
+ * A coupon claim.  The buyer is an email, a phone, or an account (within
+ * --channel when given, else in any channel).
+ */
+static int
+take_claim(struct run *r)
+{
+	struct buf who = { 0 };
+	const char *kind, *chan = r->no_merge ? r->channel : "";
+	int64_t at, cid;
+	int rc = 1;
+
+	if (row_values(r) != 0)
+		return 1;
+	if (r->val[F_COUPON].len == 0) {
+		bad(r, F_COUPON, "no coupon code");
+		goto out;
+	}
+	if (email_norm(r->val[F_BUYER].s, &who) == ID_OK)
+		kind = "email";
+	else if (phone_norm(r->val[F_BUYER].s, &who) == ID_OK)
+		kind = "phone";
+	else if (account_norm(r->val[F_BUYER].s, &who) == ID_OK) {
+		kind = "account";
+		chan = r->channel_opt;
+	} else {
+		bad(r, F_BUYER, "no buyer (empty or masked)");
+		goto out;
+	}
+	if ((rc = date_field(r, F_AT, &at)) != 0) {
+		if (rc < 0)
+			bad(r, F_AT, "empty date");
+		rc = 1;
+		goto out;
+	}
+	if ((cid = lookup(r, kind, chan, who.s)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = put_event(r, "coupon_claimed", at, cid, who.s, "",
+	    r->val[F_COUPON].s);
+out:
+	buf_free(&who);
 	return rc;
 }
 
@@ -1259,6 +1918,30 @@ detect_format(struct run *r)
 	return best;
 }
 
+/* The summary of one file on stderr. */
+static void
+summary(struct run *r)
+{
+	const char *k = r->fmt->kind, *name = csvr_name(r->in);
+
+	if (strcmp(k, "orders") == 0)
+		fprintf(stderr, "%s: %s: %ld rows read, orders %ld new, %ld "
+		    "updated, %ld unchanged, %ld customers new, %ld rows "
+		    "rejected\n", crm_prog, name, r->rows, r->o_new,
+		    r->o_updated, r->o_unchanged, r->c_new, r->rejected);
+	else if (strcmp(k, "members") == 0)
+		fprintf(stderr, "%s: %s: %ld rows read, members %ld new, %ld "
+		    "updated, %ld unchanged, %ld customers new, %ld rows "
+		    "rejected\n", crm_prog, name, r->rows, r->o_new,
+		    r->o_updated, r->o_unchanged, r->c_new, r->rejected);
+	else
+		fprintf(stderr, "%s: %s: %ld rows read, %s %ld new, %ld "
+		    "already stored, %ld of no known customer, %ld rows "
+		    "rejected\n", crm_prog, name, r->rows, strcmp(k, "claims") ?
+		    "events" : "claims", r->o_new, r->o_unchanged,
+		    r->c_unknown, r->rejected);
+}
+
 static int
 read_header(struct run *r)
 {
@@ -1317,6 +2000,18 @@ read_header(struct run *r)
 	}
 	r->channel = r->channel_opt != NULL ? r->channel_opt :
 	    r->fmt->channel != NULL ? r->fmt->channel : "shop";
+	r->key_length = 0;
+	if (format_setting(r->fmt, "order_key_length") != NULL) {
+		long long kl;
+
+		if (crm_parse_int(format_setting(r->fmt, "order_key_length"),
+		    1, 1000, &kl) != 0) {
+			warnx("%s: order_key_length must be a number from 1 "
+			    "to 1000", r->fmt->file);
+			return -1;
+		}
+		r->key_length = (size_t)kl;
+	}
 	if (r->kind != NULL && strcmp(r->kind, r->fmt->kind) != 0) {
 		warnx("%s: format %s is for %s, not %s", csvr_name(r->in),
 		    r->fmt->name, r->fmt->kind, r->kind);
@@ -1431,7 +2126,7 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	sha256_init(&sha);
 	csvr_set_tap(r->in, tap_sha, &sha);
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
-	    r->c_new = 0;
+	    r->c_new = r->c_unknown = 0;
 	st = store_prepare(r->db, "INSERT INTO imports (file, kind, format,"
 	    " started_at) VALUES (?, 'orders', 'plain', ?)");
 	if (st == NULL)
@@ -1460,7 +2155,19 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 		r->rows++;
 		if ((r->rows & 1023) == 0)
 			progress(r, 0);
-		rc = take_row(r);
+		switch (r->fmt->kind[0]) {
+		case 'm':
+			rc = take_member(r);
+			break;
+		case 'e':
+			rc = take_event(r);
+			break;
+		case 'c':
+			rc = take_claim(r);
+			break;
+		default:
+			rc = take_row(r);
+		}
 		if (rc < 0)
 			goto fail;
 		if (rc > 0) {
@@ -1482,7 +2189,8 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	st = store_prepare(r->db, "UPDATE imports SET sha256 = ?, encoding = ?,"
 	    " finished_at = ?, rows_read = ?, rows_rejected = ?,"
 	    " orders_new = ?, orders_updated = ?, orders_unchanged = ?,"
-	    " customers_new = ? WHERE id = ?");
+	    " customers_new = ?, kind = ?, format = ?, records_new = ?"
+	    " WHERE id = ?");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
@@ -1494,17 +2202,17 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	sqlite3_bind_int64(st, 7, r->o_updated);
 	sqlite3_bind_int64(st, 8, r->o_unchanged);
 	sqlite3_bind_int64(st, 9, r->c_new);
-	sqlite3_bind_int64(st, 10, r->import_id);
+	sqlite3_bind_text(st, 10, r->fmt->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, r->fmt->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, strcmp(r->fmt->kind, "orders") == 0 ? 0 :
+	    r->o_new);
+	sqlite3_bind_int64(st, 13, r->import_id);
 	rc = store_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (!r->quiet)
-		fprintf(stderr, "%s: %s: %ld rows read, orders %ld new, %ld "
-		    "updated, %ld unchanged, %ld customers new, %ld rows "
-		    "rejected\n", crm_prog, csvr_name(r->in), r->rows,
-		    r->o_new, r->o_updated, r->o_unchanged, r->c_new,
-		    r->rejected);
+		summary(r);
 	csvr_close(r->in);
 	r->in = NULL;
 	return 0;
