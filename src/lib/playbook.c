@@ -581,6 +581,8 @@ playbook_read(FILE *fp, const char *file, struct playbook *pb,
 		p.line++;
 		if ((size_t)n != strlen(line))
 			rc = fail(&p, 0, "NUL byte in line");
+		else if (p.line == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+			rc = take_line(&p, line + 3);	/* a byte order mark */
 		else
 			rc = take_line(&p, line);
 	}

@@ -210,6 +210,7 @@ test_errors(void)
 	CHECK_STR(error_of(HEAD "step s\naudience new\xff\n"),
 	    "t.pb:4: not UTF-8");
 	CHECK_STR(error_of(HEAD STEP), "(parsed)");
+	CHECK_STR(error_of("\xef\xbb\xbf" HEAD "\r\n" STEP), "(parsed)");
 	CHECK_STR(error_of(HEAD "step s\naudience new\ntrigger 2 days after "
 	    "11th purchase\ntemplate t\n"), "(parsed)");
 }
