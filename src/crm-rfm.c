@@ -38,6 +38,7 @@ static const char help[] =
 /* A row of the summary. */
 struct seg {
 	char	*name;			/* segment */
+	char	*field;			/* the name as a CSV/TSV field */
 	int64_t	 customers, orders, revenue;
 	int	 seen;			/* had customers */
 };
@@ -53,18 +54,88 @@ aov(int64_t revenue, int64_t orders)
 	return -((-revenue + orders / 2) / orders);
 }
 
+/* ==== Output: one fwrite per row, no printf (a fifth of the time) ==== */
+
+/* Writes v in decimal at p; returns the end. */
+static char *
+put_dec(char *p, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0;
+
+	if (v < 0)
+		*p++ = '-';
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Writes an amount in minor units as money_format() does. */
+static char *
+put_money(char *p, int64_t v)
+{
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	if (v < 0)
+		*p++ = '-';
+	p = put_dec(p, (int64_t)(u / 100));
+	*p++ = '.';
+	*p++ = (char)('0' + u % 100 / 10);
+	*p++ = (char)('0' + u % 10);
+	return p;
+}
+
+/*
+ * A segment name as a CSV or TSV field, quoted when it must be, once per
+ * name rather than once per row.
+ */
+static char *
+quoted(const char *name, int delim)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		err(EXIT_DATA, NULL);
+	csv_put(fp, delim, name);
+	if (fclose(fp) != 0)
+		err(EXIT_DATA, NULL);
+	return buf;
+}
+
 static void
 put_row(int delim, int64_t id, int64_t rec, int64_t freq, int64_t mon,
     int r, int f, int m, const char *code, const char *seg)
 {
-	char buf[32];
+	char line[256], *p = line;
+	size_t n;
 
-	printf("%lld%c%lld%c%lld%c%s%c%d%c%d%c%d%c", (long long)id, delim,
-	    (long long)rec, delim, (long long)freq, delim,
-	    money_format(mon, buf), delim, r, delim, f, delim, m, delim);
-	csv_put(stdout, delim, code);
-	putchar(delim);
-	csv_put(stdout, delim, seg);
+	p = put_dec(p, id);
+	*p++ = (char)delim;
+	p = put_dec(p, rec);
+	*p++ = (char)delim;
+	p = put_dec(p, freq);
+	*p++ = (char)delim;
+	p = put_money(p, mon);
+	*p++ = (char)delim;
+	p = put_dec(p, r);
+	*p++ = (char)delim;
+	p = put_dec(p, f);
+	*p++ = (char)delim;
+	p = put_dec(p, m);
+	*p++ = (char)delim;
+	n = strlen(code);
+	memcpy(p, code, n);
+	p += n;
+	*p++ = (char)delim;
+	fwrite(line, 1, (size_t)(p - line), stdout);
+	fputs(seg, stdout);
 	putchar('\n');
 }
 
@@ -123,6 +194,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	memset(v, 0, n * sizeof(v[0]));
 	for (i = 0; i < n; i++) {
 		v[i].name = i < rules->n ? rules->v[i].name : "Others";
+		v[i].field = quoted(v[i].name, delim);
 		v[i].seen = 1;
 		for (j = 0; j < i; j++)
 			if (strcmp(v[j].name, v[i].name) == 0)
@@ -133,6 +205,8 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	st = store_prepare(db, sql.s);
 	buf_free(&sql);
 	if (st == NULL) {
+		for (i = 0; i < n; i++)
+			free(v[i].field);
 		free(v);
 		return -1;
 	}
@@ -146,23 +220,25 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 		f = rfm_score(b, RFM_F, freq);
 		m = rfm_score(b, RFM_M, mon);
 		seg = rfm_segment(rules, r, f, m);
+		for (i = 0; i < n; i++)
+			if (v[i].seen && strcmp(v[i].name, seg) == 0)
+				break;
 		if (do_summary) {
-			for (i = 0; i < n; i++)
-				if (v[i].seen && strcmp(v[i].name, seg) == 0)
-					break;
 			v[i].customers++;
 			v[i].orders += freq;
 			money_add(&v[i].revenue, mon);
 			continue;
 		}
 		put_row(delim, sqlite3_column_int64(st, 0), asof - last, freq,
-		    mon, r, f, m, rfm_code(b->bins, r, f, m, code), seg);
+		    mon, r, f, m, rfm_code(b->bins, r, f, m, code), v[i].field);
 		if (ferror(stdout))
 			break;
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE && do_summary)
 		put_summary(v, n, delim);
+	for (i = 0; i < n; i++)
+		free(v[i].field);
 	free(v);
 	return rc == SQLITE_DONE || ferror(stdout) ? 0 : -1;
 }

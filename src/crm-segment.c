@@ -157,14 +157,55 @@ age_of(const char *b, int64_t asof)
 	return age >= 0 ? age : -1;
 }
 
-/* Prints the audience in TEMP table audience, in customer_id order. */
+/* Appends v in decimal. */
+static void
+add_dec(struct buf *b, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0;
+
+	if (v < 0)
+		buf_addc(b, '-');
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (n > 0)
+		buf_addc(b, tmp[--n]);
+}
+
+/* Appends a text field, quoted when it must be, as csv_put() does. */
+static void
+add_field(struct buf *b, int delim, const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return;
+	if (strpbrk(s, delim == ',' ? ",\"\r\n" : "\t\"\r\n") == NULL) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}
+
+/*
+ * Prints the audience (TEMP table audience, or the stage table for
+ * napl) in customer_id order, a row at a time, one write per row.
+ */
 static int
 print_rows(struct run *r)
 {
-	struct buf sql = { 0 };
+	struct buf sql = { 0 }, line = { 0 };
 	sqlite3_stmt *st;
 	char m[32], day[11];
-	const char *t;
 	size_t i;
 	int k, rc, age, need_u = 0, need_s = 0, need_c = 0;
 	int64_t spent, n;
@@ -203,70 +244,74 @@ print_rows(struct run *r)
 	buf_free(&sql);
 	if (st == NULL)
 		return -1;
-	fputs("customer_id", stdout);
+	buf_adds(&line, "customer_id");
 	if (r->napl)
-		printf("%cstage%cdays_since%clost_after", r->delim, r->delim,
-		    r->delim);
+		buf_printf(&line, "%cstage%cdays_since%clost_after", r->delim,
+		    r->delim, r->delim);
 	for (i = 0; i < r->ncol; i++) {
-		putchar(r->delim);
-		csv_put(stdout, r->delim, r->col[i]->name);
+		buf_addc(&line, (char)r->delim);
+		buf_adds(&line, r->col[i]->name);
 	}
-	putchar('\n');
+	buf_addc(&line, '\n');
+	fwrite(line.s, 1, line.len, stdout);
 	while ((rc = store_step(st)) == SQLITE_ROW) {
-		printf("%lld", (long long)sqlite3_column_int64(st, 0));
+		buf_reset(&line);
+		add_dec(&line, sqlite3_column_int64(st, 0));
 		k = 1;
 		if (r->napl) {
-			printf("%c%s%c", r->delim, sqlite3_column_text(st, 1),
-			    r->delim);
+			buf_addc(&line, (char)r->delim);
+			buf_adds(&line, (const char *)
+			    sqlite3_column_text(st, 1));
+			buf_addc(&line, (char)r->delim);
 			if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-				printf("%lld", (long long)
-				    sqlite3_column_int64(st, 2));
-			printf("%c%lld", r->delim, (long long)r->lost);
+				add_dec(&line, sqlite3_column_int64(st, 2));
+			buf_addc(&line, (char)r->delim);
+			add_dec(&line, r->lost);
 			k = 3;
 		}
 		for (i = 0; i < r->ncol; i++, k++) {
-			putchar(r->delim);
+			buf_addc(&line, (char)r->delim);
 			if (r->col[i]->type == C_AOV) {
 				spent = sqlite3_column_int64(st, k);
 				n = sqlite3_column_int64(st, ++k);
 				if (n > 0)
-					fputs(money_format(spent >= 0 ?
+					buf_adds(&line, money_format(spent >= 0 ?
 					    (spent + n / 2) / n :
-					    -((-spent + n / 2) / n), m), stdout);
+					    -((-spent + n / 2) / n), m));
 				continue;
 			}
 			if (sqlite3_column_type(st, k) == SQLITE_NULL)
 				continue;
 			switch (r->col[i]->type) {
 			case C_INT:
-				printf("%lld", (long long)
-				    sqlite3_column_int64(st, k));
+				add_dec(&line, sqlite3_column_int64(st, k));
 				break;
 			case C_MONEY:
-				fputs(money_format(sqlite3_column_int64(st, k),
-				    m), stdout);
+				buf_adds(&line, money_format(
+				    sqlite3_column_int64(st, k), m));
 				break;
 			case C_DAY:
-				fputs(day_format(sqlite3_column_int64(st, k),
-				    day), stdout);
+				buf_adds(&line, day_format(
+				    sqlite3_column_int64(st, k), day));
 				break;
 			case C_AGE:
 				age = age_of((const char *)
 				    sqlite3_column_text(st, k), r->asof);
 				if (age >= 0)
-					printf("%d", age);
+					add_dec(&line, age);
 				break;
 			default:
-				t = (const char *)sqlite3_column_text(st, k);
-				csv_put(stdout, r->delim, t);
+				add_field(&line, r->delim, (const char *)
+				    sqlite3_column_text(st, k));
 				break;
 			}
 		}
-		putchar('\n');
-		if (ferror(stdout))
+		buf_addc(&line, '\n');
+		if (fwrite(line.s, 1, line.len, stdout) != line.len)
 			break;
 	}
 	sqlite3_finalize(st);
+	buf_free(&line);
 	return rc == SQLITE_DONE || ferror(stdout) ? 0 : -1;
 }
 

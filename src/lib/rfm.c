@@ -429,9 +429,12 @@ rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
 char *
 rfm_code(int bins, int r, int f, int m, char buf[16])
 {
-	if (bins <= 9)
-		snprintf(buf, 16, "%d%d%d", r, f, m);
-	else
+	if (bins <= 9) {
+		buf[0] = (char)('0' + r);
+		buf[1] = (char)('0' + f);
+		buf[2] = (char)('0' + m);
+		buf[3] = '\0';
+	} else
 		snprintf(buf, 16, "%d-%d-%d", r, f, m);
 	return buf;
 }
