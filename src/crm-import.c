@@ -20,13 +20,16 @@
 
 static const char synopsis[] =
 "usage: crm-import [-qt] [-d delim] [--channel name] [--db path] [--dmy]\n"
-"                  [--encoding enc] [--map field=column,...]\n"
-"                  [--map-file file] [--skip-bad rejects.csv] [--tz zone]\n"
-"                  [file ...]\n";
+"                  [--encoding enc] [--format name] [--format-file file]\n"
+"                  [--kind kind] [--map field=column,...] [--map-file file]\n"
+"                  [--no-merge] [--skip-bad rejects.csv] [--tz zone]\n"
+"                  [file ...]\n"
+"       crm-import [--db path] --explain id | --split id | --link id,id\n";
 
 static const char help[] =
-"Reads order exports (one row per order line) and stores them in the\n"
-"customer store.  With no file, or when file is -, reads stdin.\n"
+"Reads order, member, email-event and coupon-claim exports and stores\n"
+"them in the customer store.  With no file, or when file is -, reads\n"
+"stdin.\n"
 "\n"
 "Options:\n"
 "  -d, --delimiter C     field separator [default: ,]\n"
@@ -37,17 +40,24 @@ static const char help[] =
 "      --dmy             read 1/2/2024 as 1 February (default: January 2)\n"
 "      --encoding ENC    UTF-8, CP950 (Big5) or any iconv name\n"
 "                        [default: recognised from the bytes]\n"
+"      --explain ID      show why customer ID's records are one customer\n"
+"      --format NAME     the export's format: plain, shopee, shopee-old,\n"
+"                        momo, qdm, qdm-members, shopify, email-events,\n"
+"                        coupon-claims [default: recognised from the header]\n"
+"      --format-file F   a format file of your own (see share/formats)\n"
+"      --kind KIND       orders, members, events or claims\n"
+"      --link A,B        make customers A and B one, for good\n"
 "      --map F=COL,...   take field F from column COL\n"
 "      --map-file FILE   the same, one F=COL a line\n"
+"      --no-merge        phones and emails match within a channel only\n"
 "  -q, --quiet           no summary or progress on stderr\n"
 "      --skip-bad FILE   import the good rows, write the bad ones to FILE\n"
+"      --split ID        part customer ID into one per buyer behind it\n"
 "      --tz ZONE         the shop's time zone [default: Asia/Taipei]\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n"
 "\n"
-"Fields: order_id ordered_at channel status account phone email name sku\n"
-"product category quantity unit_price shipping discount coupon paid_total\n"
-"returned_quantity refund cost.  See crm-import(1).\n";
+"Fields: see crm-import(1).\n";
 
 /* ==== Fields and the column map ==== */
 
@@ -2223,6 +2233,181 @@ fail:
 	return -1;
 }
 
+/* ==== Merges by hand ==== */
+
+static int
+customer_exists(struct run *r, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_prepare(r->db, "SELECT 1 FROM customers WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		warnx("no customer %lld", (long long)id);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Prints why the records of customer id are one customer: the values
+ * that identify them (and which buyer first gave each), and the merges
+ * that folded other customers into this one.
+ */
+static int
+explain(struct run *r, int64_t id)
+{
+	static const char *const head[] = { "customer_id", "record", "kind",
+	    "channel", "value", "detail" };
+	sqlite3_stmt *st;
+	const char *f[6];
+	char idbuf[24];
+	int rc;
+
+	if (customer_exists(r, id) != 0)
+		return -1;
+	st = store_prepare(r->db,
+	    "SELECT 'identity', kind, channel, value,"
+	    "  CASE shared WHEN 0 THEN 'first given by ' || coalesce(claimant, '?')"
+	    "  WHEN 1 THEN 'shared by different buyers: matches nobody'"
+	    "  ELSE 'unlinked by hand: matches nobody' END"
+	    " FROM identities WHERE customer_id = ?1"
+	    " UNION ALL SELECT 'merge', substr(reason, 1, instr(reason, ' ') - 1),"
+	    "  '', substr(reason, instr(reason, ' ') + 1),"
+	    "  CASE WHEN reason LIKE 'split %' THEN 'customer ' || merged_id ||"
+	    "  ' split from ' || kept_id || ' by hand' ELSE 'customer ' ||"
+	    "  merged_id || ' merged into ' || kept_id ||"
+	    "  coalesce(' by import ' || import_id, '') END"
+	    " FROM merges WHERE kept_id = ?1 OR merged_id = ?1"
+	    " ORDER BY 1 DESC, 2, 3, 4");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	csv_row(stdout, ',', head, 6);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		f[0] = idbuf;
+		for (int k = 0; k < 5; k++)
+			f[k + 1] = (const char *)sqlite3_column_text(st, k);
+		csv_row(stdout, ',', f, 6);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs sql with ?1 = a, ?2 = b, ?3 = text. */
+static int
+exec3(struct run *r, const char *sql, int64_t a, int64_t b, const char *t)
+{
+	sqlite3_stmt *st = store_prepare(r->db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	if (t != NULL)
+		sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Splits customer id into one customer per buyer behind its orders and
+ * member records (the account, or the name, within a channel).  The
+ * phones and emails that had joined them are marked as unlinked by hand,
+ * so that later imports do not join them again.
+ */
+static int
+split(struct run *r, int64_t id)
+{
+	sqlite3_stmt *keys;
+	struct buf key = { 0 };
+	int64_t nid;
+	int rc, n = 0;
+
+	if (customer_exists(r, id) != 0)
+		return -1;
+	keys = store_prepare(r->db, "SELECT buyer FROM orders"
+	    " WHERE customer_id = ? AND buyer IS NOT NULL"
+	    " GROUP BY buyer ORDER BY min(ordered_at), buyer");
+	if (keys == NULL)
+		return -1;
+	sqlite3_bind_int64(keys, 1, id);
+	while ((rc = store_step(keys)) == SQLITE_ROW) {
+		if (n++ == 0)
+			continue;	/* the first buyer keeps the id */
+		buf_reset(&key);
+		buf_adds(&key, (const char *)sqlite3_column_text(keys, 0));
+		if (exec3(r, "INSERT INTO customers (name, channel, first_seen)"
+		    " SELECT (SELECT name FROM customers WHERE id = ?1),"
+		    " substr(?3, 1, instr(?3, ':') - 1), min(ordered_at)"
+		    " FROM orders WHERE customer_id = ?1 AND buyer = ?3",
+		    id, 0, key.s) != 0)
+			goto fail;
+		nid = sqlite3_last_insert_rowid(r->db);
+		if (exec3(r, "UPDATE orders SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND buyer = ?3", id, nid,
+		    key.s) != 0 ||
+		    exec3(r, "UPDATE identities SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND claimant = ?3", id, nid,
+		    key.s) != 0 ||
+		    exec3(r, "UPDATE members SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND channel || ':a:' || member_no"
+		    " = ?3", id, nid, key.s) != 0 ||
+		    exec3(r, "INSERT INTO merges (kept_id, merged_id, reason)"
+		    " VALUES (?1, ?2, 'split ' || ?3)", id, nid, key.s) != 0 ||
+		    touch(r, nid) != 0)
+			goto fail;
+		if (!r->quiet)
+			fprintf(stderr, "%s: customer %lld: %s is now customer "
+			    "%lld\n", crm_prog, (long long)id, key.s,
+			    (long long)nid);
+	}
+	sqlite3_finalize(keys);
+	keys = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (n < 2) {
+		warnx("customer %lld has the orders of one buyer only: nothing "
+		    "to split", (long long)id);
+		goto fail;
+	}
+	if (exec3(r, "UPDATE identities SET shared = 2 WHERE customer_id = ?1"
+	    " AND kind IN ('phone', 'email')", id, 0, NULL) != 0 ||
+	    exec3(r, "UPDATE events SET customer_id = (SELECT i.customer_id"
+	    " FROM identities i WHERE i.kind = 'email' AND i.value ="
+	    " events.email AND i.shared = 0) WHERE customer_id = ?1", id, 0,
+	    NULL) != 0 || touch(r, id) != 0)
+		goto fail;
+	buf_free(&key);
+	return 0;
+fail:
+	sqlite3_finalize(keys);
+	buf_free(&key);
+	return -1;
+}
+
+/* Joins customer b into a by hand; the merge is for good. */
+static int
+link_customers(struct run *r, int64_t a, int64_t b)
+{
+	if (a == b || customer_exists(r, a) != 0 ||
+	    customer_exists(r, b) != 0)
+		return -1;
+	if (a > b) {
+		int64_t t = a;
+
+		a = b;
+		b = t;
+	}
+	return merge_customers(r, a, b, "by hand");
+}
+
 static int
 setup_zone(struct run *r, const char *tz)
 {
@@ -2256,6 +2441,10 @@ main(int argc, char *argv[])
 		{ "delimiter",	required_argument,	NULL, 'd' },
 		{ "dmy",	no_argument,		NULL, 'M' },
 		{ "encoding",	required_argument,	NULL, 'E' },
+		{ "explain",	required_argument,	NULL, 'X' },
+		{ "link",	required_argument,	NULL, 'L' },
+		{ "no-merge",	no_argument,		NULL, 'N' },
+		{ "split",	required_argument,	NULL, 'P' },
 		{ "format",	required_argument,	NULL, 'f' },
 		{ "format-file", required_argument,	NULL, 'G' },
 		{ "kind",	required_argument,	NULL, 'K' },
@@ -2272,7 +2461,9 @@ main(int argc, char *argv[])
 	struct run r;
 	const char *db_opt = NULL, *enc = NULL, *tz = NULL;
 	sqlite3_stmt *st;
-	int ch, delim = ',', tab = 0, i, rc = EXIT_DATA, f;
+	int ch, delim = ',', tab = 0, i, rc = EXIT_DATA, f, op = 0;
+	long long id_a = 0, id_b = 0;
+	char junk;
 
 	crm_init(argv[0]);
 	memset(&r, 0, sizeof(r));
@@ -2330,6 +2521,23 @@ main(int argc, char *argv[])
 		case 'M':
 			r.dorder = DATE_DMY;
 			break;
+		case 'L':
+			op = 'L';
+			if (sscanf(optarg, "%lld,%lld%c", &id_a, &id_b, &junk)
+			    != 2 || id_a <= 0 || id_b <= 0)
+				crm_usage_error(synopsis, "--link takes two "
+				    "customer ids: --link 12,34");
+			break;
+		case 'N':
+			r.no_merge = 1;
+			break;
+		case 'P':
+		case 'X':
+			op = ch;
+			if (crm_parse_int(optarg, 1, INT64_MAX, &id_a) != 0)
+				crm_usage_error(synopsis, "not a customer id: "
+				    "'%s'", optarg);
+			break;
 		case 'm':
 			if (map_add(r.overrides, optarg) != 0)
 				exit(EXIT_USAGE);
@@ -2361,6 +2569,9 @@ main(int argc, char *argv[])
 		if (r.channel_opt[i] == ',' || r.channel_opt[i] == ' ')
 			crm_usage_error(synopsis, "channel name '%s' has a "
 			    "space or a comma", r.channel_opt);
+	if (op != 0 && argc > 0)
+		crm_usage_error(synopsis, "--explain, --split and --link "
+		    "take no files");
 	if (r.fmt_given != NULL && r.kind != NULL &&
 	    strcmp(r.fmt_given->kind, r.kind) != 0)
 		crm_usage_error(synopsis, "format %s is for %s, not %s",
@@ -2389,7 +2600,14 @@ main(int argc, char *argv[])
 		r.was_empty = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 
-	if (argc == 0) {
+	if (op == 'X') {
+		rc = explain(&r, id_a) == 0 ? crm_finish_stdout() : EXIT_DATA;
+		goto done;
+	}
+	if ((op == 'P' && split(&r, id_a) != 0) ||
+	    (op == 'L' && link_customers(&r, id_a, id_b) != 0))
+		goto done;
+	if (op == 0 && argc == 0) {
 		if (import_file(&r, "-", delim, enc) != 0)
 			goto done;
 	}
@@ -2405,9 +2623,9 @@ main(int argc, char *argv[])
 		goto done;
 	rc = 0;
 done:
-	if (rc != 0) {
+	if (rc != 0 || op == 'X') {
 		store_rollback(r.db);
-		if (!r.quiet)
+		if (rc != 0 && !r.quiet)
 			warnx("nothing was stored");
 	}
 	finalize_all(&r);
