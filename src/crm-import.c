@@ -542,7 +542,10 @@ merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 	sqlite3_bind_int64(r->merge_log, 1, kept);
 	sqlite3_bind_int64(r->merge_log, 2, gone);
 	sqlite3_bind_text(r->merge_log, 3, why, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(r->merge_log, 4, r->import_id);
+	if (r->import_id > 0)
+		sqlite3_bind_int64(r->merge_log, 4, r->import_id);
+	else
+		sqlite3_bind_null(r->merge_log, 4);	/* by hand */
 	if (run_stmt(r->merge_log) != 0)
 		return -1;
 	return touch(r, kept);

@@ -284,9 +284,12 @@ format_find(const char *name)
 }
 
 static int
-cmp_str(const void *a, const void *b)
+cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct format *fa = *(struct format *const *)a;
+	const struct format *fb = *(struct format *const *)b;
+
+	return strcmp(fa->name, fb->name);
 }
 
 /*
@@ -339,7 +342,7 @@ format_all(struct format ***out)
 		free(names[i]);
 	free(names);
 	buf_free(&path);
-	qsort(v, nv, sizeof(*v), cmp_str);	/* name is the first member */
+	qsort(v, nv, sizeof(*v), cmp_name);
 	*out = v;
 	return nv;
 }

@@ -13,7 +13,7 @@ struct fmt_entry {
 };
 
 struct format {
-	char	 *name;			/* first: format_all sorts by it */
+	char	 *name;			/* "shopee" */
 	char	 *kind;			/* orders, members, events, claims */
 	char	 *channel;		/* for rows without a channel column */
 	char	**detect;		/* columns that recognise it */
