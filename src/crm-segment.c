@@ -75,11 +75,11 @@ static const struct column {
 	{ "aov",	  C_AOV,   0, "s.spent, s.purchases" },
 	{ "first_order",  C_DAY,   0, "s.first_day" },
 	{ "last_order",	  C_DAY,   0, "s.last_day" },
-	{ "r",		  C_INT,   1, "x.r" },
-	{ "f",		  C_INT,   1, "x.f" },
-	{ "m",		  C_INT,   1, "x.m" },
-	{ "rfm",	  C_TEXT,  1, "x.rfm" },
-	{ "rfm_segment",  C_TEXT,  1, "x.segment" },
+	{ "r",		  C_INT,   1, "rfm(0, s.last_day, s.purchases, s.spent)" },
+	{ "f",		  C_INT,   1, "rfm(1, s.last_day, s.purchases, s.spent)" },
+	{ "m",		  C_INT,   1, "rfm(2, s.last_day, s.purchases, s.spent)" },
+	{ "rfm",	  C_TEXT,  1, "rfm(3, s.last_day, s.purchases, s.spent)" },
+	{ "rfm_segment",  C_TEXT,  1, "rfm(4, s.last_day, s.purchases, s.spent)" },
 	{ "gender",	  C_TEXT,  0, "coalesce(nullif(c.gender, ''), (SELECT"
 	    " mg.gender FROM members mg WHERE mg.customer_id = a.customer_id"
 	    " AND mg.gender <> '' ORDER BY mg.id LIMIT 1))" },
@@ -105,6 +105,7 @@ struct run {
 	const struct column *col[MAXCOLS];	/* --columns */
 	size_t	 ncol;
 	int	 need_rfm;
+	int	 need_stage;		/* a column needs the lost threshold */
 };
 
 /* Parses --columns; 0, or -1 after saying which name is unknown. */
@@ -139,6 +140,8 @@ parse_columns(struct run *r, const char *list)
 		r->col[r->ncol++] = &columns[i];
 		if (columns[i].rfm)
 			r->need_rfm = 1;
+		if (strcmp(columns[i].name, "stage") == 0)
+			r->need_stage = 1;
 	}
 	free(s);
 	return 0;
@@ -212,7 +215,7 @@ print_rows(struct run *r)
 
 	buf_adds(&sql, "SELECT a.customer_id");
 	if (r->napl)
-		buf_adds(&sql, ", u.stage, u.days_since");
+		buf_adds(&sql, ", a.stage, a.days_since");
 	for (i = 0; i < r->ncol; i++)
 		buf_printf(&sql, ", %s", r->col[i]->sql);
 	/* Only the tables the columns need: napl reads one. */
@@ -221,24 +224,17 @@ print_rows(struct run *r)
 		need_s |= strstr(r->col[i]->sql, "s.") != NULL;
 		need_c |= strstr(r->col[i]->sql, "c.") != NULL;
 	}
-	if (r->napl)
-		buf_adds(&sql, " FROM temp.segexpr_stage a JOIN "
-		    "temp.segexpr_stage u ON u.customer_id = a.customer_id");
-	else {
-		buf_adds(&sql, " FROM temp.audience a");
-		if (need_u)
-			buf_adds(&sql, " LEFT JOIN temp.segexpr_stage u ON"
-			    " u.customer_id = a.customer_id");
-	}
+	buf_adds(&sql, r->napl ? " FROM temp.segexpr_stage a" :
+	    " FROM temp.audience a");
+	if (need_u)
+		buf_adds(&sql, " LEFT JOIN temp.segexpr_stage u ON"
+		    " u.customer_id = a.customer_id");
 	if (need_s)
 		buf_adds(&sql, " LEFT JOIN temp.asof_stats s ON"
 		    " s.customer_id = a.customer_id");
 	if (need_c)
 		buf_adds(&sql, " LEFT JOIN customers c ON c.id ="
 		    " a.customer_id");
-	if (r->need_rfm)
-		buf_adds(&sql, " LEFT JOIN temp.segexpr_rfm x ON"
-		    " x.customer_id = a.customer_id");
 	buf_adds(&sql, " ORDER BY a.customer_id");
 	st = store_prepare(r->db, sql.s);
 	buf_free(&sql);
@@ -551,7 +547,10 @@ main(int argc, char *argv[])
 	}
 	if (stats_asof(r.db, r.asof) != 0)
 		goto done;
-	if ((r.lost = lost_threshold(r.db, lost_after, NULL, NULL)) < 0)
+	/* The repurchase cycle costs a sort: only when stages are used. */
+	r.lost = 365;
+	if ((r.napl || segexpr_uses_stage(e) || r.need_stage) &&
+	    (r.lost = lost_threshold(r.db, lost_after, NULL, NULL)) < 0)
 		goto done;
 	if ((list = custlist_load(r.db, 0)) < 0)
 		goto done;
@@ -573,7 +572,7 @@ main(int argc, char *argv[])
 			goto done;
 	}
 	if (r.need_rfm && (e == NULL || !segexpr_uses_rfm(e)) &&
-	    rfm_table(r.db, r.asof, 5, NULL, NULL, "segexpr_rfm") != 0)
+	    rfm_sql_function(r.db, 5, NULL, NULL) != 0)
 		goto done;
 	if (save != NULL && save_tag(r.db, save, 1, quiet) != 0)
 		goto done;

@@ -209,9 +209,6 @@ struct target {
 	int64_t	*h;			/* NBUCKETS counts */
 };
 
-static const char *const measure_col[3] = { "last_day", "purchases",
-    "spent" };
-
 
 /*
  * The first pass counts values in buckets of fixed, order-preserving
@@ -439,100 +436,73 @@ rfm_code(int bins, int r, int f, int m, char buf[16])
 	return buf;
 }
 
-/* ==== The scores as a table, for crm-segment ==== */
+/* ==== The scores as an SQL function, for crm-segment ==== */
 
-/*
- * Scores in SQL: 1 + (value > q1) + (value > q2) + ..., with the break
- * points bound, so that the table agrees with rfm_score() exactly.
- */
-int
-rfm_table(sqlite3 *db, int64_t asof, int bins, const struct rfm_rules *rules,
-    const char *within, const char *into)
+struct rfm_fn {
+	struct rfm_breaks b;
+	struct rfm_rules *rules;	/* a copy, or the default */
+};
+
+static void
+rfm_fn_free(void *p)
 {
-	struct rfm_rules *def = NULL;
-	struct rfm_breaks *b;
-	struct buf sql = { 0 };
-	sqlite3_stmt *st = NULL;
-	char *q;
-	size_t i;
-	int k, m, rc = -1, np;
+	struct rfm_fn *fn = p;
 
-	b = xmalloc(sizeof(*b));
+	rfm_rules_free(fn->rules);
+	free(fn);
+}
+
+static void
+rfm_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct rfm_fn *fn = sqlite3_user_data(ctx);
+	char code[16];
+	int what, i, s[3];
+
+	(void)argc;
+	for (i = 1; i < 4; i++)
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			return;			/* NULL */
+	what = sqlite3_value_int(argv[0]);
+	for (i = 0; i < 3; i++)
+		s[i] = rfm_score(&fn->b, i, sqlite3_value_int64(argv[i + 1]));
+	if (what >= 0 && what < 3)
+		sqlite3_result_int(ctx, s[what]);
+	else if (what == 3)
+		sqlite3_result_text(ctx, rfm_code(fn->b.bins, s[0], s[1], s[2],
+		    code), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_text(ctx, rfm_segment(fn->rules, s[0], s[1],
+		    s[2]), -1, SQLITE_TRANSIENT);
+}
+
+int
+rfm_sql_function(sqlite3 *db, int bins, const struct rfm_rules *rules,
+    const char *within)
+{
+	struct rfm_fn *fn = xmalloc(sizeof(*fn));
+	size_t i;
+
+	if (rfm_breaks(db, bins, within, &fn->b) != 0) {
+		free(fn);
+		return -1;
+	}
 	if (rules == NULL)
-		rules = def = rfm_rules_default();
-	if (rfm_breaks(db, bins, within, b) != 0)
-		goto done;
-	q = sqlite3_mprintf(
-	    "DROP TABLE IF EXISTS temp.\"%w\";\n"
-	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
-	    " recency_days INTEGER NOT NULL, frequency INTEGER NOT NULL,"
-	    " monetary INTEGER NOT NULL, r INTEGER NOT NULL,"
-	    " f INTEGER NOT NULL, m INTEGER NOT NULL, rfm TEXT NOT NULL,"
-	    " segment TEXT NOT NULL)", into, into);
-	if (q == NULL || store_exec(db, q) != 0) {
-		sqlite3_free(q);
-		goto done;
-	}
-	sqlite3_free(q);
-	q = sqlite3_mprintf("INSERT INTO temp.\"%w\"\n", into);
-	buf_adds(&sql, q);
-	sqlite3_free(q);
-	/* ?1 the as-of day, ?2 the bins, ?3... the break points, then
-	 * each rule's six bounds and its name. */
-	buf_adds(&sql, "SELECT customer_id, ?1 - last_day, purchases, spent,"
-	    " r, f, m, CASE WHEN ?2 <= 9 THEN r || f || m"
-	    " ELSE r || '-' || f || '-' || m END,\n CASE\n");
-	np = 2 + 3 * (bins - 1);
-	for (i = 0; i < rules->n; i++) {
-		buf_adds(&sql, "  WHEN");
-		for (k = 0; k < 3; k++)
-			buf_printf(&sql, "%s %c BETWEEN ?%d AND ?%d",
-			    k > 0 ? " AND" : "", "rfm"[k], np + 2 * k + 1,
-			    np + 2 * k + 2);
-		buf_printf(&sql, " THEN ?%d\n", np + 7);
-		np += 7;
-	}
-	buf_adds(&sql, "  ELSE 'Others' END\nFROM (SELECT customer_id,"
-	    " last_day, purchases, spent");
-	for (m = 0; m < 3; m++) {
-		buf_adds(&sql, ", 1");
-		for (k = 0; k < bins - 1; k++)
-			buf_printf(&sql, " + (%s > ?%d)", measure_col[m],
-			    3 + m * (bins - 1) + k);
-		buf_printf(&sql, " AS %c", "rfm"[m]);
-	}
-	buf_adds(&sql, " FROM temp.asof_stats");
-	if (within != NULL) {
-		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
-		    " FROM temp.\"%w\")", within);
-		buf_adds(&sql, q);
-		sqlite3_free(q);
-	}
-	buf_adds(&sql, ")");
-	if ((st = store_prepare(db, sql.s)) == NULL)
-		goto done;
-	sqlite3_bind_int64(st, 1, asof);
-	sqlite3_bind_int(st, 2, bins);
-	for (m = 0; m < 3; m++)
-		for (k = 0; k < bins - 1; k++)
-			sqlite3_bind_int64(st, 3 + m * (bins - 1) + k,
-			    b->q[m][k]);
-	np = 2 + 3 * (bins - 1);
-	for (i = 0; i < rules->n; i++) {
-		for (k = 0; k < 3; k++) {
-			sqlite3_bind_int(st, np + 2 * k + 1, rules->v[i].lo[k]);
-			sqlite3_bind_int(st, np + 2 * k + 2, rules->v[i].hi[k]);
+		fn->rules = rfm_rules_default();
+	else {
+		fn->rules = xmalloc(sizeof(*fn->rules));
+		fn->rules->n = rules->n;
+		fn->rules->v = xmalloc(rules->n * sizeof(rules->v[0]));
+		for (i = 0; i < rules->n; i++) {
+			fn->rules->v[i] = rules->v[i];
+			fn->rules->v[i].name = xstrdup(rules->v[i].name);
 		}
-		sqlite3_bind_text(st, np + 7, rules->v[i].name, -1,
-		    SQLITE_STATIC);
-		np += 7;
 	}
-	if (store_step(st) == SQLITE_DONE)
-		rc = 0;
-done:
-	sqlite3_finalize(st);
-	buf_free(&sql);
-	rfm_rules_free(def);
-	free(b);
-	return rc;
+	if (sqlite3_create_function_v2(db, "rfm", 4, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, fn, rfm_fn, NULL, NULL, rfm_fn_free) !=
+	    SQLITE_OK) {
+		warnx("%s: %s", store_path(db), sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
 }

@@ -68,15 +68,14 @@ const char *rfm_segment(const struct rfm_rules *rules, int r, int f, int m);
 char	*rfm_code(int bins, int r, int f, int m, char buf[16]);
 
 /*
- * Makes TEMP table `into` (customer_id INTEGER PRIMARY KEY, recency_days,
- * frequency, monetary, r, f, m, rfm TEXT, segment TEXT) with the RFM
- * scores as of day asof of every customer in asof_stats (stats_asof
- * first), or only of those in TEMP table `within` when it is not NULL.
- * Scores run 1..bins; rules NULL means the default table.  Returns 0, or
- * -1 after printing why.
+ * Registers the SQL function rfm(what, last_day, purchases, spent) on db:
+ * what 0, 1, 2 give the r, f and m scores, 3 the rfm code, 4 the segment
+ * name, of those values, by the break points of asof_stats (stats_asof
+ * first; only the customers in TEMP table `within` unless NULL) and the
+ * rules (NULL: the default table).  NULL values give NULL.  Returns 0,
+ * or -1 after printing why.
  */
-int	rfm_table(sqlite3 *db, int64_t asof, int bins,
-	    const struct rfm_rules *rules, const char *within,
-	    const char *into);
+int	rfm_sql_function(sqlite3 *db, int bins, const struct rfm_rules *rules,
+	    const char *within);
 
 #endif /* RFM_H */

@@ -148,6 +148,7 @@ struct node {
 struct segexpr {
 	struct node *root;
 	int	 uses_rfm;
+	int	 uses_stage;
 };
 
 /* ==== The lexer ==== */
@@ -172,6 +173,7 @@ struct parser {
 	struct buf *err;
 	int	 failed;
 	int	 uses_rfm;
+	int	 uses_stage;
 };
 
 static void
@@ -809,6 +811,8 @@ parse_cond(struct parser *p, enum fctx ctx)
 	}
 	if (f->id >= F_R && f->id <= F_RFM_SEGMENT)
 		p->uses_rfm = 1;
+	if (f->id == F_STAGE || (f->id >= F_POTENTIAL && f->id <= F_LOST))
+		p->uses_stage = 1;
 	n = node_new(N_COND);
 	n->f = f;
 	if (f->ctx == CTX_FUNC) {
@@ -1047,6 +1051,7 @@ segexpr_compile(const char *expr, struct buf *err)
 	e = xmalloc(sizeof(*e));
 	e->root = root;
 	e->uses_rfm = p.uses_rfm;
+	e->uses_stage = p.uses_stage;
 	return e;
 }
 
@@ -1054,6 +1059,12 @@ int
 segexpr_uses_rfm(const struct segexpr *e)
 {
 	return e->uses_rfm;
+}
+
+int
+segexpr_uses_stage(const struct segexpr *e)
+{
+	return e->uses_stage;
 }
 
 void
@@ -1485,20 +1496,10 @@ gen_cond(struct gen *g, const struct node *n)
 	case F_STAGE:
 		buf_adds(&lhs, "u.stage");
 		break;
-	case F_R:
-		buf_adds(&lhs, "x.r");
-		break;
-	case F_F:
-		buf_adds(&lhs, "x.f");
-		break;
-	case F_M:
-		buf_adds(&lhs, "x.m");
-		break;
-	case F_RFM:
-		buf_adds(&lhs, "x.rfm");
-		break;
-	case F_RFM_SEGMENT:
-		buf_adds(&lhs, "x.segment");
+	case F_R: case F_F: case F_M: case F_RFM: case F_RFM_SEGMENT:
+		/* rfm(): the scores of rfm.c, as crm-rfm gives them. */
+		buf_printf(&lhs, "rfm(%d, s.last_day, s.purchases, s.spent)",
+		    n->f->id - F_R);
 		break;
 	case F_NAME:
 		buf_adds(&lhs, "c.name");
@@ -1582,8 +1583,7 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	g.asof = asof;
 	if (lifecycle_table(db, asof, lost_days, "segexpr_stage") != 0)
 		return -1;
-	if (e->uses_rfm && rfm_table(db, asof, 5, NULL, NULL,
-	    "segexpr_rfm") != 0)
+	if (e->uses_rfm && rfm_sql_function(db, 5, NULL, NULL) != 0)
 		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
@@ -1601,9 +1601,6 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	buf_adds(&sql, "SELECT u.customer_id FROM temp.segexpr_stage u\n"
 	    "LEFT JOIN temp.asof_stats s ON s.customer_id = u.customer_id\n"
 	    "LEFT JOIN customers c ON c.id = u.customer_id\n");
-	if (e->uses_rfm)
-		buf_adds(&sql, "LEFT JOIN temp.segexpr_rfm x ON x.customer_id "
-		    "= u.customer_id\n");
 	if (g.joins.len > 0)
 		buf_add(&sql, g.joins.s, g.joins.len);
 	buf_adds(&sql, "WHERE ");

@@ -29,15 +29,21 @@ struct segexpr *segexpr_compile(const char *expr, struct buf *err);
  * threshold lost_days (for stage conditions).  Needs stats_asof(db, asof)
  * done first.  Returns 0, or -1 after printing why.  All values are bound
  * parameters.  It also leaves TEMP table segexpr_stage (the
- * lifecycle_table() of asof) and, when the expression has RFM
- * conditions, segexpr_rfm (the rfm_table() of asof); `into` must be
- * neither name.
+ * lifecycle_table() of asof), which `into` must not be named, and, when
+ * the expression has RFM conditions, registers the SQL function rfm()
+ * (see rfm.h) on db.
  */
 int	segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	    int64_t lost_days, const char *into);
 
 /* Nonzero when e has RFM conditions (r, f, m, rfm, rfm_segment). */
 int	segexpr_uses_rfm(const struct segexpr *e);
+/*
+ * Nonzero when e has stage conditions (stage, new, active, lost,
+ * potential): only then does lost_days matter, and a caller may skip
+ * computing the repurchase cycle.
+ */
+int	segexpr_uses_stage(const struct segexpr *e);
 
 void	segexpr_free(struct segexpr *e);
 
