@@ -369,7 +369,8 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 
 /*
  * Makes temp.pb_reach: for each customer in temp.`from`, the email that
- * may be written to (none after an unsubscribe or a bounce up to day d)
+ * may be written to (none after an unsubscribe or a bounce up to day d,
+ * of the customer's or of the address when the event has no customer)
  * and the phone.
  */
 static int
@@ -380,15 +381,22 @@ make_reach(sqlite3 *db, int64_t d, const char *from)
 	int rc;
 
 	buf_printf(&sql, "DROP TABLE IF EXISTS temp.pb_reach;"
+	    "DROP TABLE IF EXISTS temp.pb_noemail;"
+	    "CREATE TEMP TABLE pb_noemail (email TEXT PRIMARY KEY)"
+	    " WITHOUT ROWID;"
+	    "INSERT OR IGNORE INTO temp.pb_noemail SELECT lower(email) FROM"
+	    " events WHERE customer_id IS NULL AND email <> '' AND kind IN"
+	    " ('unsubscribed', 'bounced') AND at < %lld;"
 	    "CREATE TEMP TABLE pb_reach (customer_id INTEGER PRIMARY KEY,"
 	    " email TEXT, phone TEXT);"
 	    "INSERT INTO temp.pb_reach SELECT c.id, CASE WHEN"
 	    " coalesce(c.email, '') <> '' AND NOT EXISTS (SELECT 1 FROM"
 	    " events e WHERE e.customer_id = c.id AND e.kind IN"
-	    " ('unsubscribed', 'bounced') AND e.at < %lld) THEN c.email END,"
+	    " ('unsubscribed', 'bounced') AND e.at < %lld) AND lower(c.email)"
+	    " NOT IN (SELECT email FROM temp.pb_noemail) THEN c.email END,"
 	    " CASE WHEN coalesce(c.phone, '') <> '' THEN c.phone END"
 	    " FROM customers c WHERE c.id IN (SELECT customer_id FROM"
-	    " temp.%s)", (long long)end, from);
+	    " temp.%s)", (long long)end, (long long)end, from);
 	rc = store_exec(db, sql.s);
 	buf_free(&sql);
 	return rc;

@@ -174,7 +174,7 @@ test_expect_success 'the higher priority wins; on a tie, the earlier step' '
 	test_cmp expect actual
 '
 
-test_expect_success 'via: email, sms, and an unsubscribed address' '
+test_expect_success 'via: email, sms, and unsubscribed or bounced addresses' '
 	test "$(due purchased "from 2024-02-20 to 2024-02-20" 2024-02-20)" = "1 2 3 4 " &&
 	printf "    via email\n" >>one.playbook &&
 	crm-playbook run -n -q --db t.db --date 2024-02-20 one.playbook |
@@ -201,7 +201,15 @@ test_expect_success 'via: email, sms, and an unsubscribed address' '
 	crm-playbook run -n -q --db t.db --date 2024-02-14 before.playbook |
 	    cut -d, -f1,5 >actual &&
 	printf "customer_id,channel\n1,email\n2,email\n3,email\n4,sms\n" >expect &&
-	test_cmp expect actual
+	test_cmp expect actual &&
+	sql t.db "INSERT INTO events (kind, at, customer_id, email) VALUES
+	    ('\''unsubscribed'\'', strftime('\''%s'\'', '\''2024-02-16'\''), NULL,
+	    '\''C1@example.com'\'')" &&
+	crm-playbook run -n --db t.db --date 2024-02-20 any.playbook 2>err |
+	    cut -d, -f1,5 >actual &&
+	printf "customer_id,channel\n2,sms\n4,sms\n" >expect &&
+	test_cmp expect actual &&
+	test_grep "4 due, 2 contacted, 0 held out, 0 capped, 2 unreachable" err
 '
 
 test_expect_success 'the standard playbook runs, and its results read back' '
