@@ -4,7 +4,8 @@
  *
  *	cc -O2 -Wall -Wextra -o gen-orders tools/gen-orders.c
  *	gen-orders [-s seed] [-n lines] [-c customers] [--start YYYY-MM-DD]
- *	    [--days N] [--id-prefix P] [--first-customer K] > orders.csv
+ *	    [--days N] [--id-prefix P] [--first-customer K]
+ *	    [--layout plain|shopee] [--channel shopee|momo|qdm] > orders.csv
  *
  * Why: the importer, the customer matching and the reports must be
  * measured and tested on data shaped like a real shop's export (a few
@@ -57,6 +58,25 @@
  *    customer's first order in the file, else discount 0 and no coupon;
  *    paid_total = sum(quantity * unit_price) + shipping - discount.
  *
+ * Single-platform files (--channel, --layout shopee):
+ *  - --channel C puts every order on channel C (the draws stay the same,
+ *    so the orders, lines, amounts and statuses do not change).  With
+ *    shopee the orders look as Shopee exports them: the phone is masked
+ *    on about 85% of orders and there is no e-mail (Shopee never gives
+ *    the buyer's).
+ *  - --layout shopee writes the same orders as --channel shopee (same
+ *    seed, same data) as Shopee Taiwan's current order export: one row
+ *    per line, the 53 columns from 訂單編號 to 備註 in Shopee's order,
+ *    mapped as share/formats/shopee.fmt reads them: 訂單成立日期
+ *    YYYY-MM-DD HH:MM (no seconds), 訂單狀態 已完成 / 待出貨 / 不成立
+ *    (不成立原因 買家取消) / 退貨/退款 (退貨 / 退款狀態 退貨退款,
+ *    退貨數量 = 數量), 商品活動價格 the unit price, 買家總支付金額 the
+ *    paid total, 賣場優惠券 the coupon's discount.  The columns crmkit
+ *    does not read get plausible values (fees, address, shipping and
+ *    payment method, tracking number, times, or empty).  Every character
+ *    exists in CP950, so `iconv -t CP950` makes the Big5 copy Excel
+ *    would save.  The default layout is plain, byte for byte as before.
+ *
  * Customers and products form a fixed "world" that does not depend on
  * the seed: customer K (counting from 0) always has the same account,
  * phone, e-mail, name and main channel, and SKU-0042 is always the same
@@ -99,12 +119,15 @@
 #define MAXUNIVERSE	100000000ULL	/* customers: 8-digit phone numbers */
 
 enum { TAG_COUNT = 1, TAG_ORDER, TAG_SCHED, TAG_TIME, TAG_ADJUST, TAG_CUST,
-    TAG_ACCT, TAG_PHONE, TAG_CAT };
+    TAG_ACCT, TAG_PHONE, TAG_CAT, TAG_SHOPEE };
+
+enum { LAYOUT_PLAIN, LAYOUT_SHOPEE };
 
 static const char usage_text[] =
     "usage: gen-orders [-s seed] [-n lines] [-c customers] "
     "[--start YYYY-MM-DD]\n"
-    "                  [--days N] [--id-prefix P] [--first-customer K]\n";
+    "                  [--days N] [--id-prefix P] [--first-customer K]\n"
+    "                  [--layout plain|shopee] [--channel shopee|momo|qdm]\n";
 
 /* ==== random numbers ==== */
 
@@ -347,14 +370,16 @@ out_mem(const char *s, size_t n)
 
 /* Small string builder for a row's pieces. */
 struct sb {
-	char	s[512];
+	char	s[1024];
 	size_t	n;
 };
 
 static void
 sb_mem(struct sb *b, const char *s, size_t n)
 {
-	if (b->n + n >= sizeof(b->s))
+	if (b->n >= sizeof(b->s) - 1)
+		return;				/* cannot happen */
+	if (n > sizeof(b->s) - 1 - b->n)
 		n = sizeof(b->s) - 1 - b->n;	/* cannot happen */
 	memcpy(b->s + b->n, s, n);
 	b->n += n;
@@ -829,6 +854,8 @@ struct gen {
 	int	 days;
 	int64_t	 start;
 	const char *prefix;
+	int	 layout;	/* LAYOUT_PLAIN or LAYOUT_SHOPEE */
+	int	 channel;	/* every order's channel, or -1: drawn */
 	double	*daycum;	/* day weights, cumulative, days + 1 */
 	char	(*daystr)[11];	/* YYYY-MM-DD */
 	char	(*dayid)[7];	/* YYMMDD */
@@ -1043,6 +1070,189 @@ status_of(struct rng *r, int d, int days)
 	return "completed";
 }
 
+/* ==== the Shopee Taiwan layout ==== */
+
+static const char shopee_header[] =
+    "訂單編號,訂單狀態,不成立原因,退貨 / 退款狀態,買家帳號,訂單成立日期,"
+    "商品總價,買家支付運費,蝦皮補助運費,退貨運費,買家總支付金額,蝦皮補貼金額,"
+    "蝦幣折抵,銀行信用卡活動折抵,優惠代碼,賣場優惠券,賣家蝦幣回饋券,優惠券,"
+    "成交手續費,其他服務費,金流與系統處理費,分期付款期數,金流與系統處理費率,"
+    "成交手續費規則名稱,商品名稱,商品選項名稱,商品原價,商品活動價格,主商品貨號,"
+    "商品選項貨號,數量,退貨數量,促銷組合指標,蝦皮促銷組合折扣:促銷組合標籤,"
+    "收件地址,收件者電話,蝦皮專線和包裹查詢碼,取件門市店號,城市,行政區,郵遞區號,"
+    "收件者姓名,寄送方式,出貨方式,備貨時間,付款方式,最晚出貨日期,包裹查詢號碼,"
+    "買家付款時間,實際出貨時間,訂單完成時間,買家備註,備註\n";
+
+/* Where a customer lives: fixed by the customer, like the name. */
+static const struct {
+	const char *city, *district, *zip;
+} places[] = {
+	{ "臺北市", "大安區", "106" }, { "臺北市", "信義區", "110" },
+	{ "新北市", "板橋區", "220" }, { "新北市", "新莊區", "242" },
+	{ "桃園市", "中壢區", "320" }, { "臺中市", "西屯區", "407" },
+	{ "臺南市", "東區", "701" }, { "高雄市", "左營區", "813" },
+	{ "新竹市", "東區", "300" }, { "基隆市", "仁愛區", "200" },
+};
+static const char *const roads[] = {
+	"中山路", "民生路", "復興路", "中正路", "建國路", "和平東路",
+};
+static const char *const deliveries[] = {
+	"蝦皮店到店", "7-ELEVEN", "全家", "宅配",
+};
+static const char *const payments[] = {
+	"信用卡", "貨到付款", "蝦皮錢包", "ATM轉帳",
+};
+
+/* YYYY-MM-DD of a day number */
+static void
+sb_day(struct sb *b, int64_t z)
+{
+	int y, m, d;
+
+	civil_from_days(z, &y, &m, &d);
+	sb_uint(b, (uint64_t)y % 10000, 4);
+	sb_chr(b, '-');
+	sb_uint(b, (uint64_t)m, 2);
+	sb_chr(b, '-');
+	sb_uint(b, (uint64_t)d, 2);
+}
+
+/* YYYY-MM-DD HH:MM, as Shopee writes its times */
+static void
+sb_minute(struct sb *b, int64_t z, uint32_t sec)
+{
+	sb_day(b, z);
+	sb_chr(b, ' ');
+	sb_uint(b, sec / 3600, 2);
+	sb_chr(b, ':');
+	sb_uint(b, sec / 60 % 60, 2);
+}
+
+/*
+ * Writes one order as Shopee Taiwan exports it, one row per line; the
+ * values are those emit_order drew.  The columns crmkit does not read
+ * come from a hash of the order, so they take no draws from its stream.
+ */
+static void
+emit_shopee(struct gen *g, const struct rec *rc, int day, uint32_t seq,
+    const struct person *p, int nl, const int *sku, const int *qty,
+    const char *status, int masked, int coupon, int64_t sub, int64_t ship,
+    int64_t disc)
+{
+	uint64_t w = g->first + rc->cust;
+	uint64_t h = hash4(g->seed, w, rc->idx, TAG_SHOPEE);
+	int64_t z = g->start + day, paid = sub + ship - disc;
+	int cancelled = strcmp(status, "cancelled") == 0;
+	int returned = strcmp(status, "returned") == 0;
+	int pending = strcmp(status, "pending") == 0;
+	int shipped = !cancelled && !pending;
+	size_t pl = (size_t)(w % NELEM(places));
+	struct sb head, tail, line;
+	int l;
+
+	head.n = 0;
+	sb_str(&head, g->prefix);			/* 訂單編號 */
+	sb_str(&head, g->dayid[day]);
+	sb_uint(&head, seq, 6);
+	sb_chr(&head, ',');
+	sb_str(&head, cancelled ? "不成立" : returned ? "退貨/退款" :
+	    pending ? "待出貨" : "已完成");		/* 訂單狀態 */
+	sb_chr(&head, ',');
+	if (cancelled)
+		sb_str(&head, "買家取消");		/* 不成立原因 */
+	sb_chr(&head, ',');
+	if (returned)
+		sb_str(&head, "退貨退款");		/* 退貨 / 退款狀態 */
+	sb_str(&head, ",user");
+	sb_uint(&head, p->acct, 0);			/* 買家帳號 */
+	sb_chr(&head, ',');
+	sb_minute(&head, z, rc->sec);			/* 訂單成立日期 */
+	sb_chr(&head, ',');
+	sb_uint(&head, (uint64_t)sub, 0);		/* 商品總價 */
+	sb_chr(&head, ',');
+	sb_uint(&head, (uint64_t)ship, 0);		/* 買家支付運費 */
+	sb_str(&head, ",0,0,");			/* 蝦皮補助運費, 退貨運費 */
+	sb_uint(&head, (uint64_t)paid, 0);		/* 買家總支付金額 */
+	sb_str(&head, ",0,0,0,");	/* 蝦皮補貼金額, 蝦幣折抵, 銀行... */
+	if (coupon)
+		sb_str(&head, "WELCOME100");		/* 優惠代碼 */
+	sb_chr(&head, ',');
+	sb_uint(&head, (uint64_t)disc, 0);		/* 賣場優惠券 */
+	sb_str(&head, ",0,0,");		/* 賣家蝦幣回饋券, 優惠券 */
+	sb_uint(&head, (uint64_t)((sub * 55 + 500) / 1000), 0); /* 成交手續費 */
+	sb_str(&head, ",0,");				/* 其他服務費 */
+	sb_uint(&head, (uint64_t)((paid * 2 + 50) / 100), 0);
+	sb_str(&head, ",,2%,一般賣家成交手續費,");
+
+	tail.n = 0;
+	sb_str(&tail, places[pl].city);			/* 收件地址 */
+	sb_str(&tail, places[pl].district);
+	sb_str(&tail, roads[w / NELEM(places) % NELEM(roads)]);
+	sb_uint(&tail, w / 60 % 300 + 1, 0);
+	sb_str(&tail, "號,");
+	if (masked) {					/* 收件者電話 */
+		sb_str(&tail, "******");
+		sb_str(&tail, p->phone + 6);
+	} else
+		sb_str(&tail, p->phone);
+	sb_str(&tail, ",,,");		/* 蝦皮專線..., 取件門市店號 */
+	sb_str(&tail, places[pl].city);			/* 城市 */
+	sb_chr(&tail, ',');
+	sb_str(&tail, places[pl].district);		/* 行政區 */
+	sb_chr(&tail, ',');
+	sb_str(&tail, places[pl].zip);			/* 郵遞區號 */
+	sb_chr(&tail, ',');
+	sb_field(&tail, p->name);			/* 收件者姓名 */
+	sb_chr(&tail, ',');
+	sb_str(&tail, deliveries[h % NELEM(deliveries)]); /* 寄送方式 */
+	sb_str(&tail, ",寄件,2,");		/* 出貨方式, 備貨時間 */
+	sb_str(&tail, payments[(h >> 8) % NELEM(payments)]); /* 付款方式 */
+	sb_chr(&tail, ',');
+	sb_day(&tail, z + 2);				/* 最晚出貨日期 */
+	sb_chr(&tail, ',');
+	if (shipped) {					/* 包裹查詢號碼 */
+		sb_str(&tail, "TW");
+		sb_uint(&tail, (h >> 16) % 1000000000000ULL, 12);
+	}
+	sb_chr(&tail, ',');
+	if (cancelled)					/* 買家付款時間 */
+		sb_chr(&tail, '-');
+	else
+		sb_minute(&tail, z, rc->sec);
+	sb_chr(&tail, ',');
+	if (shipped)					/* 實際出貨時間 */
+		sb_minute(&tail, z + 1, 14 * 3600 + (uint32_t)(h >> 40) % 14400);
+	else
+		sb_chr(&tail, '-');
+	sb_chr(&tail, ',');
+	if (shipped)					/* 訂單完成時間 */
+		sb_minute(&tail, z + 5, 10 * 3600 + (uint32_t)(h >> 48) % 36000);
+	else
+		sb_chr(&tail, '-');
+	sb_str(&tail, ",,\n");			/* 買家備註, 備註 */
+
+	for (l = 0; l < nl; l++) {
+		const struct product *pr = &products[sku[l]];
+
+		line.n = 0;
+		sb_field(&line, pr->name);			/* 商品名稱 */
+		sb_str(&line, ",,");			/* 商品選項名稱 */
+		sb_uint(&line, (uint64_t)pr->price, 0);	/* 商品原價 */
+		sb_chr(&line, ',');
+		sb_uint(&line, (uint64_t)pr->price, 0);	/* 商品活動價格 */
+		sb_chr(&line, ',');
+		sb_mem(&line, pr->csv, 8);			/* 主商品貨號 */
+		sb_str(&line, ",,");			/* 商品選項貨號 */
+		sb_uint(&line, (uint64_t)qty[l], 0);		/* 數量 */
+		sb_chr(&line, ',');
+		sb_uint(&line, returned ? (uint64_t)qty[l] : 0, 0); /* 退貨數量 */
+		sb_str(&line, ",N,,");		/* 促銷組合指標, ...標籤 */
+		out_mem(head.s, head.n);
+		out_mem(line.s, line.n);
+		out_mem(tail.s, tail.n);
+	}
+}
+
 /* Writes one order; returns its lines. */
 static int
 emit_order(struct gen *g, const struct rec *rc, int day, uint32_t seq)
@@ -1074,11 +1284,23 @@ emit_order(struct gen *g, const struct rec *rc, int day, uint32_t seq)
 	channel = p.channel;
 	if (rng_u01(&r) < 0.10)
 		channel = (channel + 1 + (int)rng_below(&r, 2)) % 3;
+	if (g->channel >= 0)
+		channel = g->channel;
 	status = status_of(&r, day, g->days);
-	masked = rng_u01(&r) < (channel == 0 ? 0.15 : 0.025);
+	u = rng_u01(&r);
+	if (g->channel == 0) {		/* as Shopee exports them */
+		masked = u < 0.85;
+		p.has_email = 0;
+	} else
+		masked = u < (channel == 0 ? 0.15 : 0.025);
 	coupon = rng_u01(&r) < 0.107 && rc->idx == 0 && sub >= 300;
 	ship = sub >= 1000 ? 0 : 60;
 	disc = coupon ? 100 : 0;
+	if (g->layout == LAYOUT_SHOPEE) {
+		emit_shopee(g, rc, day, seq, &p, nl, sku, qty, status, masked,
+		    coupon, sub, ship, disc);
+		return nl;
+	}
 
 	head.n = 0;
 	sb_str(&head, g->prefix);
@@ -1187,7 +1409,10 @@ run(struct gen *g)
 		c->next = g->head[nd];
 		g->head[nd] = i;
 	}
-	out_mem(header, sizeof(header) - 1);
+	if (g->layout == LAYOUT_SHOPEE)
+		out_mem(shopee_header, sizeof(shopee_header) - 1);
+	else
+		out_mem(header, sizeof(header) - 1);
 	for (d = 0; d < g->days && written < g->nlines; d++) {
 		nrec = 0;
 		for (i = g->head[d]; i != NIL; i = nxt) {
@@ -1285,11 +1510,13 @@ main(int argc, char *argv[])
 		{ "days", required_argument, NULL, 'D' },
 		{ "id-prefix", required_argument, NULL, 'P' },
 		{ "first-customer", required_argument, NULL, 'F' },
+		{ "layout", required_argument, NULL, 'L' },
+		{ "channel", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gen g;
-	int ch, have_c = 0;
+	int ch, have_c = 0, i;
 
 	memset(&g, 0, sizeof(g));
 	g.seed = 1;
@@ -1297,6 +1524,7 @@ main(int argc, char *argv[])
 	g.days = 730;
 	g.start = days_from_civil(2024, 1, 1);
 	g.prefix = "P";
+	g.channel = -1;
 	while ((ch = getopt_long(argc, argv, "s:n:c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -1335,6 +1563,30 @@ main(int argc, char *argv[])
 			g.first = num_arg("--first-customer", optarg, 0,
 			    MAXUNIVERSE - 1);
 			break;
+		case 'L':
+			if (strcmp(optarg, "plain") == 0)
+				g.layout = LAYOUT_PLAIN;
+			else if (strcmp(optarg, "shopee") == 0)
+				g.layout = LAYOUT_SHOPEE;
+			else {
+				fprintf(stderr, "gen-orders: --layout: plain or "
+				    "shopee, not \"%s\"\n%s", optarg,
+				    usage_text);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'C':
+			for (i = 0; i < (int)NELEM(channels); i++)
+				if (strcmp(optarg, channels[i]) == 0)
+					break;
+			if (i == (int)NELEM(channels)) {
+				fprintf(stderr, "gen-orders: --channel: shopee, "
+				    "momo or qdm, not \"%s\"\n%s", optarg,
+				    usage_text);
+				return EXIT_USAGE;
+			}
+			g.channel = i;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -1357,6 +1609,14 @@ main(int argc, char *argv[])
 			    "after 9999\n%s", usage_text);
 			return EXIT_USAGE;
 		}
+	}
+	if (g.layout == LAYOUT_SHOPEE) {
+		if (g.channel > 0) {
+			fprintf(stderr, "gen-orders: --layout shopee: every "
+			    "order is on channel shopee\n%s", usage_text);
+			return EXIT_USAGE;
+		}
+		g.channel = 0;
 	}
 	if (!have_c)
 		g.ncust = g.nlines / 5 > 0 ? (uint32_t)(g.nlines / 5 >
