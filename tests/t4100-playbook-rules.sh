@@ -167,6 +167,14 @@ step tie
     priority 5
 EOF
 
+test_expect_success 'run -T writes TSV' '
+	crm-playbook run -n -q -T --db t.db --date 2024-02-20 prio.playbook >tsv &&
+	printf "customer_id\tname\temail\tphone\tchannel\tstep\ttemplate\tcoupon\tthreshold\tdiscount\texpires\tgroup\n" >expect &&
+	head -n 1 tsv >actual &&
+	test_cmp expect actual &&
+	test "$(sed -n 2p tsv | cut -f1,6,12)" = "$(printf "1\tlow\ttreatment")"
+'
+
 test_expect_success 'the higher priority wins; on a tie, the earlier step' '
 	crm-playbook run -n -q --db t.db --date 2024-02-20 prio.playbook |
 	    cut -d, -f1,6 >actual &&
