@@ -1,6 +1,8 @@
 #!/bin/sh
-# demo.sh: imports every bundled example into a fresh store and shows what
-# was stored.  `make demo` runs it; tests/t0100-examples.sh checks it.
+# demo.sh: imports the bundled exports of one small shop (Shopee, momo,
+# QDM, Shopify, its members, email events and coupon claims) into a fresh
+# store and shows what was stored.  `make demo` runs it;
+# tests/t0100-examples.sh checks it.
 set -e
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -11,22 +13,33 @@ db="$DEMO_DIR/crm.db"
 rm -f "$db" "$db-wal" "$db-shm"
 export CRM_DB="$db"
 
-echo "== crm-import: the plain format (examples/orders.csv)"
-crm-import examples/orders.csv
+echo "== crm-import: every export as the platforms hand them out"
+for f in shopee-orders-old shopee-orders momo-orders qdm-orders \
+    shopify-orders qdm-members email-events coupon-claims; do
+	crm-import "examples/$f.csv"
+done
 
 echo
 echo "== the store: $db"
 sqlite3 -header -column "$db" "
 SELECT (SELECT count(*) FROM customers) AS customers,
+       (SELECT count(*) FROM customer_stats) AS buyers,
        (SELECT count(*) FROM orders) AS orders,
        (SELECT count(*) FROM orders WHERE status IN ('completed', 'pending')) AS purchases,
-       (SELECT printf('%.2f', sum(net) / 100.0) FROM orders) AS revenue,
-       (SELECT count(*) FROM customer_stats WHERE purchase_days >= 2) AS repeat_buyers;"
+       (SELECT printf('%.0f', sum(net) / 100.0) FROM orders) AS revenue,
+       (SELECT count(*) FROM customer_stats WHERE purchase_days >= 2) AS repeat_buyers,
+       (SELECT count(*) FROM members) AS members,
+       (SELECT count(*) FROM events) AS events;"
 echo
-echo "== the five best customers"
+echo "== customers who buy on more than one channel"
 sqlite3 -header -column "$db" "
-SELECT c.id AS customer_id, c.name, c.channel, s.purchases AS orders,
-       s.purchase_days AS days, printf('%.2f', s.spent / 100.0) AS spent,
-       date(s.last_at, 'unixepoch') AS last_order
-FROM customers c JOIN customer_stats s ON s.customer_id = c.id
-ORDER BY s.spent DESC, c.id LIMIT 5;"
+SELECT o.customer_id, group_concat(DISTINCT o.channel) AS channels,
+       count(*) AS orders
+FROM orders o
+GROUP BY o.customer_id HAVING count(DISTINCT o.channel) > 1
+ORDER BY o.customer_id;"
+if [ -x bin/crm-report ]; then
+	echo
+	echo "== crm-report summary --as-of 2026-11-23"
+	crm-report summary --as-of 2026-11-23 --table || true
+fi
