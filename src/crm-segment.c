@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "crm.h"
 #include "rfm.h"
@@ -530,6 +531,13 @@ main(int argc, char *argv[])
 	if (cols != NULL && parse_columns(&r, cols) != 0)
 		goto done;
 
+	/* Saving writes, but never creates a store. */
+	if ((save != NULL || unsave != NULL) &&
+	    access(crm_db_path(db_opt), F_OK) != 0) {
+		warnx("%s: no store here (import orders with crm-import, or "
+		    "name the store with --db or CRM_DB)", crm_db_path(db_opt));
+		goto done;
+	}
 	if ((r.db = store_open(crm_db_path(db_opt), save != NULL ||
 	    unsave != NULL ? STORE_RW : STORE_RO)) == NULL)
 		goto done;

@@ -259,6 +259,11 @@ test_expect_success 'a bad --as-of: exit 1' '
 	test_grep "month out of range" err
 '
 
+test_expect_success '--save never creates a store' '
+	{ crm-segment --db none.db --save x lost 2>err; test $? = 1; } &&
+	test ! -e none.db && test_grep "no store here" err
+'
+
 test_expect_code 2 'no expression is a usage error' 'crm-segment --db s.db'
 test_expect_code 2 '--summary without napl' 'seg --summary lost'
 test_expect_code 2 '--save with napl' 'seg --save x napl'
