@@ -223,6 +223,26 @@ test_expect_success '--save makes a tag exactly the list; --unsave removes it' '
 	echo 0 >expect && test_cmp expect actual
 '
 
+# Kim: order R1 (1300.00 less a 300.00 refund: 2 mugs, one returned,
+# and a tea returned) and R2 (3 teas, 900.00); Lee's only order was
+# returned.
+test_expect_success 'returns: amounts, lines and units' '
+	crm-import --db r.db -q "$DATA/segment-returns.csv" &&
+	crm-rfm --db r.db --as-of 2024-12-31 | cut -d, -f1-4 >actual &&
+	printf "%s\n" customer_id,recency_days,frequency,monetary \
+	    1,29,2,1900.00 >expect && test_cmp expect actual &&
+	for e in "bought(sku = '\''SKU-2'\'') = 1" "units(sku = '\''SKU-2'\'') = 3" \
+	    "bought(sku = '\''SKU-1'\'') = 1" "units(sku = '\''SKU-1'\'') = 1" \
+	    "spent = 1900" "orders = 2"; do
+		crm-segment --db r.db --as-of 2024-12-31 "$e" </dev/null >actual &&
+		printf "customer_id\n1\n" >expect && test_cmp expect actual ||
+		return 1
+	done &&
+	crm-segment --db r.db --as-of 2024-12-31 --count \
+	    "bought(sku = '\''SKU-2'\'', until 2024-12-01)" >actual &&
+	echo 0 >expect && test_cmp expect actual
+'
+
 cat >expect <<'EOF'
 crm-segment: expression, column 17: unknown field 'spnt'; did you mean 'spent'?
   orders >= 2 and spnt > 3000
