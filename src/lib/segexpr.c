@@ -965,7 +965,7 @@ parse_unary(struct parser *p, enum fctx ctx)
 		if ((n = parse_or(p, ctx)) == NULL)
 			return NULL;
 		if (p->t.k != T_RP) {
-			fail(p, p->t.k == T_END ? p->t.pos : p->t.pos,
+			fail(p, p->t.pos,
 			    "expected ')' to close the '(' at column %d, not "
 			    "%s", pos + 1, tok_desc(p));
 			node_free(n);
@@ -1086,6 +1086,7 @@ struct bind {
 };
 
 struct gen {
+	struct buf *out;		/* where SQL goes now */
 	struct buf where;		/* the condition */
 	struct buf joins;		/* LEFT JOINs for bought() and units() */
 	struct bind *b;
@@ -1161,16 +1162,16 @@ gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
 
 	switch (v->k) {
 	case V_SHOP_AOV:
-		buf_adds(&g->where, "(SELECT SUM(spent) * 1.0 / SUM(purchases)"
+		buf_adds(g->out, "(SELECT SUM(spent) * 1.0 / SUM(purchases)"
 		    " FROM temp.asof_stats)");
 		return;
 	case V_DAY:
 	case V_REL:
-		buf_printf(&g->where, "?%d", bind_int(g, val_day(v,
+		buf_printf(g->out, "?%d", bind_int(g, val_day(v,
 		    g->asof)));
 		return;
 	case V_INT:
-		buf_printf(&g->where, "?%d", bind_int(g, v->i));
+		buf_printf(g->out, "?%d", bind_int(g, v->i));
 		return;
 	case V_TEXT:
 		if (op == OP_CONTAINS || op == OP_NCONTAINS) {
@@ -1182,11 +1183,11 @@ gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
 				buf_addc(&pat, *s);
 			}
 			buf_addc(&pat, '%');
-			buf_printf(&g->where, "?%d ESCAPE '\\'",
+			buf_printf(g->out, "?%d ESCAPE '\\'",
 			    bind_text(g, NULL, pat.s));
 			return;
 		}
-		buf_printf(&g->where, "?%d%s", bind_text(g, v->s, NULL),
+		buf_printf(g->out, "?%d%s", bind_text(g, v->s, NULL),
 		    f->id == F_GENDER ? " COLLATE NOCASE" : "");
 		return;
 	}
@@ -1200,44 +1201,44 @@ gen_cmp(struct gen *g, const struct node *n, const char *lhs)
 	    " > ", " >= " };
 	size_t i;
 
-	buf_adds(&g->where, lhs);
+	buf_adds(g->out, lhs);
 	switch (n->op) {
 	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
-		buf_adds(&g->where, ops[n->op]);
+		buf_adds(g->out, ops[n->op]);
 		gen_val(g, n->f, &n->v[0], n->op);
 		break;
 	case OP_BETWEEN:
 	case OP_NBETWEEN:
-		buf_adds(&g->where, n->op == OP_NBETWEEN ? " NOT BETWEEN " :
+		buf_adds(g->out, n->op == OP_NBETWEEN ? " NOT BETWEEN " :
 		    " BETWEEN ");
 		gen_val(g, n->f, &n->v[0], n->op);
-		buf_adds(&g->where, " AND ");
+		buf_adds(g->out, " AND ");
 		gen_val(g, n->f, &n->v[1], n->op);
 		break;
 	case OP_IN:
 	case OP_NIN:
-		buf_adds(&g->where, n->op == OP_NIN ? " NOT IN (" : " IN (");
+		buf_adds(g->out, n->op == OP_NIN ? " NOT IN (" : " IN (");
 		for (i = 0; i < n->nv; i++) {
 			if (i > 0)
-				buf_adds(&g->where, ", ");
+				buf_adds(g->out, ", ");
 			gen_val(g, n->f, &n->v[i], n->op);
 		}
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 		break;
 	case OP_CONTAINS:
 	case OP_NCONTAINS:
-		buf_adds(&g->where, n->op == OP_NCONTAINS ? " NOT LIKE " :
+		buf_adds(g->out, n->op == OP_NCONTAINS ? " NOT LIKE " :
 		    " LIKE ");
 		gen_val(g, n->f, &n->v[0], n->op);
 		break;
 	case OP_MATCHES:
 	case OP_NMATCHES:
-		buf_adds(&g->where, n->op == OP_NMATCHES ? " NOT GLOB " :
+		buf_adds(g->out, n->op == OP_NMATCHES ? " NOT GLOB " :
 		    " GLOB ");
 		gen_val(g, n->f, &n->v[0], n->op);
 		break;
 	case OP_TRUE:
-		buf_adds(&g->where, " >= 1");
+		buf_adds(g->out, " >= 1");
 		break;
 	}
 }
@@ -1256,9 +1257,9 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 			hi = g->asof;
 	}
 	if (n->has_lo)
-		buf_printf(&g->where, " AND %s >= ?%d", col,
+		buf_printf(g->out, " AND %s >= ?%d", col,
 		    bind_int(g, lo * DAY_SECS));
-	buf_printf(&g->where, " AND %s < ?%d", col,
+	buf_printf(g->out, " AND %s < ?%d", col,
 	    bind_int(g, (hi + 1) * DAY_SECS));
 }
 
@@ -1280,21 +1281,21 @@ gen_prod(struct gen *g, const struct node *n)
 	switch (n->k) {
 	case N_AND:
 	case N_OR:
-		buf_adds(&g->where, "(");
+		buf_adds(g->out, "(");
 		gen_prod(g, n->a);
-		buf_adds(&g->where, n->k == N_AND ? " AND " : " OR ");
+		buf_adds(g->out, n->k == N_AND ? " AND " : " OR ");
 		gen_prod(g, n->b);
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 		break;
 	case N_NOT:
-		buf_adds(&g->where, "NOT coalesce(");
+		buf_adds(g->out, "NOT coalesce(");
 		gen_prod(g, n->a);
-		buf_adds(&g->where, ", 0)");
+		buf_adds(g->out, ", 0)");
 		break;
 	case N_COND:
-		buf_adds(&g->where, "(");
+		buf_adds(g->out, "(");
 		gen_cmp(g, n, col[n->f->id - P_SKU]);
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 		break;
 	}
 }
@@ -1308,27 +1309,29 @@ gen_prod(struct gen *g, const struct node *n)
 static void
 gen_bought(struct gen *g, const struct node *n)
 {
-	struct buf save = g->where;
+	struct buf join = { 0 }, lhs = { 0 }, *out = g->out;
 	int k = ++g->njoin;
 
-	memset(&g->where, 0, sizeof(g->where));
-	buf_printf(&g->where, "LEFT JOIN (SELECT o.customer_id AS cid,"
+	g->out = &join;
+	buf_printf(g->out, "LEFT JOIN (SELECT o.customer_id AS cid,"
 	    " COUNT(DISTINCT o.id) AS n, SUM(i.quantity - i.returned_qty)"
 	    " AS q FROM order_items i JOIN orders o ON o.id = i.order_id"
 	    " JOIN products p ON p.id = i.product_id WHERE o." PURCHASE
 	    " AND i.quantity > i.returned_qty");
 	gen_window(g, n, "o.ordered_at");
 	if (n->prod != NULL) {
-		buf_adds(&g->where, " AND ");
+		buf_adds(g->out, " AND ");
 		gen_prod(g, n->prod);
 	}
-	buf_printf(&g->where, " GROUP BY o.customer_id) AS b%d ON b%d.cid ="
+	buf_printf(g->out, " GROUP BY o.customer_id) AS b%d ON b%d.cid ="
 	    " u.customer_id\n", k, k);
-	buf_add(&g->joins, g->where.s, g->where.len);
-	buf_free(&g->where);
-	g->where = save;
-	buf_printf(&g->where, "coalesce(b%d.%s, 0)", k,
+	buf_add(&g->joins, join.s, join.len);
+	g->out = out;
+	buf_printf(&lhs, "coalesce(b%d.%s, 0)", k,
 	    n->f->id == FN_UNITS ? "q" : "n");
+	gen_cmp(g, n, lhs.s);
+	buf_free(&join);
+	buf_free(&lhs);
 }
 
 /*
@@ -1358,26 +1361,26 @@ gen_set(struct gen *g, const struct node *n)
 	default:
 		break;
 	}
-	buf_adds(&g->where, negate ? "NOT (" : "(");
+	buf_adds(g->out, negate ? "NOT (" : "(");
 	if (n->f->id == F_TAG) {
-		buf_adds(&g->where, "EXISTS (SELECT 1 FROM tags t WHERE "
+		buf_adds(g->out, "EXISTS (SELECT 1 FROM tags t WHERE "
 		    "t.customer_id = u.customer_id AND ");
 		gen_cmp(g, &m, "t.tag");
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 	} else {
 		/* The channels bought on; for a member who never bought,
 		 * the channel they came from. */
-		buf_adds(&g->where, "EXISTS (SELECT 1 FROM orders o WHERE "
+		buf_adds(g->out, "EXISTS (SELECT 1 FROM orders o WHERE "
 		    "o.customer_id = u.customer_id AND o." PURCHASE);
-		buf_printf(&g->where, " AND o.ordered_at < ?%d AND ",
+		buf_printf(g->out, " AND o.ordered_at < ?%d AND ",
 		    bind_int(g, (g->asof + 1) * DAY_SECS));
 		gen_cmp(g, &m, "o.channel");
-		buf_adds(&g->where, ") OR (s.customer_id IS NULL AND "
+		buf_adds(g->out, ") OR (s.customer_id IS NULL AND "
 		    "coalesce(");
 		gen_cmp(g, &m, "c.channel");
-		buf_adds(&g->where, ", 0))");
+		buf_adds(g->out, ", 0))");
 	}
-	buf_adds(&g->where, ")");
+	buf_adds(g->out, ")");
 }
 
 static void
@@ -1385,21 +1388,19 @@ gen_event(struct gen *g, const struct node *n)
 {
 	static const char *const kinds[] = { "opened", "clicked",
 	    "delivered", "unsubscribed", "bounced", "coupon_claimed" };
-	struct buf lhs = { 0 };
-	struct buf save = g->where;
+	struct buf lhs = { 0 }, *out = g->out;
 
-	g->where = lhs;
-	buf_printf(&g->where, "(SELECT COUNT(*) FROM events e WHERE "
+	g->out = &lhs;
+	buf_printf(g->out, "(SELECT COUNT(*) FROM events e WHERE "
 	    "e.customer_id = u.customer_id AND e.kind = ?%d",
 	    bind_text(g, kinds[n->f->id - FN_OPENED], NULL));
 	if (n->arg != NULL)
-		buf_printf(&g->where, " AND e.%s = ?%d", n->f->id ==
+		buf_printf(g->out, " AND e.%s = ?%d", n->f->id ==
 		    FN_CLAIMED ? "coupon" : "campaign",
 		    bind_text(g, n->arg, NULL));
 	gen_window(g, n, "e.at");
-	buf_adds(&g->where, ")");
-	lhs = g->where;
-	g->where = save;
+	buf_adds(g->out, ")");
+	g->out = out;
 	gen_cmp(g, n, lhs.s);
 	buf_free(&lhs);
 }
@@ -1407,18 +1408,16 @@ gen_event(struct gen *g, const struct node *n)
 static void
 gen_orders(struct gen *g, const struct node *n)
 {
-	struct buf lhs = { 0 };
-	struct buf save = g->where;
+	struct buf lhs = { 0 }, *out = g->out;
 
-	g->where = lhs;
-	buf_printf(&g->where, "(SELECT %s FROM orders o WHERE o.customer_id "
+	g->out = &lhs;
+	buf_printf(g->out, "(SELECT %s FROM orders o WHERE o.customer_id "
 	    "= u.customer_id AND o." PURCHASE, n->f->id == FN_ORDERS ?
 	    "COUNT(*)" : n->f->id == FN_SPENT ? "coalesce(SUM(o.net), 0)" :
 	    "SUM(o.net) * 1.0 / COUNT(*)");
 	gen_window(g, n, "o.ordered_at");
-	buf_adds(&g->where, ")");
-	lhs = g->where;
-	g->where = save;
+	buf_adds(g->out, ")");
+	g->out = out;
 	gen_cmp(g, n, lhs.s);
 	buf_free(&lhs);
 }
@@ -1438,16 +1437,7 @@ gen_cond(struct gen *g, const struct node *n)
 		return;
 	case FN_BOUGHT:
 	case FN_UNITS:
-		{
-			struct buf save = g->where;
-
-			memset(&g->where, 0, sizeof(g->where));
-			gen_bought(g, n);
-			lhs = g->where;
-			g->where = save;
-			gen_cmp(g, n, lhs.s);
-			buf_free(&lhs);
-		}
+		gen_bought(g, n);
 		return;
 	case FN_ORDERS:
 	case FN_SPENT:
@@ -1459,15 +1449,15 @@ gen_cond(struct gen *g, const struct node *n)
 		gen_event(g, n);
 		return;
 	case F_MEMBER:
-		buf_adds(&g->where, "(c.is_member = 1 OR EXISTS (SELECT 1 FROM "
+		buf_adds(g->out, "(c.is_member = 1 OR EXISTS (SELECT 1 FROM "
 		    "members mm WHERE mm.customer_id = u.customer_id))");
 		return;
 	case F_POTENTIAL: case F_NEW: case F_ACTIVE: case F_LOST:
-		buf_printf(&g->where, "u.stage = ?%d", bind_text(g,
+		buf_printf(g->out, "u.stage = ?%d", bind_text(g,
 		    stages[n->f->id - F_POTENTIAL], NULL));
 		return;
 	case F_PURCHASED:
-		buf_adds(&g->where, "s.customer_id IS NOT NULL");
+		buf_adds(g->out, "s.customer_id IS NOT NULL");
 		return;
 	case F_CUSTOMER_ID:
 		buf_adds(&lhs, "u.customer_id");
@@ -1550,21 +1540,21 @@ gen_node(struct gen *g, const struct node *n)
 	switch (n->k) {
 	case N_AND:
 	case N_OR:
-		buf_adds(&g->where, "(");
+		buf_adds(g->out, "(");
 		gen_node(g, n->a);
-		buf_adds(&g->where, n->k == N_AND ? "\n AND " : "\n OR ");
+		buf_adds(g->out, n->k == N_AND ? "\n AND " : "\n OR ");
 		gen_node(g, n->b);
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 		break;
 	case N_NOT:
-		buf_adds(&g->where, "(NOT ");
+		buf_adds(g->out, "(NOT ");
 		gen_node(g, n->a);
-		buf_adds(&g->where, ")");
+		buf_adds(g->out, ")");
 		break;
 	case N_COND:
-		buf_adds(&g->where, "coalesce((");
+		buf_adds(g->out, "coalesce((");
 		gen_cond(g, n);
-		buf_adds(&g->where, "), 0)");
+		buf_adds(g->out, "), 0)");
 		break;
 	}
 }
@@ -1580,6 +1570,7 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	int i, rc = -1;
 
 	memset(&g, 0, sizeof(g));
+	g.out = &g.where;
 	g.asof = asof;
 	if (lifecycle_table(db, asof, lost_days, "segexpr_stage") != 0)
 		return -1;
