@@ -1,0 +1,218 @@
+/*
+ * rfm_test.c: the break points that rfm_breaks() finds with histograms
+ * equal those of a plain sort, for ties, one customer, huge and negative
+ * values and many bins; scores equal 1 + floor(B * below / N); segment
+ * tables load or are refused with the line.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "crm.h"
+#include "rfm.h"
+#include "unit.h"
+
+static sqlite3 *db;
+static uint64_t seed = 42;
+
+static uint64_t
+rnd(void)
+{
+	uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Fills asof_stats with n rows from gen(i, measure), then checks every
+ * break point and every score against a sort.  Returns the failures.
+ */
+static int
+check(const char *what, int n, int bins, int64_t (*gen)(int, int))
+{
+	struct rfm_breaks b;
+	sqlite3_stmt *st;
+	int64_t *v[3], below;
+	int i, k, m, bad = 0, want;
+
+	store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats;"
+	    "CREATE TEMP TABLE asof_stats (customer_id INTEGER PRIMARY KEY,"
+	    " last_day, purchases, spent)");
+	st = store_prepare(db, "INSERT INTO temp.asof_stats VALUES "
+	    "(?, ?, ?, ?)");
+	for (m = 0; m < 3; m++)
+		v[m] = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+	store_exec(db, "BEGIN");
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int(st, 1, i + 1);
+		for (m = 0; m < 3; m++) {
+			v[m][i] = gen(i, m);
+			sqlite3_bind_int64(st, 2 + m, v[m][i]);
+		}
+		store_step(st);
+		sqlite3_reset(st);
+	}
+	store_exec(db, "COMMIT");
+	sqlite3_finalize(st);
+	if (rfm_breaks(db, bins, NULL, &b) != 0) {
+		printf("not ok %s: rfm_breaks failed\n", what);
+		return 1;
+	}
+	for (m = 0; m < 3; m++) {
+		qsort(v[m], (size_t)n, sizeof(int64_t), cmp64);
+		for (k = 1; k < bins && n > 0; k++)
+			if (b.q[m][k - 1] !=
+			    v[m][(k * (int64_t)n + bins - 1) / bins - 1]) {
+				printf("not ok %s: measure %d break %d: %lld, "
+				    "want %lld\n", what, m, k,
+				    (long long)b.q[m][k - 1], (long long)
+				    v[m][(k * (int64_t)n + bins - 1) / bins - 1]);
+				bad++;
+			}
+		/* Every value scores 1 + floor(B * below / N). */
+		for (i = 0, below = 0; i < n; i++) {
+			if (i > 0 && v[m][i] != v[m][i - 1])
+				below = i;
+			want = 1 + (int)(bins * below / n);
+			if (rfm_score(&b, m, v[m][i]) != want) {
+				if (bad++ < 5)
+					printf("not ok %s: measure %d value "
+					    "%lld scores %d, want %d\n", what,
+					    m, (long long)v[m][i],
+					    rfm_score(&b, m, v[m][i]), want);
+			}
+		}
+		free(v[m]);
+	}
+	CHECK_INT(b.n, n);
+	return bad;
+}
+
+static int64_t
+g_small(int i, int m)
+{
+	(void)i;
+	return m == 0 ? 20000 + (int64_t)(rnd() % 700) :
+	    m == 1 ? 1 + (int64_t)(rnd() % 3 == 0 ? rnd() % 20 : 0) :
+	    (int64_t)(rnd() % 5000000);
+}
+
+static int64_t
+g_huge(int i, int m)
+{
+	switch ((i + m) % 5) {
+	case 0:
+		return (int64_t)rnd();			/* any int64 */
+	case 1:
+		return INT64_MAX - (int64_t)(rnd() % 3);
+	case 2:
+		return INT64_MIN + (int64_t)(rnd() % 3);
+	case 3:
+		return -(int64_t)(rnd() % 100000);
+	default:
+		return (int64_t)(rnd() % 1000000000000LL);
+	}
+}
+
+static int64_t
+g_same(int i, int m)
+{
+	(void)i;
+	return m == 2 ? -5 : 7;
+}
+
+static int64_t
+g_ramp(int i, int m)
+{
+	return m == 0 ? i : m == 1 ? i / 10 : (int64_t)i * 1000003;
+}
+
+int
+main(void)
+{
+	char path[] = "/tmp/rfm_test.XXXXXX";
+	struct rfm_rules *t;
+	FILE *fp;
+	int fd, bins;
+
+	if ((fd = mkstemp(path)) < 0)
+		return 1;
+	close(fd);
+	unlink(path);
+	db = store_open(path, STORE_RW);
+	CHECK(db != NULL);
+	if (db == NULL)
+		return unit_done();
+
+	CHECK(check("small, heavy ties", 5000, 5, g_small) == 0);
+	CHECK(check("small, 3 bins", 5000, 3, g_small) == 0);
+	CHECK(check("small, 100 bins", 5000, 100, g_small) == 0);
+	CHECK(check("huge and negative", 3000, 5, g_huge) == 0);
+	CHECK(check("huge, 7 bins", 3001, 7, g_huge) == 0);
+	CHECK(check("all equal", 100, 5, g_same) == 0);
+	CHECK(check("ramp", 1000, 5, g_ramp) == 0);
+	for (bins = 1; bins <= 6; bins++) {
+		CHECK(check("one customer", 1, bins, g_small) == 0);
+		CHECK(check("two customers", 2, bins, g_huge) == 0);
+		CHECK(check("seven customers", 7, bins, g_ramp) == 0);
+	}
+	CHECK(check("nobody", 0, 5, g_small) == 0);
+
+	/* The default table and the segments of a few scores. */
+	t = rfm_rules_default();
+	CHECK_INT(t->n, 10);
+	CHECK_STR(rfm_segment(t, 5, 5, 5), "Champions");
+	CHECK_STR(rfm_segment(t, 1, 5, 5), "Can't Lose Them");
+	CHECK_STR(rfm_segment(t, 5, 1, 1), "New Customers");
+	CHECK_STR(rfm_segment(t, 3, 1, 1), "Promising");
+	CHECK_STR(rfm_segment(t, 3, 2, 2), "Need Attention");
+	CHECK_STR(rfm_segment(t, 2, 1, 2), "About To Sleep");
+	CHECK_STR(rfm_segment(t, 4, 2, 3), "Potential Loyalist");
+	CHECK_STR(rfm_segment(t, 2, 4, 2), "At Risk");
+	CHECK_STR(rfm_segment(t, 1, 1, 1), "Lost");
+	CHECK_STR(rfm_segment(t, 1, 1, 5), "Others");
+	rfm_rules_free(t);
+
+	/* Tables from files. */
+	fp = fopen(path, "w");
+	fputs("# comment\n\n  4-5 * 2   Best ones  \n*\t1\t*\tOnce\n", fp);
+	fclose(fp);
+	t = rfm_rules_load(path);
+	CHECK(t != NULL);
+	if (t != NULL) {
+		CHECK_INT(t->n, 2);
+		CHECK_STR(t->v[0].name, "Best ones");
+		CHECK_INT(t->v[0].lo[1], 1);
+		CHECK_INT(t->v[0].lo[2], 2);
+		CHECK_INT(t->v[0].hi[2], 2);
+		CHECK_STR(rfm_segment(t, 4, 9, 2), "Best ones");
+		CHECK_STR(rfm_segment(t, 3, 1, 1), "Once");
+		CHECK_STR(rfm_segment(t, 3, 2, 1), "Others");
+		rfm_rules_free(t);
+	}
+	fp = fopen(path, "w");
+	fputs("5-4 * * Backwards\n", fp);
+	fclose(fp);
+	CHECK(rfm_rules_load(path) == NULL);
+	fp = fopen(path, "w");
+	fputs("# nothing\n", fp);
+	fclose(fp);
+	CHECK(rfm_rules_load(path) == NULL);
+	fp = fopen(path, "w");
+	fputs("0 * * Zero\n", fp);
+	fclose(fp);
+	CHECK(rfm_rules_load(path) == NULL);
+
+	store_close(db);
+	unlink(path);
+	return unit_done();
+}
