@@ -98,6 +98,11 @@ test_expect_success 'more conditions' '
 	EOF
 '
 
+test_expect_success 'member as of a day before Ivy joined' '
+	crm-segment --db s.db --as-of 2024-04-30 member </dev/null >actual &&
+	printf "customer_id\n2\n" >expect && test_cmp expect actual
+'
+
 cat >expect <<'EOF'
 customer_id,stage,days_since,lost_after
 1,active,1,104

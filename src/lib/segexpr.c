@@ -1449,8 +1449,12 @@ gen_cond(struct gen *g, const struct node *n)
 		gen_event(g, n);
 		return;
 	case F_MEMBER:
-		buf_adds(g->out, "(c.is_member = 1 OR EXISTS (SELECT 1 FROM "
-		    "members mm WHERE mm.customer_id = u.customer_id))");
+		/* Registered by the as-of day (or on a day not known). */
+		buf_printf(g->out, "(EXISTS (SELECT 1 FROM members mm WHERE "
+		    "mm.customer_id = u.customer_id AND (mm.joined_at IS NULL "
+		    "OR mm.joined_at < ?%d)) OR (c.is_member = 1 AND NOT EXISTS "
+		    "(SELECT 1 FROM members mn WHERE mn.customer_id = "
+		    "u.customer_id)))", bind_int(g, (asof + 1) * DAY_SECS));
 		return;
 	case F_POTENTIAL: case F_NEW: case F_ACTIVE: case F_LOST:
 		buf_printf(g->out, "u.stage = ?%d", bind_text(g,
