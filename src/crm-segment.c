@@ -18,9 +18,10 @@
 static const char synopsis[] =
 "usage: crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
 "                   [--db path] [--lost-after days] [--save tag]\n"
-"                   expression ...\n"
+"                   [--segments file] expression ...\n"
 "       crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
-"                   [--db path] [--lost-after days] [--summary] napl\n"
+"                   [--db path] [--lost-after days] [--segments file]\n"
+"                   [--summary] napl\n"
 "       crm-segment [-q] [--db path] --unsave tag\n";
 
 static const char help[] =
@@ -39,6 +40,7 @@ static const char help[] =
 "      --lost-after DAYS lost after this many days without a purchase\n"
 "                        [default: 3 x the shop's repurchase cycle]\n"
 "      --save TAG        make tag TAG exactly the customers printed\n"
+"      --segments FILE   the RFM segment table, as crm-rfm --segments\n"
 "      --summary         napl: customers per stage\n"
 "      --unsave TAG      remove tag TAG from everyone\n"
 "  -q, --quiet           no notes on stderr\n"
@@ -428,6 +430,7 @@ main(int argc, char *argv[])
 		{ "out-tab",	no_argument,		NULL, 'T' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "save",	required_argument,	NULL, 'S' },
+		{ "segments",	required_argument,	NULL, 'G' },
 		{ "summary",	no_argument,		NULL, 'U' },
 		{ "unsave",	required_argument,	NULL, 'X' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -437,7 +440,8 @@ main(int argc, char *argv[])
 	struct buf expr = { 0 }, err = { 0 };
 	struct segexpr *e = NULL;
 	const char *db_opt = NULL, *asof_opt = NULL, *cols = NULL;
-	const char *save = NULL, *unsave = NULL, *why;
+	const char *save = NULL, *unsave = NULL, *why, *seg_file = NULL;
+	struct rfm_rules *rules = NULL;
 	long long lost_after = 0;
 	int ch, i, quiet = 0, count = 0, do_summary = 0, list, rc = EXIT_DATA;
 
@@ -454,6 +458,9 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			db_opt = optarg;
+			break;
+		case 'G':
+			seg_file = optarg;
 			break;
 		case 'h':
 			fputs(synopsis, stdout);
@@ -528,6 +535,12 @@ main(int argc, char *argv[])
 		if (segexpr_uses_rfm(e))
 			r.need_rfm = 1;
 	}
+	if (seg_file != NULL) {
+		if ((rules = rfm_rules_load(seg_file)) == NULL)
+			goto done;
+		if (e != NULL)
+			segexpr_set_rules(e, rules);
+	}
 	if (cols != NULL && parse_columns(&r, cols) != 0)
 		goto done;
 
@@ -580,7 +593,7 @@ main(int argc, char *argv[])
 			goto done;
 	}
 	if (r.need_rfm && (e == NULL || !segexpr_uses_rfm(e)) &&
-	    rfm_sql_function(r.db, 5, NULL, NULL) != 0)
+	    rfm_sql_function(r.db, 5, rules, NULL) != 0)
 		goto done;
 	if (save != NULL && save_tag(r.db, save, 1, quiet) != 0)
 		goto done;
@@ -590,6 +603,7 @@ main(int argc, char *argv[])
 	rc = crm_finish_stdout();
 done:
 	segexpr_free(e);
+	rfm_rules_free(rules);
 	store_close(r.db);
 	buf_free(&expr);
 	buf_free(&err);

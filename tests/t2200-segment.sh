@@ -98,6 +98,18 @@ test_expect_success 'more conditions' '
 	EOF
 '
 
+test_expect_success '--segments: rfm_segment by the shop'\''s own table, as crm-rfm' '
+	printf "%s\n" "4-5 * * Recent" "* 1 * Once" >rules &&
+	seg --segments rules "rfm_segment = '\''Once'\''" </dev/null >actual &&
+	crm-rfm --db s.db --as-of 2024-12-31 --segments rules |
+	    awk -F, "NR == 1 { print \"customer_id\" } \$9 == \"Once\" { print \$1 }" >expect &&
+	test_cmp expect actual &&
+	seg --segments rules --columns rfm_segment "customer_id = 2" </dev/null >actual &&
+	printf "customer_id,rfm_segment\n2,Recent\n" >expect && test_cmp expect actual &&
+	{ seg --segments nothing.txt lost 2>err; test $? = 1; } &&
+	test_grep "nothing.txt" err
+'
+
 test_expect_success 'member as of a day before Ivy joined' '
 	crm-segment --db s.db --as-of 2024-04-30 member </dev/null >actual &&
 	printf "customer_id\n2\n" >expect && test_cmp expect actual

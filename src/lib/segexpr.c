@@ -149,6 +149,7 @@ struct segexpr {
 	struct node *root;
 	int	 uses_rfm;
 	int	 uses_stage;
+	const struct rfm_rules *rules;	/* for rfm_segment; NULL: default */
 };
 
 /* ==== The lexer ==== */
@@ -1052,6 +1053,7 @@ segexpr_compile(const char *expr, struct buf *err)
 	e->root = root;
 	e->uses_rfm = p.uses_rfm;
 	e->uses_stage = p.uses_stage;
+	e->rules = NULL;
 	return e;
 }
 
@@ -1065,6 +1067,12 @@ int
 segexpr_uses_stage(const struct segexpr *e)
 {
 	return e->uses_stage;
+}
+
+void
+segexpr_set_rules(struct segexpr *e, const struct rfm_rules *rules)
+{
+	e->rules = rules;
 }
 
 void
@@ -1578,7 +1586,7 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	g.asof = asof;
 	if (lifecycle_table(db, asof, lost_days, "segexpr_stage") != 0)
 		return -1;
-	if (e->uses_rfm && rfm_sql_function(db, 5, NULL, NULL) != 0)
+	if (e->uses_rfm && rfm_sql_function(db, 5, e->rules, NULL) != 0)
 		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "

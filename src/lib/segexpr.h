@@ -45,6 +45,13 @@ int	segexpr_uses_rfm(const struct segexpr *e);
  */
 int	segexpr_uses_stage(const struct segexpr *e);
 
+struct rfm_rules;
+/*
+ * Names rfm_segment by rules (see rfm.h) instead of the default table;
+ * rules must outlive e's use.
+ */
+void	segexpr_set_rules(struct segexpr *e, const struct rfm_rules *rules);
+
 void	segexpr_free(struct segexpr *e);
 
 #endif /* SEGEXPR_H */
