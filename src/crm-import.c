@@ -2639,6 +2639,7 @@ done:
 		buf_free(&r.map.hdr[f]);
 	}
 	buf_free(&r.tmp);
+	buf_free(&r.buyer);
 	buf_free(&r.hdrs);
 	free(r.hdroff);
 	free(r.cells);

@@ -13,7 +13,9 @@ DATA="$TEST_DIR/data"
 SHARED="$SRC_DIR/../shared"
 TRASH="${TMPDIR:-/tmp}/crmkit-test.$$.$(basename "$0" .sh)"
 PATH="$CRM_BIN:$PATH"
-export PATH CRM_BIN TEST_DIR SRC_DIR DATA SHARED
+# The sanitizer build's programs are not beside share/, so name it.
+CRM_FORMATS="$SRC_DIR/share/formats"
+export PATH CRM_BIN TEST_DIR SRC_DIR DATA SHARED CRM_FORMATS
 unset CRM_DB NO_COLOR COLUMNS
 export TZ=UTC LC_ALL=C.UTF-8
 

@@ -342,7 +342,8 @@ format_all(struct format ***out)
 		free(names[i]);
 	free(names);
 	buf_free(&path);
-	qsort(v, nv, sizeof(*v), cmp_name);
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_name);
 	*out = v;
 	return nv;
 }
