@@ -43,7 +43,7 @@ static const char help[] =
 "      --segments FILE   the RFM segment table, as crm-rfm --segments\n"
 "      --summary         napl: customers per stage\n"
 "      --unsave TAG      remove tag TAG from everyone\n"
-"  -q, --quiet           no notes on stderr\n"
+"  -q, --quiet           no note of what --save changed\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n"
