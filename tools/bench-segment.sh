@@ -33,4 +33,22 @@ one "orders >= 2 and spent > 3000, 3 columns" - crm-segment --db "$db" \
     --as-of "$last" --columns name,orders,spent "orders >= 2 and spent > 3000"
 one "rfm_segment = 'Champions'" - crm-segment --db "$db" --as-of "$last" \
     "rfm_segment = 'Champions'"
-rm -f "$BENCH_DIR/out.csv" "$BENCH_DIR/time.out"
+
+# The product filter, checked on the bench data against plain SQL over
+# the order lines.
+d=$(sqlite3 "$db" "SELECT max(ordered_at) / 86400 FROM orders")
+sqlite3 -batch "$db" "SELECT o.customer_id FROM orders o
+    JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
+    WHERE o.status IN ('completed', 'pending') AND i.quantity > i.returned_qty
+    AND p.sku = 'SKU-0042' AND o.ordered_at >= ($d - 30) * 86400
+    AND o.ordered_at < ($d + 1) * 86400 GROUP BY 1 ORDER BY 1" >"$BENCH_DIR/seg.sql.csv"
+crm-segment --db "$db" --as-of "$last" "bought(sku = 'SKU-0042', since -30d)" \
+    </dev/null | sed 1d >"$BENCH_DIR/seg.out.csv"
+if cmp -s "$BENCH_DIR/seg.sql.csv" "$BENCH_DIR/seg.out.csv"; then
+	echo "crm-segment bought() agrees with SQL over the order lines: $(wc -l <"$BENCH_DIR/seg.out.csv") customers"
+else
+	echo "crm-segment bought() DIFFERS from SQL over the order lines" >&2
+	exit 1
+fi
+rm -f "$BENCH_DIR/out.csv" "$BENCH_DIR/time.out" "$BENCH_DIR/seg.sql.csv" \
+    "$BENCH_DIR/seg.out.csv"
