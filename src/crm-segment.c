@@ -60,6 +60,9 @@ static const char help[] =
 
 enum ctype { C_TEXT, C_INT, C_MONEY, C_DAY, C_AOV, C_AGE };
 
+/* The arguments of rfm.c's SQL function rfm(what, ...). */
+#define RFM_ARGS " s.last_day, s.purchases, s.spent)"
+
 static const struct column {
 	const char *name;
 	enum ctype type;
@@ -78,11 +81,11 @@ static const struct column {
 	{ "aov",	  C_AOV,   0, "s.spent, s.purchases" },
 	{ "first_order",  C_DAY,   0, "s.first_day" },
 	{ "last_order",	  C_DAY,   0, "s.last_day" },
-	{ "r",		  C_INT,   1, "rfm(0, s.last_day, s.purchases, s.spent)" },
-	{ "f",		  C_INT,   1, "rfm(1, s.last_day, s.purchases, s.spent)" },
-	{ "m",		  C_INT,   1, "rfm(2, s.last_day, s.purchases, s.spent)" },
-	{ "rfm",	  C_TEXT,  1, "rfm(3, s.last_day, s.purchases, s.spent)" },
-	{ "rfm_segment",  C_TEXT,  1, "rfm(4, s.last_day, s.purchases, s.spent)" },
+	{ "r",		  C_INT,   1, "rfm(0," RFM_ARGS },
+	{ "f",		  C_INT,   1, "rfm(1," RFM_ARGS },
+	{ "m",		  C_INT,   1, "rfm(2," RFM_ARGS },
+	{ "rfm",	  C_TEXT,  1, "rfm(3," RFM_ARGS },
+	{ "rfm_segment",  C_TEXT,  1, "rfm(4," RFM_ARGS },
 	{ "gender",	  C_TEXT,  0, "coalesce(nullif(c.gender, ''), (SELECT"
 	    " mg.gender FROM members mg WHERE mg.customer_id = a.customer_id"
 	    " AND mg.gender <> '' ORDER BY mg.id LIMIT 1))" },
@@ -104,7 +107,7 @@ struct run {
 	int64_t	 asof;
 	int64_t	 lost;			/* the lost threshold used */
 	int	 delim;
-	int	 napl;			/* napl: stage, days_since, lost_after */
+	int	 napl;			/* stage, days_since, lost_after */
 	const struct column *col[MAXCOLS];	/* --columns */
 	size_t	 ncol;
 	int	 need_rfm;
@@ -274,8 +277,8 @@ print_rows(struct run *r)
 				spent = sqlite3_column_int64(st, k);
 				n = sqlite3_column_int64(st, ++k);
 				if (n > 0)
-					buf_adds(&line, money_format(spent >= 0 ?
-					    (spent + n / 2) / n :
+					buf_adds(&line, money_format(
+					    spent >= 0 ? (spent + n / 2) / n :
 					    -((-spent + n / 2) / n), m));
 				continue;
 			}

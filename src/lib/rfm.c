@@ -294,7 +294,8 @@ rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
 
 	memset(b, 0, sizeof(*b));
 	b->bins = bins;
-	buf_adds(&sql, "SELECT last_day, purchases, spent FROM temp.asof_stats");
+	buf_adds(&sql, "SELECT last_day, purchases, spent "
+	    "FROM temp.asof_stats");
 	if (within != NULL) {
 		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
 		    " FROM temp.\"%w\")", within);

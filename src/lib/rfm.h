@@ -6,6 +6,7 @@
 #ifndef RFM_H
 #define RFM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -37,7 +38,7 @@ struct rfm_rules *rfm_rules_load(const char *path);
 void	rfm_rules_free(struct rfm_rules *rules);
 
 /* The measures, in the order of the scores. */
-#define RFM_R	0		/* recency: the last purchase day, later better */
+#define RFM_R	0		/* recency: the last purchase day */
 #define RFM_F	1		/* frequency: purchases */
 #define RFM_M	2		/* monetary: spent, minor units */
 

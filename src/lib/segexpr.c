@@ -111,8 +111,8 @@ enum vkind {
 	V_INT,			/* i: a number, or minor units */
 	V_TEXT,			/* s */
 	V_DAY,			/* i: an absolute day */
-	V_REL,			/* i units (unit 'd', 'w', 'm' or 'y') from as-of */
-	V_SHOP_AOV		/* the shop's average order value as of the day */
+	V_REL,			/* i units of unit (d, w, m, y) from as-of */
+	V_SHOP_AOV		/* the shop's average order value */
 };
 
 struct val {
@@ -237,7 +237,8 @@ lex_day(struct parser *p, const char *s, int64_t *day)
 	int i;
 
 	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+		if (i == 4 || i == 7 ? s[i] != '-' :
+		    !isdigit((unsigned char)s[i]))
 			return 0;
 	if (is_name_char((unsigned char)s[10]))
 		return 0;
@@ -1096,7 +1097,7 @@ struct bind {
 struct gen {
 	struct buf *out;		/* where SQL goes now */
 	struct buf where;		/* the condition */
-	struct buf joins;		/* LEFT JOINs for bought() and units() */
+	struct buf joins;		/* LEFT JOINs of bought(), units() */
 	struct bind *b;
 	int	 nb;
 	int64_t	 asof;
@@ -1183,7 +1184,7 @@ gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
 		return;
 	case V_TEXT:
 		if (op == OP_CONTAINS || op == OP_NCONTAINS) {
-			/* LIKE with its wildcards escaped: a plain substring. */
+			/* LIKE, its wildcards escaped: a plain substring. */
 			buf_addc(&pat, '%');
 			for (s = v->s; *s != '\0'; s++) {
 				if (*s == '%' || *s == '_' || *s == '\\')
@@ -1272,7 +1273,8 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 }
 
 #define PURCHASE "status IN ('completed', 'pending')"
-#define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), (SELECT mb.birthday FROM " \
+#define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), " \
+	"(SELECT mb.birthday FROM " \
 	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \
 	"GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' ORDER BY mb.id " \
 	"LIMIT 1)))"
@@ -1460,8 +1462,8 @@ gen_cond(struct gen *g, const struct node *n)
 		/* Registered by the as-of day (or on a day not known). */
 		buf_printf(g->out, "(EXISTS (SELECT 1 FROM members mm WHERE "
 		    "mm.customer_id = u.customer_id AND (mm.joined_at IS NULL "
-		    "OR mm.joined_at < ?%d)) OR (c.is_member = 1 AND NOT EXISTS "
-		    "(SELECT 1 FROM members mn WHERE mn.customer_id = "
+		    "OR mm.joined_at < ?%d)) OR (c.is_member = 1 AND NOT "
+		    "EXISTS (SELECT 1 FROM members mn WHERE mn.customer_id = "
 		    "u.customer_id)))", bind_int(g, (asof + 1) * DAY_SECS));
 		return;
 	case F_POTENTIAL: case F_NEW: case F_ACTIVE: case F_LOST:

@@ -41,7 +41,7 @@ check(const char *what, int n, int bins, int64_t (*gen)(int, int))
 {
 	struct rfm_breaks b;
 	sqlite3_stmt *st;
-	int64_t *v[3], below;
+	int64_t *v[3], below, want64;
 	int i, k, m, bad = 0, want;
 
 	store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats;"
@@ -69,15 +69,16 @@ check(const char *what, int n, int bins, int64_t (*gen)(int, int))
 	}
 	for (m = 0; m < 3; m++) {
 		qsort(v[m], (size_t)n, sizeof(int64_t), cmp64);
-		for (k = 1; k < bins && n > 0; k++)
-			if (b.q[m][k - 1] !=
-			    v[m][(k * (int64_t)n + bins - 1) / bins - 1]) {
+		for (k = 1; k < bins && n > 0; k++) {
+			want64 = v[m][(k * (int64_t)n + bins - 1) / bins - 1];
+			if (b.q[m][k - 1] != want64) {
 				printf("not ok %s: measure %d break %d: %lld, "
 				    "want %lld\n", what, m, k,
-				    (long long)b.q[m][k - 1], (long long)
-				    v[m][(k * (int64_t)n + bins - 1) / bins - 1]);
+				    (long long)b.q[m][k - 1],
+				    (long long)want64);
 				bad++;
 			}
+		}
 		/* Every value scores 1 + floor(B * below / N). */
 		for (i = 0, below = 0; i < n; i++) {
 			if (i > 0 && v[m][i] != v[m][i - 1])
