@@ -158,6 +158,7 @@ struct sha256 {
 void	sha256_init(struct sha256 *c);
 void	sha256_update(struct sha256 *c, const void *p, size_t n);
 void	sha256_hex(struct sha256 *c, char out[65]);
+extern int sha256_portable;	/* 1: never the CPU's SHA instructions */
 
 /* ==== store.c and schema.c: the SQLite store ==== */
 

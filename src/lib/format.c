@@ -229,13 +229,16 @@ format_setting(const struct format *f, const char *key)
 	return e != NULL && e->nvals > 0 ? e->vals[0] : NULL;
 }
 
+#define NDIRS	4
+
 /*
- * Where format files live, in the order they are searched: $CRM_FORMATS,
- * share/formats beside the program's bin/ (a build tree), and the
- * installed data directory.
+ * Where format files live, in the order they are searched: $CRM_FORMATS;
+ * beside the program's bin/, share/formats (a build tree) and
+ * share/crmkit/formats (an installed tree, wherever it was moved); and
+ * the data directory named when it was built.
  */
 static int
-format_dirs(char dirs[3][PATH_MAX])
+format_dirs(char dirs[NDIRS][PATH_MAX])
 {
 	char exe[PATH_MAX], *slash;
 	const char *env = getenv("CRM_FORMATS");
@@ -252,7 +255,10 @@ format_dirs(char dirs[3][PATH_MAX])
 			if ((slash = strrchr(exe, '/')) != NULL) {
 				*slash = '\0';
 				snprintf(dirs[k++], PATH_MAX, "%.*s/share/formats",
-				    PATH_MAX - 20, exe);
+				    PATH_MAX - 30, exe);
+				snprintf(dirs[k++], PATH_MAX,
+				    "%.*s/share/crmkit/formats", PATH_MAX - 30,
+				    exe);
 			}
 		}
 	}
@@ -264,7 +270,7 @@ format_dirs(char dirs[3][PATH_MAX])
 struct format *
 format_find(const char *name)
 {
-	char dirs[3][PATH_MAX];
+	char dirs[NDIRS][PATH_MAX];
 	struct buf path = { 0 };
 	struct format *f = NULL;
 	int i, n = format_dirs(dirs);
@@ -299,7 +305,7 @@ cmp_name(const void *a, const void *b)
 size_t
 format_all(struct format ***out)
 {
-	char dirs[3][PATH_MAX];
+	char dirs[NDIRS][PATH_MAX];
 	struct buf path = { 0 };
 	char **names = NULL;
 	struct format **v = NULL, *f;

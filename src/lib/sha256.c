@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHANI 1
+#endif
+
 #include "crm.h"
 
 static const uint32_t K[64] = {
@@ -50,6 +56,85 @@ block(struct sha256 *c, const unsigned char *p)
 	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
 }
 
+#ifdef HAVE_SHANI
+/*
+ * The same compression with the x86 SHA extensions, about six times
+ * faster: an import hashes every byte it reads.  The state is kept as
+ * ABEF and CDGH in two registers, as the instructions want it.
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+block_shani(struct sha256 *c, const unsigned char *p)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i st0, st1, tmp, msg, m[4], save0, save1;
+	int i;
+
+	tmp = _mm_loadu_si128((const __m128i *)&c->h[0]);
+	st1 = _mm_loadu_si128((const __m128i *)&c->h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xb1);		/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1b);		/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);		/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xf0);		/* CDGH */
+	save0 = st0;
+	save1 = st1;
+	for (i = 0; i < 4; i++)
+		m[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+		    (const __m128i *)(p + 16 * i)), mask);
+	for (i = 0; i < 16; i++) {
+		if (i >= 4)	/* W[t] from W[t-16], W[t-15], W[t-7], W[t-2] */
+			m[i & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(
+			    _mm_sha256msg1_epu32(m[i & 3], m[(i - 3) & 3]),
+			    _mm_alignr_epi8(m[(i - 1) & 3], m[(i - 2) & 3], 4)),
+			    m[(i - 1) & 3]);
+		msg = _mm_add_epi32(m[i & 3],
+		    _mm_loadu_si128((const __m128i *)&K[4 * i]));
+		st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+		msg = _mm_shuffle_epi32(msg, 0x0e);
+		st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+	}
+	st0 = _mm_add_epi32(st0, save0);
+	st1 = _mm_add_epi32(st1, save1);
+	tmp = _mm_shuffle_epi32(st0, 0x1b);		/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xb1);		/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xf0);		/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);		/* ABEF */
+	_mm_storeu_si128((__m128i *)&c->h[0], st0);
+	_mm_storeu_si128((__m128i *)&c->h[4], st1);
+}
+
+static int
+have_shani(void)
+{
+	static int have = -1;
+	unsigned a, b, cc, d;
+
+	if (have < 0) {
+		have = 0;
+		if (__get_cpuid(1, &a, &b, &cc, &d) && (cc & bit_SSE4_1) &&
+		    (cc & bit_SSSE3) && __get_cpuid_count(7, 0, &a, &b, &cc, &d))
+			have = (b & (1u << 29)) != 0;
+	}
+	return have;
+}
+#endif
+
+int sha256_portable;	/* set to use the portable code (for tests) */
+
+/* Compresses one 64-byte block into the state. */
+static void
+compress(struct sha256 *c, const unsigned char *p)
+{
+#ifdef HAVE_SHANI
+	if (!sha256_portable && have_shani()) {
+		block_shani(c, p);
+		return;
+	}
+#endif
+	block(c, p);
+}
+
 void
 sha256_init(struct sha256 *c)
 {
@@ -76,11 +161,11 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 		n -= k;
 		if (c->n < 64)
 			return;
-		block(c, c->blk);
+		compress(c, c->blk);
 		c->n = 0;
 	}
 	for (; n >= 64; p += 64, n -= 64)
-		block(c, p);
+		compress(c, p);
 	memcpy(c->blk, p, n);
 	c->n = n;
 }
