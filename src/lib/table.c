@@ -1,0 +1,597 @@
+/*
+ * table.c: aligned tables, bar charts and shades for a terminal, and the
+ * same tables as plain CSV/TSV when piped (see table.h).
+ */
+#include <sys/ioctl.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "crm.h"
+#include "table.h"
+
+#define GAP	2		/* spaces between columns */
+#define BARMIN	8		/* a bar column is at least this wide */
+#define BARMAX	40		/* and at most this */
+#define SHRINKMIN 8		/* a text column is cut to no less */
+
+/* ==== Output ==== */
+
+void
+tout_init(struct tout *o, FILE *fp, int mode)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS"), *nc = getenv("NO_COLOR");
+	long long w;
+	int tty = isatty(fileno(fp));
+
+	memset(o, 0, sizeof(*o));
+	o->fp = fp;
+	o->mode = mode >= 0 ? (enum tmode)mode : tty ? TM_TABLE : TM_CSV;
+	o->color = tty && o->mode == TM_TABLE && (nc == NULL || *nc == '\0');
+	o->width = 80;
+	if (cols != NULL && crm_parse_int(cols, 20, 1000, &w) == 0)
+		o->width = (int)w;
+	else if (tty && ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		o->width = ws.ws_col;
+}
+
+const char *
+tc_bold(const struct tout *o)
+{
+	return o->color ? "\033[1m" : "";
+}
+
+const char *
+tc_dim(const struct tout *o)
+{
+	return o->color ? "\033[2m" : "";
+}
+
+const char *
+tc_bar(const struct tout *o)
+{
+	return o->color ? "\033[36m" : "";
+}
+
+const char *
+tc_off(const struct tout *o)
+{
+	return o->color ? "\033[0m" : "";
+}
+
+void
+tout_title(struct tout *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->mode != TM_TABLE)
+		return;
+	if (o->blocks++ > 0)
+		fputc('\n', o->fp);
+	fputs(tc_bold(o), o->fp);
+	va_start(ap, fmt);
+	vfprintf(o->fp, fmt, ap);
+	va_end(ap);
+	fputs(tc_off(o), o->fp);
+	fputc('\n', o->fp);
+}
+
+void
+tout_note(struct tout *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->mode != TM_TABLE)
+		return;
+	va_start(ap, fmt);
+	vfprintf(o->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->fp);
+}
+
+/* ==== Formatting ==== */
+
+/* Inserts thousands separators into the digits of s (a sign may lead). */
+static char *
+group(const char *s, char *buf, size_t size)
+{
+	const char *p = s, *dot;
+	size_t n = 0, digits, i;
+
+	if (*p == '-')
+		buf[n++] = *p++;
+	dot = strchr(p, '.');
+	digits = dot != NULL ? (size_t)(dot - p) : strlen(p);
+	for (i = 0; i < digits && n + 2 < size; i++) {
+		if (i > 0 && (digits - i) % 3 == 0)
+			buf[n++] = ',';
+		buf[n++] = p[i];
+	}
+	if (dot != NULL)
+		for (p = dot; *p != '\0' && n + 1 < size; p++)
+			buf[n++] = *p;
+	buf[n] = '\0';
+	return buf;
+}
+
+char *
+fmt_int(int64_t v, char buf[32])
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld", (long long)v);
+	return group(s, buf, 32);
+}
+
+char *
+fmt_money(int64_t minor, char buf[40])
+{
+	char s[32];
+
+	return group(money_format(minor, s), buf, 40);
+}
+
+char *
+fmt_pct(int64_t num, int64_t den, char buf[16])
+{
+	if (den == 0)
+		snprintf(buf, 16, "-");
+	else
+		snprintf(buf, 16, "%.1f%%", 100.0 * (double)num / (double)den);
+	return buf;
+}
+
+char *
+fmt_days(double v, char buf[32])
+{
+	if (v == floor(v))
+		snprintf(buf, 32, "%.0f", v);
+	else
+		snprintf(buf, 32, "%.1f", v);
+	return buf;
+}
+
+char *
+bar(double v, double max, int cols, char *buf)
+{
+	static const char *const eighth[] = { "", "▏", "▎", "▍", "▌", "▋",
+	    "▊", "▉" };
+	long units, i;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (max <= 0 || v <= 0 || cols <= 0)
+		return buf;
+	units = lround(v / max * cols * 8);
+	if (units < 1)
+		units = 1;
+	if (units > (long)cols * 8)
+		units = (long)cols * 8;
+	for (i = 0; i < units / 8; i++) {
+		memcpy(buf + n, "█", 3);
+		n += 3;
+	}
+	strcpy(buf + n, eighth[units % 8]);
+	return buf;
+}
+
+/* A bar of whole cells: solid for part, light shade for the rest. */
+static char *
+bar2(double v, double part, double max, int cols, char *buf)
+{
+	long all, solid, i;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (max <= 0 || v <= 0 || cols <= 0)
+		return buf;
+	all = lround(v / max * cols);
+	solid = lround(part / max * cols);
+	if (all < 1)
+		all = 1;
+	if (solid > all)
+		solid = all;
+	for (i = 0; i < all; i++) {
+		memcpy(buf + n, i < solid ? "█" : "░", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *
+shade(double v, double max)
+{
+	static const char *const s[] = { "  ", "░░", "▒▒", "▓▓", "██" };
+	int i;
+
+	if (max <= 0 || v <= 0)
+		return s[0];
+	i = (int)ceil(v / max * 4);
+	return s[i < 1 ? 1 : i > 4 ? 4 : i];
+}
+
+char *
+fit_text(const char *s, int w, int pad, char *buf, size_t size)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+	size_t n = 0;
+	int used = 0, cw, total = text_width(s);
+
+	if (size == 0)
+		return buf;
+	while (*p != '\0') {
+		k = utf8proc_iterate(p, -1, &c);
+		if (k <= 0) {
+			k = 1;
+			cw = 1;
+		} else if ((cw = utf8proc_charwidth(c)) < 0)
+			cw = 0;
+		/* Leave one column for the ellipsis when cutting. */
+		if (total > w && used + cw > w - 1)
+			break;
+		if (n + (size_t)k + 4 >= size)
+			break;
+		memcpy(buf + n, p, (size_t)k);
+		n += (size_t)k;
+		used += cw;
+		p += k;
+	}
+	if (*p != '\0' && n + 4 < size && w > 0) {
+		memcpy(buf + n, "…", 3);
+		n += 3;
+		used++;
+	}
+	while (pad && used < w && n + 1 < size) {
+		buf[n++] = ' ';
+		used++;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ==== Tables ==== */
+
+void
+table_init(struct table *t, struct tout *o)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = o;
+}
+
+void
+table_col(struct table *t, const char *name, const char *label, int flags)
+{
+	if (t->ncols == TABLE_MAXCOLS)
+		return;
+	t->name[t->ncols] = name;
+	t->label[t->ncols] = label != NULL ? label : name;
+	t->flags[t->ncols] = flags;
+	t->ncols++;
+}
+
+static int
+shown(const struct table *t, int i)
+{
+	if (t->out->mode == TM_TABLE)
+		return !(t->flags[i] & TC_CSVONLY);
+	return !(t->flags[i] & (TC_TTYONLY | TC_BAR));
+}
+
+void
+table_cell(struct table *t, const char *csv, const char *tty, double v)
+{
+	struct tcell *c;
+
+	if (t->col >= t->ncols)
+		return;
+	c = &t->row[t->col++];
+	c->csv = xstrdup(csv != NULL ? csv : "");
+	c->tty = xstrdup(tty != NULL ? tty : csv != NULL ? csv : "");
+	c->v = v;
+	c->v2 = -1;
+}
+
+void
+table_barpart(struct table *t, double part)
+{
+	if (t->col > 0)
+		t->row[t->col - 1].v2 = part;
+}
+
+void
+table_str(struct table *t, const char *s)
+{
+	table_cell(t, s, s, 0);
+}
+
+void
+table_int(struct table *t, int64_t v)
+{
+	char a[32], b[32];
+
+	snprintf(a, sizeof(a), "%lld", (long long)v);
+	table_cell(t, a, fmt_int(v, b), (double)v);
+}
+
+void
+table_money(struct table *t, int64_t minor)
+{
+	char a[32], b[40];
+
+	table_cell(t, money_format(minor, a), fmt_money(minor, b),
+	    (double)minor);
+}
+
+void
+table_ratio(struct table *t, int64_t num, int64_t den)
+{
+	char a[32], b[16];
+
+	if (den == 0) {
+		table_cell(t, "", "-", 0);
+		return;
+	}
+	snprintf(a, sizeof(a), "%.4f", (double)num / (double)den);
+	table_cell(t, a, fmt_pct(num, den, b), (double)num / (double)den);
+}
+
+void
+table_num(struct table *t, double v, int prec)
+{
+	char a[48], b[64];
+
+	snprintf(a, sizeof(a), "%.*f", prec, v);
+	table_cell(t, a, group(a, b, sizeof(b)), v);
+}
+
+void
+table_days(struct table *t, double v)
+{
+	char a[32];
+
+	fmt_days(v, a);
+	table_cell(t, a, a, v);
+}
+
+void
+table_null(struct table *t)
+{
+	table_cell(t, "", "-", 0);
+}
+
+static void
+free_cell(struct tcell *c)
+{
+	free(c->csv);
+	free(c->tty);
+	c->csv = c->tty = NULL;
+}
+
+static void
+csv_header(struct table *t)
+{
+	int delim = t->out->mode == TM_TSV ? '\t' : ',', i, first = 1;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (!shown(t, i))
+			continue;
+		if (!first)
+			fputc(delim, t->out->fp);
+		csv_put(t->out->fp, delim, t->name[i]);
+		first = 0;
+	}
+	fputc('\n', t->out->fp);
+	t->out->headers++;
+}
+
+void
+table_endrow(struct table *t)
+{
+	int delim = t->out->mode == TM_TSV ? '\t' : ',', i, first = 1;
+
+	while (t->col < t->ncols)
+		table_null(t);
+	t->col = 0;
+	if (t->out->mode != TM_TABLE) {
+		/* One header for the whole output: a report that writes
+		 * two tables of the same columns writes one. */
+		if (t->nrows++ == 0 && t->out->headers == 0)
+			csv_header(t);
+		for (i = 0; i < t->ncols; i++) {
+			if (shown(t, i)) {
+				if (!first)
+					fputc(delim, t->out->fp);
+				csv_put(t->out->fp, delim, t->row[i].csv);
+				first = 0;
+			}
+			free_cell(&t->row[i]);
+		}
+		fputc('\n', t->out->fp);
+		return;
+	}
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = xrealloc(t->cells, t->cap * (size_t)t->ncols *
+		    sizeof(*t->cells));
+	}
+	memcpy(t->cells + t->nrows * (size_t)t->ncols, t->row,
+	    (size_t)t->ncols * sizeof(*t->row));
+	memset(t->row, 0, sizeof(t->row));
+	t->nrows++;
+}
+
+/* Writes text to the output with the spaces that end a line removed. */
+void
+put_lines(struct tout *o, const char *s, size_t n)
+{
+	size_t i, sp = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ') {
+			sp++;
+			continue;
+		}
+		if (s[i] != '\n')
+			for (; sp > 0; sp--)
+				fputc(' ', o->fp);
+		sp = 0;
+		fputc(s[i], o->fp);
+	}
+}
+
+/* Lays the rows out in columns, fitted to the width, and prints them. */
+static void
+table_print(struct table *t)
+{
+	struct tout *o = t->out;
+	int w[TABLE_MAXCOLS], i, total = 0, nshown = 0, last = -1, cw, room;
+	double max[TABLE_MAXCOLS];
+	size_t r;
+	char *buf, *mem = NULL;
+	size_t bufsize, memlen = 0;
+	FILE *fp;
+
+	for (i = 0; i < t->ncols; i++) {
+		w[i] = 0;
+		max[i] = 0;
+		if (!shown(t, i))
+			continue;
+		nshown++;
+		last = i;
+		w[i] = text_width(t->label[i]);
+		for (r = 0; r < t->nrows; r++) {
+			struct tcell *c = &t->cells[r * (size_t)t->ncols + i];
+
+			if (t->flags[i] & TC_BAR) {
+				if (c->v > max[i])
+					max[i] = c->v;
+			} else if ((cw = text_width(c->tty)) > w[i])
+				w[i] = cw;
+		}
+		if (!(t->flags[i] & TC_BAR))
+			total += w[i];
+	}
+	if (nshown == 0)
+		return;
+	total += GAP * (nshown - 1);
+	/* Bars take what is left, within limits. */
+	for (i = 0; i < t->ncols; i++) {
+		if (!shown(t, i) || !(t->flags[i] & TC_BAR))
+			continue;
+		room = o->width - total;
+		w[i] = room < BARMIN ? BARMIN : room > BARMAX ? BARMAX : room;
+		if (w[i] < text_width(t->label[i]))
+			w[i] = text_width(t->label[i]);
+		total += w[i];
+	}
+	/* Too wide: cut the widest shrinkable column, then the next. */
+	while (total > o->width) {
+		int wide = -1;
+
+		for (i = 0; i < t->ncols; i++)
+			if (shown(t, i) && (t->flags[i] & TC_SHRINK) &&
+			    w[i] > SHRINKMIN && (wide < 0 || w[i] > w[wide]))
+				wide = i;
+		if (wide < 0)
+			break;
+		w[wide]--;
+		total--;
+	}
+	bufsize = 4 * (size_t)o->width + 64;
+	for (i = 0; i < t->ncols; i++)
+		if (4 * (size_t)w[i] + 64 > bufsize)
+			bufsize = 4 * (size_t)w[i] + 64;
+	buf = xmalloc(bufsize);
+	if ((fp = open_memstream(&mem, &memlen)) == NULL) {
+		free(buf);
+		return;
+	}
+	/* The header, then a rule. */
+	fputs(tc_bold(o), fp);
+	for (i = 0; i < t->ncols; i++) {
+		if (!shown(t, i))
+			continue;
+		cw = text_width(t->label[i]);
+		if (!(t->flags[i] & (TC_LEFT | TC_BAR)))
+			fprintf(fp, "%*s", w[i] > cw ? w[i] - cw : 0, "");
+		fputs(fit_text(t->label[i], w[i], i != last &&
+		    (t->flags[i] & (TC_LEFT | TC_BAR)), buf, bufsize), fp);
+		if (i != last)
+			fprintf(fp, "%*s", GAP, "");
+	}
+	fputs(tc_off(o), fp);
+	fputc('\n', fp);
+	fputs(tc_dim(o), fp);
+	for (i = 0; i < t->ncols; i++) {
+		if (!shown(t, i))
+			continue;
+		for (cw = 0; cw < w[i]; cw++)
+			fputs("─", fp);
+		if (i != last)
+			fprintf(fp, "%*s", GAP, "");
+	}
+	fputs(tc_off(o), fp);
+	fputc('\n', fp);
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			struct tcell *c = &t->cells[r * (size_t)t->ncols + i];
+
+			if (!shown(t, i))
+				continue;
+			if (t->flags[i] & TC_BAR) {
+				if (c->v2 >= 0)
+					bar2(c->v, c->v2, max[i], w[i], buf);
+				else
+					bar(c->v, max[i], w[i], buf);
+				fprintf(fp, "%s%s%s", tc_bar(o), buf,
+				    tc_off(o));
+				if (i != last)
+					fprintf(fp, "%*s", w[i] -
+					    text_width(buf) + GAP, "");
+				continue;
+			}
+			cw = text_width(c->tty);
+			if (!(t->flags[i] & TC_LEFT) && cw < w[i])
+				fprintf(fp, "%*s", w[i] - cw, "");
+			fputs(fit_text(c->tty, w[i], i != last &&
+			    (t->flags[i] & TC_LEFT), buf, bufsize), fp);
+			if (i != last)
+				fprintf(fp, "%*s", GAP, "");
+		}
+		fputc('\n', fp);
+	}
+	if (t->nrows == 0)
+		fprintf(fp, "%s(none)%s\n", tc_dim(o), tc_off(o));
+	fclose(fp);
+	put_lines(o, mem, memlen);
+	free(mem);
+	free(buf);
+}
+
+void
+table_end(struct table *t)
+{
+	size_t i;
+	int j;
+
+	if (t->out->mode == TM_TABLE)
+		table_print(t);
+	for (i = 0; i < t->nrows * (size_t)t->ncols &&
+	    t->out->mode == TM_TABLE; i++)
+		free_cell(&t->cells[i]);
+	for (j = 0; j < t->ncols; j++)
+		free_cell(&t->row[j]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
