@@ -13,6 +13,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,7 @@ struct csvr {
 	struct buf	 err;		/* why csvr_next returned -1 */
 	struct buf	 conv;		/* the line converted to UTF-8 */
 	iconv_t		 cd;		/* converter, or (iconv_t)-1 for UTF-8 */
+	uint32_t	*dbcs;		/* CP950 pair -> UTF-8, built from cd */
 	int		 decided;	/* the encoding is known */
 	char		 enc[32];	/* its name */
 	off_t		 bytes;		/* bytes read */
@@ -47,6 +49,8 @@ struct csvr {
 	void		(*tap)(void *, const void *, size_t);
 	void		*taparg;
 };
+
+static void dbcs_table(struct csvr *);
 
 static void
 on_field(void *s, size_t len, void *arg)
@@ -130,6 +134,9 @@ csvr_open(const char *path, int delim, const char *encoding)
 		}
 		snprintf(r->enc, sizeof(r->enc), "%s", encoding);
 		r->decided = 1;
+		if (strcasecmp(encoding, "CP950") == 0 ||
+		    strcasecmp(encoding, "BIG5") == 0)
+			dbcs_table(r);
 	}
 	return r;
 }
@@ -140,6 +147,73 @@ csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
 {
 	r->tap = fn;
 	r->taparg = arg;
+}
+
+/*
+ * Big5 text converts a pair of bytes at a time, so a table of every pair,
+ * filled from iconv once, converts it without iconv's per-call cost.
+ * Each entry holds up to three UTF-8 bytes and their count in the top
+ * byte; 0 means "ask iconv", which then reports what is wrong.
+ */
+static void
+dbcs_table(struct csvr *r)
+{
+	char in[2], outb[8], *ip, *op;
+	size_t il, ol, k;
+	unsigned lead, trail;
+	uint32_t v;
+
+	r->dbcs = xmalloc(65536 * sizeof(*r->dbcs));
+	memset(r->dbcs, 0, 65536 * sizeof(*r->dbcs));
+	for (lead = 0x81; lead <= 0xfe; lead++)
+		for (trail = 0x40; trail <= 0xfe; trail++) {
+			in[0] = (char)lead;
+			in[1] = (char)trail;
+			ip = in;
+			il = 2;
+			op = outb;
+			ol = sizeof(outb);
+			iconv(r->cd, NULL, NULL, NULL, NULL);
+			if (iconv(r->cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+			    il != 0 || (k = sizeof(outb) - ol) == 0 || k > 3)
+				continue;
+			v = (uint32_t)k << 24;
+			while (k-- > 0)
+				v |= (uint32_t)(unsigned char)outb[k] << (8 * k);
+			r->dbcs[lead << 8 | trail] = v;
+		}
+}
+
+/* Converts with the table; returns 0, or -1 when a pair is not in it. */
+static int
+convert_dbcs(struct csvr *r, const char *line, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)line, *e = s + n;
+	uint32_t v;
+	char *o;
+
+	buf_reset(&r->conv);
+	if (r->conv.cap < n * 2 + 1) {
+		r->conv.cap = n * 2 + 64;
+		r->conv.s = xrealloc(r->conv.s, r->conv.cap);
+	}
+	o = r->conv.s;
+	while (s < e) {
+		if (*s < 0x80) {
+			*o++ = (char)*s++;
+			continue;
+		}
+		if (e - s < 2 || (v = r->dbcs[s[0] << 8 | s[1]]) == 0)
+			return -1;
+		o[0] = (char)(v & 0xff);
+		o[1] = (char)(v >> 8 & 0xff);
+		o[2] = (char)(v >> 16 & 0xff);
+		o += v >> 24;
+		s += 2;
+	}
+	*o = '\0';
+	r->conv.len = (size_t)(o - r->conv.s);
+	return 0;
 }
 
 /*
@@ -223,6 +297,7 @@ decide(struct csvr *r, char *line, size_t n)
 	r->cd = iconv_open("UTF-8", "CP950");
 	if (r->cd != (iconv_t)-1 && convert(r, line, n, &bad) == 0) {
 		strcpy(r->enc, "CP950");
+		dbcs_table(r);
 		return 0;
 	}
 	if (r->cd != (iconv_t)-1)
@@ -241,14 +316,22 @@ decide(struct csvr *r, char *line, size_t n)
 static void
 split_plain(struct csvr *r, const char *s, size_t n)
 {
-	const char *e = s + n, *d;
+	char *p, *e, *d;
 
+	buf_add(&r->rec, s, n);		/* one copy; delimiters become NULs */
+	buf_addc(&r->rec, '\0');
+	p = r->rec.s;
+	e = p + n;
 	for (;;) {
-		d = memchr(s, r->delim, (size_t)(e - s));
-		on_field((void *)s, (size_t)((d != NULL ? d : e) - s), r);
-		if (d == NULL)
+		if (r->nf == r->offcap) {
+			r->offcap = r->offcap ? r->offcap * 2 : 32;
+			r->off = xrealloc(r->off, r->offcap * sizeof(*r->off));
+		}
+		r->off[r->nf++] = (size_t)(p - r->rec.s);
+		if ((d = memchr(p, r->delim, (size_t)(e - p))) == NULL)
 			break;
-		s = d + 1;
+		*d = '\0';
+		p = d + 1;
 	}
 	r->done = 1;
 }
@@ -271,7 +354,9 @@ feed(struct csvr *r, char *line, size_t n, int first)
 	if (!r->decided && decide(r, line, n) != 0)
 		return -1;
 	if (r->cd != (iconv_t)-1) {
-		if (convert(r, line, n, &bad) != 0) {
+		if (r->dbcs != NULL && convert_dbcs(r, line, n) == 0)
+			;
+		else if (convert(r, line, n, &bad) != 0) {
 			buf_printf(&r->err, "byte %zu is not valid %s; "
 			    "try --encoding", bad + 1, r->enc);
 			return -1;
@@ -432,6 +517,7 @@ csvr_close(struct csvr *r)
 		fclose(r->fp);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
+	free(r->dbcs);
 	csv_free(&r->p);
 	free(r->line);
 	free(r->off);
