@@ -1155,11 +1155,11 @@ rep_monthly(struct ctx *c)
 	table_col(&t, "customers", NULL, 0);
 	table_col(&t, "new_customers", "new", 0);
 	table_col(&t, "returning_customers", "returning", 0);
-	table_col(&t, "orders", NULL, 0);
+	table_col(&t, "orders", NULL, TC_OPTIONAL);
 	table_col(&t, "revenue", NULL, 0);
 	table_col(&t, "new_revenue", NULL, TC_CSVONLY);
-	table_col(&t, "returning_revenue", "returning rev", 0);
-	table_col(&t, "repurchase_rate", "repurchase", 0);
+	table_col(&t, "returning_revenue", "ret. revenue", TC_OPTIONAL);
+	table_col(&t, "repurchase_rate", "rate", 0);
 	table_col(&t, "bar", "", TC_BAR);
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		int64_t cust = sqlite3_column_int64(st, 1);
@@ -1439,12 +1439,12 @@ products_table(struct ctx *c, int which, int64_t total, long long limit)
 	table_col(&t, "revenue", NULL, tty && which > 0 && which != 3 ?
 	    TC_CSVONLY : 0);
 	table_col(&t, "revenue_share", "share", tty && which > 0 ?
-	    TC_CSVONLY : 0);
+	    TC_CSVONLY : TC_OPTIONAL);
 	table_col(&t, "quantity", "qty", tty && which != 1 ? TC_CSVONLY : 0);
 	table_col(&t, "orders", NULL, tty ? TC_CSVONLY : 0);
 	table_col(&t, "buyers", NULL, tty && which != 2 ? TC_CSVONLY : 0);
 	table_col(&t, "returning_revenue", "returning rev", tty &&
-	    which != 3 ? TC_CSVONLY : 0);
+	    which != 3 ? TC_CSVONLY : TC_OPTIONAL);
 	table_col(&t, "returning_buyers", "returning", tty && which != 3 ?
 	    TC_CSVONLY : 0);
 	table_col(&t, "first_buyers", "first buyers", tty && !gw ?
@@ -1509,9 +1509,9 @@ categories_table(struct ctx *c, int64_t total, int64_t from, int64_t to)
 	table_col(&t, "products", NULL, 0);
 	table_col(&t, "revenue", NULL, 0);
 	table_col(&t, "revenue_share", "share", 0);
-	table_col(&t, "quantity", "qty", 0);
+	table_col(&t, "quantity", "qty", TC_OPTIONAL);
 	table_col(&t, "buyers", NULL, 0);
-	table_col(&t, "returning_revenue", "returning rev", 0);
+	table_col(&t, "returning_revenue", "returning rev", TC_OPTIONAL);
 	table_col(&t, "returning_buyers", "returning", TC_CSVONLY);
 	table_col(&t, "bar", "", TC_BAR);
 	while ((rc = store_step(st)) == SQLITE_ROW) {
@@ -1639,8 +1639,8 @@ rep_basket(struct ctx *c)
 		table_col(&t, "bracket", NULL, TC_TTYONLY | TC_LEFT);
 		table_col(&t, "orders", NULL, 0);
 		table_col(&t, "share", NULL, 0);
-		table_col(&t, "revenue", NULL, 0);
-		table_col(&t, "revenue_share", "rev share", 0);
+		table_col(&t, "revenue", NULL, TC_OPTIONAL);
+		table_col(&t, "revenue_share", "rev share", TC_OPTIONAL);
 		table_col(&t, "bar", "", TC_BAR);
 		for (j = 0; j < c->nbrackets; j++) {
 			char lab[96];
@@ -1800,7 +1800,7 @@ rep_heatmap(struct ctx *c)
 	fclose(fp);
 	put_lines(&c->out, mem, memlen);
 	free(mem);
-	tout_note(&c->out, "%s░ up to 25%%  ▒ 50%%  ▓ 75%%  █ 100%% of the "
+	tout_note(&c->out, "%s░ to 25%%  ▒ 50%%  ▓ 75%%  █ 100%% of the "
 	    "busiest hour (%lld orders); %lld orders in all%s",
 	    tc_dim(&c->out), (long long)max, (long long)total, tc_off(&c->out));
 	/* The three busiest weekday-hours and hours of the day. */
@@ -1885,8 +1885,8 @@ rep_channels(struct ctx *c)
 		table_col(&t, "orders", NULL, 0);
 		table_col(&t, "revenue", NULL, 0);
 		table_col(&t, "revenue_share", "share", 0);
-		table_col(&t, "aov", "AOV", 0);
-		table_col(&t, "only_here", "only here", 0);
+		table_col(&t, "aov", "AOV", TC_OPTIONAL);
+		table_col(&t, "only_here", "only here", TC_OPTIONAL);
 		table_col(&t, "bar", "", TC_BAR);
 		while ((rc = store_step(st)) == SQLITE_ROW) {
 			int64_t o = sqlite3_column_int64(st, 2);
@@ -1923,8 +1923,8 @@ rep_channels(struct ctx *c)
 	table_col(&t, "count", NULL, TC_CSVONLY);
 	table_col(&t, "customers", NULL, 0);
 	table_col(&t, "customer_share", "share", 0);
-	table_col(&t, "orders", NULL, 0);
-	table_col(&t, "revenue", NULL, 0);
+	table_col(&t, "orders", NULL, TC_OPTIONAL);
+	table_col(&t, "revenue", NULL, TC_OPTIONAL);
 	table_col(&t, "bar", "", TC_BAR);
 	{
 		int64_t multi = 0;

@@ -16,7 +16,7 @@
 #include "table.h"
 
 #define GAP	2		/* spaces between columns */
-#define BARMIN	8		/* a bar column is at least this wide */
+#define BARMIN	4		/* a bar column is at least this wide */
 #define BARMAX	40		/* and at most this */
 #define SHRINKMIN 8		/* a text column is cut to no less */
 
@@ -66,34 +66,92 @@ tc_off(const struct tout *o)
 	return o->color ? "\033[0m" : "";
 }
 
-void
-tout_title(struct tout *o, const char *fmt, ...)
+/* Display width of s, not counting ANSI colour sequences. */
+static int
+vis_width(const char *s, size_t n)
 {
-	va_list ap;
+	struct buf b = { 0 };
+	size_t i;
+	int w;
 
-	if (o->mode != TM_TABLE)
-		return;
-	if (o->blocks++ > 0)
-		fputc('\n', o->fp);
-	fputs(tc_bold(o), o->fp);
-	va_start(ap, fmt);
-	vfprintf(o->fp, fmt, ap);
-	va_end(ap);
-	fputs(tc_off(o), o->fp);
-	fputc('\n', o->fp);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\033') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		buf_addc(&b, s[i]);
+	}
+	w = b.s != NULL ? text_width(b.s) : 0;
+	buf_free(&b);
+	return w;
+}
+
+/* Writes s word by word, breaking lines before the width is passed. */
+static void
+put_wrapped(struct tout *o, const char *s)
+{
+	const char *p, *sp;
+	int col = 0, w;
+
+	for (p = s; *p != '\0'; p = sp) {
+		for (sp = p; *sp != '\0' && *sp != ' '; sp++)
+			;
+		w = vis_width(p, (size_t)(sp - p));
+		if (col > 0 && col + 1 + w > o->width) {
+			fputc('\n', o->fp);
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', o->fp);
+			col++;
+		}
+		fwrite(p, 1, (size_t)(sp - p), o->fp);
+		col += w;
+		while (*sp == ' ')
+			sp++;
+	}
 }
 
 void
 tout_note(struct tout *o, const char *fmt, ...)
 {
 	va_list ap;
+	char *s = NULL;
 
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	vfprintf(o->fp, fmt, ap);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
 	va_end(ap);
+	if (s == NULL)
+		return;
+	put_wrapped(o, s);
 	fputc('\n', o->fp);
+	free(s);
+}
+
+void
+tout_title(struct tout *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	if (o->mode != TM_TABLE)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		return;
+	if (o->blocks++ > 0)
+		fputc('\n', o->fp);
+	fputs(tc_bold(o), o->fp);
+	put_wrapped(o, s);
+	fputs(tc_off(o), o->fp);
+	fputc('\n', o->fp);
+	free(s);
 }
 
 /* ==== Formatting ==== */
@@ -454,7 +512,8 @@ static void
 table_print(struct table *t)
 {
 	struct tout *o = t->out;
-	int w[TABLE_MAXCOLS], i, total = 0, nshown = 0, last = -1, cw, room;
+	int w[TABLE_MAXCOLS], hide[TABLE_MAXCOLS], i, total = 0, nshown = 0;
+	int last = -1, cw, room;
 	double max[TABLE_MAXCOLS];
 	size_t r;
 	char *buf, *mem = NULL;
@@ -464,6 +523,7 @@ table_print(struct table *t)
 	for (i = 0; i < t->ncols; i++) {
 		w[i] = 0;
 		max[i] = 0;
+		hide[i] = 0;
 		if (!shown(t, i))
 			continue;
 		nshown++;
@@ -484,9 +544,21 @@ table_print(struct table *t)
 	if (nshown == 0)
 		return;
 	total += GAP * (nshown - 1);
+	/* Too wide: leave out optional columns, from the right. */
+	for (i = 0, cw = 0; i < t->ncols; i++)
+		if (shown(t, i) && (t->flags[i] & TC_BAR))
+			cw += BARMIN;
+	for (i = t->ncols - 1; i >= 0 && total + cw > o->width; i--)
+		if (shown(t, i) && (t->flags[i] & TC_OPTIONAL)) {
+			hide[i] = 1;
+			total -= w[i] + GAP;
+		}
+	for (i = 0, last = -1; i < t->ncols; i++)
+		if (shown(t, i) && !hide[i])
+			last = i;
 	/* Bars take what is left, within limits. */
 	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i) || !(t->flags[i] & TC_BAR))
+		if (!shown(t, i) || hide[i] || !(t->flags[i] & TC_BAR))
 			continue;
 		room = o->width - total;
 		w[i] = room < BARMIN ? BARMIN : room > BARMAX ? BARMAX : room;
@@ -494,12 +566,12 @@ table_print(struct table *t)
 			w[i] = text_width(t->label[i]);
 		total += w[i];
 	}
-	/* Too wide: cut the widest shrinkable column, then the next. */
+	/* Then cut the widest shrinkable column, then the next. */
 	while (total > o->width) {
 		int wide = -1;
 
 		for (i = 0; i < t->ncols; i++)
-			if (shown(t, i) && (t->flags[i] & TC_SHRINK) &&
+			if (shown(t, i) && !hide[i] && (t->flags[i] & TC_SHRINK) &&
 			    w[i] > SHRINKMIN && (wide < 0 || w[i] > w[wide]))
 				wide = i;
 		if (wide < 0)
@@ -519,7 +591,7 @@ table_print(struct table *t)
 	/* The header, then a rule. */
 	fputs(tc_bold(o), fp);
 	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i))
+		if (!shown(t, i) || hide[i])
 			continue;
 		cw = text_width(t->label[i]);
 		if (!(t->flags[i] & (TC_LEFT | TC_BAR)))
@@ -533,7 +605,7 @@ table_print(struct table *t)
 	fputc('\n', fp);
 	fputs(tc_dim(o), fp);
 	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i))
+		if (!shown(t, i) || hide[i])
 			continue;
 		for (cw = 0; cw < w[i]; cw++)
 			fputs("─", fp);
@@ -546,7 +618,7 @@ table_print(struct table *t)
 		for (i = 0; i < t->ncols; i++) {
 			struct tcell *c = &t->cells[r * (size_t)t->ncols + i];
 
-			if (!shown(t, i))
+			if (!shown(t, i) || hide[i])
 				continue;
 			if (t->flags[i] & TC_BAR) {
 				if (c->v2 >= 0)

@@ -29,6 +29,7 @@ struct tout {
 #define TC_CSVONLY	0x04	/* only in the CSV/TSV form */
 #define TC_BAR		0x08	/* a bar chart of the values (table only) */
 #define TC_SHRINK	0x10	/* may be cut with an ellipsis to fit */
+#define TC_OPTIONAL	0x20	/* may be left out to fit (table form) */
 
 #define TABLE_MAXCOLS	64
 
@@ -61,7 +62,7 @@ void	tout_init(struct tout *o, FILE *fp, int mode);
 /* A heading (table form only): a blank line between blocks. */
 void	tout_title(struct tout *o, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* A line of text under a heading (table form only). */
+/* Text under a heading (table form only), wrapped to the width. */
 void	tout_note(struct tout *o, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
