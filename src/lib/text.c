@@ -61,6 +61,34 @@ trim_into(const char *s, size_t n, struct buf *out)
 }
 
 /*
+ * Whether valid UTF-8 text is certainly NFKC already: ASCII and the CJK
+ * unified ideographs (U+3400-U+4DBF, U+4E00-U+9FFF) are, and they are
+ * most of what exports hold, so most text skips utf8proc's allocation.
+ */
+static int
+nfkc_stable(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *e = s + n;
+	unsigned c;
+
+	while (s < e) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if ((*s & 0xf0) != 0xe0)
+			return 0;
+		c = (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 |
+		    (s[2] & 0x3f);
+		if (!((c >= 0x3400 && c <= 0x4dbf) ||
+		    (c >= 0x4e00 && c <= 0x9fff)))
+			return 0;
+		s += 3;
+	}
+	return 1;
+}
+
+/*
  * NFKC folds full-width digits and letters (０９１２, ＡＢＣ) and the
  * ideographic space into their ASCII forms; ASCII text is already NFKC,
  * so it is only trimmed.
@@ -75,12 +103,12 @@ text_norm(const char *s, size_t n, struct buf *out)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			break;
-	if (i == n) {
+	if (i < n && !utf8_valid(s + i, n - i))
+		return -1;
+	if (i == n || nfkc_stable(s + i, n - i)) {
 		trim_into(s, n, out);
 		return 0;
 	}
-	if (!utf8_valid(s, n))
-		return -1;
 	len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
 	    &dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
 	if (len < 0)
