@@ -24,12 +24,13 @@ cd "$BENCH_DIR"
 measure() {
 	label=$1
 	shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" || {
+	/usr/bin/time -f '%e %M %U %S' -o time.out "$@" || {
 		echo "bench: $label failed" >&2
 		exit 1
 	}
 	secs=$(awk '{print $1}' time.out)
 	kb=$(awk '{print $2}' time.out)
+	cpu=$(awk '{printf "%.2f", $3 + $4}' time.out)
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
@@ -42,19 +43,21 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 rm -f ref.db*
 measure ".import" sqlite3 ref.db ".mode csv" ".import main.csv orders"
 ref=$secs
-echo "sqlite3 .import of $BENCH_LINES lines: $ref s, $(mb "$kb") MB peak (the reference)"
+refcpu=$cpu
+echo "sqlite3 .import of $BENCH_LINES lines: $ref s ($cpu s CPU), $(mb "$kb") MB peak (the reference)"
 
 rm -f bench.db*
 measure "crm-import" "$imp" -q --db bench.db main.csv
 first=$secs
-echo "crm-import, $BENCH_LINES lines into an empty store: $secs s, $(ratio "$secs" "$ref")x .import, $(mb "$kb") MB peak"
+firstcpu=$cpu
+echo "crm-import, $BENCH_LINES lines into an empty store: $secs s, $(ratio "$secs" "$ref")x .import (CPU: $cpu s, $(ratio "$cpu" "$refcpu")x), $(mb "$kb") MB peak"
 
 measure "crm-import again" "$imp" -q --db bench.db main.csv
-echo "crm-import, the same file again (nothing changes): $secs s, $(ratio "$secs" "$ref")x .import, $(mb "$kb") MB peak"
+echo "crm-import, the same file again (nothing changes): $secs s, $(ratio "$secs" "$ref")x .import (CPU: $(ratio "$cpu" "$refcpu")x), $(mb "$kb") MB peak"
 
 cp bench.db inc.db
 measure "crm-import new" "$imp" -q --db inc.db new.csv
-echo "crm-import, 50000 new lines into the full store: $secs s, $(ratio "$secs" "$first")x the first import (lines: 0.05x), $(mb "$kb") MB peak"
+echo "crm-import, 50000 new lines into the full store: $secs s, $(ratio "$secs" "$first")x the first import (CPU: $(ratio "$cpu" "$firstcpu")x; lines: 0.05x), $(mb "$kb") MB peak"
 rm -f inc.db*
 
 # The same orders as a Shopee export saved in Big5 (format from the
@@ -68,8 +71,9 @@ rm -f inc.db*
 rm -f shopee-plain.db* shopee-big5.db*
 measure "crm-import plain shopee" "$imp" -q --db shopee-plain.db shopee-plain.csv
 plain=$secs
+plaincpu=$cpu
 measure "crm-import Shopee Big5" "$imp" -q --db shopee-big5.db shopee-big5.csv
-echo "crm-import, Shopee export in Big5: $secs s, $(ratio "$secs" "$plain")x the same data in the plain format in UTF-8 (limit 1.15x), $(mb "$kb") MB peak"
+echo "crm-import, Shopee export in Big5: $secs s, $(ratio "$secs" "$plain")x the same data in the plain format in UTF-8 (CPU: $(ratio "$cpu" "$plaincpu")x; limit 1.15x), $(mb "$kb") MB peak"
 q="SELECT count(*), (SELECT count(*) FROM customers), sum(net) FROM orders"
 a=$(sqlite3 shopee-big5.db "$q")
 if [ "$a" = "$(sqlite3 shopee-plain.db "$q")" ]; then
