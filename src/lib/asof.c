@@ -6,6 +6,7 @@
 #include <err.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crm.h"
 
@@ -70,38 +71,55 @@ stats_asof(sqlite3 *db, int64_t asof)
 /*
  * The repurchase cycle from asof_stats: the median of second_day -
  * first_day over customers with two or more purchase days (the mean of
- * the middle two when their number is even).  Returns how many
- * customers it rests on (0: no cycle; *median is then 0), or -1.
+ * the middle two when their number is even).  Gaps are whole days, so one
+ * pass fills a histogram (as long as the longest gap, not the number of
+ * customers) and the median is read off it, without a sort.  Returns how
+ * many customers it rests on (0: no cycle; *median is then 0), or -1.
  */
 long
 repurchase_cycle(sqlite3 *db, double *median)
 {
 	sqlite3_stmt *st;
-	long n = 0, i = 0;
-	int64_t a = 0, b = 0, gap;
+	long *hist = NULL, n = 0, seen = 0, lo = -1, hi = -1;
+	size_t cap = 0, g, k;
+	int64_t gap;
+	int rc;
 
 	*median = 0;
 	st = store_prepare(db, "SELECT second_day - first_day FROM "
-	    "temp.asof_stats WHERE second_day IS NOT NULL ORDER BY 1");
+	    "temp.asof_stats WHERE second_day IS NOT NULL");
 	if (st == NULL)
 		return -1;
-	/* Count first, then walk to the middle: no array of gaps. */
-	while (store_step(st) == SQLITE_ROW)
-		n++;
-	sqlite3_reset(st);
-	while (n > 0 && store_step(st) == SQLITE_ROW) {
+	while ((rc = store_step(st)) == SQLITE_ROW) {
 		gap = sqlite3_column_int64(st, 0);
-		if (i == (n - 1) / 2)
-			a = gap;
-		if (i == n / 2) {
-			b = gap;
-			break;
+		if (gap < 0)
+			gap = 0;
+		g = (size_t)gap;
+		if (g >= cap) {
+			k = cap;
+			cap = g + 1 > cap * 2 ? g + 1 : cap * 2;
+			hist = xrealloc(hist, cap * sizeof(*hist));
+			memset(hist + k, 0, (cap - k) * sizeof(*hist));
 		}
-		i++;
+		hist[g]++;
+		n++;
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(hist);
+		return -1;
+	}
+	/* The (n-1)/2-th and n/2-th gaps, counting from 0. */
+	for (g = 0; g < cap && hi < 0; g++) {
+		seen += hist[g];
+		if (lo < 0 && seen > (n - 1) / 2)
+			lo = (long)g;
+		if (seen > n / 2)
+			hi = (long)g;
+	}
+	free(hist);
 	if (n > 0)
-		*median = (double)(a + b) / 2.0;
+		*median = (double)(lo + hi) / 2.0;
 	return n;
 }
 
