@@ -234,6 +234,16 @@ test_expect_success 'an order whose lines come apart in the file is still one or
 	test "$(sql x.db "SELECT count(*) FROM order_items")" = 3
 '
 
+test_expect_success 'a progress line while a large file is read on a terminal, none when piped' '
+	"$SRC_DIR/build/plain/gen-orders" -s 5 -n 60000 >p.csv &&
+	if command -v script >/dev/null; then
+		script -qec "crm-import --db p1.db p.csv" typescript >/dev/null &&
+		tr "\r" "\n" <typescript | grep -q "p.csv: *[0-9]*% [0-9]* rows"
+	fi &&
+	crm-import --db p2.db p.csv 2>err &&
+	! grep -q "% " err
+'
+
 test_expect_success '-q silences the summary' '
 	crm-import -q --db q.db $O 2>err &&
 	test ! -s err
