@@ -174,6 +174,46 @@ fn_mstart(sqlite3_context *cx, int n, sqlite3_value **v)
 		    month_start(sqlite3_value_int64(v[0])));
 }
 
+/* SQL: min2(x) is the second smallest distinct value, or NULL. */
+struct min2 {
+	int64_t	 a, b;
+	int	 n;			/* values held: 0, 1 (a) or 2 */
+};
+
+static void
+fn_min2_step(sqlite3_context *cx, int n, sqlite3_value **v)
+{
+	struct min2 *m = sqlite3_aggregate_context(cx, sizeof(*m));
+	int64_t x;
+
+	(void)n;
+	if (m == NULL || sqlite3_value_type(v[0]) == SQLITE_NULL)
+		return;
+	x = sqlite3_value_int64(v[0]);
+	if (m->n == 0) {
+		m->a = x;
+		m->n = 1;
+	} else if (x < m->a) {
+		m->b = m->a;
+		m->a = x;
+		m->n = 2;
+	} else if (x > m->a && (m->n == 1 || x < m->b)) {
+		m->b = x;
+		m->n = 2;
+	}
+}
+
+static void
+fn_min2_final(sqlite3_context *cx)
+{
+	struct min2 *m = sqlite3_aggregate_context(cx, 0);
+
+	if (m != NULL && m->n == 2)
+		sqlite3_result_int64(cx, m->b);
+	else
+		sqlite3_result_null(cx);
+}
+
 /* Ratio a/b rounded half up, for money averages in minor units. */
 static int64_t
 div_round(int64_t a, int64_t b)
@@ -197,7 +237,10 @@ scope_setup(struct ctx *c)
 	if (sqlite3_create_function(c->db, "mon", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, fn_mon, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(c->db, "mstart", 1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC, NULL, fn_mstart, NULL, NULL) != SQLITE_OK) {
+	    SQLITE_DETERMINISTIC, NULL, fn_mstart, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(c->db, "min2", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, NULL, fn_min2_step, fn_min2_final)
+	    != SQLITE_OK) {
 		warnx("%s: %s", store_path(c->db), sqlite3_errmsg(c->db));
 		return -1;
 	}
@@ -241,7 +284,8 @@ scope_stats(struct ctx *c, int64_t d)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (c->channel == NULL) {
+	/* The library's copy of customer_stats when it is the answer. */
+	if (c->channel == NULL && d >= store_last_day(c->db)) {
 		if (stats_asof(c->db, d) != 0)
 			return -1;
 		if (c->list && store_exec(c->db, "DELETE FROM temp.asof_stats"
@@ -251,6 +295,12 @@ scope_stats(struct ctx *c, int64_t d)
 		return store_exec(c->db, "CREATE UNIQUE INDEX IF NOT EXISTS"
 		    " temp.asof_stats_id ON asof_stats(customer_id)");
 	}
+	/*
+	 * Else the same aggregates from the purchases in view p: per
+	 * customer and day first, then per customer, with min2() for the
+	 * second purchase day (no window function, whose per-customer
+	 * partitions cost a truncated temporary file each).
+	 */
 	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
 		return -1;
 	st = prep(c,
@@ -258,13 +308,10 @@ scope_stats(struct ctx *c, int64_t d)
 	    "SELECT cid AS customer_id, SUM(n) AS purchases,"
 	    " COUNT(*) AS purchase_days, SUM(amount) AS spent,"
 	    " MIN(lo) AS first_at, MAX(hi) AS last_at, MIN(day) AS first_day,"
-	    " MIN(CASE WHEN rn = 2 THEN day END) AS second_day,"
-	    " MAX(day) AS last_day\n"
-	    "FROM (SELECT cid, day, n, amount, lo, hi, ROW_NUMBER() OVER"
-	    "  (PARTITION BY cid ORDER BY day) AS rn\n"
-	    " FROM (SELECT cid, day, COUNT(*) AS n, SUM(net) AS amount,"
-	    "  MIN(t) AS lo, MAX(t) AS hi FROM temp.p WHERE t < ?"
-	    "  GROUP BY cid, day))\n"
+	    " min2(day) AS second_day, MAX(day) AS last_day\n"
+	    "FROM (SELECT cid, day, COUNT(*) AS n, SUM(net) AS amount,"
+	    " MIN(t) AS lo, MAX(t) AS hi FROM temp.p WHERE t < ?"
+	    " GROUP BY cid, day)\n"
 	    "GROUP BY cid");
 	if (st == NULL)
 		return -1;
