@@ -409,50 +409,87 @@ struct period {
 };
 
 /*
- * Both periods in one pass over the purchases: a customer is returning
- * in a period when they bought before it or on two or more days in it.
+ * One row per customer and purchase day, in customer then day order,
+ * with the day's orders and revenue: the stream that summary, monthly
+ * and cohort read, so that a customer's history passes by once and
+ * nothing per customer is kept.
+ */
+static sqlite3_stmt *
+cust_days(struct ctx *c)
+{
+	return prep(c, "SELECT cid, day, COUNT(*), SUM(net) FROM temp.p"
+	    " GROUP BY cid, day ORDER BY cid, day");
+}
+
+struct cday {
+	int64_t	 cid, day, n, rev;
+};
+
+static void
+cday_get(sqlite3_stmt *st, struct cday *d)
+{
+	d->cid = sqlite3_column_int64(st, 0);
+	d->day = sqlite3_column_int64(st, 1);
+	d->n = sqlite3_column_int64(st, 2);
+	d->rev = sqlite3_column_int64(st, 3);
+}
+
+/* What one customer did in one period, added up when the customer ends. */
+struct pcust {
+	int64_t	 n, rev, days;
+};
+
+static void
+pcust_close(struct period *a, struct pcust *pc, int64_t first)
+{
+	if (pc->n > 0 || pc->days > 0) {
+		a->customers++;
+		a->orders += pc->n;
+		a->revenue += pc->rev;
+		if (first < a->from || pc->days >= 2) {
+			a->returning++;
+			a->ret_revenue += pc->rev;
+		}
+	}
+	memset(pc, 0, sizeof(*pc));
+}
+
+/*
+ * Both periods in one pass: a customer is returning in a period when
+ * they bought before it or on two or more days in it.
  */
 static int
 period_agg(struct ctx *c, struct period *cur, struct period *prev)
 {
 	sqlite3_stmt *st;
+	struct pcust pc[2];
+	struct period *ps[2] = { cur, prev };
+	struct cday d;
+	int64_t cid = -1, first = 0;
 	int rc, k;
 
-	st = prep(c,
-	    "SELECT total(n1 > 0), total(n1), total(r1), total(n1 > 0 AND"
-	    " (f < ?2 OR d1 >= 2)), total(CASE WHEN f < ?2 OR d1 >= 2"
-	    " THEN r1 ELSE 0 END),"
-	    " total(n0 > 0), total(n0), total(r0), total(n0 > 0 AND"
-	    " (f < ?1 OR d0 >= 2)), total(CASE WHEN f < ?1 OR d0 >= 2"
-	    " THEN r0 ELSE 0 END)\n"
-	    "FROM (SELECT x.*, s.first_day AS f FROM\n"
-	    " (SELECT cid, total(day >= ?2) AS n1,"
-	    "  total(CASE WHEN day >= ?2 THEN net END) AS r1,"
-	    "  COUNT(DISTINCT CASE WHEN day >= ?2 THEN day END) AS d1,"
-	    "  total(day < ?2) AS n0,"
-	    "  total(CASE WHEN day < ?2 THEN net END) AS r0,"
-	    "  COUNT(DISTINCT CASE WHEN day < ?2 THEN day END) AS d0"
-	    "  FROM temp.p WHERE t >= ?1 * 86400 AND t < (?3 + 1) * 86400"
-	    "  GROUP BY cid) x\n"
-	    " JOIN temp.asof_stats s ON s.customer_id = x.cid)");
-	if (st == NULL)
+	if ((st = cust_days(c)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, prev->from);
-	sqlite3_bind_int64(st, 2, cur->from);
-	sqlite3_bind_int64(st, 3, cur->to);
-	if ((rc = store_step(st)) == SQLITE_ROW) {
-		for (k = 0; k < 2; k++) {
-			struct period *a = k == 0 ? cur : prev;
-
-			a->customers = sqlite3_column_int64(st, 5 * k);
-			a->orders = sqlite3_column_int64(st, 5 * k + 1);
-			a->revenue = sqlite3_column_int64(st, 5 * k + 2);
-			a->returning = sqlite3_column_int64(st, 5 * k + 3);
-			a->ret_revenue = sqlite3_column_int64(st, 5 * k + 4);
+	memset(pc, 0, sizeof(pc));
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		cday_get(st, &d);
+		if (d.cid != cid) {
+			for (k = 0; k < 2; k++)
+				pcust_close(ps[k], &pc[k], first);
+			cid = d.cid;
+			first = d.day;
 		}
+		for (k = 0; k < 2; k++)
+			if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
+				pc[k].n += d.n;
+				pc[k].rev += d.rev;
+				pc[k].days++;
+			}
 	}
+	for (k = 0; k < 2; k++)
+		pcust_close(ps[k], &pc[k], first);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Average revenue per month: revenue x (365.25 / 12) / days. */
@@ -544,7 +581,7 @@ rep_summary(struct ctx *c)
 	memset(&prev, 0, sizeof(prev));
 	prev.to = cur.from - 1;
 	prev.from = prev.to - days + 1;
-	if (scope_stats(c, c->asof) != 0 || period_agg(c, &cur, &prev) != 0)
+	if (period_agg(c, &cur, &prev) != 0)
 		return -1;
 
 	if (c->out.mode != TM_TABLE) {
@@ -1169,32 +1206,72 @@ done:
 
 /* ==== monthly ==== */
 
+/* The month index of the first and last purchase in the scope. */
+static int
+scope_months(struct ctx *c, int64_t *m0, int64_t *m1)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*m0 = *m1 = -1;
+	if ((st = prep(c, "SELECT mon(min(day)), mon(max(day)) FROM temp.p"))
+	    == NULL)
+		return -1;
+	if ((rc = store_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*m0 = sqlite3_column_int64(st, 0);
+		*m1 = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 static int
 rep_monthly(struct ctx *c)
 {
 	struct table t;
 	sqlite3_stmt *st;
+	struct cday d;
+	struct period *mp = NULL;
+	struct pcust pc;
 	int64_t from = c->has_from ? c->from : NOFROM;
 	int64_t to = c->has_to ? c->to : c->asof;
+	int64_t m0, m1, cid = -1, first = 0, cm = -1, k, nm;
 	char m[16];
-	int rc;
+	int rc = -1;
 
-	if (scope_stats(c, c->asof) != 0)
+	if (scope_months(c, &m0, &m1) != 0)
 		return -1;
-	st = prep(c,
-	    "SELECT x.m, COUNT(*), SUM(x.ret), SUM(x.n), SUM(x.rev),"
-	    " SUM(CASE WHEN x.ret THEN x.rev ELSE 0 END) FROM"
-	    " (SELECT y.m, y.n, y.rev, (s.first_day < mstart(y.m) OR"
-	    "  y.nd >= 2) AS ret FROM"
-	    "  (SELECT mon(day) AS m, cid, COUNT(*) AS n, SUM(net) AS rev,"
-	    "   COUNT(DISTINCT day) AS nd FROM temp.p"
-	    "   WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400"
-	    "   GROUP BY 1, 2) y"
-	    "  JOIN temp.asof_stats s ON s.customer_id = y.cid) x"
-	    " GROUP BY x.m ORDER BY x.m");
-	if (st == NULL)
-		return -1;
-	bind2(st, from, to);
+	nm = m0 < 0 ? 0 : m1 - m0 + 1;
+	if (nm > 0 && (mp = calloc((size_t)nm, sizeof(*mp))) == NULL)
+		err(EXIT_DATA, NULL);
+	for (k = 0; k < nm; k++)
+		mp[k].from = month_start(m0 + k);
+	memset(&pc, 0, sizeof(pc));
+	if ((st = cust_days(c)) == NULL)
+		goto done;
+	/* Each customer's days, month by month: the month is the period. */
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		cday_get(st, &d);
+		if (d.cid != cid || month_of(d.day) != cm) {
+			if (cm >= 0)
+				pcust_close(&mp[cm - m0], &pc, first);
+			if (d.cid != cid)
+				first = d.day;
+			cid = d.cid;
+			cm = month_of(d.day);
+		}
+		if (d.day >= from && d.day <= to) {
+			pc.n += d.n;
+			pc.rev += d.rev;
+			pc.days++;
+		}
+	}
+	if (cm >= 0)
+		pcust_close(&mp[cm - m0], &pc, first);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto done;
 	tout_title(&c->out, "New and returning customers by month");
 	scope_note(c, from, to);
 	table_init(&t, &c->out);
@@ -1208,31 +1285,32 @@ rep_monthly(struct ctx *c)
 	table_col(&t, "returning_revenue", "ret. revenue", TC_OPTIONAL);
 	table_col(&t, "repurchase_rate", "rate", 0);
 	table_col(&t, "bar", "", TC_BAR);
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		int64_t cust = sqlite3_column_int64(st, 1);
-		int64_t ret = sqlite3_column_int64(st, 2);
-		int64_t rev = sqlite3_column_int64(st, 4);
-		int64_t rrev = sqlite3_column_int64(st, 5);
+	for (k = 0; k < nm; k++) {
+		struct period *p = &mp[k];
 
-		table_str(&t, monthf(sqlite3_column_int64(st, 0), m));
-		table_int(&t, cust);
-		table_int(&t, cust - ret);
-		table_int(&t, ret);
-		table_int(&t, sqlite3_column_int64(st, 3));
-		table_money(&t, rev);
-		table_money(&t, rev - rrev);
-		table_money(&t, rrev);
-		table_ratio(&t, ret, cust);
-		table_cell(&t, "", "", (double)rev);
-		table_barpart(&t, (double)rrev);
+		if (p->customers == 0)
+			continue;
+		table_str(&t, monthf(m0 + k, m));
+		table_int(&t, p->customers);
+		table_int(&t, p->customers - p->returning);
+		table_int(&t, p->returning);
+		table_int(&t, p->orders);
+		table_money(&t, p->revenue);
+		table_money(&t, p->revenue - p->ret_revenue);
+		table_money(&t, p->ret_revenue);
+		table_ratio(&t, p->returning, p->customers);
+		table_cell(&t, "", "", (double)p->revenue);
+		table_barpart(&t, (double)p->ret_revenue);
 		table_endrow(&t);
 	}
-	sqlite3_finalize(st);
 	table_end(&t);
 	tout_note(&c->out, "%sbar: revenue, %s█%s%s from returning customers, "
 	    "░ from new%s", tc_dim(&c->out), tc_off(&c->out), tc_bar(&c->out),
 	    tc_dim(&c->out), tc_off(&c->out));
-	return rc == SQLITE_DONE ? 0 : -1;
+	rc = 0;
+done:
+	free(mp);
+	return rc;
 }
 
 /* ==== cohort ==== */
@@ -1250,55 +1328,46 @@ rep_cohort(struct ctx *c)
 	char m[16], lab[16];
 	int rc = -1, shown, kmax;
 
-	if (scope_stats(c, c->asof) != 0)
+	if (scope_months(c, &m0, &m1) != 0)
 		return -1;
-	st = prep(c, "SELECT mon(min(first_day)), mon(max(first_day))"
-	    " FROM temp.asof_stats WHERE first_day BETWEEN ?1 AND ?2");
-	if (st == NULL)
-		return -1;
-	bind2(st, from, to);
-	if (store_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		m0 = sqlite3_column_int64(st, 0);
-		m1 = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
 	nm = m0 < 0 ? 0 : last - m0 + 1;
 	if (nm > 0) {
+		struct cday d;
+		int64_t cid = -1, f = 0, ck = -1, nd = 0, k0;
+
 		/* Cohorts x months since: small (months, not customers). */
 		size = calloc((size_t)(m1 - m0 + 1), sizeof(*size));
 		active = calloc((size_t)((m1 - m0 + 1) * nm), sizeof(*active));
 		repeat = calloc((size_t)((m1 - m0 + 1) * nm), sizeof(*repeat));
 		if (size == NULL || active == NULL || repeat == NULL)
 			err(EXIT_DATA, NULL);
-		st = prep(c, "SELECT mon(first_day), COUNT(*),"
-		    " mon(second_day) - mon(first_day)"
-		    " FROM temp.asof_stats WHERE first_day BETWEEN ?1 AND ?2"
-		    " GROUP BY 1, 3");
-		if (st == NULL)
+		if ((st = cust_days(c)) == NULL)
 			goto done;
-		bind2(st, from, to);
 		while (store_step(st) == SQLITE_ROW) {
-			ci = sqlite3_column_int64(st, 0) - m0;
-			size[ci] += sqlite3_column_int64(st, 1);
-			if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-				k = sqlite3_column_int64(st, 2);
-				repeat[ci * nm + k] += sqlite3_column_int64(st,
-				    1);
+			cday_get(st, &d);
+			if (d.cid != cid) {
+				cid = d.cid;
+				f = d.day;
+				nd = 0;
+				ck = -1;
+				if (f >= from && f <= to)
+					size[month_of(f) - m0]++;
 			}
+			nd++;
+			if (f < from || f > to)
+				continue;
+			ci = month_of(f) - m0;
+			k0 = month_of(d.day) - month_of(f);
+			if (k0 != ck)
+				active[ci * nm + k0]++;
+			ck = k0;
+			if (nd == 2)
+				repeat[ci * nm + k0]++;
 		}
-		sqlite3_finalize(st);
-		st = prep(c, "SELECT mon(s.first_day), mon(p.day) -"
-		    " mon(s.first_day), COUNT(DISTINCT p.cid) FROM temp.p"
-		    " JOIN temp.asof_stats s ON s.customer_id = p.cid"
-		    " WHERE s.first_day BETWEEN ?1 AND ?2 GROUP BY 1, 2");
-		if (st == NULL)
+		if (sqlite3_errcode(c->db) != SQLITE_DONE &&
+		    sqlite3_errcode(c->db) != SQLITE_OK) {
+			sqlite3_finalize(st);
 			goto done;
-		bind2(st, from, to);
-		while (store_step(st) == SQLITE_ROW) {
-			ci = sqlite3_column_int64(st, 0) - m0;
-			k = sqlite3_column_int64(st, 1);
-			active[ci * nm + k] = sqlite3_column_int64(st, 2);
 		}
 		sqlite3_finalize(st);
 	}
