@@ -1458,49 +1458,232 @@ done:
 /* ==== products ==== */
 
 /*
- * The lines of the purchases in [from, to] per product and customer
- * (SQL text shared by the product and category tables): revenue is
+ * Products and categories in one pass over the purchases in customer
+ * order, each order's lines looked up by its key: a customer's lines
+ * are added up per product and category while the customer passes by
+ * (a few entries), then into one total per product and per category,
+ * so that buyers are counted without sorting every line.  Revenue is
  * quantity x unit price less returned quantities; a line is a repeat
- * purchase when its day is after the customer's first purchase day.
+ * purchase when its day is after the customer's first purchase day;
+ * first buyers are the customers whose first purchase day included the
+ * product, and they came back when they bought on a later day.
  */
-#define LINES_BY(key) \
-	"SELECT " key " AS k, o.cid AS cid," \
-	" SUM(i.amount - i.returned_qty * i.unit_price) AS rev," \
-	" SUM(i.quantity - i.returned_qty) AS qty," \
-	" COUNT(DISTINCT o.id) AS orders," \
-	" SUM(CASE WHEN o.day > s.first_day THEN i.amount -" \
-	"  i.returned_qty * i.unit_price ELSE 0 END) AS ret_rev," \
-	" MAX(o.day > s.first_day) AS ret," \
-	" MAX(o.day = s.first_day) AS first," \
-	" s.second_day IS NOT NULL AS back" \
-	" FROM main.order_items i JOIN temp.p o ON o.id = i.order_id" \
-	" JOIN temp.asof_stats s ON s.customer_id = o.cid"
+struct pacc {
+	int64_t	 rev, qty, orders, buyers, ret_rev, ret_buyers, first, back;
+};
+
+struct pent {				/* one product of one customer */
+	int64_t	 key, rev, qty, orders, ret_rev, last_order;
+	int	 ret, first;
+};
+
+struct pents {
+	struct pent *e;
+	size_t	 n, cap;
+};
+
+static struct pent *
+pent_find(struct pents *ps, int64_t key)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->e[i].key == key)
+			return &ps->e[i];
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 16;
+		ps->e = xrealloc(ps->e, ps->cap * sizeof(*ps->e));
+	}
+	memset(&ps->e[ps->n], 0, sizeof(ps->e[0]));
+	ps->e[ps->n].key = key;
+	ps->e[ps->n].last_order = -1;
+	return &ps->e[ps->n++];
+}
+
+static void
+pents_close(struct pents *ps, struct pacc *acc, int back)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		struct pent *e = &ps->e[i];
+		struct pacc *a = &acc[e->key];
+
+		a->rev += e->rev;
+		a->qty += e->qty;
+		a->orders += e->orders;
+		a->buyers++;
+		a->ret_rev += e->ret_rev;
+		a->ret_buyers += e->ret;
+		a->first += e->first;
+		a->back += e->first && back;
+	}
+	ps->n = 0;
+}
+
+static void
+pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
+    int first)
+{
+	e->rev += rev;
+	e->qty += qty;
+	if (e->last_order != order)
+		e->orders++;
+	e->last_order = order;
+	if (ret) {
+		e->ret_rev += rev;
+		e->ret = 1;
+	}
+	if (first)
+		e->first = 1;
+}
 
 static int
 products_build(struct ctx *c, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *st = NULL, *li = NULL, *ins = NULL;
+	struct pacc *pa = NULL, *ca = NULL;
+	struct pents pp = { 0 }, pc = { 0 };
+	int64_t maxpid = 0, ncat = 0, *pcat = NULL, cid = -1, first = 0;
+	int64_t lastday = -1, k;
+	int rc = -1, days = 0, step;
+	char **cats = NULL;
 
-	/* Per product and customer first, so that buyers are a count. */
-	st = prep(c,
-	    "CREATE TEMP TABLE pa AS SELECT k AS pid, pr.sku AS sku,"
-	    " pr.name AS name, coalesce(pr.category, '') AS category,"
-	    " SUM(rev) AS rev, SUM(qty) AS qty, SUM(orders) AS orders,"
-	    " COUNT(*) AS buyers, SUM(ret_rev) AS ret_rev,"
-	    " SUM(ret) AS ret_buyers, SUM(first) AS first_buyers,"
-	    " SUM(first AND back) AS came_back FROM ("
-	    LINES_BY("i.product_id")
-	    " WHERE i.quantity > i.returned_qty"
-	    "  AND o.t >= ?1 * 86400 AND o.t < (?2 + 1) * 86400"
-	    " GROUP BY 1, 2) x JOIN main.products pr ON pr.id = x.k"
-	    " GROUP BY k");
-	if (st == NULL)
-		return -1;
-	bind2(st, from, to);
-	rc = store_step(st);
+	/* The catalogue: each product's category as a small number. */
+	if ((st = prep(c, "SELECT max(id) FROM main.products")) == NULL)
+		goto done;
+	if (store_step(st) == SQLITE_ROW)
+		maxpid = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	pa = calloc((size_t)maxpid + 1, sizeof(*pa));
+	ca = calloc((size_t)maxpid + 1, sizeof(*ca));
+	pcat = calloc((size_t)maxpid + 1, sizeof(*pcat));
+	cats = calloc((size_t)maxpid + 1, sizeof(*cats));
+	if (pa == NULL || ca == NULL || pcat == NULL || cats == NULL)
+		err(EXIT_DATA, NULL);
+	if ((st = prep(c, "SELECT id, coalesce(category, '') FROM"
+	    " main.products ORDER BY 2")) == NULL)
+		goto done;
+	while (store_step(st) == SQLITE_ROW) {
+		const char *cat = (const char *)sqlite3_column_text(st, 1);
+
+		if (ncat == 0 || strcmp(cats[ncat - 1], cat) != 0)
+			cats[ncat++] = xstrdup(cat);
+		pcat[sqlite3_column_int64(st, 0)] = ncat - 1;
+	}
+	sqlite3_finalize(st);
+
+	st = prep(c, "SELECT id, cid, day FROM temp.p ORDER BY cid, day, id");
+	li = prep(c, "SELECT product_id, amount - returned_qty * unit_price,"
+	    " quantity - returned_qty FROM main.order_items"
+	    " WHERE order_id = ? AND quantity > returned_qty");
+	if (st == NULL || li == NULL)
+		goto done;
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t oid = sqlite3_column_int64(st, 0);
+		int64_t id = sqlite3_column_int64(st, 1);
+		int64_t day = sqlite3_column_int64(st, 2);
+
+		if (id != cid) {
+			pents_close(&pp, pa, days >= 2);
+			pents_close(&pc, ca, days >= 2);
+			cid = id;
+			first = day;
+			days = 0;
+			lastday = -1;
+		}
+		if (day != lastday)
+			days++;
+		lastday = day;
+		if (day < from || day > to)
+			continue;
+		sqlite3_bind_int64(li, 1, oid);
+		while ((rc = store_step(li)) == SQLITE_ROW) {
+			int64_t pid = sqlite3_column_int64(li, 0);
+			int64_t rev = sqlite3_column_int64(li, 1);
+			int64_t qty = sqlite3_column_int64(li, 2);
+
+			if (pid < 0 || pid > maxpid)
+				continue;
+			pent_add(pent_find(&pp, pid), oid, rev, qty,
+			    day > first, day == first);
+			pent_add(pent_find(&pc, pcat[pid]), oid, rev, qty,
+			    day > first, day == first);
+		}
+		sqlite3_reset(li);
+		if (rc != SQLITE_DONE) {
+			rc = -1;
+			goto done;
+		}
+	}
+	pents_close(&pp, pa, days >= 2);
+	pents_close(&pc, ca, days >= 2);
+	rc = -1;
+	if (step != SQLITE_DONE)
+		goto done;
+
+	/* The totals, as small tables the rankings sort. */
+	if (store_exec(c->db, "CREATE TEMP TABLE pa (pid INTEGER PRIMARY KEY,"
+	    " sku TEXT, name TEXT, category TEXT, rev INTEGER, qty INTEGER,"
+	    " orders INTEGER, buyers INTEGER, ret_rev INTEGER,"
+	    " ret_buyers INTEGER, first_buyers INTEGER, came_back INTEGER);"
+	    "CREATE TEMP TABLE ca (category TEXT, products INTEGER,"
+	    " rev INTEGER, qty INTEGER, buyers INTEGER, ret_rev INTEGER,"
+	    " ret_buyers INTEGER)") != 0)
+		goto done;
+	ins = prep(c, "INSERT INTO temp.pa SELECT id, sku, name,"
+	    " coalesce(category, ''), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
+	    " FROM main.products WHERE id = ?1");
+	if (ins == NULL)
+		goto done;
+	for (k = 0; k <= maxpid; k++) {
+		if (pa[k].buyers == 0)
+			continue;
+		sqlite3_bind_int64(ins, 1, k);
+		sqlite3_bind_int64(ins, 2, pa[k].rev);
+		sqlite3_bind_int64(ins, 3, pa[k].qty);
+		sqlite3_bind_int64(ins, 4, pa[k].orders);
+		sqlite3_bind_int64(ins, 5, pa[k].buyers);
+		sqlite3_bind_int64(ins, 6, pa[k].ret_rev);
+		sqlite3_bind_int64(ins, 7, pa[k].ret_buyers);
+		sqlite3_bind_int64(ins, 8, pa[k].first);
+		sqlite3_bind_int64(ins, 9, pa[k].back);
+		if (store_step(ins) != SQLITE_DONE)
+			goto done;
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	ins = prep(c, "INSERT INTO temp.ca VALUES (?1, (SELECT COUNT(*) FROM"
+	    " temp.pa WHERE category = ?1), ?2, ?3, ?4, ?5, ?6)");
+	if (ins == NULL)
+		goto done;
+	for (k = 0; k < ncat; k++) {
+		if (ca[k].buyers == 0)
+			continue;
+		sqlite3_bind_text(ins, 1, cats[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, ca[k].rev);
+		sqlite3_bind_int64(ins, 3, ca[k].qty);
+		sqlite3_bind_int64(ins, 4, ca[k].buyers);
+		sqlite3_bind_int64(ins, 5, ca[k].ret_rev);
+		sqlite3_bind_int64(ins, 6, ca[k].ret_buyers);
+		if (store_step(ins) != SQLITE_DONE)
+			goto done;
+		sqlite3_reset(ins);
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(li);
+	sqlite3_finalize(ins);
+	for (k = 0; cats != NULL && k < ncat; k++)
+		free(cats[k]);
+	free(cats);
+	free(pcat);
+	free(pa);
+	free(ca);
+	free(pp.e);
+	free(pc.e);
+	return rc;
 }
 
 static const struct {
@@ -1602,23 +1785,16 @@ products_table(struct ctx *c, int which, int64_t total, long long limit)
 }
 
 static int
-categories_table(struct ctx *c, int64_t total, int64_t from, int64_t to)
+categories_table(struct ctx *c, int64_t total)
 {
 	struct table t;
 	sqlite3_stmt *st;
 	int rc;
 
-	st = prep(c, "SELECT k, (SELECT COUNT(*) FROM temp.pa"
-	    "  WHERE pa.category = x.k), SUM(rev), SUM(qty), COUNT(*),"
-	    " SUM(ret_rev), SUM(ret) FROM ("
-	    LINES_BY("coalesce(pr.category, '')")
-	    " JOIN main.products pr ON pr.id = i.product_id"
-	    " WHERE i.quantity > i.returned_qty"
-	    "  AND o.t >= ?1 * 86400 AND o.t < (?2 + 1) * 86400"
-	    " GROUP BY 1, 2) x GROUP BY 1 ORDER BY 3 DESC, 1");
+	st = prep(c, "SELECT category, products, rev, qty, buyers, ret_rev,"
+	    " ret_buyers FROM temp.ca ORDER BY rev DESC, category");
 	if (st == NULL)
 		return -1;
-	bind2(st, from, to);
 	tout_title(&c->out, "Categories");
 	table_init(&t, &c->out);
 	table_col(&t, "category", NULL, TC_LEFT | TC_SHRINK);
@@ -1661,26 +1837,6 @@ rep_products(struct ctx *c)
 	for (i = 0; i < NPSORTS; i++)
 		if (strcmp(c->sort, psorts[i].key) == 0)
 			which = i;
-	if (scope_stats(c, c->asof) != 0)
-		return -1;
-	if (c->out.mode != TM_TABLE && part_is(c, "categories", 0)) {
-		if ((st = prep(c, "CREATE TEMP TABLE pa AS SELECT coalesce("
-		    "category, '') AS category FROM main.products")) == NULL)
-			return -1;
-		store_step(st);
-		sqlite3_finalize(st);
-		if ((st = prep(c, "SELECT total(i.amount - i.returned_qty *"
-		    " i.unit_price) FROM main.order_items i JOIN temp.p o"
-		    " ON o.id = i.order_id WHERE i.quantity > i.returned_qty"
-		    " AND o.t >= ?1 * 86400 AND o.t < (?2 + 1) * 86400"))
-		    == NULL)
-			return -1;
-		bind2(st, from, to);
-		if (store_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		return categories_table(c, total, from, to);
-	}
 	if (products_build(c, from, to) != 0)
 		return -1;
 	if ((st = prep(c, "SELECT total(rev) FROM temp.pa")) == NULL)
@@ -1688,6 +1844,8 @@ rep_products(struct ctx *c)
 	if (store_step(st) == SQLITE_ROW)
 		total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (c->out.mode != TM_TABLE && part_is(c, "categories", 0))
+		return categories_table(c, total);
 	if (c->out.mode != TM_TABLE)
 		return products_table(c, which, total, limit_or(c, 0));
 	tout_title(&c->out, "Products");
@@ -1698,7 +1856,7 @@ rep_products(struct ctx *c)
 	for (i = 0; i < NPSORTS; i++)
 		if (products_table(c, i, total, limit_or(c, 10)) != 0)
 			return -1;
-	return categories_table(c, total, from, to);
+	return categories_table(c, total);
 }
 
 /* ==== basket ==== */

@@ -337,14 +337,14 @@ test_expect_success 'products: --sort and --limit' '
 test_expect_success 'products: categories against SQL' '
 	sqlite3 -batch -noheader -separator , r.db "WITH o AS $(purchases),
 	f AS (SELECT c, MIN(d) AS fd FROM o GROUP BY c),
-	l AS (SELECT coalesce(p.category, '"''"') AS k, o.c, o.d, f.fd,
+	l AS (SELECT coalesce(p.category, '"''"') AS k, i.product_id AS pid, o.c, o.d, f.fd,
 	      i.amount - i.returned_qty * i.unit_price AS rev,
 	      i.quantity - i.returned_qty AS qty
 	      FROM order_items i JOIN o ON o.id = i.order_id JOIN f USING (c)
 	      JOIN products p ON p.id = i.product_id
 	      WHERE i.quantity > i.returned_qty),
 	t AS (SELECT SUM(rev) AS tot FROM l)
-	SELECT k, (SELECT COUNT(*) FROM products p WHERE coalesce(p.category, '"''"') = k),
+	SELECT k, COUNT(DISTINCT pid),
 	  $(m "SUM(rev)"), $(r "SUM(rev)" "MAX(t.tot)"), SUM(qty), COUNT(DISTINCT c),
 	  $(m "SUM(CASE WHEN d > fd THEN rev ELSE 0 END)"),
 	  COUNT(DISTINCT CASE WHEN d > fd THEN c END)
