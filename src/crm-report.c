@@ -856,48 +856,163 @@ stats_cols(struct table *t, int keys, int tty)
 }
 
 /*
- * Per category (keys 1) or SKU (keys 2): the days from a customer's
- * first to second purchase day of it.  Rows come sorted by key,
- * customer and day; each key's gaps are counted, then summarised.
+ * The days from each customer's first to second purchase day of each
+ * category and product, into TEMP table kg (kind 1 category, 2 product;
+ * key; gap), from one pass over the purchases in customer order with
+ * each order's lines looked up by its key: only the customer passing by
+ * is held, and only the gaps are sorted afterwards.  Customers count
+ * when their first purchase falls in [from, to].
+ */
+struct kent {
+	int64_t	 key, d1, d2;
+};
+
+static int
+kents_note(struct kent **e, size_t *n, size_t *cap, int64_t key,
+    int64_t day)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*e)[i].key == key) {
+			if ((*e)[i].d2 < 0 && day != (*e)[i].d1)
+				(*e)[i].d2 = day;
+			return 0;
+		}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*e = xrealloc(*e, *cap * sizeof(**e));
+	}
+	(*e)[*n].key = key;
+	(*e)[*n].d1 = day;
+	(*e)[*n].d2 = -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+kents_flush(sqlite3_stmt *ins, int kind, struct kent *e, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (e[i].d2 < 0)
+			continue;
+		sqlite3_bind_int(ins, 1, kind);
+		sqlite3_bind_int64(ins, 2, e[i].key);
+		sqlite3_bind_int64(ins, 3, e[i].d2 - e[i].d1);
+		if (store_step(ins) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(ins);
+	}
+	*n = 0;
+	return 0;
+}
+
+static int
+cycle_key_gaps(struct ctx *c, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st = NULL, *li = NULL, *ins = NULL;
+	struct kent *pe = NULL, *ce = NULL;
+	size_t np = 0, cp = 0, nc = 0, cc = 0;
+	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL;
+	int rc = -1, step, in = 0;
+
+	if (store_exec(c->db, "CREATE TEMP TABLE kg (kind INTEGER, k INTEGER,"
+	    " gap INTEGER)") != 0)
+		return -1;
+	/* Each product's category, as the rowid of its name in cat. */
+	if ((st = prep(c, "SELECT max(id) FROM main.products")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		maxpid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((pcat = calloc((size_t)maxpid + 1, sizeof(*pcat))) == NULL)
+		err(EXIT_DATA, NULL);
+	if ((st = prep(c, "SELECT p.id, c.rowid FROM main.products p"
+	    " JOIN temp.cat c ON c.name = coalesce(p.category, '')")) == NULL)
+		goto done;
+	while (store_step(st) == SQLITE_ROW)
+		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = prep(c, "SELECT id, cid, day FROM temp.p ORDER BY cid, day, id");
+	li = prep(c, "SELECT product_id FROM main.order_items"
+	    " WHERE order_id = ? AND quantity > returned_qty");
+	ins = prep(c, "INSERT INTO temp.kg VALUES (?, ?, ?)");
+	if (st == NULL || li == NULL || ins == NULL)
+		goto done;
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t oid = sqlite3_column_int64(st, 0);
+		int64_t id = sqlite3_column_int64(st, 1);
+		int64_t day = sqlite3_column_int64(st, 2);
+
+		if (id != cid) {
+			if (kents_flush(ins, 2, pe, &np) != 0 ||
+			    kents_flush(ins, 1, ce, &nc) != 0)
+				goto done;
+			cid = id;
+			first = day;
+			in = first >= from && first <= to;
+		}
+		if (!in)
+			continue;
+		sqlite3_bind_int64(li, 1, oid);
+		while ((rc = store_step(li)) == SQLITE_ROW) {
+			int64_t pid = sqlite3_column_int64(li, 0);
+
+			if (pid < 0 || pid > maxpid)
+				continue;
+			kents_note(&pe, &np, &cp, pid, day);
+			kents_note(&ce, &nc, &cc, pcat[pid], day);
+		}
+		sqlite3_reset(li);
+		if (rc != SQLITE_DONE) {
+			rc = -1;
+			goto done;
+		}
+	}
+	rc = -1;
+	if (step != SQLITE_DONE || kents_flush(ins, 2, pe, &np) != 0 ||
+	    kents_flush(ins, 1, ce, &nc) != 0)
+		goto done;
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(li);
+	sqlite3_finalize(ins);
+	free(pcat);
+	free(pe);
+	free(ce);
+	return rc;
+}
+
+/*
+ * Per category (keys 1) or SKU (keys 2): the gaps of kg, sorted by key
+ * then gap; each key's gaps are counted, then summarised.
  */
 static int
-cycle_keys(struct ctx *c, struct table *t, int keys, int64_t from,
-    int64_t to, int64_t span)
+cycle_keys(struct ctx *c, struct table *t, int keys, int64_t span)
 {
 	sqlite3_stmt *st, *name = NULL;
 	struct ghist g;
 	struct quant q;
 	struct buf key = { 0 };
-	int64_t cid = -1, d1 = -1, d2 = -1, rows = 0, limit;
-	int rc, open = 0, filter = c->has_from || c->has_to;
-	char *sql;
+	int64_t rows = 0, limit;
+	int rc, open = 0;
 
 	limit = keys == 2 ? limit_or(c, 0) : 0;
-	sql = sqlite3_mprintf("SELECT %s, o.cid, o.day FROM main.order_items i"
-	    " JOIN temp.p o ON o.id = i.order_id%s"
-	    " WHERE i.quantity > i.returned_qty%s ORDER BY 1, 2, 3",
-	    keys == 1 ? "coalesce(pr.category, '')" : "i.product_id",
-	    keys == 1 ? " JOIN main.products pr ON pr.id = i.product_id" : "",
-	    filter ? " AND o.cid IN (SELECT customer_id FROM temp.asof_stats"
-	    " WHERE first_day BETWEEN ?1 AND ?2)" : "");
-	if (sql == NULL)
-		return -1;
-	st = prep(c, sql);
-	sqlite3_free(sql);
+	st = prep(c, keys == 1 ?
+	    "SELECT c.name, kg.gap FROM temp.kg JOIN temp.cat c"
+	    " ON c.rowid = kg.k WHERE kg.kind = 1 ORDER BY 1, 2" :
+	    "SELECT k, gap FROM temp.kg WHERE kind = 2 ORDER BY k, gap");
 	if (st == NULL)
 		return -1;
-	if (filter)
-		bind2(st, from, to);
 	if (keys == 2 && (name = prep(c, "SELECT sku, name FROM"
 	    " main.products WHERE id = ?")) == NULL) {
 		sqlite3_finalize(st);
 		return -1;
 	}
 	ghist_init(&g, span);
-#define FLUSH_CUSTOMER() do {						\
-	if (d2 >= 0)							\
-		ghist_add(&g, d2 - d1);					\
-} while (0)
 #define FLUSH_KEY() do {						\
 	if (open && g.n >= c->min_buyers &&				\
 	    (limit <= 0 || rows < limit)) {				\
@@ -919,30 +1034,18 @@ cycle_keys(struct ctx *c, struct table *t, int keys, int64_t from,
 } while (0)
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
-		int64_t id = sqlite3_column_int64(st, 1);
-		int64_t day = sqlite3_column_int64(st, 2);
 
 		if (k == NULL)
 			k = "";
 		if (!open || strcmp(k, key.s) != 0) {
-			FLUSH_CUSTOMER();
 			FLUSH_KEY();
 			buf_reset(&key);
 			buf_adds(&key, k);
 			open = 1;
-			cid = -1;
 		}
-		if (id != cid) {
-			FLUSH_CUSTOMER();
-			cid = id;
-			d1 = day;
-			d2 = -1;
-		} else if (d2 < 0 && day != d1)
-			d2 = day;
+		ghist_add(&g, sqlite3_column_int64(st, 1));
 	}
-	FLUSH_CUSTOMER();
 	FLUSH_KEY();
-#undef FLUSH_CUSTOMER
 #undef FLUSH_KEY
 	sqlite3_finalize(st);
 	sqlite3_finalize(name);
@@ -1116,6 +1219,11 @@ rep_cycle(struct ctx *c)
 			table_init(&t, &c->out);
 			stats_cols(&t, 1, 0);
 		}
+		if (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
+		    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
+		    " coalesce(category, '') FROM main.products"
+		    " ORDER BY 1") != 0 || cycle_key_gaps(c, from, to) != 0)
+			goto done;
 		for (keys = 1; keys <= 2; keys++) {
 			if (tty) {
 				tout_title(&c->out, "Cycle per %s (first to "
@@ -1125,7 +1233,7 @@ rep_cycle(struct ctx *c)
 				table_init(&t, &c->out);
 				stats_cols(&t, keys, 1);
 			}
-			if (cycle_keys(c, &t, keys, from, to, span) != 0)
+			if (cycle_keys(c, &t, keys, span) != 0)
 				goto done;
 			if (tty)
 				table_end(&t);
