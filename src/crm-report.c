@@ -347,6 +347,19 @@ scope_note(struct ctx *c, int64_t from, int64_t to)
 	buf_free(&s);
 }
 
+/*
+ * Every purchase with its lines, in customer, day and order order (an
+ * order without a line still marks its day): one scan of the orders and
+ * lines as they lie, then one sort of narrow rows.
+ */
+#define LINES_SQL \
+	"SELECT o.id, o.cid, o.day, i.product_id," \
+	" i.amount - i.returned_qty * i.unit_price," \
+	" i.quantity - i.returned_qty FROM temp.p o" \
+	" LEFT JOIN main.order_items i ON i.order_id = o.id" \
+	"  AND i.quantity > i.returned_qty" \
+	" ORDER BY o.cid, o.day, o.id"
+
 /* ==== Quantiles of a sorted stream ==== */
 
 /*
@@ -912,7 +925,7 @@ kents_flush(sqlite3_stmt *ins, int kind, struct kent *e, size_t *n)
 static int
 cycle_key_gaps(struct ctx *c, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st = NULL, *li = NULL, *ins = NULL;
+	sqlite3_stmt *st = NULL, *ins = NULL;
 	struct kent *pe = NULL, *ce = NULL;
 	size_t np = 0, cp = 0, nc = 0, cc = 0;
 	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL;
@@ -935,16 +948,14 @@ cycle_key_gaps(struct ctx *c, int64_t from, int64_t to)
 	while (store_step(st) == SQLITE_ROW)
 		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
-	st = prep(c, "SELECT id, cid, day FROM temp.p ORDER BY cid, day, id");
-	li = prep(c, "SELECT product_id FROM main.order_items"
-	    " WHERE order_id = ? AND quantity > returned_qty");
+	st = prep(c, LINES_SQL);
 	ins = prep(c, "INSERT INTO temp.kg VALUES (?, ?, ?)");
-	if (st == NULL || li == NULL || ins == NULL)
+	if (st == NULL || ins == NULL)
 		goto done;
 	while ((step = store_step(st)) == SQLITE_ROW) {
-		int64_t oid = sqlite3_column_int64(st, 0);
 		int64_t id = sqlite3_column_int64(st, 1);
 		int64_t day = sqlite3_column_int64(st, 2);
+		int64_t pid = sqlite3_column_int64(st, 3);
 
 		if (id != cid) {
 			if (kents_flush(ins, 2, pe, &np) != 0 ||
@@ -954,22 +965,11 @@ cycle_key_gaps(struct ctx *c, int64_t from, int64_t to)
 			first = day;
 			in = first >= from && first <= to;
 		}
-		if (!in)
+		if (!in || sqlite3_column_type(st, 3) == SQLITE_NULL ||
+		    pid < 0 || pid > maxpid)
 			continue;
-		sqlite3_bind_int64(li, 1, oid);
-		while ((rc = store_step(li)) == SQLITE_ROW) {
-			int64_t pid = sqlite3_column_int64(li, 0);
-
-			if (pid < 0 || pid > maxpid)
-				continue;
-			kents_note(&pe, &np, &cp, pid, day);
-			kents_note(&ce, &nc, &cc, pcat[pid], day);
-		}
-		sqlite3_reset(li);
-		if (rc != SQLITE_DONE) {
-			rc = -1;
-			goto done;
-		}
+		kents_note(&pe, &np, &cp, pid, day);
+		kents_note(&ce, &nc, &cc, pcat[pid], day);
 	}
 	rc = -1;
 	if (step != SQLITE_DONE || kents_flush(ins, 2, pe, &np) != 0 ||
@@ -978,7 +978,6 @@ cycle_key_gaps(struct ctx *c, int64_t from, int64_t to)
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(li);
 	sqlite3_finalize(ins);
 	free(pcat);
 	free(pe);
@@ -1649,7 +1648,7 @@ pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
 static int
 products_build(struct ctx *c, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st = NULL, *li = NULL, *ins = NULL;
+	sqlite3_stmt *st = NULL, *ins = NULL;
 	struct pacc *pa = NULL, *ca = NULL;
 	struct pents pp = { 0 }, pc = { 0 };
 	int64_t maxpid = 0, ncat = 0, *pcat = NULL, cid = -1, first = 0;
@@ -1681,16 +1680,16 @@ products_build(struct ctx *c, int64_t from, int64_t to)
 	}
 	sqlite3_finalize(st);
 
-	st = prep(c, "SELECT id, cid, day FROM temp.p ORDER BY cid, day, id");
-	li = prep(c, "SELECT product_id, amount - returned_qty * unit_price,"
-	    " quantity - returned_qty FROM main.order_items"
-	    " WHERE order_id = ? AND quantity > returned_qty");
-	if (st == NULL || li == NULL)
+	st = prep(c, LINES_SQL);
+	if (st == NULL)
 		goto done;
 	while ((step = store_step(st)) == SQLITE_ROW) {
 		int64_t oid = sqlite3_column_int64(st, 0);
 		int64_t id = sqlite3_column_int64(st, 1);
 		int64_t day = sqlite3_column_int64(st, 2);
+		int64_t pid = sqlite3_column_int64(st, 3);
+		int64_t rev = sqlite3_column_int64(st, 4);
+		int64_t qty = sqlite3_column_int64(st, 5);
 
 		if (id != cid) {
 			pents_close(&pp, pa, days >= 2);
@@ -1703,26 +1702,14 @@ products_build(struct ctx *c, int64_t from, int64_t to)
 		if (day != lastday)
 			days++;
 		lastday = day;
-		if (day < from || day > to)
+		if (day < from || day > to ||
+		    sqlite3_column_type(st, 3) == SQLITE_NULL ||
+		    pid < 0 || pid > maxpid)
 			continue;
-		sqlite3_bind_int64(li, 1, oid);
-		while ((rc = store_step(li)) == SQLITE_ROW) {
-			int64_t pid = sqlite3_column_int64(li, 0);
-			int64_t rev = sqlite3_column_int64(li, 1);
-			int64_t qty = sqlite3_column_int64(li, 2);
-
-			if (pid < 0 || pid > maxpid)
-				continue;
-			pent_add(pent_find(&pp, pid), oid, rev, qty,
-			    day > first, day == first);
-			pent_add(pent_find(&pc, pcat[pid]), oid, rev, qty,
-			    day > first, day == first);
-		}
-		sqlite3_reset(li);
-		if (rc != SQLITE_DONE) {
-			rc = -1;
-			goto done;
-		}
+		pent_add(pent_find(&pp, pid), oid, rev, qty, day > first,
+		    day == first);
+		pent_add(pent_find(&pc, pcat[pid]), oid, rev, qty, day > first,
+		    day == first);
 	}
 	pents_close(&pp, pa, days >= 2);
 	pents_close(&pc, ca, days >= 2);
@@ -1781,7 +1768,6 @@ products_build(struct ctx *c, int64_t from, int64_t to)
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(li);
 	sqlite3_finalize(ins);
 	for (k = 0; cats != NULL && k < ncat; k++)
 		free(cats[k]);
@@ -2690,6 +2676,8 @@ main(int argc, char *argv[])
 	long long v;
 
 	crm_init(argv[0]);
+	/* One thread: SQLite need not lock around every column read. */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	memset(&c, 0, sizeof(c));
 	c.limit = -1;
 	c.min_buyers = 10;
