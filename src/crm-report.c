@@ -58,7 +58,7 @@ static const char help[] =
 "                        gateway [default: revenue]\n"
 "      --table           the terminal form even when piped\n"
 "      --to DATE         the period's last day [default: the as-of date]\n"
-"  -T, --tsv             TSV\n"
+"  -T, --tsv, --out-tab  TSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
 
@@ -828,7 +828,9 @@ static void
 stats_row(struct table *t, const char *scope, const char *key,
     const char *name, long customers, const struct quant *q)
 {
-	table_str(t, scope);
+	table_cell(t, scope, strcmp(scope, "first_second") == 0 ?
+	    "first to second" : strcmp(scope, "all_gaps") == 0 ? "all gaps" :
+	    scope, 0);
 	table_str(t, key);
 	table_str(t, name);
 	table_int(t, customers);
@@ -1208,10 +1210,10 @@ rep_cycle(struct ctx *c)
 		/* The same customers: two or more purchase days. */
 		stats_row(&t, "all_gaps", "", "", q1.n, &qa);
 		table_end(&t);
-		tout_note(&c->out, "%sfirst_second: first to second purchase "
-		    "day (the cycle is its median); all_gaps: every pair of "
-		    "consecutive purchase days%s", tc_dim(&c->out),
-		    tc_off(&c->out));
+		tout_note(&c->out, "%sFirst to second: the days from a "
+		    "customer's first purchase day to the second (the cycle is "
+		    "their median); all gaps: between any two consecutive "
+		    "purchase days.%s", tc_dim(&c->out), tc_off(&c->out));
 	}
 	if (part_is(c, "products", 0)) {
 		if (!tty) {
@@ -2663,6 +2665,7 @@ main(int argc, char *argv[])
 		{ "sort",	required_argument,	NULL, 'O' },
 		{ "table",	no_argument,		NULL, 'b' },
 		{ "to",		required_argument,	NULL, 'U' },
+		{ "out-tab",	no_argument,		NULL, 'T' },
 		{ "tsv",	no_argument,		NULL, 'T' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
