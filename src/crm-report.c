@@ -174,46 +174,6 @@ fn_mstart(sqlite3_context *cx, int n, sqlite3_value **v)
 		    month_start(sqlite3_value_int64(v[0])));
 }
 
-/* SQL: min2(x) is the second smallest distinct value, or NULL. */
-struct min2 {
-	int64_t	 a, b;
-	int	 n;			/* values held: 0, 1 (a) or 2 */
-};
-
-static void
-fn_min2_step(sqlite3_context *cx, int n, sqlite3_value **v)
-{
-	struct min2 *m = sqlite3_aggregate_context(cx, sizeof(*m));
-	int64_t x;
-
-	(void)n;
-	if (m == NULL || sqlite3_value_type(v[0]) == SQLITE_NULL)
-		return;
-	x = sqlite3_value_int64(v[0]);
-	if (m->n == 0) {
-		m->a = x;
-		m->n = 1;
-	} else if (x < m->a) {
-		m->b = m->a;
-		m->a = x;
-		m->n = 2;
-	} else if (x > m->a && (m->n == 1 || x < m->b)) {
-		m->b = x;
-		m->n = 2;
-	}
-}
-
-static void
-fn_min2_final(sqlite3_context *cx)
-{
-	struct min2 *m = sqlite3_aggregate_context(cx, 0);
-
-	if (m != NULL && m->n == 2)
-		sqlite3_result_int64(cx, m->b);
-	else
-		sqlite3_result_null(cx);
-}
-
 /* Ratio a/b rounded half up, for money averages in minor units. */
 static int64_t
 div_round(int64_t a, int64_t b)
@@ -237,14 +197,13 @@ scope_setup(struct ctx *c)
 	if (sqlite3_create_function(c->db, "mon", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, fn_mon, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(c->db, "mstart", 1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC, NULL, fn_mstart, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(c->db, "min2", 1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC, NULL, NULL, fn_min2_step, fn_min2_final)
-	    != SQLITE_OK) {
+	    SQLITE_DETERMINISTIC, NULL, fn_mstart, NULL, NULL) != SQLITE_OK) {
 		warnx("%s: %s", store_path(c->db), sqlite3_errmsg(c->db));
 		return -1;
 	}
+	/* Scratch tables need no journal: nothing to roll back to. */
 	if (store_exec(c->db,
+	    "PRAGMA temp.journal_mode = OFF;\n"
 	    "CREATE TEMP TABLE IF NOT EXISTS custlist"
 	    " (customer_id INTEGER PRIMARY KEY);\n"
 	    "CREATE TEMP TABLE prm (t_end INTEGER, ch TEXT, list INTEGER);\n"
@@ -278,10 +237,28 @@ scope_setup(struct ctx *c)
  * library's stats_asof() for the whole store, else the same aggregates
  * from the purchases in view p.
  */
+/* Inserts one customer's aggregates, a[0..8] in asof_stats order. */
+static int
+stats_put(sqlite3_stmt *ins, const int64_t *a)
+{
+	int i;
+
+	for (i = 0; i < 9; i++)
+		if (i == 7 && a[i] < 0)
+			sqlite3_bind_null(ins, i + 1);
+		else
+			sqlite3_bind_int64(ins, i + 1, a[i]);
+	if (store_step(ins) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(ins);
+	return 0;
+}
+
 static int
 scope_stats(struct ctx *c, int64_t d)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int64_t a[9];
 	int rc;
 
 	/* The library's copy of customer_stats when it is the answer. */
@@ -296,33 +273,58 @@ scope_stats(struct ctx *c, int64_t d)
 		    " temp.asof_stats_id ON asof_stats(customer_id)");
 	}
 	/*
-	 * Else the same aggregates from the purchases in view p: per
-	 * customer and day first, then per customer, with min2() for the
-	 * second purchase day (no window function, whose per-customer
-	 * partitions cost a truncated temporary file each).
+	 * Else the same aggregates from the purchases in view p, one
+	 * customer at a time from the days in customer order: one sort,
+	 * no window function (whose per-customer partitions cost a
+	 * truncated temporary file each) and no second grouping.
 	 */
-	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats;"
+	    "CREATE TEMP TABLE asof_stats (customer_id INTEGER PRIMARY KEY,"
+	    " purchases INTEGER, purchase_days INTEGER, spent INTEGER,"
+	    " first_at INTEGER, last_at INTEGER, first_day INTEGER,"
+	    " second_day INTEGER, last_day INTEGER)") != 0)
 		return -1;
-	st = prep(c,
-	    "CREATE TEMP TABLE asof_stats AS\n"
-	    "SELECT cid AS customer_id, SUM(n) AS purchases,"
-	    " COUNT(*) AS purchase_days, SUM(amount) AS spent,"
-	    " MIN(lo) AS first_at, MAX(hi) AS last_at, MIN(day) AS first_day,"
-	    " min2(day) AS second_day, MAX(day) AS last_day\n"
-	    "FROM (SELECT cid, day, COUNT(*) AS n, SUM(net) AS amount,"
-	    " MIN(t) AS lo, MAX(t) AS hi FROM temp.p WHERE t < ?"
-	    " GROUP BY cid, day)\n"
-	    "GROUP BY cid");
-	if (st == NULL)
-		return -1;
+	st = prep(c, "SELECT cid, day, COUNT(*), SUM(net), MIN(t), MAX(t)"
+	    " FROM temp.p WHERE t < ? GROUP BY cid, day ORDER BY cid, day");
+	ins = prep(c, "INSERT INTO temp.asof_stats VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL || ins == NULL)
+		goto fail;
 	sqlite3_bind_int64(st, 1, T1(d));
-	rc = store_step(st);
+	memset(a, 0, sizeof(a));
+	a[0] = -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t day = sqlite3_column_int64(st, 1);
+
+		if (id != a[0]) {
+			if (a[0] >= 0 && stats_put(ins, a) != 0)
+				goto fail;
+			a[0] = id;
+			a[1] = a[2] = a[3] = 0;
+			a[4] = sqlite3_column_int64(st, 4);
+			a[6] = day;
+			a[7] = -1;
+		}
+		a[1] += sqlite3_column_int64(st, 2);
+		a[2]++;
+		a[3] += sqlite3_column_int64(st, 3);
+		a[5] = sqlite3_column_int64(st, 5);
+		if (a[2] == 2)
+			a[7] = day;
+		a[8] = day;
+	}
+	if (rc != SQLITE_DONE || (a[0] >= 0 && stats_put(ins, a) != 0))
+		goto fail;
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	return store_exec(c->db, "CREATE UNIQUE INDEX temp.asof_stats_id"
-	    " ON asof_stats(customer_id)");
+	sqlite3_finalize(ins);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return -1;
 }
+
 
 /* A line under the title saying what the report covers. */
 static void
