@@ -1,0 +1,124 @@
+/*
+ * report.h: crm-report's reports, shared by src/crm-report.c (options
+ * and main) and src/lib/report_*.c (the reports).  Every report reads
+ * one scope: TEMP view p, the purchases up to the as-of day on
+ * --channel of the listed customers, and view ao, the same orders of
+ * any status.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+#include "table.h"
+
+#define NOFROM	(-100000000LL)	/* a day before any order */
+#define MAXBR	32
+
+struct rp_ctx {
+	sqlite3	*db;
+	struct tout out;
+	int64_t	 asof;			/* the as-of day */
+	int64_t	 from, to;		/* the period, days, inclusive */
+	int	 has_from, has_to;
+	const char *channel;		/* --channel, or NULL */
+	int	 list;			/* a customer list was read */
+	const char *part;		/* --part, or NULL */
+	long long limit;		/* --limit, or -1 */
+	long long min_buyers;
+	long long lost_after;		/* 0: 3 x the cycle */
+	int64_t	 backtest;
+	int	 has_backtest;
+	int64_t	 brackets[MAXBR];	/* minor units, ascending */
+	int	 nbrackets;
+	int64_t	 free_ship;		/* minor units */
+	const char *sort;
+};
+
+/* First second of day d, and the second after day d. */
+#define T0(d)	((int64_t)(d) * DAY_SECS)
+#define T1(d)	(((int64_t)(d) + 1) * DAY_SECS)
+
+/*
+ * Every purchase with its lines, in customer, day and order order (an
+ * order without a line still marks its day): one scan of the orders and
+ * lines as they lie, then one sort of narrow rows.
+ */
+#define LINES_SQL \
+	"SELECT o.id, o.cid, o.day, i.product_id," \
+	" i.amount - i.returned_qty * i.unit_price," \
+	" i.quantity - i.returned_qty FROM temp.p o" \
+	" LEFT JOIN main.order_items i ON i.order_id = o.id" \
+	"  AND i.quantity > i.returned_qty" \
+	" ORDER BY o.cid, o.day, o.id"
+
+/*
+ * Quantiles by linear interpolation between order statistics (R's type
+ * 7): the p-quantile of n sorted values x[0..n-1] is x[k] + f (x[k+1] -
+ * x[k]) with k + f = (n - 1) p.  The median is then the mean of the
+ * middle two for even n, as the repurchase cycle is defined.  Values
+ * arrive one by one in order with their group's count, so nothing is
+ * kept but a few numbers.
+ */
+struct quant {
+	long	 n, i;
+	double	 min, max, sum;
+	double	 lo[3], hi[3];		/* x[k] and x[k+1] per quartile */
+};
+
+struct period {
+	int64_t	 from, to;		/* days */
+	int64_t	 customers, orders, revenue, returning, ret_revenue;
+};
+
+struct cday {
+	int64_t	 cid, day, n, rev;
+};
+
+/* What one customer did in one period, added up when the customer ends. */
+struct pcust {
+	int64_t	 n, rev, days;
+};
+
+/* ==== report_common.c: the scope, streams and small helpers ==== */
+
+sqlite3_stmt *rp_prep(struct rp_ctx *c, const char *sql);
+void	 rp_bind2(sqlite3_stmt *st, int64_t a, int64_t b);
+int	 rp_part_is(const struct rp_ctx *c, const char *name, int dflt);
+long long rp_limit(const struct rp_ctx *c, long long tty);
+char	*rp_day(int64_t d, char buf[11]);
+char	*rp_month(int64_t m, char buf[16]);
+int64_t	 rp_month_of(int64_t day);
+int64_t	 rp_month_start(int64_t mi);
+int64_t	 rp_div_round(int64_t a, int64_t b);
+int	 rp_scope_setup(struct rp_ctx *c);
+int	 rp_scope_stats(struct rp_ctx *c, int64_t d);
+void	 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to);
+int	 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1);
+void	 rp_quant_start(struct quant *q, long n);
+void	 rp_quant_add(struct quant *q, double x);
+double	 rp_quant_get(const struct quant *q, int j);
+sqlite3_stmt *rp_cust_days(struct rp_ctx *c);
+void	 rp_cday_get(sqlite3_stmt *st, struct cday *d);
+void	 rp_pcust_close(struct period *a, struct pcust *pc, int64_t first);
+
+extern const double rp_qp[3];
+
+/* ==== The reports: 0, or -1 after saying why ==== */
+
+int	 rp_summary(struct rp_ctx *c);		/* report_sales.c */
+int	 rp_monthly(struct rp_ctx *c);
+int	 rp_cohort(struct rp_ctx *c);
+int	 rp_basket(struct rp_ctx *c);
+int	 rp_heatmap(struct rp_ctx *c);
+int	 rp_channels(struct rp_ctx *c);
+int	 rp_quality(struct rp_ctx *c);
+int	 rp_cycle(struct rp_ctx *c);		/* report_cycle.c */
+int	 rp_migration(struct rp_ctx *c);
+int	 rp_products(struct rp_ctx *c);		/* report_products.c */
+int	 rp_sort_known(const char *key);
+
+#endif /* REPORT_H */

@@ -1,0 +1,369 @@
+/*
+ * report_common.c: crm-report's scope (as-of day, channel, customer
+ * list), the ordered streams the reports read, quantiles, and small
+ * formatting helpers.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ==== The run ==== */
+
+sqlite3_stmt *
+rp_prep(struct rp_ctx *c, const char *sql)
+{
+	return store_prepare(c->db, sql);
+}
+
+void
+rp_bind2(sqlite3_stmt *st, int64_t a, int64_t b)
+{
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+}
+
+int
+rp_part_is(const struct rp_ctx *c, const char *name, int dflt)
+{
+	if (c->out.mode == TM_TABLE)
+		return 1;
+	if (c->part == NULL)
+		return dflt;
+	return strcmp(c->part, name) == 0;
+}
+
+long long
+rp_limit(const struct rp_ctx *c, long long tty)
+{
+	if (c->limit >= 0)
+		return c->limit;
+	return c->out.mode == TM_TABLE ? tty : 0;
+}
+
+char *
+rp_day(int64_t d, char buf[11])
+{
+	return day_format(d, buf);
+}
+
+/* "2024-03" for a month index y * 12 + m - 1. */
+char *
+rp_month(int64_t m, char buf[16])
+{
+	snprintf(buf, 16, "%04d-%02d", (int)(m / 12 % 10000),
+	    (int)(m % 12 + 1));
+	return buf;
+}
+
+int64_t
+rp_month_of(int64_t day)
+{
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	return (int64_t)y * 12 + m - 1;
+}
+
+int64_t
+rp_month_start(int64_t mi)
+{
+	return days_from_civil((int)(mi / 12), (int)(mi % 12) + 1, 1);
+}
+
+/* SQL: mon(day) is the month index, mstart(month) its first day. */
+static void
+rp_fn_mon(sqlite3_context *cx, int n, sqlite3_value **v)
+{
+	(void)n;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int64(cx, rp_month_of(sqlite3_value_int64(v[0])));
+}
+
+static void
+rp_fn_mstart(sqlite3_context *cx, int n, sqlite3_value **v)
+{
+	(void)n;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL)
+		sqlite3_result_null(cx);
+	else
+		sqlite3_result_int64(cx,
+		    rp_month_start(sqlite3_value_int64(v[0])));
+}
+
+/* Ratio a/b rounded half up, for money averages in minor units. */
+int64_t
+rp_div_round(int64_t a, int64_t b)
+{
+	if (b == 0)
+		return 0;
+	return (a * 2 + b) / (2 * b);
+}
+
+/*
+ * The scope every report reads: view p holds the purchases (completed or
+ * pending orders) up to the as-of date, on --channel, of the customers
+ * on the list; view ao the same orders of any status.
+ */
+int
+rp_scope_setup(struct rp_ctx *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_create_function(c->db, "mon", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, rp_fn_mon, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(c->db, "mstart", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, rp_fn_mstart, NULL, NULL) != SQLITE_OK) {
+		warnx("%s: %s", store_path(c->db), sqlite3_errmsg(c->db));
+		return -1;
+	}
+	/* Scratch tables need no journal: nothing to roll back to. */
+	if (store_exec(c->db,
+	    "PRAGMA temp.journal_mode = OFF;\n"
+	    "CREATE TEMP TABLE IF NOT EXISTS custlist"
+	    " (customer_id INTEGER PRIMARY KEY);\n"
+	    "CREATE TEMP TABLE prm (t_end INTEGER, ch TEXT, list INTEGER);\n"
+	    "CREATE TEMP VIEW ao AS SELECT id, customer_id AS cid,"
+	    " ordered_at AS t, ordered_at / 86400 AS day, status, net,"
+	    " shipping, refund, channel FROM main.orders NOT INDEXED\n"
+	    " WHERE ordered_at < (SELECT t_end FROM temp.prm)\n"
+	    "  AND ((SELECT ch FROM temp.prm) IS NULL OR"
+	    "   channel = (SELECT ch FROM temp.prm))\n"
+	    "  AND (NOT (SELECT list FROM temp.prm) OR customer_id IN"
+	    "   (SELECT customer_id FROM temp.custlist));\n"
+	    "CREATE TEMP VIEW p AS SELECT id, cid, t, day, net, shipping,"
+	    " channel FROM temp.ao WHERE status IN ('completed', 'pending');\n")
+	    != 0)
+		return -1;
+	if ((st = rp_prep(c, "INSERT INTO temp.prm VALUES (?, ?, ?)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, T1(c->asof));
+	if (c->channel != NULL)
+		sqlite3_bind_text(st, 2, c->channel, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int(st, 3, c->list);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Makes asof_stats (customer_stats as of day d) for the scope: the
+ * library's stats_asof() for the whole store, else the same aggregates
+ * from the purchases in view p.
+ */
+/* Inserts one customer's aggregates, a[0..8] in asof_stats order. */
+static int
+rp_stats_put(sqlite3_stmt *ins, const int64_t *a)
+{
+	int i;
+
+	for (i = 0; i < 9; i++)
+		if (i == 7 && a[i] < 0)
+			sqlite3_bind_null(ins, i + 1);
+		else
+			sqlite3_bind_int64(ins, i + 1, a[i]);
+	if (store_step(ins) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(ins);
+	return 0;
+}
+
+int
+rp_scope_stats(struct rp_ctx *c, int64_t d)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int64_t a[9];
+	int rc;
+
+	/* The library's copy of customer_stats when it is the answer. */
+	if (c->channel == NULL && d >= store_last_day(c->db)) {
+		if (stats_asof(c->db, d) != 0)
+			return -1;
+		if (c->list && store_exec(c->db, "DELETE FROM temp.asof_stats"
+		    " WHERE customer_id NOT IN"
+		    " (SELECT customer_id FROM temp.custlist)") != 0)
+			return -1;
+		return store_exec(c->db, "CREATE UNIQUE INDEX IF NOT EXISTS"
+		    " temp.asof_stats_id ON asof_stats(customer_id)");
+	}
+	/*
+	 * Else the same aggregates from the purchases in view p, one
+	 * customer at a time from the days in customer order: one sort,
+	 * no window function (whose per-customer partitions cost a
+	 * truncated temporary file each) and no second grouping.
+	 */
+	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats;"
+	    "CREATE TEMP TABLE asof_stats (customer_id INTEGER PRIMARY KEY,"
+	    " purchases INTEGER, purchase_days INTEGER, spent INTEGER,"
+	    " first_at INTEGER, last_at INTEGER, first_day INTEGER,"
+	    " second_day INTEGER, last_day INTEGER)") != 0)
+		return -1;
+	st = rp_prep(c, "SELECT cid, day, COUNT(*), SUM(net), MIN(t), MAX(t)"
+	    " FROM temp.p WHERE t < ? GROUP BY cid, day ORDER BY cid, day");
+	ins = rp_prep(c, "INSERT INTO temp.asof_stats VALUES"
+	    " (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL || ins == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, T1(d));
+	memset(a, 0, sizeof(a));
+	a[0] = -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t day = sqlite3_column_int64(st, 1);
+
+		if (id != a[0]) {
+			if (a[0] >= 0 && rp_stats_put(ins, a) != 0)
+				goto fail;
+			a[0] = id;
+			a[1] = a[2] = a[3] = 0;
+			a[4] = sqlite3_column_int64(st, 4);
+			a[6] = day;
+			a[7] = -1;
+		}
+		a[1] += sqlite3_column_int64(st, 2);
+		a[2]++;
+		a[3] += sqlite3_column_int64(st, 3);
+		a[5] = sqlite3_column_int64(st, 5);
+		if (a[2] == 2)
+			a[7] = day;
+		a[8] = day;
+	}
+	if (rc != SQLITE_DONE || (a[0] >= 0 && rp_stats_put(ins, a) != 0))
+		goto fail;
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return -1;
+}
+
+
+/* A line under the title saying what the report covers. */
+void
+rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to)
+{
+	char a[11], b[11], d[11];
+	struct buf s = { 0 };
+
+	if (c->out.mode != TM_TABLE)
+		return;
+	if (from != NOFROM)
+		buf_printf(&s, "%s to %s", rp_day(from, a), rp_day(to, b));
+	else
+		buf_printf(&s, "up to %s", rp_day(to, b));
+	if (to != c->asof)
+		buf_printf(&s, ", as of %s", rp_day(c->asof, d));
+	if (c->channel != NULL)
+		buf_printf(&s, ", channel %s", c->channel);
+	if (c->list)
+		buf_printf(&s, ", customers on the list");
+	tout_note(&c->out, "%s%s%s", tc_dim(&c->out), s.s, tc_off(&c->out));
+	buf_free(&s);
+}
+
+/* ==== Quantiles of a sorted stream ==== */
+
+const double rp_qp[3] = { 0.25, 0.5, 0.75 };
+
+void
+rp_quant_start(struct quant *q, long n)
+{
+	memset(q, 0, sizeof(*q));
+	q->n = n;
+}
+
+void
+rp_quant_add(struct quant *q, double x)
+{
+	int j;
+
+	for (j = 0; j < 3; j++) {
+		long k = (long)floor((double)(q->n - 1) * rp_qp[j]);
+
+		if (q->i == k)
+			q->lo[j] = q->hi[j] = x;
+		else if (q->i == k + 1)
+			q->hi[j] = x;
+	}
+	if (q->i == 0)
+		q->min = x;
+	q->max = x;
+	q->sum += x;
+	q->i++;
+}
+
+double
+rp_quant_get(const struct quant *q, int j)
+{
+	double pos = (double)(q->n - 1) * rp_qp[j];
+	double f = pos - floor(pos);
+
+	return q->lo[j] + f * (q->hi[j] - q->lo[j]);
+}
+
+/*
+ * One row per customer and purchase day, in customer then day order,
+ * with the day's orders and revenue: the stream that summary, monthly
+ * and cohort read, so that a customer's history passes by once and
+ * nothing per customer is kept.
+ */
+sqlite3_stmt *
+rp_cust_days(struct rp_ctx *c)
+{
+	return rp_prep(c, "SELECT cid, day, COUNT(*), SUM(net) FROM temp.p"
+	    " GROUP BY cid, day ORDER BY cid, day");
+}
+
+void
+rp_cday_get(sqlite3_stmt *st, struct cday *d)
+{
+	d->cid = sqlite3_column_int64(st, 0);
+	d->day = sqlite3_column_int64(st, 1);
+	d->n = sqlite3_column_int64(st, 2);
+	d->rev = sqlite3_column_int64(st, 3);
+}
+
+void
+rp_pcust_close(struct period *a, struct pcust *pc, int64_t first)
+{
+	if (pc->n > 0 || pc->days > 0) {
+		a->customers++;
+		a->orders += pc->n;
+		a->revenue += pc->rev;
+		if (first < a->from || pc->days >= 2) {
+			a->returning++;
+			a->ret_revenue += pc->rev;
+		}
+	}
+	memset(pc, 0, sizeof(*pc));
+}
+
+/* The month index of the first and last purchase in the scope. */
+int
+rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*m0 = *m1 = -1;
+	if ((st = rp_prep(c, "SELECT mon(min(day)), mon(max(day)) FROM temp.p"))
+	    == NULL)
+		return -1;
+	if ((rc = store_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*m0 = sqlite3_column_int64(st, 0);
+		*m1 = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+

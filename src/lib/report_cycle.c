@@ -1,0 +1,745 @@
+/*
+ * report_cycle.c: crm-report's repurchase cycle (gaps, quantiles, per
+ * category and SKU, lost threshold and back-test) and lifecycle
+ * migration.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ==== cycle ==== */
+
+/* Gap histogram brackets, in days: [lo, next lo). */
+static const int64_t gap_br[] = { 1, 8, 15, 31, 61, 91, 121, 181, 271, 366 };
+#define NGAPBR ((int)(sizeof(gap_br) / sizeof(gap_br[0])))
+
+/*
+ * Gaps are whole days between 1 and the span of the data, so a count per
+ * value gives exact quantiles in memory that grows with the span of
+ * time, not with the customers.
+ */
+struct ghist {
+	long	*h;			/* h[gap], 0 <= gap <= span */
+	int64_t	 span;
+	int64_t	 lo, hi;		/* the values seen */
+	long	 n;
+	double	 sum;
+};
+
+static void
+ghist_init(struct ghist *g, int64_t span)
+{
+	memset(g, 0, sizeof(*g));
+	g->span = span < 1 ? 1 : span;
+	g->h = calloc((size_t)g->span + 1, sizeof(*g->h));
+	if (g->h == NULL)
+		err(EXIT_DATA, NULL);
+	g->lo = g->span + 1;
+	g->hi = -1;
+}
+
+static void
+ghist_add(struct ghist *g, int64_t v)
+{
+	if (v < 0)
+		v = 0;
+	if (v > g->span)
+		v = g->span;
+	g->h[v]++;
+	g->n++;
+	g->sum += (double)v;
+	if (v < g->lo)
+		g->lo = v;
+	if (v > g->hi)
+		g->hi = v;
+}
+
+/* Clears the counts for the next group. */
+static void
+ghist_clear(struct ghist *g)
+{
+	int64_t v;
+
+	for (v = g->lo; v <= g->hi; v++)
+		g->h[v] = 0;
+	g->n = 0;
+	g->sum = 0;
+	g->lo = g->span + 1;
+	g->hi = -1;
+}
+
+/* The quantiles of the counts, as rp_quant_add would have found them. */
+static void
+ghist_quant(const struct ghist *g, struct quant *q)
+{
+	int64_t v;
+	long seen = 0, k;
+	int j;
+
+	rp_quant_start(q, g->n);
+	if (g->n == 0)
+		return;
+	q->min = (double)g->lo;
+	q->max = (double)g->hi;
+	q->sum = g->sum;
+	q->i = g->n;
+	for (j = 0; j < 3; j++) {
+		k = (long)floor((double)(g->n - 1) * rp_qp[j]);
+		seen = 0;
+		for (v = g->lo; v <= g->hi; v++) {
+			if (seen <= k && k < seen + g->h[v])
+				q->lo[j] = (double)v;
+			if (seen <= k + 1 && k + 1 < seen + g->h[v]) {
+				q->hi[j] = (double)v;
+				break;
+			}
+			seen += g->h[v];
+		}
+		if (k + 1 >= g->n)
+			q->hi[j] = q->lo[j];
+	}
+}
+
+static void
+ghist_bins(const struct ghist *g, long *bin)
+{
+	int64_t v;
+	int j;
+
+	for (j = 0; j < NGAPBR; j++)
+		bin[j] = 0;
+	for (v = g->lo; v <= g->hi; v++) {
+		for (j = NGAPBR - 1; j > 0 && v < gap_br[j]; j--)
+			;
+		bin[j] += g->h[v];
+	}
+}
+
+static void
+stats_row(struct table *t, const char *scope, const char *key,
+    const char *name, long customers, const struct quant *q)
+{
+	table_cell(t, scope, strcmp(scope, "first_second") == 0 ?
+	    "first to second" : strcmp(scope, "all_gaps") == 0 ? "all gaps" :
+	    scope, 0);
+	table_str(t, key);
+	table_str(t, name);
+	table_int(t, customers);
+	table_int(t, q->n);
+	if (q->n == 0) {
+		int j;
+
+		for (j = 0; j < 6; j++)
+			table_null(t);
+	} else {
+		table_days(t, q->min);
+		table_days(t, rp_quant_get(q, 0));
+		table_days(t, rp_quant_get(q, 1));
+		table_days(t, rp_quant_get(q, 2));
+		table_days(t, q->max);
+		table_num(t, q->sum / q->n, 1);
+	}
+	table_endrow(t);
+}
+
+/* keys: 0 the whole shop, 1 per category, 2 per SKU. */
+static void
+stats_cols(struct table *t, int keys, int tty)
+{
+	table_col(t, "scope", "", !tty ? 0 : keys ? TC_CSVONLY : TC_LEFT);
+	table_col(t, "key", keys == 2 ? "sku" : "category",
+	    !tty ? 0 : keys ? TC_LEFT : TC_CSVONLY);
+	table_col(t, "name", "product", !tty ? 0 : keys == 2 ?
+	    TC_LEFT | TC_SHRINK : TC_CSVONLY);
+	table_col(t, "customers", NULL, 0);
+	table_col(t, "gaps", NULL, tty && keys ? TC_CSVONLY : 0);
+	table_col(t, "min", NULL, 0);
+	table_col(t, "q1", NULL, 0);
+	table_col(t, "median", NULL, 0);
+	table_col(t, "q3", NULL, 0);
+	table_col(t, "max", NULL, 0);
+	table_col(t, "mean", NULL, 0);
+}
+
+/*
+ * The days from each customer's first to second purchase day of each
+ * category and product, into TEMP table kg (kind 1 category, 2 product;
+ * key; gap), from one pass over the purchases in customer order with
+ * each order's lines looked up by its key: only the customer passing by
+ * is held, and only the gaps are sorted afterwards.  Customers count
+ * when their first purchase falls in [from, to].
+ */
+struct kent {
+	int64_t	 key, d1, d2;
+};
+
+static int
+kents_note(struct kent **e, size_t *n, size_t *cap, int64_t key,
+    int64_t day)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*e)[i].key == key) {
+			if ((*e)[i].d2 < 0 && day != (*e)[i].d1)
+				(*e)[i].d2 = day;
+			return 0;
+		}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*e = xrealloc(*e, *cap * sizeof(**e));
+	}
+	(*e)[*n].key = key;
+	(*e)[*n].d1 = day;
+	(*e)[*n].d2 = -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+kents_flush(sqlite3_stmt *ins, int kind, struct kent *e, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (e[i].d2 < 0)
+			continue;
+		sqlite3_bind_int(ins, 1, kind);
+		sqlite3_bind_int64(ins, 2, e[i].key);
+		sqlite3_bind_int64(ins, 3, e[i].d2 - e[i].d1);
+		if (store_step(ins) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(ins);
+	}
+	*n = 0;
+	return 0;
+}
+
+static int
+cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	struct kent *pe = NULL, *ce = NULL;
+	size_t np = 0, cp = 0, nc = 0, cc = 0;
+	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL;
+	int rc = -1, step, in = 0;
+
+	if (store_exec(c->db, "CREATE TEMP TABLE kg (kind INTEGER, k INTEGER,"
+	    " gap INTEGER)") != 0)
+		return -1;
+	/* Each product's category, as the rowid of its name in cat. */
+	if ((st = rp_prep(c, "SELECT max(id) FROM main.products")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		maxpid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((pcat = calloc((size_t)maxpid + 1, sizeof(*pcat))) == NULL)
+		err(EXIT_DATA, NULL);
+	if ((st = rp_prep(c, "SELECT p.id, c.rowid FROM main.products p"
+	    " JOIN temp.cat c ON c.name = coalesce(p.category, '')")) == NULL)
+		goto done;
+	while (store_step(st) == SQLITE_ROW)
+		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = rp_prep(c, LINES_SQL);
+	ins = rp_prep(c, "INSERT INTO temp.kg VALUES (?, ?, ?)");
+	if (st == NULL || ins == NULL)
+		goto done;
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 1);
+		int64_t day = sqlite3_column_int64(st, 2);
+		int64_t pid = sqlite3_column_int64(st, 3);
+
+		if (id != cid) {
+			if (kents_flush(ins, 2, pe, &np) != 0 ||
+			    kents_flush(ins, 1, ce, &nc) != 0)
+				goto done;
+			cid = id;
+			first = day;
+			in = first >= from && first <= to;
+		}
+		if (!in || sqlite3_column_type(st, 3) == SQLITE_NULL ||
+		    pid < 0 || pid > maxpid)
+			continue;
+		kents_note(&pe, &np, &cp, pid, day);
+		kents_note(&ce, &nc, &cc, pcat[pid], day);
+	}
+	rc = -1;
+	if (step != SQLITE_DONE || kents_flush(ins, 2, pe, &np) != 0 ||
+	    kents_flush(ins, 1, ce, &nc) != 0)
+		goto done;
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	free(pcat);
+	free(pe);
+	free(ce);
+	return rc;
+}
+
+/*
+ * Per category (keys 1) or SKU (keys 2): the gaps of kg, sorted by key
+ * then gap; each key's gaps are counted, then summarised.
+ */
+static int
+cycle_keys(struct rp_ctx *c, struct table *t, int keys, int64_t span)
+{
+	sqlite3_stmt *st, *name = NULL;
+	struct ghist g;
+	struct quant q;
+	struct buf key = { 0 };
+	int64_t rows = 0, limit;
+	int rc, open = 0;
+
+	limit = keys == 2 ? rp_limit(c, 0) : 0;
+	st = rp_prep(c, keys == 1 ?
+	    "SELECT c.name, kg.gap FROM temp.kg JOIN temp.cat c"
+	    " ON c.rowid = kg.k WHERE kg.kind = 1 ORDER BY 1, 2" :
+	    "SELECT k, gap FROM temp.kg WHERE kind = 2 ORDER BY k, gap");
+	if (st == NULL)
+		return -1;
+	if (keys == 2 && (name = rp_prep(c, "SELECT sku, name FROM"
+	    " main.products WHERE id = ?")) == NULL) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	ghist_init(&g, span);
+#define FLUSH_KEY() do {						\
+	if (open && g.n >= c->min_buyers &&				\
+	    (limit <= 0 || rows < limit)) {				\
+		ghist_quant(&g, &q);					\
+		if (keys == 2) {					\
+			sqlite3_bind_int64(name, 1, strtoll(key.s,	\
+			    NULL, 10));					\
+			if (store_step(name) == SQLITE_ROW)		\
+				stats_row(t, "sku", (const char *)	\
+				    sqlite3_column_text(name, 0),	\
+				    (const char *)			\
+				    sqlite3_column_text(name, 1), g.n, &q);\
+			sqlite3_reset(name);				\
+		} else							\
+			stats_row(t, "category", key.s, "", g.n, &q);	\
+		rows++;							\
+	}								\
+	ghist_clear(&g);						\
+} while (0)
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+
+		if (k == NULL)
+			k = "";
+		if (!open || strcmp(k, key.s) != 0) {
+			FLUSH_KEY();
+			buf_reset(&key);
+			buf_adds(&key, k);
+			open = 1;
+		}
+		ghist_add(&g, sqlite3_column_int64(st, 1));
+	}
+	FLUSH_KEY();
+#undef FLUSH_KEY
+	sqlite3_finalize(st);
+	sqlite3_finalize(name);
+	free(g.h);
+	buf_free(&key);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+hist_table(struct rp_ctx *c, const char *scope, const long *h, long n)
+{
+	struct table t;
+	char lab[32];
+	int j;
+
+	table_init(&t, &c->out);
+	table_col(&t, "scope", NULL, TC_CSVONLY);
+	table_col(&t, "from_days", NULL, TC_CSVONLY);
+	table_col(&t, "to_days", NULL, TC_CSVONLY);
+	table_col(&t, "days", "days", TC_TTYONLY | TC_LEFT);
+	table_col(&t, "count", strcmp(scope, "first_second") == 0 ?
+	    "customers" : "gaps", 0);
+	table_col(&t, "share", NULL, 0);
+	table_col(&t, "bar", "", TC_BAR);
+	for (j = 0; j < NGAPBR; j++) {
+		table_str(&t, scope);
+		table_int(&t, gap_br[j]);
+		if (j + 1 < NGAPBR) {
+			table_int(&t, gap_br[j + 1] - 1);
+			snprintf(lab, sizeof(lab), "%lld-%lld",
+			    (long long)gap_br[j], (long long)gap_br[j + 1] - 1);
+		} else {
+			table_null(&t);
+			snprintf(lab, sizeof(lab), "%lld+",
+			    (long long)gap_br[j]);
+		}
+		table_str(&t, lab);
+		table_int(&t, h[j]);
+		table_ratio(&t, h[j], n);
+		table_cell(&t, "", "", (double)h[j]);
+		table_endrow(&t);
+	}
+	table_end(&t);
+}
+
+/*
+ * The back-test: at day e, with threshold L, who was lost (last purchase
+ * more than L days before e) and how many of them bought again after e.
+ */
+static int
+backtest(struct rp_ctx *c, int64_t e, const int64_t *L, int n, long *lost,
+    long *back)
+{
+	sqlite3_stmt *st;
+	int rc, i;
+
+	st = rp_prep(c, "SELECT ?1 - last, back FROM"
+	    " (SELECT MAX(CASE WHEN day <= ?1 THEN day END) AS last,"
+	    "  MAX(day > ?1) AS back FROM temp.p GROUP BY cid)"
+	    " WHERE last IS NOT NULL");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, e);
+	for (i = 0; i < n; i++)
+		lost[i] = back[i] = 0;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		int64_t since = sqlite3_column_int64(st, 0);
+		int b = sqlite3_column_int(st, 1);
+
+		for (i = 0; i < n; i++)
+			if (since > L[i]) {
+				lost[i]++;
+				back[i] += b;
+			}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The first-to-second and all consecutive gaps of the customers whose
+ * first purchase falls in [from, to]. */
+static int
+cycle_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct ghist *g1,
+    struct ghist *ga, int all)
+{
+	sqlite3_stmt *st;
+	int64_t cid = -1, prev = -1;
+	int rc, filter = c->has_from || c->has_to;
+
+	st = rp_prep(c, "SELECT second_day - first_day FROM temp.asof_stats"
+	    " WHERE second_day IS NOT NULL AND first_day BETWEEN ?1 AND ?2");
+	if (st == NULL)
+		return -1;
+	rp_bind2(st, from, to);
+	while ((rc = store_step(st)) == SQLITE_ROW)
+		ghist_add(g1, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (!all)
+		return 0;
+	st = rp_prep(c, filter ? "SELECT cid, day FROM temp.p WHERE cid IN"
+	    " (SELECT customer_id FROM temp.asof_stats"
+	    "  WHERE first_day BETWEEN ?1 AND ?2) ORDER BY 1, 2" :
+	    "SELECT cid, day FROM temp.p ORDER BY 1, 2");
+	if (st == NULL)
+		return -1;
+	if (filter)
+		rp_bind2(st, from, to);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t day = sqlite3_column_int64(st, 1);
+
+		if (id == cid && day != prev)
+			ghist_add(ga, day - prev);
+		cid = id;
+		prev = day;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rp_cycle(struct rp_ctx *c)
+{
+	struct ghist g1, ga;
+	struct quant q1, qa;
+	struct table t;
+	sqlite3_stmt *st;
+	long h1[NGAPBR], ha[NGAPBR], lost[4], back[4];
+	int64_t from = c->has_from ? c->from : NOFROM;
+	int64_t to = c->has_to ? c->to : c->asof, L[4], e, chosen, span = 1;
+	int tty = c->out.mode == TM_TABLE;
+	double med;
+	long basis;
+	char a[11], b[11], md[32];
+	int i, nl, keys, rc = -1;
+
+	if (rp_scope_stats(c, c->asof) != 0)
+		return -1;
+	if ((st = rp_prep(c, "SELECT max(last_day) - min(first_day) FROM"
+	    " temp.asof_stats")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		span = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	ghist_init(&g1, span);
+	ghist_init(&ga, span);
+	if (cycle_gaps(c, from, to, &g1, &ga, rp_part_is(c, "stats", 1) ||
+	    rp_part_is(c, "histogram", 0)) != 0)
+		goto done;
+	ghist_quant(&g1, &q1);
+	ghist_quant(&ga, &qa);
+	if (rp_part_is(c, "stats", 1)) {
+		tout_title(&c->out, "Repurchase cycle: days between purchase "
+		    "days");
+		rp_scope_note(c, from, to);
+		table_init(&t, &c->out);
+		stats_cols(&t, 0, tty);
+		stats_row(&t, "first_second", "", "", q1.n, &q1);
+		/* The same customers: two or more purchase days. */
+		stats_row(&t, "all_gaps", "", "", q1.n, &qa);
+		table_end(&t);
+		tout_note(&c->out, "%sFirst to second: the days from a "
+		    "customer's first purchase day to the second (the cycle is "
+		    "their median); all gaps: between any two consecutive "
+		    "purchase days.%s", tc_dim(&c->out), tc_off(&c->out));
+	}
+	if (rp_part_is(c, "products", 0)) {
+		if (!tty) {
+			table_init(&t, &c->out);
+			stats_cols(&t, 1, 0);
+		}
+		if (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
+		    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
+		    " coalesce(category, '') FROM main.products"
+		    " ORDER BY 1") != 0 || cycle_key_gaps(c, from, to) != 0)
+			goto done;
+		for (keys = 1; keys <= 2; keys++) {
+			if (tty) {
+				tout_title(&c->out, "Cycle per %s (first to "
+				    "second purchase day of it; %lld customers "
+				    "or more)", keys == 1 ? "category" :
+				    "product", c->min_buyers);
+				table_init(&t, &c->out);
+				stats_cols(&t, keys, 1);
+			}
+			if (cycle_keys(c, &t, keys, span) != 0)
+				goto done;
+			if (tty)
+				table_end(&t);
+		}
+		if (!tty)
+			table_end(&t);
+	}
+	if (rp_part_is(c, "histogram", 0)) {
+		ghist_bins(&g1, h1);
+		ghist_bins(&ga, ha);
+		tout_title(&c->out, "Days from first to second purchase");
+		hist_table(c, "first_second", h1, g1.n);
+		tout_title(&c->out, "Days between consecutive purchase days");
+		hist_table(c, "all_gaps", ha, ga.n);
+	}
+	if (!rp_part_is(c, "threshold", 0)) {
+		rc = 0;
+		goto done;
+	}
+	if ((L[2] = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0)
+		goto done;
+	chosen = L[2];
+	if (c->lost_after > 0 || basis == 0) {
+		nl = 1;
+		L[0] = chosen;
+	} else {
+		nl = 4;
+		for (i = 0; i < 4; i++)
+			L[i] = (int64_t)ceil((i + 1) * med);
+	}
+	e = c->has_backtest ? c->backtest : c->asof - chosen;
+	if (backtest(c, e, L, nl, lost, back) != 0)
+		goto done;
+	tout_title(&c->out, "Lost threshold and its back-test");
+	if (tty) {
+		if (basis > 0)
+			tout_note(&c->out, "Repurchase cycle %s days (median "
+			    "over %ld customers); lost after %lld days.",
+			    fmt_days(med, md), basis, (long long)chosen);
+		else
+			tout_note(&c->out, "Lost after %lld days.",
+			    (long long)chosen);
+		tout_note(&c->out, "Of the customers lost at %s, how many "
+		    "bought again by %s:", rp_day(e, a), rp_day(c->asof, b));
+	}
+	table_init(&t, &c->out);
+	table_col(&t, "cycle", NULL, TC_CSVONLY);
+	table_col(&t, "multiple", "x cycle", 0);
+	table_col(&t, "threshold_days", "lost after", 0);
+	table_col(&t, "in_use", "", TC_LEFT);
+	table_col(&t, "backtest_date", NULL, TC_CSVONLY);
+	table_col(&t, "lost_then", "lost then", 0);
+	table_col(&t, "came_back", "came back", 0);
+	table_col(&t, "came_back_share", "share", 0);
+	for (i = 0; i < nl; i++) {
+		int use = nl == 1 || i == 2;
+
+		table_days(&t, med);
+		if (nl == 4)
+			table_int(&t, i + 1);
+		else
+			table_null(&t);
+		table_int(&t, L[i]);
+		table_cell(&t, use ? "1" : "0", use ? "<- in use" : "", 0);
+		table_str(&t, rp_day(e, a));
+		table_int(&t, lost[i]);
+		table_int(&t, back[i]);
+		table_ratio(&t, back[i], lost[i]);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	rc = 0;
+done:
+	free(g1.h);
+	free(ga.h);
+	return rc;
+}
+
+/* ==== migration ==== */
+
+static const char *const stages[] = { "none", "potential", "new", "active",
+	"lost" };
+#define NSTAGES 5
+
+static int
+stage_index(const char *s)
+{
+	int i;
+
+	for (i = 0; i < NSTAGES; i++)
+		if (s != NULL && strcmp(s, stages[i]) == 0)
+			return i;
+	return 0;
+}
+
+int
+rp_migration(struct rp_ctx *c)
+{
+	struct table t;
+	sqlite3_stmt *st;
+	int64_t d2 = c->has_to ? c->to : c->asof, d1, L, m[NSTAGES][NSTAGES];
+	int64_t rowsum[NSTAGES] = { 0 };
+	double med;
+	long basis;
+	char a[11], b[11], lab[32];
+	int rc, i, j;
+
+	if (d2 > c->asof)
+		d2 = c->asof;
+	d1 = c->has_from ? c->from : d2 - 30;
+	if (d1 >= d2) {
+		warnx("migration: --from %s is not before %s", rp_day(d1, a),
+		    rp_day(d2, b));
+		return -1;
+	}
+	if (rp_scope_stats(c, d2) != 0)
+		return -1;
+	if ((L = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0 ||
+	    lifecycle_table(c->db, d2, L, "stage_b") != 0 ||
+	    rp_scope_stats(c, d1) != 0 ||
+	    lifecycle_table(c->db, d1, L, "stage_a") != 0)
+		return -1;
+	if ((c->list || c->channel != NULL) && store_exec(c->db,
+	    "DELETE FROM temp.stage_a WHERE customer_id NOT IN"
+	    " (SELECT customer_id FROM temp.custlist) AND"
+	    " (SELECT list FROM temp.prm);"
+	    "DELETE FROM temp.stage_b WHERE customer_id NOT IN"
+	    " (SELECT customer_id FROM temp.custlist) AND"
+	    " (SELECT list FROM temp.prm);"
+	    "DELETE FROM temp.stage_a WHERE stage = 'potential' AND"
+	    " (SELECT ch FROM temp.prm) IS NOT NULL;"
+	    "DELETE FROM temp.stage_b WHERE stage = 'potential' AND"
+	    " (SELECT ch FROM temp.prm) IS NOT NULL;") != 0)
+		return -1;
+	memset(m, 0, sizeof(m));
+	st = rp_prep(c, "SELECT a.stage, b.stage, COUNT(*) FROM temp.stage_b b"
+	    " LEFT JOIN temp.stage_a a USING (customer_id) GROUP BY 1, 2");
+	if (st == NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		i = stage_index((const char *)sqlite3_column_text(st, 0));
+		j = stage_index((const char *)sqlite3_column_text(st, 1));
+		m[i][j] += sqlite3_column_int64(st, 2);
+		rowsum[i] += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (c->out.mode != TM_TABLE) {
+		table_init(&t, &c->out);
+		table_col(&t, "from_date", NULL, 0);
+		table_col(&t, "to_date", NULL, 0);
+		table_col(&t, "lost_after", NULL, 0);
+		table_col(&t, "from_stage", NULL, 0);
+		table_col(&t, "to_stage", NULL, 0);
+		table_col(&t, "customers", NULL, 0);
+		table_col(&t, "share", NULL, 0);
+		for (i = 0; i < NSTAGES; i++)
+			for (j = 1; j < NSTAGES; j++) {
+				if (m[i][j] == 0)
+					continue;
+				table_str(&t, rp_day(d1, a));
+				table_str(&t, rp_day(d2, b));
+				table_int(&t, L);
+				table_str(&t, stages[i]);
+				table_str(&t, stages[j]);
+				table_int(&t, m[i][j]);
+				table_ratio(&t, m[i][j], rowsum[i]);
+				table_endrow(&t);
+			}
+		table_end(&t);
+		return 0;
+	}
+	tout_title(&c->out, "Lifecycle migration from %s to %s",
+	    rp_day(d1, a), rp_day(d2, b));
+	tout_note(&c->out, "%sLost after %lld days without a purchase%s%s%s",
+	    tc_dim(&c->out), (long long)L, c->channel ? ", channel " : "",
+	    c->channel ? c->channel : "", tc_off(&c->out));
+	table_init(&t, &c->out);
+	table_col(&t, "from", "from \\ to", TC_LEFT);
+	for (j = 1; j < NSTAGES; j++)
+		table_col(&t, stages[j], NULL, 0);
+	table_col(&t, "total", NULL, 0);
+	for (i = 0; i < NSTAGES; i++) {
+		if (rowsum[i] == 0)
+			continue;
+		snprintf(lab, sizeof(lab), "%s", i == 0 ? "(not yet known)" :
+		    stages[i]);
+		table_str(&t, lab);
+		for (j = 1; j < NSTAGES; j++) {
+			char cell[64], n1[32], p1[16];
+
+			if (m[i][j] == 0) {
+				table_cell(&t, "", "·", 0);
+				continue;
+			}
+			snprintf(cell, sizeof(cell), "%s %6s",
+			    fmt_int(m[i][j], n1), fmt_pct(m[i][j], rowsum[i],
+			    p1));
+			table_cell(&t, "", cell, 0);
+		}
+		table_int(&t, rowsum[i]);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	tout_note(&c->out, "New became active: %s of %s; active became lost: "
+	    "%s of %s; lost came back: %s of %s.",
+	    fmt_int(m[2][3], (char[32]){ 0 }), fmt_int(rowsum[2],
+	    (char[32]){ 0 }), fmt_int(m[3][4], (char[32]){ 0 }),
+	    fmt_int(rowsum[3], (char[32]){ 0 }), fmt_int(m[4][3],
+	    (char[32]){ 0 }), fmt_int(rowsum[4], (char[32]){ 0 }));
+	return 0;
+}
+
