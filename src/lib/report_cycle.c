@@ -613,6 +613,32 @@ static const char *const stages[] = { "none", "potential", "new", "active",
 	"lost" };
 #define NSTAGES 5
 
+/*
+ * asof_stats as of day d with only what lifecycle_table() reads: the
+ * last purchase day, and whether there were two purchase days or more
+ * (purchase_days is 1 or 2: the first day is before the last).  One
+ * plain grouping, where the full aggregates need the days apart.
+ */
+static int
+stages_lite(struct rp_ctx *c, int64_t d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+		return -1;
+	st = rp_prep(c, "CREATE TEMP TABLE asof_stats AS SELECT cid AS"
+	    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
+	    " MIN(day) AS first_day, MAX(day) AS last_day FROM temp.p"
+	    " WHERE t < ? GROUP BY cid");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, T1(d));
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 stage_index(const char *s)
 {
@@ -648,7 +674,7 @@ rp_migration(struct rp_ctx *c)
 		return -1;
 	if ((L = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0 ||
 	    lifecycle_table(c->db, d2, L, "stage_b") != 0 ||
-	    rp_scope_stats(c, d1) != 0 ||
+	    stages_lite(c, d1) != 0 ||
 	    lifecycle_table(c->db, d1, L, "stage_a") != 0)
 		return -1;
 	if ((c->list || c->channel != NULL) && store_exec(c->db,
