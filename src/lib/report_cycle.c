@@ -166,17 +166,92 @@ stats_cols(struct table *t, int keys, int tty)
 
 /*
  * The days from each customer's first to second purchase day of each
- * category and product, into TEMP table kg (kind 1 category, 2 product;
- * key; gap), from one pass over the purchases in customer order with
- * each order's lines looked up by its key: only the customer passing by
- * is held, and only the gaps are sorted afterwards.  Customers count
- * when their first purchase falls in [from, to].
+ * category and product, from one pass over the purchases and their
+ * lines in customer order: only the customer passing by is held, and
+ * the gaps are kept as counts per (kind, key, gap), which grow with the
+ * catalogue and the span of time, not with the customers.  Customers
+ * count when their first purchase falls in [from, to].
  */
 struct kent {
 	int64_t	 key, d1, d2;
 };
 
+struct kcount {
+	int64_t	 key, gap;
+	long	 n;			/* 0: an empty slot */
+	int	 kind;			/* 1 category (its cat rowid), 2 SKU */
+};
+
+struct kmap {
+	struct kcount *e;
+	size_t	 n, cap;		/* cap: a power of two */
+};
+
+static size_t
+kmap_slot(const struct kmap *m, int kind, int64_t key, int64_t gap)
+{
+	uint64_t h = ((uint64_t)key * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)gap * 0xc2b2ae3d27d4eb4fULL) ^ (uint64_t)kind;
+	size_t i = (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+
+	while (m->e[i].n != 0 && (m->e[i].kind != kind ||
+	    m->e[i].key != key || m->e[i].gap != gap))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void
+kmap_add(struct kmap *m, int kind, int64_t key, int64_t gap)
+{
+	struct kcount *old = m->e;
+	size_t i, oldcap = m->cap;
+
+	if (2 * (m->n + 1) > m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 4096;
+		if ((m->e = calloc(m->cap, sizeof(*m->e))) == NULL)
+			err(EXIT_DATA, NULL);
+		for (i = 0; i < oldcap; i++)
+			if (old[i].n != 0)
+				m->e[kmap_slot(m, old[i].kind, old[i].key,
+				    old[i].gap)] = old[i];
+		free(old);
+	}
+	i = kmap_slot(m, kind, key, gap);
+	if (m->e[i].n++ == 0) {
+		m->e[i].kind = kind;
+		m->e[i].key = key;
+		m->e[i].gap = gap;
+		m->n++;
+	}
+}
+
 static int
+kcount_cmp(const void *pa, const void *pb)
+{
+	const struct kcount *a = pa, *b = pb;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->gap < b->gap ? -1 : a->gap > b->gap;
+}
+
+/* Packs the counts to the front, sorted by kind, key and gap. */
+static void
+kmap_sort(struct kmap *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->e[i].n != 0)
+			m->e[n++] = m->e[i];
+	m->n = n;
+	if (n > 0)
+		qsort(m->e, n, sizeof(*m->e), kcount_cmp);
+}
+
+static void
 kents_note(struct kent **e, size_t *n, size_t *cap, int64_t key,
     int64_t day)
 {
@@ -186,7 +261,7 @@ kents_note(struct kent **e, size_t *n, size_t *cap, int64_t key,
 		if ((*e)[i].key == key) {
 			if ((*e)[i].d2 < 0 && day != (*e)[i].d1)
 				(*e)[i].d2 = day;
-			return 0;
+			return;
 		}
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
@@ -196,40 +271,28 @@ kents_note(struct kent **e, size_t *n, size_t *cap, int64_t key,
 	(*e)[*n].d1 = day;
 	(*e)[*n].d2 = -1;
 	(*n)++;
-	return 0;
 }
 
-static int
-kents_flush(sqlite3_stmt *ins, int kind, struct kent *e, size_t *n)
+static void
+kents_flush(struct kmap *m, int kind, struct kent *e, size_t *n)
 {
 	size_t i;
 
-	for (i = 0; i < *n; i++) {
-		if (e[i].d2 < 0)
-			continue;
-		sqlite3_bind_int(ins, 1, kind);
-		sqlite3_bind_int64(ins, 2, e[i].key);
-		sqlite3_bind_int64(ins, 3, e[i].d2 - e[i].d1);
-		if (store_step(ins) != SQLITE_DONE)
-			return -1;
-		sqlite3_reset(ins);
-	}
+	for (i = 0; i < *n; i++)
+		if (e[i].d2 >= 0)
+			kmap_add(m, kind, e[i].key, e[i].d2 - e[i].d1);
 	*n = 0;
-	return 0;
 }
 
 static int
-cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to)
+cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m)
 {
-	sqlite3_stmt *st = NULL, *ins = NULL;
+	sqlite3_stmt *st = NULL;
 	struct kent *pe = NULL, *ce = NULL;
 	size_t np = 0, cp = 0, nc = 0, cc = 0;
 	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL;
 	int rc = -1, step, in = 0;
 
-	if (store_exec(c->db, "CREATE TEMP TABLE kg (kind INTEGER, k INTEGER,"
-	    " gap INTEGER)") != 0)
-		return -1;
 	/* Each product's category, as the rowid of its name in cat. */
 	if ((st = rp_prep(c, "SELECT max(id) FROM main.products")) == NULL)
 		return -1;
@@ -244,9 +307,7 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to)
 	while (store_step(st) == SQLITE_ROW)
 		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
-	st = rp_prep(c, LINES_SQL);
-	ins = rp_prep(c, "INSERT INTO temp.kg VALUES (?, ?, ?)");
-	if (st == NULL || ins == NULL)
+	if ((st = rp_prep(c, LINES_SQL)) == NULL)
 		goto done;
 	while ((step = store_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 1);
@@ -254,9 +315,8 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to)
 		int64_t pid = sqlite3_column_int64(st, 3);
 
 		if (id != cid) {
-			if (kents_flush(ins, 2, pe, &np) != 0 ||
-			    kents_flush(ins, 1, ce, &nc) != 0)
-				goto done;
+			kents_flush(m, 2, pe, &np);
+			kents_flush(m, 1, ce, &nc);
 			cid = id;
 			first = day;
 			in = first >= from && first <= to;
@@ -267,14 +327,15 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to)
 		kents_note(&pe, &np, &cp, pid, day);
 		kents_note(&ce, &nc, &cc, pcat[pid], day);
 	}
-	rc = -1;
-	if (step != SQLITE_DONE || kents_flush(ins, 2, pe, &np) != 0 ||
-	    kents_flush(ins, 1, ce, &nc) != 0)
+	if (step != SQLITE_DONE)
 		goto done;
+	kents_flush(m, 2, pe, &np);
+	kents_flush(m, 1, ce, &nc);
+	if (m->cap > 0)
+		kmap_sort(m);
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
 	free(pcat);
 	free(pe);
 	free(ce);
@@ -282,71 +343,49 @@ done:
 }
 
 /*
- * Per category (keys 1) or SKU (keys 2): the gaps of kg, sorted by key
- * then gap; each key's gaps are counted, then summarised.
+ * Per category (keys 1) or SKU (keys 2): each key's gap counts, in key
+ * and gap order, summarised when the key ends.
  */
 static int
-cycle_keys(struct rp_ctx *c, struct table *t, int keys, int64_t span)
+cycle_keys(struct rp_ctx *c, struct table *t, int keys, int64_t span,
+    const struct kmap *m)
 {
-	sqlite3_stmt *st, *name = NULL;
+	sqlite3_stmt *name;
 	struct ghist g;
 	struct quant q;
-	struct buf key = { 0 };
 	int64_t rows = 0, limit;
-	int rc, open = 0;
+	size_t i, j;
+	long n;
 
 	limit = keys == 2 ? rp_limit(c, 0) : 0;
-	st = rp_prep(c, keys == 1 ?
-	    "SELECT c.name, kg.gap FROM temp.kg JOIN temp.cat c"
-	    " ON c.rowid = kg.k WHERE kg.kind = 1 ORDER BY 1, 2" :
-	    "SELECT k, gap FROM temp.kg WHERE kind = 2 ORDER BY k, gap");
-	if (st == NULL)
+	name = rp_prep(c, keys == 1 ? "SELECT name, '' FROM temp.cat"
+	    " WHERE rowid = ?" : "SELECT sku, name FROM main.products"
+	    " WHERE id = ?");
+	if (name == NULL)
 		return -1;
-	if (keys == 2 && (name = rp_prep(c, "SELECT sku, name FROM"
-	    " main.products WHERE id = ?")) == NULL) {
-		sqlite3_finalize(st);
-		return -1;
-	}
 	ghist_init(&g, span);
-#define FLUSH_KEY() do {						\
-	if (open && g.n >= c->min_buyers &&				\
-	    (limit <= 0 || rows < limit)) {				\
-		ghist_quant(&g, &q);					\
-		if (keys == 2) {					\
-			sqlite3_bind_int64(name, 1, strtoll(key.s,	\
-			    NULL, 10));					\
-			if (store_step(name) == SQLITE_ROW)		\
-				stats_row(t, "sku", (const char *)	\
-				    sqlite3_column_text(name, 0),	\
-				    (const char *)			\
-				    sqlite3_column_text(name, 1), g.n, &q);\
-			sqlite3_reset(name);				\
-		} else							\
-			stats_row(t, "category", key.s, "", g.n, &q);	\
-		rows++;							\
-	}								\
-	ghist_clear(&g);						\
-} while (0)
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-
-		if (k == NULL)
-			k = "";
-		if (!open || strcmp(k, key.s) != 0) {
-			FLUSH_KEY();
-			buf_reset(&key);
-			buf_adds(&key, k);
-			open = 1;
+	for (i = 0; i < m->n; i = j) {
+		for (j = i; j < m->n && m->e[j].kind == m->e[i].kind &&
+		    m->e[j].key == m->e[i].key; j++)
+			for (n = 0; n < m->e[j].n; n++)
+				ghist_add(&g, m->e[j].gap);
+		if (m->e[i].kind == keys && g.n >= c->min_buyers &&
+		    (limit <= 0 || rows < limit)) {
+			ghist_quant(&g, &q);
+			sqlite3_bind_int64(name, 1, m->e[i].key);
+			if (store_step(name) == SQLITE_ROW)
+				stats_row(t, keys == 1 ? "category" : "sku",
+				    (const char *)sqlite3_column_text(name, 0),
+				    (const char *)sqlite3_column_text(name, 1),
+				    g.n, &q);
+			sqlite3_reset(name);
+			rows++;
 		}
-		ghist_add(&g, sqlite3_column_int64(st, 1));
+		ghist_clear(&g);
 	}
-	FLUSH_KEY();
-#undef FLUSH_KEY
-	sqlite3_finalize(st);
 	sqlite3_finalize(name);
 	free(g.h);
-	buf_free(&key);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return 0;
 }
 
 static void
@@ -466,6 +505,7 @@ cycle_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct ghist *g1,
 int
 rp_cycle(struct rp_ctx *c)
 {
+	struct kmap km = { NULL, 0, 0 };
 	struct ghist g1, ga;
 	struct quant q1, qa;
 	struct table t;
@@ -517,7 +557,8 @@ rp_cycle(struct rp_ctx *c)
 		if (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
 		    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
 		    " coalesce(category, '') FROM main.products"
-		    " ORDER BY 1") != 0 || cycle_key_gaps(c, from, to) != 0)
+		    " ORDER BY 1") != 0 ||
+		    cycle_key_gaps(c, from, to, &km) != 0)
 			goto done;
 		for (keys = 1; keys <= 2; keys++) {
 			if (tty) {
@@ -528,7 +569,7 @@ rp_cycle(struct rp_ctx *c)
 				table_init(&t, &c->out);
 				stats_cols(&t, keys, 1);
 			}
-			if (cycle_keys(c, &t, keys, span) != 0)
+			if (cycle_keys(c, &t, keys, span, &km) != 0)
 				goto done;
 			if (tty)
 				table_end(&t);
@@ -602,6 +643,7 @@ rp_cycle(struct rp_ctx *c)
 	table_end(&t);
 	rc = 0;
 done:
+	free(km.e);
 	free(g1.h);
 	free(ga.h);
 	return rc;
