@@ -550,6 +550,46 @@ test_expect_code 1 'a list without customer_id' \
 test_expect_code 2 'migration needs --from before --to' \
 	'crm-report --db r.db --from 2025-07-01 --to 2025-06-01 migration'
 
+# ==== restrictions on other reports ====
+
+test_expect_success 'a customer list restricts cycle (crm-segment | crm-report)' '
+	{ first_gaps r.db "AND customer_id IN (1, 4, 5)";
+	  all_gaps r.db "AND customer_id IN (1, 4, 5)"; } | quantiles >expect &&
+	printf "customer_id\n1\n4\n5\n" |
+	    crm-report --db r.db --as-of $AS cycle | sed 1d | cut -d, -f1,5- >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a TSV customer list restricts products' '
+	printf "name\tcustomer_id\nx\t4\n" |
+	    crm-report --db r.db --as-of $AS products | cut -d, -f2,5,7-9 >actual &&
+	printf "sku,revenue,quantity,orders,buyers\nTEA-01,1350.00,3,2,1\nSNK-01,320.00,1,1,1\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success '--channel restricts monthly and channels' '
+	crm-report --db r.db --as-of $AS --channel momo monthly | sed 1d |
+	    cut -d, -f1,2,6 >actual &&
+	printf "2024-06,1,1790.00\n2025-02,1,980.00\n" >expect &&
+	test_cmp expect actual &&
+	crm-report --db r.db --as-of $AS --channel MOMO channels | sed 1d |
+	    cut -d, -f1-4 >actual &&
+	echo "momo,2,4,2770.00" >expect && test_cmp expect actual
+'
+
+test_expect_success '--from/--to restrict products and basket' '
+	crm-report --db r.db --as-of $AS --from 2025-01-01 --to 2025-03-31 \
+	    products | cut -d, -f2,5 >actual &&
+	printf "sku,revenue\nTEA-01,900.00\nSNK-01,960.00\nCUP-01,600.00\n" |
+	    sort >e1 && sort actual >a1 && test_cmp e1 a1 &&
+	crm-report --db r.db --as-of $AS --from 2025-01-01 --to 2025-03-31 \
+	    --part summary basket | sed -n 2p | cut -d, -f1,2 >actual &&
+	echo "3,2460.00" >expect && test_cmp expect actual
+'
+
+test_expect_code 1 'a customer list with a bad id' \
+	'printf "customer_id\nabc\n" | crm-report --db r.db --as-of $AS summary </dev/stdin'
+
 # ==== generated data ====
 
 gen="$SRC_DIR/build/plain/gen-orders"
