@@ -25,6 +25,10 @@ rp_bind2(sqlite3_stmt *st, int64_t a, int64_t b)
 	sqlite3_bind_int64(st, 2, b);
 }
 
+/*
+ * Whether the part called name is written: every part in the table
+ * form; piped, the one --part names, else the default (dflt set).
+ */
 int
 rp_part_is(const struct rp_ctx *c, const char *name, int dflt)
 {
@@ -35,6 +39,7 @@ rp_part_is(const struct rp_ctx *c, const char *name, int dflt)
 	return strcmp(c->part, name) == 0;
 }
 
+/* Rows in a ranking: --limit, else tty in the table form, else all (0). */
 long long
 rp_limit(const struct rp_ctx *c, long long tty)
 {
