@@ -13,10 +13,10 @@
 #include "report.h"
 
 static const char synopsis[] =
-"usage: crm-report [--csv | --tsv | --table] [--as-of date] [--from date]\n"
-"                  [--to date] [--channel name] [--db path] [--part name]\n"
-"                  [--limit n] [--min-buyers n] [--lost-after days]\n"
-"                  [--backtest date] [--brackets list]\n"
+"usage: crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
+"                  [--from date] [--to date] [--channel name] [--db path]\n"
+"                  [--part name] [--limit n] [--min-buyers n]\n"
+"                  [--lost-after days] [--backtest date] [--brackets list]\n"
 "                  [--free-shipping amount] [--sort key] report\n";
 
 static const char help[] =
