@@ -707,8 +707,9 @@ rp_heatmap(struct rp_ctx *c)
 	put_lines(&c->out, mem, memlen);
 	free(mem);
 	tout_note(&c->out, "%s░ to 25%%  ▒ 50%%  ▓ 75%%  █ 100%% of the "
-	    "busiest hour (%lld orders); %lld orders in all%s",
-	    tc_dim(&c->out), (long long)max, (long long)total, tc_off(&c->out));
+	    "busiest hour (%s orders); %s orders in all%s",
+	    tc_dim(&c->out), fmt_int(max, (char[32]){ 0 }),
+	    fmt_int(total, (char[32]){ 0 }), tc_off(&c->out));
 	/* The three busiest weekday-hours and hours of the day. */
 	for (k = 0; k < 3; k++) {
 		best[k][0] = best[k][1] = -1;
@@ -728,9 +729,9 @@ rp_heatmap(struct rp_ctx *c)
 		struct buf s = { 0 };
 
 		for (k = 0; k < 3 && best[k][0] >= 0; k++)
-			buf_printf(&s, "%s%s %02d:00 (%lld)", k ? ", " : "",
+			buf_printf(&s, "%s%s %02d:00 (%s)", k ? ", " : "",
 			    wdays[best[k][0]], best[k][1],
-			    (long long)n[best[k][0]][best[k][1]]);
+			    fmt_int(n[best[k][0]][best[k][1]], (char[32]){ 0 }));
 		tout_note(&c->out, "Busiest: %s.", s.s);
 		buf_reset(&s);
 		for (k = 0, h = 0; h < 24; h++)
