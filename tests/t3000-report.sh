@@ -506,6 +506,26 @@ test_expect_success 'quality: orders seen again when a file is imported twice' '
 	grep -q "^duplicate_orders,18,36,0.5000$" out
 '
 
+test_expect_success 'quality: a merge across channels, by hand' '
+	cat >m.csv <<-\EOF &&
+	order_id,ordered_at,channel,status,account,phone,email,name,sku,product,category,quantity,unit_price
+	X1,2025-01-01 10:00,shopee,completed,kim,0911111111,,Kim,A,A,c,1,100
+	X2,2025-01-02 10:00,qdm,completed,kim2,,kim@example.com,Kim,A,A,c,1,100
+	X3,2025-01-03 10:00,momo,completed,,0911111111,kim@example.com,Kim,A,A,c,1,100
+	EOF
+	crm-import -q --db m.db m.csv &&
+	crm-report --db m.db --as-of $AS quality | tail -n 6 >actual &&
+	cat >expect <<-\EOF &&
+	masked_name,0,1,0.0000
+	multi_channel,1,1,1.0000
+	merges,1,1,1.0000
+	merges_by_phone,0,1,0.0000
+	merges_by_email,1,1,1.0000
+	merges_by_account,0,1,0.0000
+	EOF
+	test_cmp expect actual
+'
+
 # ==== output forms ====
 
 test_expect_success 'TSV, CSV and the table form' '

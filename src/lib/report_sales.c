@@ -945,11 +945,12 @@ rp_quality(struct rp_ctx *c)
 	ck[n++] = (struct check){ "multi_channel", "customers on 2+ channels",
 	    "matched across channels by phone or email", v[14], v[9] };
 	st = rp_prep(c, "SELECT COUNT(*), total(reason LIKE 'phone %'),"
-	    " total(reason LIKE 'email %') FROM main.merges");
+	    " total(reason LIKE 'email %'), total(reason LIKE 'account %')"
+	    " FROM main.merges");
 	if (st == NULL)
 		return -1;
 	if (store_step(st) == SQLITE_ROW)
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < 4; i++)
 			v[i] = sqlite3_column_int64(st, i);
 	sqlite3_finalize(st);
 	ck[n++] = (struct check){ "merges", "customer records merged",
@@ -958,6 +959,9 @@ rp_quality(struct rp_ctx *c)
 	    "a shared phone may be a household, not one person", v[1], v[0] };
 	ck[n++] = (struct check){ "merges_by_email", "merged by email",
 	    "", v[2], v[0] };
+	ck[n++] = (struct check){ "merges_by_account", "merged by account",
+	    "one account that another record's phone or email named",
+	    v[3], v[0] };
 
 	tout_title(&c->out, "Data quality: what may mislead");
 	rp_scope_note(c, from, to);
