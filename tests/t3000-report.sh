@@ -554,6 +554,21 @@ test_expect_success 'every report and part in the table form' '
 	done
 '
 
+test_expect_success 'an empty store: every report writes its header' '
+	head -n 1 "$DATA/report-orders.csv" >empty.csv &&
+	crm-import -q --db empty.db empty.csv 2>/dev/null &&
+	for r in summary cycle monthly cohort products basket heatmap \
+	    channels migration quality; do
+		crm-report --db empty.db --as-of $AS $r >out 2>/dev/null &&
+		test -s out || { echo "$r: nothing"; return 1; }
+		COLUMNS=80 crm-report --db empty.db --as-of $AS --table $r \
+		    >/dev/null 2>&1 || { echo "$r --table failed"; return 1; }
+	done &&
+	crm-report --db empty.db --as-of $AS --part products cycle >out &&
+	echo "scope,key,name,customers,gaps,min,q1,median,q3,max,mean" >expect &&
+	test_cmp expect out
+'
+
 # ==== errors ====
 
 test_expect_code 2 'no report' 'crm-report --db r.db'

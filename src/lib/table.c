@@ -658,6 +658,8 @@ table_end(struct table *t)
 
 	if (t->out->mode == TM_TABLE)
 		table_print(t);
+	else if (t->nrows == 0 && t->out->headers == 0 && t->ncols > 0)
+		csv_header(t);	/* no rows: the header still says what */
 	for (i = 0; i < t->nrows * (size_t)t->ncols &&
 	    t->out->mode == TM_TABLE; i++)
 		free_cell(&t->cells[i]);
