@@ -285,12 +285,13 @@ kents_flush(struct kmap *m, int kind, struct kent *e, size_t *n)
 }
 
 static int
-cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m)
+cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
+    struct ghist *ga)
 {
 	sqlite3_stmt *st = NULL;
 	struct kent *pe = NULL, *ce = NULL;
 	size_t np = 0, cp = 0, nc = 0, cc = 0;
-	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL;
+	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL, prev = 0;
 	int rc = -1, step, in = 0;
 
 	/* Each product's category, as the rowid of its name in cat. */
@@ -318,9 +319,13 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m)
 			kents_flush(m, 2, pe, &np);
 			kents_flush(m, 1, ce, &nc);
 			cid = id;
-			first = day;
+			first = prev = day;
 			in = first >= from && first <= to;
 		}
+		/* Every gap between purchase days too, when asked for. */
+		if (in && ga != NULL && day != prev)
+			ghist_add(ga, day - prev);
+		prev = day;
 		if (!in || sqlite3_column_type(st, 3) == SQLITE_NULL ||
 		    pid < 0 || pid > maxpid)
 			continue;
@@ -517,7 +522,7 @@ rp_cycle(struct rp_ctx *c)
 	double med;
 	long basis;
 	char a[11], b[11], md[32];
-	int i, nl, keys, rc = -1;
+	int i, nl, keys, rc = -1, need_all, need_keys;
 
 	if (rp_scope_stats(c, c->asof) != 0)
 		return -1;
@@ -529,8 +534,15 @@ rp_cycle(struct rp_ctx *c)
 	sqlite3_finalize(st);
 	ghist_init(&g1, span);
 	ghist_init(&ga, span);
-	if (cycle_gaps(c, from, to, &g1, &ga, rp_part_is(c, "stats", 1) ||
-	    rp_part_is(c, "histogram", 0)) != 0)
+	need_all = rp_part_is(c, "stats", 1) || rp_part_is(c, "histogram", 0);
+	need_keys = rp_part_is(c, "products", 0);
+	/* One sorted pass serves the per-key gaps and all the gaps. */
+	if (need_keys && (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
+	    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
+	    " coalesce(category, '') FROM main.products ORDER BY 1") != 0 ||
+	    cycle_key_gaps(c, from, to, &km, need_all ? &ga : NULL) != 0))
+		goto done;
+	if (cycle_gaps(c, from, to, &g1, &ga, need_all && !need_keys) != 0)
 		goto done;
 	ghist_quant(&g1, &q1);
 	ghist_quant(&ga, &qa);
@@ -554,12 +566,6 @@ rp_cycle(struct rp_ctx *c)
 			table_init(&t, &c->out);
 			stats_cols(&t, 1, 0);
 		}
-		if (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
-		    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
-		    " coalesce(category, '') FROM main.products"
-		    " ORDER BY 1") != 0 ||
-		    cycle_key_gaps(c, from, to, &km) != 0)
-			goto done;
 		for (keys = 1; keys <= 2; keys++) {
 			if (tty) {
 				tout_title(&c->out, "Cycle per %s (first to "
