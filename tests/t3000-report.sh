@@ -471,6 +471,24 @@ test_expect_success 'migration: --from, --lost-after, by hand' '
 	grep -q "^lost,lost,3,1.0000$" a2
 '
 
+test_expect_success 'migration: members who never bought are potential, by hand' '
+	cp r.db rm.db &&
+	cat >mem.csv <<-\EOF &&
+	會員編號,加入日期,姓名,手機,Email,生日,性別,標籤,註冊來源
+	M1,2025-01-01 09:00,潛在甲,0900111222,p1@example.com,1990/01/01,女,,LINE
+	M2,2025-06-10 09:00,潛在乙,0900333444,p2@example.com,1991/02/02,男,,LINE
+	EOF
+	crm-import -q --db rm.db mem.csv &&
+	crm-report --db rm.db --as-of $AS migration | cut -d, -f4- |
+	    grep -E "potential|none" | sort >actual &&
+	cat >expect <<-\EOF &&
+	none,new,1,0.5000
+	none,potential,1,0.5000
+	potential,potential,1,1.0000
+	EOF
+	test_cmp expect actual
+'
+
 # ==== quality ====
 
 test_expect_success 'quality: against SQL' '
