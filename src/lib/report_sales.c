@@ -507,18 +507,26 @@ rp_basket(struct rp_ctx *c)
 	char a[40], b[40];
 	int rc, j;
 
+	/* How many first (a plain scan), then the values in order. */
+	st = rp_prep(c, "SELECT COUNT(*) FROM temp.p"
+	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400");
+	if (st == NULL)
+		return -1;
+	rp_bind2(st, from, to);
+	rc = store_step(st);
+	if (rc == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return -1;
 	st = rp_prep(c, "SELECT max(net - shipping, 0) FROM temp.p"
 	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400 ORDER BY 1");
 	if (st == NULL)
 		return -1;
 	rp_bind2(st, from, to);
-	while ((rc = store_step(st)) == SQLITE_ROW)
-		n++;
-	sqlite3_reset(st);
 	rp_quant_start(&q, n);
 	nearlo = c->free_ship - c->free_ship / 5;
-	if (rc == SQLITE_DONE)
-		while ((rc = store_step(st)) == SQLITE_ROW) {
+	while ((rc = store_step(st)) == SQLITE_ROW) {
 		v = sqlite3_column_int64(st, 0);
 		rp_quant_add(&q, (double)v);
 		sum += v;
