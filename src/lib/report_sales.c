@@ -1031,8 +1031,9 @@ rp_quality(struct rp_ctx *c)
 	    v[8] };
 	st = rp_prep(c, "SELECT COUNT(*), total(c.phone IS NULL AND c.email IS"
 	    " NULL), total(c.phone IS NULL), total(c.email IS NULL),"
-	    " total(c.name LIKE '%*%'), total(x.nch > 1)"
-	    " FROM (SELECT cid, COUNT(DISTINCT channel) AS nch FROM temp.ao"
+	    " total(c.name LIKE '%*%'), total(x.multi)"
+	    " FROM (SELECT cid, MIN(channel) < MAX(channel) AS multi"
+	    "  FROM temp.ao"
 	    "  WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400 GROUP BY cid) x"
 	    " JOIN main.customers c ON c.id = x.cid");
 	if (st == NULL)
