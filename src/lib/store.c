@@ -305,6 +305,12 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 		    " AND ordered_at < ?1 ORDER BY customer_id, ordered_at");
 	if (sql == NULL)
 		return -1;
+	/* One transaction: outside one, each row written to a TEMP table
+	 * would be a transaction of its own on the temp file. */
+	if (store_exec(db, "SAVEPOINT compute_stats") != 0) {
+		sqlite3_free(sql);
+		return -1;
+	}
 	sel = store_prepare(db, sql);
 	sqlite3_free(sql);
 	sql = sqlite3_mprintf("INSERT INTO %s (customer_id, purchases,"
@@ -367,6 +373,11 @@ out:
 	sqlite3_free(sql);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
+	if (rc != 0)
+		sqlite3_exec(db, "ROLLBACK TO compute_stats", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "RELEASE compute_stats", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		rc = -1;
 	return rc;
 }
 
