@@ -1680,6 +1680,17 @@ out:
 	return rc;
 }
 
+/* The time of an event or claim, which it cannot do without. */
+static int
+when(struct run *r, int64_t *at)
+{
+	int rc = date_field(r, F_AT, at);
+
+	if (rc < 0)
+		return bad(r, F_AT, "empty date");
+	return rc;
+}
+
 static const struct {
 	const char *word;
 	const char *kind;
@@ -1767,12 +1778,8 @@ take_event(struct run *r)
 		bad(r, F_EVENT, r->bad_msg.s);
 		goto out;
 	}
-	if ((rc = date_field(r, F_AT, &at)) != 0) {
-		if (rc < 0)
-			bad(r, F_AT, "empty date");
-		rc = 1;
+	if (when(r, &at) != 0)
 		goto out;
-	}
 	if ((cid = lookup(r, "email", r->no_merge ? r->channel : "",
 	    email.s)) < 0) {
 		rc = -1;
@@ -1814,12 +1821,8 @@ take_claim(struct run *r)
 		bad(r, F_BUYER, "no buyer (empty or masked)");
 		goto out;
 	}
-	if ((rc = date_field(r, F_AT, &at)) != 0) {
-		if (rc < 0)
-			bad(r, F_AT, "empty date");
-		rc = 1;
+	if (when(r, &at) != 0)
 		goto out;
-	}
 	if ((cid = lookup(r, kind, chan, who.s)) < 0) {
 		rc = -1;
 		goto out;
@@ -2517,10 +2520,7 @@ main(int argc, char *argv[])
 			r.kind = optarg;
 			break;
 		case 'h':
-			fputs(synopsis, stdout);
-			fputs("\n", stdout);
-			fputs(help, stdout);
-			exit(crm_finish_stdout());
+			crm_help(synopsis, help);
 		case 'M':
 			r.dorder = DATE_DMY;
 			break;

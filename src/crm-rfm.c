@@ -283,10 +283,7 @@ main(int argc, char *argv[])
 			db_opt = optarg;
 			break;
 		case 'h':
-			fputs(synopsis, stdout);
-			fputs("\n", stdout);
-			fputs(help, stdout);
-			exit(crm_finish_stdout());
+			crm_help(synopsis, help);
 		case 'S':
 			seg_file = optarg;
 			break;

@@ -466,10 +466,7 @@ main(int argc, char *argv[])
 			seg_file = optarg;
 			break;
 		case 'h':
-			fputs(synopsis, stdout);
-			fputs("\n", stdout);
-			fputs(help, stdout);
-			exit(crm_finish_stdout());
+			crm_help(synopsis, help);
 		case 'L':
 			if (crm_parse_int(optarg, 1, 100000, &lost_after) != 0)
 				crm_usage_error(synopsis, "--lost-after must "

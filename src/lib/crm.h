@@ -27,6 +27,8 @@ extern const char *crm_prog;		/* "crm-import", set by crm_init() */
 void	crm_init(const char *argv0);
 void	crm_version(void);
 int	crm_finish_stdout(void);
+void	crm_help(const char *synopsis, const char *help)
+	    __attribute__((noreturn));
 void	crm_usage_error(const char *synopsis, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

@@ -53,6 +53,16 @@ crm_finish_stdout(void)
 	return 0;
 }
 
+/* --help: the synopsis and the help text on stdout, exit 0. */
+void
+crm_help(const char *synopsis, const char *help)
+{
+	fputs(synopsis, stdout);
+	fputs("\n", stdout);
+	fputs(help, stdout);
+	exit(crm_finish_stdout());
+}
+
 /* Prints "prog: message" and the synopsis to stderr, exits 2. */
 void
 crm_usage_error(const char *synopsis, const char *fmt, ...)
