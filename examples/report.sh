@@ -5,21 +5,9 @@
 # output, exactly as the EXAMPLES of crm-report(1) show them;
 # tests/t3300-report-example.sh checks that the two agree.
 set -e
-cd "$(dirname "$0")/.."
-top=$(pwd)
-PATH="$top/bin:$PATH"
-: "${EXAMPLE_DIR:=$top/build/examples}"
-mkdir -p "$EXAMPLE_DIR"
-export CRM_DB="$EXAMPLE_DIR/report.db"
-rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
-crm-import -q examples/orders.csv
-cd "$EXAMPLE_DIR"
+. "$(dirname "$0")/example.sh"
+example_store report
 export COLUMNS=72
-
-run() {
-	printf '$ %s\n' "$1"
-	sh -c "$1"
-}
 
 run "crm-report --as-of 2026-11-30 --table summary"
 run "crm-report --as-of 2026-11-30 summary | cut -d, -f1,5-7,11"

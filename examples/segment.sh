@@ -6,20 +6,8 @@
 # crm-segment(1) show them; tests/t2300-examples.sh checks that the two
 # agree.
 set -e
-cd "$(dirname "$0")/.."
-top=$(pwd)
-PATH="$top/bin:$PATH"
-: "${EXAMPLE_DIR:=$top/build/examples}"
-mkdir -p "$EXAMPLE_DIR"
-export CRM_DB="$EXAMPLE_DIR/segment.db"
-rm -f "$CRM_DB" "$CRM_DB-wal" "$CRM_DB-shm"
-crm-import -q examples/orders.csv
-cd "$EXAMPLE_DIR"
-
-run() {
-	printf '$ %s\n' "$1"
-	sh -c "$1"
-}
+. "$(dirname "$0")/example.sh"
+example_store segment
 
 run "crm-segment --as-of 2026-11-30 napl --summary"
 run "crm-segment --as-of 2026-11-30 napl | head -4"
