@@ -43,17 +43,22 @@ struct rp_ctx {
 #define T1(d)	(((int64_t)(d) + 1) * DAY_SECS)
 
 /*
- * Every purchase with its lines, in customer, day and order order (an
- * order without a line still marks its day): one scan of the orders and
- * lines as they lie, then one sort of narrow rows.
+ * Every purchase with its lines (rp_lines_load): the orders in
+ * customer, day and id order, each with the range of its lines in l.
  */
-#define LINES_SQL \
-	"SELECT o.id, o.cid, o.day, i.product_id," \
-	" i.amount - i.returned_qty * i.unit_price," \
-	" i.quantity - i.returned_qty FROM temp.p o" \
-	" LEFT JOIN main.order_items i ON i.order_id = o.id" \
-	"  AND i.quantity > i.returned_qty" \
-	" ORDER BY o.cid, o.day, o.id"
+struct rp_ord {
+	int64_t	 cid, id;
+	int32_t	 day;
+	uint32_t lbeg, lend;		/* its lines: l[lbeg..lend) */
+};
+
+struct rp_lines {
+	struct rp_ord *o;
+	size_t	 n, ocap;
+	int32_t	*pid;			/* per line: its product */
+	int64_t	*rev, *qty;		/* less returned; NULL if not asked */
+	size_t	 nl, lcap;
+};
 
 /*
  * Quantiles by linear interpolation between order statistics (R's type
@@ -104,6 +109,9 @@ double	 rp_quant_get(const struct quant *q, int j);
 sqlite3_stmt *rp_cust_days(struct rp_ctx *c);
 void	 rp_cday_get(sqlite3_stmt *st, struct cday *d);
 void	 rp_pcust_close(struct period *a, struct pcust *pc, int64_t first);
+int	 rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to,
+	    int64_t maxpid, int amounts, struct rp_lines *pl);
+void	 rp_lines_free(struct rp_lines *pl);
 
 extern const double rp_qp[3];
 

@@ -372,3 +372,120 @@ rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+
+/* Customer, day, id: the order the purchases are read in. */
+static int
+rp_ord_cmp(const void *a, const void *b)
+{
+	const struct rp_ord *x = a, *y = b;
+
+	if (x->cid != y->cid)
+		return x->cid < y->cid ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Every purchase in view p, in customer, day and id order, with its
+ * lines whose quantity was not all returned, whose product id is in
+ * [0, maxpid], and whose day is in [from, to] (an order outside keeps no
+ * line but still marks its day).  The purchases in rowid order, then
+ * the lines in key order, merged by order id: two plain scans and no
+ * sort of the lines; only the orders, a few numbers each, are then
+ * sorted in memory.  Each line keeps its product, and its revenue and
+ * quantity when amounts is set.  The scans read each page once, so a small page
+ * cache does for them and leaves the memory to the lines.
+ */
+int
+rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
+    int amounts, struct rp_lines *pl)
+{
+	sqlite3_stmt *st = NULL;
+	size_t j;
+	int rc = -1, step;
+
+	memset(pl, 0, sizeof(*pl));
+	if (store_exec(c->db, "PRAGMA main.cache_size = -1024") != 0)
+		return -1;
+	if ((st = rp_prep(c, "SELECT id, cid, day FROM temp.p")) == NULL)
+		goto done;
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		struct rp_ord *o;
+
+		if (pl->n == pl->ocap) {
+			pl->ocap = pl->ocap ? pl->ocap * 2 : 4096;
+			pl->o = xrealloc(pl->o, pl->ocap * sizeof(*pl->o));
+		}
+		o = &pl->o[pl->n++];
+		o->id = sqlite3_column_int64(st, 0);
+		o->cid = sqlite3_column_int64(st, 1);
+		o->day = (int32_t)sqlite3_column_int64(st, 2);
+		o->lbeg = o->lend = 0;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (step != SQLITE_DONE)
+		goto done;
+	st = rp_prep(c, "SELECT order_id, product_id,"
+	    " amount - returned_qty * unit_price, quantity - returned_qty"
+	    " FROM main.order_items WHERE quantity > returned_qty"
+	    " ORDER BY order_id");
+	if (st == NULL)
+		goto done;
+	j = 0;
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t oid = sqlite3_column_int64(st, 0);
+		int64_t pid = sqlite3_column_int64(st, 1);
+
+		while (j < pl->n && pl->o[j].id < oid)
+			j++;
+		if (j == pl->n)
+			break;
+		if (pl->o[j].id != oid || pl->o[j].day < from ||
+		    pl->o[j].day > to ||
+		    sqlite3_column_type(st, 1) == SQLITE_NULL ||
+		    pid < 0 || pid > maxpid)
+			continue;
+		if (pl->nl == pl->lcap) {
+			pl->lcap = pl->lcap ? pl->lcap * 2 : 4096;
+			pl->pid = xrealloc(pl->pid, pl->lcap *
+			    sizeof(*pl->pid));
+			if (amounts) {
+				pl->rev = xrealloc(pl->rev, pl->lcap *
+				    sizeof(*pl->rev));
+				pl->qty = xrealloc(pl->qty, pl->lcap *
+				    sizeof(*pl->qty));
+			}
+		}
+		if (pl->o[j].lend == pl->o[j].lbeg)
+			pl->o[j].lbeg = pl->o[j].lend = (uint32_t)pl->nl;
+		pl->pid[pl->nl] = (int32_t)pid;
+		if (amounts) {
+			pl->rev[pl->nl] = sqlite3_column_int64(st, 2);
+			pl->qty[pl->nl] = sqlite3_column_int64(st, 3);
+		}
+		pl->nl++;
+		pl->o[j].lend++;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		goto done;
+	if (pl->n > 0)
+		qsort(pl->o, pl->n, sizeof(*pl->o), rp_ord_cmp);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (store_exec(c->db, "PRAGMA main.cache_size = -16384") != 0)
+		rc = -1;
+	return rc;
+}
+
+void
+rp_lines_free(struct rp_lines *pl)
+{
+	free(pl->o);
+	free(pl->pid);
+	free(pl->rev);
+	free(pl->qty);
+	memset(pl, 0, sizeof(*pl));
+}

@@ -292,7 +292,9 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
 	struct kent *pe = NULL, *ce = NULL;
 	size_t np = 0, cp = 0, nc = 0, cc = 0;
 	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL, prev = 0;
-	int rc = -1, step, in = 0;
+	struct rp_lines pl = { 0 };
+	size_t j, l;
+	int rc = -1, in = 0;
 
 	/* Each product's category, as the rowid of its name in cat. */
 	if ((st = rp_prep(c, "SELECT max(id) FROM main.products")) == NULL)
@@ -308,17 +310,17 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
 	while (store_step(st) == SQLITE_ROW)
 		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
-	if ((st = rp_prep(c, LINES_SQL)) == NULL)
+	st = NULL;
+	if (rp_lines_load(c, INT64_MIN, INT64_MAX, maxpid, 0, &pl) != 0)
 		goto done;
-	while ((step = store_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 1);
-		int64_t day = sqlite3_column_int64(st, 2);
-		int64_t pid = sqlite3_column_int64(st, 3);
+	for (j = 0; j < pl.n; j++) {
+		const struct rp_ord *o = &pl.o[j];
+		int64_t day = o->day;
 
-		if (id != cid) {
+		if (o->cid != cid) {
 			kents_flush(m, 2, pe, &np);
 			kents_flush(m, 1, ce, &nc);
-			cid = id;
+			cid = o->cid;
 			first = prev = day;
 			in = first >= from && first <= to;
 		}
@@ -326,14 +328,13 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
 		if (in && ga != NULL && day != prev)
 			ghist_add(ga, day - prev);
 		prev = day;
-		if (!in || sqlite3_column_type(st, 3) == SQLITE_NULL ||
-		    pid < 0 || pid > maxpid)
+		if (!in)
 			continue;
-		kents_note(&pe, &np, &cp, pid, day);
-		kents_note(&ce, &nc, &cc, pcat[pid], day);
+		for (l = o->lbeg; l < o->lend; l++) {
+			kents_note(&pe, &np, &cp, pl.pid[l], day);
+			kents_note(&ce, &nc, &cc, pcat[pl.pid[l]], day);
+		}
 	}
-	if (step != SQLITE_DONE)
-		goto done;
 	kents_flush(m, 2, pe, &np);
 	kents_flush(m, 1, ce, &nc);
 	if (m->cap > 0)
@@ -344,6 +345,7 @@ done:
 	free(pcat);
 	free(pe);
 	free(ce);
+	rp_lines_free(&pl);
 	return rc;
 }
 

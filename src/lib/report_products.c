@@ -93,41 +93,6 @@ pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
 		e->first = 1;
 }
 
-/* A purchase and the range of its lines in the products scope. */
-struct pord {
-	int64_t	 cid, id;
-	int32_t	 day;
-	uint32_t lbeg, lend;
-};
-
-struct pords {
-	struct pord *o;
-	size_t	 n, cap;
-};
-
-struct pline {
-	int64_t	 rev, qty;
-	int32_t	 pid;
-};
-
-struct plines {
-	struct pline *l;
-	size_t	 n, cap;
-};
-
-/* Customer, day, id: the order the purchases are read in. */
-static int
-pord_cmp(const void *a, const void *b)
-{
-	const struct pord *x = a, *y = b;
-
-	if (x->cid != y->cid)
-		return x->cid < y->cid ? -1 : 1;
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 static int
 products_build(struct rp_ctx *c, int64_t from, int64_t to)
 {
@@ -136,10 +101,9 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	struct pents pp = { 0 }, pc = { 0 };
 	int64_t maxpid = 0, ncat = 0, *pcat = NULL, cid = -1, first = 0;
 	int64_t lastday = -1, k;
-	int rc = -1, days = 0, step;
+	int rc = -1, days = 0;
 	char **cats = NULL;
-	struct pords po = { 0 };
-	struct plines pl = { 0 };
+	struct rp_lines pl = { 0 };
 	size_t j;
 
 	/* The catalogue: each product's category as a small number. */
@@ -165,75 +129,12 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 		pcat[sqlite3_column_int64(st, 0)] = ncat - 1;
 	}
 	sqlite3_finalize(st);
-
-	/*
-	 * The purchases in rowid order, then their lines in key order,
-	 * merged by order id: two plain scans, no sort of the lines.  Only
-	 * the orders (a few numbers each) are then sorted by customer, day
-	 * and id, in memory.  The scans read each page once, so a small
-	 * page cache does for them and leaves the memory to the lines.
-	 */
-	if (store_exec(c->db, "PRAGMA main.cache_size = -1024") != 0)
-		goto done;
-	if ((st = rp_prep(c, "SELECT id, cid, day FROM temp.p")) == NULL)
-		goto done;
-	while ((step = store_step(st)) == SQLITE_ROW) {
-		if (po.n == po.cap) {
-			po.cap = po.cap ? po.cap * 2 : 4096;
-			po.o = xrealloc(po.o, po.cap * sizeof(*po.o));
-		}
-		po.o[po.n].id = sqlite3_column_int64(st, 0);
-		po.o[po.n].cid = sqlite3_column_int64(st, 1);
-		po.o[po.n].day = (int32_t)sqlite3_column_int64(st, 2);
-		po.o[po.n].lbeg = po.o[po.n].lend = 0;
-		po.n++;
-	}
-	sqlite3_finalize(st);
 	st = NULL;
-	if (step != SQLITE_DONE)
-		goto done;
-	st = rp_prep(c, "SELECT order_id, product_id,"
-	    " amount - returned_qty * unit_price, quantity - returned_qty"
-	    " FROM main.order_items WHERE quantity > returned_qty"
-	    " ORDER BY order_id");
-	if (st == NULL)
-		goto done;
-	j = 0;
-	while ((step = store_step(st)) == SQLITE_ROW) {
-		int64_t oid = sqlite3_column_int64(st, 0);
-		int64_t pid = sqlite3_column_int64(st, 1);
 
-		while (j < po.n && po.o[j].id < oid)
-			j++;
-		if (j == po.n)
-			break;
-		if (po.o[j].id != oid || po.o[j].day < from ||
-		    po.o[j].day > to ||
-		    sqlite3_column_type(st, 1) == SQLITE_NULL ||
-		    pid < 0 || pid > maxpid)
-			continue;
-		if (pl.n == pl.cap) {
-			pl.cap = pl.cap ? pl.cap * 2 : 4096;
-			pl.l = xrealloc(pl.l, pl.cap * sizeof(*pl.l));
-		}
-		if (po.o[j].lend == po.o[j].lbeg)
-			po.o[j].lbeg = po.o[j].lend = (uint32_t)pl.n;
-		pl.l[pl.n].pid = (int32_t)pid;
-		pl.l[pl.n].rev = sqlite3_column_int64(st, 2);
-		pl.l[pl.n].qty = sqlite3_column_int64(st, 3);
-		pl.n++;
-		po.o[j].lend++;
-	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
+	if (rp_lines_load(c, from, to, maxpid, 1, &pl) != 0)
 		goto done;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (store_exec(c->db, "PRAGMA main.cache_size = -16384") != 0)
-		goto done;
-	if (po.n > 0)
-		qsort(po.o, po.n, sizeof(*po.o), pord_cmp);
-	for (j = 0; j < po.n; j++) {
-		struct pord *o = &po.o[j];
+	for (j = 0; j < pl.n; j++) {
+		struct rp_ord *o = &pl.o[j];
 		size_t l;
 
 		if (o->cid != cid) {
@@ -248,12 +149,11 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 			days++;
 		lastday = o->day;
 		for (l = o->lbeg; l < o->lend; l++) {
-			struct pline *pl1 = &pl.l[l];
-
-			pent_add(pent_find(&pp, pl1->pid), o->id, pl1->rev,
-			    pl1->qty, o->day > first, o->day == first);
-			pent_add(pent_find(&pc, pcat[pl1->pid]), o->id, pl1->rev,
-			    pl1->qty, o->day > first, o->day == first);
+			pent_add(pent_find(&pp, pl.pid[l]), o->id, pl.rev[l],
+			    pl.qty[l], o->day > first, o->day == first);
+			pent_add(pent_find(&pc, pcat[pl.pid[l]]), o->id,
+			    pl.rev[l], pl.qty[l], o->day > first,
+			    o->day == first);
 		}
 	}
 	pents_close(&pp, pa, days >= 2);
@@ -319,8 +219,7 @@ done:
 	free(ca);
 	free(pp.e);
 	free(pc.e);
-	free(po.o);
-	free(pl.l);
+	rp_lines_free(&pl);
 	return rc;
 }
 
