@@ -387,6 +387,77 @@ rp_ord_cmp(const void *a, const void *b)
 }
 
 /*
+ * Sorts the purchases by customer, day and id.  Customer ids lie close
+ * together, so they go to their places by counting, in place (no copy
+ * of the array); each customer's few purchases are then put in day and
+ * id order.  Far-apart ids fall back to qsort.
+ */
+static void
+rp_ord_sort(struct rp_ord *o, size_t n)
+{
+	uint32_t *next, *end;
+	int64_t lo, hi;
+	size_t i, j, k, nb;
+
+	if (n < 2)
+		return;
+	lo = hi = o[0].cid;
+	for (i = 1; i < n; i++) {
+		if (o[i].cid < lo)
+			lo = o[i].cid;
+		if (o[i].cid > hi)
+			hi = o[i].cid;
+	}
+	if ((uint64_t)(hi - lo) > 4 * (uint64_t)n + 1000000 ||
+	    n > UINT32_MAX) {
+		qsort(o, n, sizeof(*o), rp_ord_cmp);
+		return;
+	}
+	nb = (size_t)(hi - lo) + 1;
+	next = calloc(nb + 1, sizeof(*next));
+	end = calloc(nb + 1, sizeof(*end));
+	if (next == NULL || end == NULL)
+		err(EXIT_DATA, NULL);
+	for (i = 0; i < n; i++)
+		end[o[i].cid - lo]++;
+	for (i = 0, k = 0; i < nb; i++) {	/* bucket i: [next, end) */
+		k += end[i];
+		next[i] = (uint32_t)(k - end[i]);
+		end[i] = (uint32_t)k;
+	}
+	for (i = 0; i < nb; i++)
+		while (next[i] < end[i]) {
+			struct rp_ord x = o[next[i]];
+			size_t b = (size_t)(x.cid - lo);
+
+			if (b == i) {
+				next[i]++;
+				continue;
+			}
+			o[next[i]] = o[next[b]];
+			o[next[b]++] = x;
+		}
+	free(next);
+	free(end);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && o[j].cid == o[i].cid; j++)
+			;
+		if (j - i > 16) {
+			qsort(o + i, j - i, sizeof(*o), rp_ord_cmp);
+			continue;
+		}
+		for (k = i + 1; k < j; k++) {
+			struct rp_ord x = o[k];
+			size_t m = k;
+
+			for (; m > i && rp_ord_cmp(&o[m - 1], &x) > 0; m--)
+				o[m] = o[m - 1];
+			o[m] = x;
+		}
+	}
+}
+
+/*
  * Every purchase in view p, in customer, day and id order, with its
  * lines whose quantity was not all returned, whose product id is in
  * [0, maxpid], and whose day is in [from, to] (an order outside keeps no
@@ -470,8 +541,7 @@ rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		goto done;
-	if (pl->n > 0)
-		qsort(pl->o, pl->n, sizeof(*pl->o), rp_ord_cmp);
+	rp_ord_sort(pl->o, pl->n);
 	rc = 0;
 done:
 	sqlite3_finalize(st);
