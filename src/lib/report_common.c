@@ -465,7 +465,7 @@ rp_ord_sort(struct rp_ord *o, size_t n)
  * the lines in key order, merged by order id: two plain scans and no
  * sort of the lines; only the orders, a few numbers each, are then
  * sorted in memory.  Each line keeps its product, and its revenue and
- * quantity when amounts is set.  The scans read each page once, so a small page
+ * quantity when amounts is set.  With maxpid < 0, the purchases alone.  The scans read each page once, so a small page
  * cache does for them and leaves the memory to the lines.
  */
 int
@@ -498,6 +498,11 @@ rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	st = NULL;
 	if (step != SQLITE_DONE)
 		goto done;
+	if (maxpid < 0) {		/* the purchases alone */
+		rp_ord_sort(pl->o, pl->n);
+		rc = 0;
+		goto done;
+	}
 	st = rp_prep(c, "SELECT order_id, product_id,"
 	    " amount - returned_qty * unit_price, quantity - returned_qty"
 	    " FROM main.order_items WHERE quantity > returned_qty"

@@ -286,13 +286,12 @@ kents_flush(struct kmap *m, int kind, struct kent *e, size_t *n)
 
 static int
 cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
-    struct ghist *ga)
+    struct ghist *ga, struct rp_lines *pl)
 {
 	sqlite3_stmt *st = NULL;
 	struct kent *pe = NULL, *ce = NULL;
 	size_t np = 0, cp = 0, nc = 0, cc = 0;
 	int64_t cid = -1, first = 0, maxpid = 0, *pcat = NULL, prev = 0;
-	struct rp_lines pl = { 0 };
 	size_t j, l;
 	int rc = -1, in = 0;
 
@@ -311,10 +310,10 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
 		pcat[sqlite3_column_int64(st, 0)] = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (rp_lines_load(c, INT64_MIN, INT64_MAX, maxpid, 0, &pl) != 0)
+	if (rp_lines_load(c, INT64_MIN, INT64_MAX, maxpid, 0, pl) != 0)
 		goto done;
-	for (j = 0; j < pl.n; j++) {
-		const struct rp_ord *o = &pl.o[j];
+	for (j = 0; j < pl->n; j++) {
+		const struct rp_ord *o = &pl->o[j];
 		int64_t day = o->day;
 
 		if (o->cid != cid) {
@@ -331,8 +330,8 @@ cycle_key_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct kmap *m,
 		if (!in)
 			continue;
 		for (l = o->lbeg; l < o->lend; l++) {
-			kents_note(&pe, &np, &cp, pl.pid[l], day);
-			kents_note(&ce, &nc, &cc, pcat[pl.pid[l]], day);
+			kents_note(&pe, &np, &cp, pl->pid[l], day);
+			kents_note(&ce, &nc, &cc, pcat[pl->pid[l]], day);
 		}
 	}
 	kents_flush(m, 2, pe, &np);
@@ -345,7 +344,6 @@ done:
 	free(pcat);
 	free(pe);
 	free(ce);
-	rp_lines_free(&pl);
 	return rc;
 }
 
@@ -434,47 +432,52 @@ hist_table(struct rp_ctx *c, const char *scope, const long *h, long n)
 
 /*
  * The back-test: at day e, with threshold L, who was lost (last purchase
- * more than L days before e) and how many of them bought again after e.
+ * more than L days before e) and how many of them bought again after e,
+ * from the purchases in customer and day order.
  */
-static int
-backtest(struct rp_ctx *c, int64_t e, const int64_t *L, int n, long *lost,
-    long *back)
+static void
+backtest(const struct rp_lines *pl, int64_t e, const int64_t *L, int n,
+    long *lost, long *back)
 {
-	sqlite3_stmt *st;
-	int rc, i;
+	size_t j, k;
+	int64_t last;
+	int i, b, seen;
 
-	st = rp_prep(c, "SELECT ?1 - last, back FROM"
-	    " (SELECT MAX(CASE WHEN day <= ?1 THEN day END) AS last,"
-	    "  MAX(day > ?1) AS back FROM temp.p GROUP BY cid)"
-	    " WHERE last IS NOT NULL");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, e);
 	for (i = 0; i < n; i++)
 		lost[i] = back[i] = 0;
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		int64_t since = sqlite3_column_int64(st, 0);
-		int b = sqlite3_column_int(st, 1);
-
+	for (j = 0; j < pl->n; j = k) {
+		last = 0;
+		b = seen = 0;
+		for (k = j; k < pl->n && pl->o[k].cid == pl->o[j].cid; k++) {
+			if (pl->o[k].day <= e) {
+				last = pl->o[k].day;
+				seen = 1;
+			} else
+				b = 1;
+		}
+		if (!seen)
+			continue;	/* nothing on or before e */
 		for (i = 0; i < n; i++)
-			if (since > L[i]) {
+			if (e - last > L[i]) {
 				lost[i]++;
 				back[i] += b;
 			}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The first-to-second and all consecutive gaps of the customers whose
- * first purchase falls in [from, to]. */
+/*
+ * The first-to-second gaps of the customers whose first purchase falls
+ * in [from, to] (asof_stats), and all their consecutive gaps (ga, from
+ * the purchases in customer and day order) unless ga is NULL.
+ */
 static int
 cycle_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct ghist *g1,
-    struct ghist *ga, int all)
+    struct ghist *ga, const struct rp_lines *pl)
 {
 	sqlite3_stmt *st;
 	int64_t cid = -1, prev = -1;
-	int rc, filter = c->has_from || c->has_to;
+	size_t j;
+	int rc, in = 0;
 
 	st = rp_prep(c, "SELECT second_day - first_day FROM temp.asof_stats"
 	    " WHERE second_day IS NOT NULL AND first_day BETWEEN ?1 AND ?2");
@@ -486,27 +489,19 @@ cycle_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct ghist *g1,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	if (!all)
+	if (ga == NULL)
 		return 0;
-	st = rp_prep(c, filter ? "SELECT cid, day FROM temp.p WHERE cid IN"
-	    " (SELECT customer_id FROM temp.asof_stats"
-	    "  WHERE first_day BETWEEN ?1 AND ?2) ORDER BY 1, 2" :
-	    "SELECT cid, day FROM temp.p ORDER BY 1, 2");
-	if (st == NULL)
-		return -1;
-	if (filter)
-		rp_bind2(st, from, to);
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t day = sqlite3_column_int64(st, 1);
+	for (j = 0; j < pl->n; j++) {
+		const struct rp_ord *o = &pl->o[j];
 
-		if (id == cid && day != prev)
-			ghist_add(ga, day - prev);
-		cid = id;
-		prev = day;
+		if (o->cid != cid) {
+			cid = o->cid;
+			in = o->day >= from && o->day <= to;
+		} else if (in && o->day != prev)
+			ghist_add(ga, o->day - prev);
+		prev = o->day;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return 0;
 }
 
 int
@@ -524,27 +519,57 @@ rp_cycle(struct rp_ctx *c)
 	double med;
 	long basis;
 	char a[11], b[11], md[32];
-	int i, nl, keys, rc = -1, need_all, need_keys;
+	struct rp_lines pl = { 0 };
+	size_t j;
+	int i, nl, keys, rc = -1, need_all, need_keys, need_thr, need_stats;
 
-	if (rp_scope_stats(c, c->asof) != 0)
-		return -1;
-	if ((st = rp_prep(c, "SELECT max(last_day) - min(first_day) FROM"
-	    " temp.asof_stats")) == NULL)
-		return -1;
-	if (store_step(st) == SQLITE_ROW)
-		span = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	ghist_init(&g1, span);
-	ghist_init(&ga, span);
+	memset(&g1, 0, sizeof(g1));
+	memset(&ga, 0, sizeof(ga));
 	need_all = rp_part_is(c, "stats", 1) || rp_part_is(c, "histogram", 0);
 	need_keys = rp_part_is(c, "products", 0);
-	/* One sorted pass serves the per-key gaps and all the gaps. */
+	need_thr = rp_part_is(c, "threshold", 0);
+	/* asof_stats: the first-to-second gaps and the lost threshold. */
+	need_stats = need_all || need_thr;
+	if (need_stats) {
+		if (rp_scope_stats(c, c->asof) != 0)
+			return -1;
+		if ((st = rp_prep(c, "SELECT max(last_day) - min(first_day)"
+		    " FROM temp.asof_stats")) == NULL)
+			return -1;
+		if (store_step(st) == SQLITE_ROW)
+			span = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		ghist_init(&g1, span);
+		ghist_init(&ga, span);
+	}
+	/*
+	 * One pass over the purchases in customer order (with their lines
+	 * for the per-key gaps) serves the per-key gaps, all the gaps and
+	 * the back-test.
+	 */
 	if (need_keys && (store_exec(c->db, "CREATE TEMP TABLE cat (name TEXT"
 	    " UNIQUE); INSERT OR IGNORE INTO temp.cat SELECT"
 	    " coalesce(category, '') FROM main.products ORDER BY 1") != 0 ||
-	    cycle_key_gaps(c, from, to, &km, need_all ? &ga : NULL) != 0))
+	    cycle_key_gaps(c, from, to, &km, need_all ? &ga : NULL, &pl) != 0))
 		goto done;
-	if (cycle_gaps(c, from, to, &g1, &ga, need_all && !need_keys) != 0)
+	if (!need_keys && rp_lines_load(c, INT64_MIN, INT64_MAX, -1, 0, &pl)
+	    != 0)
+		goto done;
+	if (!need_stats) {
+		/* No gap is longer than the days the purchases span. */
+		int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+		for (j = 0; j < pl.n; j++) {
+			if (pl.o[j].day < lo)
+				lo = pl.o[j].day;
+			if (pl.o[j].day > hi)
+				hi = pl.o[j].day;
+		}
+		span = pl.n > 0 ? hi - lo : 1;
+		ghist_init(&g1, span);
+		ghist_init(&ga, span);
+	} else if (cycle_gaps(c, from, to, &g1, need_all && !need_keys ? &ga :
+	    NULL, &pl) != 0)
 		goto done;
 	ghist_quant(&g1, &q1);
 	ghist_quant(&ga, &qa);
@@ -609,8 +634,7 @@ rp_cycle(struct rp_ctx *c)
 			L[i] = (int64_t)ceil((i + 1) * med);
 	}
 	e = c->has_backtest ? c->backtest : c->asof - chosen;
-	if (backtest(c, e, L, nl, lost, back) != 0)
-		goto done;
+	backtest(&pl, e, L, nl, lost, back);
 	tout_title(&c->out, "Lost threshold and its back-test");
 	if (tty) {
 		if (basis > 0)
@@ -654,6 +678,7 @@ done:
 	free(km.e);
 	free(g1.h);
 	free(ga.h);
+	rp_lines_free(&pl);
 	return rc;
 }
 
