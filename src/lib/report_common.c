@@ -185,7 +185,7 @@ rp_scope_stats(struct rp_ctx *c, int64_t d)
 {
 	sqlite3_stmt *st = NULL, *ins = NULL;
 	int64_t a[9];
-	int rc;
+	int rc, sp = 0;
 
 	/* The library's copy of customer_stats when it is the answer. */
 	if (c->channel == NULL && d >= store_last_day(c->db)) {
@@ -214,8 +214,11 @@ rp_scope_stats(struct rp_ctx *c, int64_t d)
 	    " FROM temp.p WHERE t < ? GROUP BY cid, day ORDER BY cid, day");
 	ins = rp_prep(c, "INSERT INTO temp.asof_stats VALUES"
 	    " (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (st == NULL || ins == NULL)
+	/* One transaction: a commit per row costs more than the row. */
+	if (st == NULL || ins == NULL ||
+	    store_exec(c->db, "SAVEPOINT scope_stats") != 0)
 		goto fail;
+	sp = 1;
 	sqlite3_bind_int64(st, 1, T1(d));
 	memset(a, 0, sizeof(a));
 	a[0] = -1;
@@ -244,10 +247,13 @@ rp_scope_stats(struct rp_ctx *c, int64_t d)
 		goto fail;
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins);
-	return 0;
+	return store_exec(c->db, "RELEASE scope_stats");
 fail:
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins);
+	if (sp)
+		store_exec(c->db, "ROLLBACK TO scope_stats;"
+		    " RELEASE scope_stats");
 	return -1;
 }
 
