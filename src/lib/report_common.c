@@ -394,16 +394,18 @@ rp_ord_cmp(const void *a, const void *b)
 
 /*
  * Sorts the purchases by customer, day and id.  Customer ids lie close
- * together, so they go to their places by counting, in place (no copy
- * of the array); each customer's few purchases are then put in day and
- * id order.  Far-apart ids fall back to qsort.
+ * together, so the purchases, which come in id order, go to a new array
+ * by counting on the customer (stable: each customer's stay in id
+ * order); each customer's few are then put in day order, which they
+ * mostly are already.  Far-apart ids fall back to qsort.
  */
 static void
-rp_ord_sort(struct rp_ord *o, size_t n)
+rp_ord_sort(struct rp_lines *pl)
 {
-	uint32_t *next, *end;
+	struct rp_ord *o = pl->o, *to;
+	uint32_t *next;
 	int64_t lo, hi;
-	size_t i, j, k, nb;
+	size_t i, j, k, nb, n = pl->n;
 
 	if (n < 2)
 		return;
@@ -420,31 +422,21 @@ rp_ord_sort(struct rp_ord *o, size_t n)
 		return;
 	}
 	nb = (size_t)(hi - lo) + 1;
-	next = calloc(nb + 1, sizeof(*next));
-	end = calloc(nb + 1, sizeof(*end));
-	if (next == NULL || end == NULL)
+	if ((next = calloc(nb, sizeof(*next))) == NULL)
 		err(EXIT_DATA, NULL);
+	to = xmalloc(n * sizeof(*to));
 	for (i = 0; i < n; i++)
-		end[o[i].cid - lo]++;
-	for (i = 0, k = 0; i < nb; i++) {	/* bucket i: [next, end) */
-		k += end[i];
-		next[i] = (uint32_t)(k - end[i]);
-		end[i] = (uint32_t)k;
+		next[o[i].cid - lo]++;
+	for (i = 0, k = 0; i < nb; i++) {	/* where bucket i starts */
+		k += next[i];
+		next[i] = (uint32_t)(k - next[i]);
 	}
-	for (i = 0; i < nb; i++)
-		while (next[i] < end[i]) {
-			struct rp_ord x = o[next[i]];
-			size_t b = (size_t)(x.cid - lo);
-
-			if (b == i) {
-				next[i]++;
-				continue;
-			}
-			o[next[i]] = o[next[b]];
-			o[next[b]++] = x;
-		}
+	for (i = 0; i < n; i++)
+		to[next[o[i].cid - lo]++] = o[i];
 	free(next);
-	free(end);
+	free(o);
+	pl->o = o = to;
+	pl->ocap = n;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && o[j].cid == o[i].cid; j++)
 			;
@@ -505,7 +497,7 @@ rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	if (step != SQLITE_DONE)
 		goto done;
 	if (maxpid < 0) {		/* the purchases alone */
-		rp_ord_sort(pl->o, pl->n);
+		rp_ord_sort(pl);
 		rc = 0;
 		goto done;
 	}
@@ -552,7 +544,7 @@ rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		goto done;
-	rp_ord_sort(pl->o, pl->n);
+	rp_ord_sort(pl);
 	rc = 0;
 done:
 	sqlite3_finalize(st);
