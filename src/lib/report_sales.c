@@ -449,7 +449,7 @@ rp_cohort(struct rp_ctx *c)
 	table_col(&t, "cohort", NULL, TC_LEFT);
 	table_col(&t, "customers", NULL, 0);
 	{
-		static char labels[TABLE_MAXCOLS][8];
+		static char labels[TABLE_MAXCOLS][24];
 
 		for (k = 0; k < shown && k < TABLE_MAXCOLS - 2; k++) {
 			snprintf(labels[k], sizeof(labels[k]), "M%lld",
