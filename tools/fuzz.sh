@@ -1,6 +1,6 @@
 #!/bin/sh
-# fuzz.sh [name ...]: builds the libFuzzer harnesses in tests/fuzz (csv,
-# date, money, phone by default) with clang and ASan+UBSan, compiling the
+# fuzz.sh [name ...]: builds the libFuzzer harnesses tests/fuzz/fuzz_NAME.c
+# (all of them by default) with clang and ASan+UBSan, compiling the
 # library sources straight into each, then runs them one after another
 # for FUZZ_SECONDS each (default 60).  Each starts from the seeds in
 # tests/fuzz/corpus/NAME and tests/fuzz/regress/NAME; what it learns is
@@ -45,7 +45,12 @@ if ! can_fuzz; then
 	fi
 fi
 
-[ $# -gt 0 ] || set -- csv date money phone
+if [ $# -eq 0 ]; then
+	for f in tests/fuzz/fuzz_*.c; do
+		f=${f#tests/fuzz/fuzz_}
+		set -- "$@" "${f%.c}"
+	done
+fi
 pkgflags=$(pkg-config --cflags sqlite3 libutf8proc 2>/dev/null)
 rval=0
 summary=""
