@@ -30,6 +30,12 @@
 #define FUZZ_NAME fuzz_phone
 #include "../fuzz/fuzz_phone.c"
 #undef FUZZ_NAME
+#define FUZZ_NAME fuzz_playbook
+#include "../fuzz/fuzz_playbook.c"
+#undef FUZZ_NAME
+#define FUZZ_NAME fuzz_segexpr
+#include "../fuzz/fuzz_segexpr.c"
+#undef FUZZ_NAME
 
 static const struct {
 	const char *name;
@@ -39,6 +45,8 @@ static const struct {
 	{ "date", fuzz_date },
 	{ "money", fuzz_money },
 	{ "phone", fuzz_phone },
+	{ "playbook", fuzz_playbook },
+	{ "segexpr", fuzz_segexpr },
 };
 
 /* Reads the whole file at path into a fresh buffer; NULL on error. */
