@@ -189,8 +189,10 @@ email_norm(const char *in, struct buf *out)
 		return ID_INVALID;
 	for (p = in; *p != '\0'; p++) {
 		if (isspace((unsigned char)*p) || *p == ',' || *p == ';' ||
-		    *p == '<' || *p == '>')
+		    *p == '<' || *p == '>') {
+			buf_reset(out);
 			return ID_INVALID;
+		}
 		buf_addc(out, (char)tolower((unsigned char)*p));
 	}
 	return ID_OK;
