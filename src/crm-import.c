@@ -336,7 +336,6 @@ struct run {
 	struct format *overrides;	/* --map and --map-file */
 	const char *kind;		/* --kind, or NULL */
 	struct buf hdrs;		/* their names, NUL-separated */
-	size_t	*hdroff;		/* where each begins in hdrs */
 	struct order ord;
 	struct csvr *in;
 	const char *bad_field;		/* set with bad_why by a check */
@@ -1356,7 +1355,7 @@ take_row(struct run *r)
 		    "%zu", n < r->ncols ? "missing" : "extra", n, r->ncols);
 		buf_reset(&r->tmp);
 		if (n < r->ncols)
-			buf_adds(&r->tmp, r->hdrs.s + r->hdroff[n]);
+			buf_adds(&r->tmp, r->cells[n]);
 		else
 			buf_printf(&r->tmp, "#%zu", r->ncols + 1);
 		r->bad_field = r->tmp.s;
@@ -1964,6 +1963,7 @@ read_header(struct run *r)
 	struct buf h = { 0 };
 	const struct fmt_entry *e;
 	size_t i, n;
+	char *p;
 	int f, rc;
 
 	rc = csvr_next(r->in);
@@ -1980,7 +1980,6 @@ read_header(struct run *r)
 	n = csvr_nfields(r->in);
 	r->ncols = n;
 	buf_reset(&r->hdrs);
-	r->hdroff = xrealloc(r->hdroff, (n + 1) * sizeof(*r->hdroff));
 	r->cells = xrealloc(r->cells, (n + 1) * sizeof(*r->cells));
 	for (i = 0; i < n; i++) {
 		if (text_norm(csvr_field(r->in, i), csvr_fieldlen(r->in, i),
@@ -1991,12 +1990,12 @@ read_header(struct run *r)
 			buf_free(&h);
 			return -1;
 		}
-		r->hdroff[i] = r->hdrs.len;
 		buf_add(&r->hdrs, h.s, h.len + 1);
 	}
 	buf_free(&h);
-	for (i = 0; i < n; i++)
-		r->cells[i] = r->hdrs.s + r->hdroff[i];
+	/* The names follow each other, each ending in a NUL. */
+	for (i = 0, p = r->hdrs.s; i < n; i++, p += strlen(p) + 1)
+		r->cells[i] = p;
 
 	/* The format: named, implied by --map, or recognised. */
 	if (r->fmt != r->fmt_given)
@@ -2641,7 +2640,6 @@ done:
 	buf_free(&r.tmp);
 	buf_free(&r.buyer);
 	buf_free(&r.hdrs);
-	free(r.hdroff);
 	free(r.cells);
 	if (r.fmt != r.fmt_given)
 		format_free(r.fmt);

@@ -112,17 +112,27 @@ put_wrapped(struct tout *o, const char *s)
 	}
 }
 
+/* The formatted text, malloc'ed, or NULL when out of memory. */
+static char *
+vfmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return NULL;
+	return s;
+}
+
 void
 tout_note(struct tout *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = vfmt(fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -135,13 +145,12 @@ void
 tout_title(struct tout *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = vfmt(fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
