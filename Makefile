@@ -32,6 +32,11 @@ HDRS	 = $(wildcard src/lib/*.h)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
+# Objects are built through a chain of pattern rules; keep them, so make
+# never deletes them after a build (and check's last line stays the
+# test summary).
+.SECONDARY:
+
 .PHONY: all deps check check-plain check-san demo bench fuzz install \
 	uninstall clean lint units tools
 
