@@ -300,6 +300,12 @@ struct order {
 /* ==== One run ==== */
 
 #define PCACHE	4096			/* product ids remembered */
+/*
+ * Identifying values remembered in a run (16 MB at most), and customers
+ * merged in a run, whose old ids lead to the kept ones.
+ */
+#define IDCACHE	(768 * 1024)
+#define MOVED	(48 * 1024)
 
 struct run {
 	sqlite3	*db;
@@ -319,6 +325,16 @@ struct run {
 	int	 no_merge;		/* --no-merge */
 	size_t	 key_length;		/* the format's order_key_length */
 	struct buf buyer;		/* the current order's buyer key */
+	struct buf key;			/* an identity's kind, channel, value */
+	/*
+	 * Identities seen in this run: the digest of kind, channel and value
+	 * to customer id * 2, + 1 when shared.  Complete when the store had
+	 * none at the start and the map never refused one: then a value it
+	 * lacks is in no identity.  The store answers what it does not know.
+	 */
+	struct keymap *ids;
+	struct keymap *moved;		/* merged customer -> kept customer */
+	int	 ids_complete;
 	/* Prepared statements. */
 	sqlite3_stmt *mem_find, *mem_put, *cust_member, *tag_add, *ev_add,
 	    *acct_any;
@@ -530,6 +546,7 @@ touch(struct run *r, int64_t cid)
 static int
 merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 {
+	struct mapkey key;
 	size_t i;
 
 	for (i = 0; i < sizeof(r->merge) / sizeof(r->merge[0]); i++) {
@@ -547,6 +564,12 @@ merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 		sqlite3_bind_null(r->merge_log, 4);	/* by hand */
 	if (run_stmt(r->merge_log) != 0)
 		return -1;
+	keymap_int(gone, &key);
+	if (r->ids != NULL && keymap_put(r->moved, &key, kept) != 0) {
+		/* Too many merges to follow: look values up in the store. */
+		keymap_free(r->ids);
+		r->ids = NULL;
+	}
 	return touch(r, kept);
 }
 
@@ -556,6 +579,7 @@ struct ident {
 	const struct buf *value;
 	int64_t	 cid;			/* customer it points at, or 0 */
 	int	 known;			/* the value is in identities */
+	struct mapkey key;		/* digest of kind, channel, value */
 };
 
 /*
@@ -601,6 +625,75 @@ other_buyer(struct run *r, int64_t cid)
 	return rc == SQLITE_ROW;
 }
 
+/* Remembers where an identifying value points, for the rest of the run. */
+static void
+remember(struct run *r, const struct ident *id, int64_t cid, int shared)
+{
+	if (r->ids == NULL)
+		return;
+	if (cid > (int64_t)(UINT32_MAX / 2)) {
+		/* Beyond what the map holds: the store answers from now. */
+		keymap_free(r->ids);
+		r->ids = NULL;
+	} else if (keymap_put(r->ids, &id->key, cid * 2 + !!shared) != 0)
+		r->ids_complete = 0;	/* full */
+}
+
+/*
+ * Finds the customer an identifying value points at (0: none) and
+ * whether the value is shared: from what this run has seen when it can,
+ * else from the store.  Returns 0, or -1 on a store error.
+ */
+static int
+ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
+{
+	struct mapkey moved;
+	int64_t v, kept;
+
+	*cid = 0;
+	*shared = 0;
+	if (r->ids != NULL) {
+		buf_reset(&r->key);
+		buf_add(&r->key, id->kind, strlen(id->kind) + 1);
+		buf_add(&r->key, id->channel, strlen(id->channel) + 1);
+		buf_add(&r->key, id->value->s, id->value->len);
+		keymap_key(r->key.s, r->key.len, &id->key);
+		if (keymap_get(r->ids, &id->key, &v)) {
+			*cid = v / 2;
+			*shared = (int)(v % 2);
+			for (;;) {
+				keymap_int(*cid, &moved);
+				if (!keymap_get(r->moved, &moved, &kept))
+					break;
+				*cid = kept;
+			}
+			id->known = 1;
+			return 0;
+		}
+		if (r->ids_complete)
+			return 0;
+	}
+	sqlite3_bind_text(r->id_find, 1, id->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->id_find, 2, id->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->id_find, 3, id->value->s, (int)id->value->len,
+	    SQLITE_STATIC);
+	switch (store_step(r->id_find)) {
+	case SQLITE_ROW:
+		*cid = sqlite3_column_int64(r->id_find, 0);
+		*shared = sqlite3_column_int(r->id_find, 1);
+		id->known = 1;
+		remember(r, id, *cid, *shared);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		sqlite3_reset(r->id_find);
+		return -1;
+	}
+	sqlite3_reset(r->id_find);
+	return 0;
+}
+
 /* Stops using a value to match buyers, and says so once. */
 static int
 mark_shared(struct run *r, const struct ident *id)
@@ -611,6 +704,7 @@ mark_shared(struct run *r, const struct ident *id)
 	    SQLITE_STATIC);
 	if (run_stmt(r->id_share) != 0)
 		return -1;
+	remember(r, id, 0, 1);
 	r->shared++;
 	if (!r->quiet)
 		warnx("%s:%ld: %s %s is shared by different buyers in %s; "
@@ -642,39 +736,21 @@ resolve_customer(struct run *r)
 	buyer_key(r, &r->buyer);
 	if (o->account.len > 0)
 		id[n++] = (struct ident){ "account", o->channel.s,
-		    &o->account, 0, 0 };
+		    &o->account, 0, 0, { { 0, 0, 0 } } };
 	if (o->phone.len > 0)
-		id[n++] = (struct ident){ "phone", xchan, &o->phone, 0, 0 };
+		id[n++] = (struct ident){ "phone", xchan, &o->phone, 0, 0, { { 0, 0, 0 } } };
 	if (o->email.len > 0)
-		id[n++] = (struct ident){ "email", xchan, &o->email, 0, 0 };
+		id[n++] = (struct ident){ "email", xchan, &o->email, 0, 0, { { 0, 0, 0 } } };
 	if (o->address.len > 0 && o->name.len > 0) {
 		buf_reset(&r->tmp);
 		buf_printf(&r->tmp, "%s|%s", o->name.s ? o->name.s : "",
 		    o->address.s);
 		id[n++] = (struct ident){ "name_address", o->channel.s,
-		    &r->tmp, 0, 0 };
+		    &r->tmp, 0, 0, { { 0, 0, 0 } } };
 	}
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_text(r->id_find, 1, id[i].kind, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(r->id_find, 2, id[i].channel, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(r->id_find, 3, id[i].value->s,
-		    (int)id[i].value->len, SQLITE_STATIC);
-		c = shared = 0;
-		switch (store_step(r->id_find)) {
-		case SQLITE_ROW:
-			c = sqlite3_column_int64(r->id_find, 0);
-			shared = sqlite3_column_int(r->id_find, 1);
-			id[i].known = 1;
-			break;
-		case SQLITE_DONE:
-			break;
-		default:
-			sqlite3_reset(r->id_find);
+		if (ident_find(r, &id[i], &c, &shared) != 0)
 			return -1;
-		}
-		sqlite3_reset(r->id_find);
 		if (shared)
 			continue;
 		/* An account, or a name at an address, decides; a phone or
@@ -734,6 +810,7 @@ resolve_customer(struct run *r)
 		    SQLITE_STATIC);
 		if (run_stmt(r->id_add) != 0)
 			return -1;
+		remember(r, &id[i], cid, 0);
 		added = 1;
 	}
 	if (added && !created) {
@@ -2601,6 +2678,17 @@ main(int argc, char *argv[])
 	if (store_step(st) == SQLITE_ROW)
 		r.was_empty = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	st = store_prepare(r.db, "SELECT NOT EXISTS (SELECT 1 FROM identities)");
+	if (st == NULL)
+		goto done;
+	if (store_step(st) == SQLITE_ROW)
+		r.ids_complete = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	r.ids = keymap_new(IDCACHE);
+	if ((r.moved = keymap_new(MOVED)) == NULL) {
+		keymap_free(r.ids);
+		r.ids = NULL;		/* without them, the store answers */
+	}
 
 	if (op == 'X') {
 		rc = explain(&r, id_a) == 0 ? crm_finish_stdout() : EXIT_DATA;
@@ -2639,6 +2727,9 @@ done:
 	}
 	buf_free(&r.tmp);
 	buf_free(&r.buyer);
+	buf_free(&r.key);
+	keymap_free(r.ids);
+	keymap_free(r.moved);
 	buf_free(&r.hdrs);
 	free(r.cells);
 	if (r.fmt != r.fmt_given)

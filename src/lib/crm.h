@@ -159,8 +159,24 @@ struct sha256 {
 };
 void	sha256_init(struct sha256 *c);
 void	sha256_update(struct sha256 *c, const void *p, size_t n);
+void	sha256_final(struct sha256 *c, unsigned char out[32]);
 void	sha256_hex(struct sha256 *c, char out[65]);
 extern int sha256_portable;	/* 1: never the CPU's SHA instructions */
+
+/* ==== keymap.c: digests to small numbers, in bounded memory ==== */
+
+struct mapkey {
+	uint32_t k[3];
+};
+struct keymap;
+struct keymap *keymap_new(size_t max);	/* holds at most max keys */
+void	keymap_free(struct keymap *m);
+void	keymap_key(const void *p, size_t n, struct mapkey *key);
+void	keymap_int(int64_t i, struct mapkey *key);
+int	keymap_get(const struct keymap *m, const struct mapkey *key,
+	    int64_t *v);			/* 1 found, 0 not */
+int	keymap_put(struct keymap *m, const struct mapkey *key, int64_t v);
+					/* -1: full, or v not in 0..2^32-1 */
 
 /* ==== store.c and schema.c: the SQLite store ==== */
 

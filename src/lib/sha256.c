@@ -2,7 +2,6 @@
  * sha256.c: SHA-256 (FIPS 180-4), so that each import can record the
  * checksum of the file it read without another library.
  */
-#include <stdio.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -171,7 +170,7 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 }
 
 void
-sha256_hex(struct sha256 *c, char out[65])
+sha256_final(struct sha256 *c, unsigned char out[32])
 {
 	uint64_t bits = c->len * 8;
 	unsigned char pad[72];
@@ -184,6 +183,21 @@ sha256_hex(struct sha256 *c, char out[65])
 	for (i = 0; i < 8; i++)
 		pad[padn + i] = (unsigned char)(bits >> (56 - 8 * i));
 	sha256_update(c, pad, padn + 8);
-	for (i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", c->h[i]);
+	for (i = 0; i < 32; i++)
+		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void
+sha256_hex(struct sha256 *c, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[32];
+	int i;
+
+	sha256_final(c, d);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
 }
