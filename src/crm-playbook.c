@@ -586,7 +586,6 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st;
 	void **seg = NULL;
-	const char *why;
 	char dbuf[11];
 	int64_t d, p[1];
 	int64_t recorded;
@@ -598,8 +597,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	if (strcmp(argv[0], "-") == 0)
 		crm_usage_error(synopsis, "run reads the playbook from a file "
 		    "(stdin is for a customer list)");
-	if (day_parse(o->date != NULL ? o->date : "today", &d, &why) != 0)
-		crm_usage_error(synopsis, "bad --date '%s': %s", o->date, why);
+	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
 	if (load(argv[0], &pb) != 0)
 		return EXIT_DATA;
 	memset(&c, 0, sizeof(c));
@@ -619,7 +617,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	if (store_zone(db) != 0)
 		goto done;
 	/* "today" is the shop's today: read the day again in its zone. */
-	day_parse(o->date != NULL ? o->date : "today", &d, &why);
+	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
 	/* One transaction: the list is worked out and recorded at once,
 	 * so two runs at the same time take turns. */
 	if (!o->dry_run) {
@@ -855,7 +853,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	struct playbook pb;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st;
-	const char *why, *name = NULL;
+	const char *name = NULL;
 	int64_t asof, days, p[3];
 	int have_pb = 0, claims_known, rc = EXIT_DATA;
 	size_t i;
@@ -871,8 +869,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	if (argc > 1)
 		crm_usage_error(synopsis, "results wants at most one playbook "
 		    "file");
-	if (day_parse(o->asof != NULL ? o->asof : "today", &asof, &why) != 0)
-		crm_usage_error(synopsis, "bad --as-of '%s': %s", o->asof, why);
+	asof = crm_day_arg(synopsis, "--as-of", o->asof ? o->asof : "today");
 	if (argc == 1) {
 		if (load(argv[0], &pb) != 0)
 			return EXIT_DATA;
@@ -885,7 +882,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	if (store_zone(db) != 0)
 		goto done;
 	/* "today" is the shop's today: read the day again in its zone. */
-	day_parse(o->asof != NULL ? o->asof : "today", &asof, &why);
+	asof = crm_day_arg(synopsis, "--as-of", o->asof ? o->asof : "today");
 
 	/* Coupon codes handed out, then the purchases that carried them
 	 * (codes are capitals; a shop's export may not keep them so). */

@@ -82,17 +82,6 @@ static const struct {
 #define NREPORTS ((int)(sizeof(reports) / sizeof(reports[0])))
 
 static int64_t
-parse_day(const char *opt, const char *s)
-{
-	int64_t d;
-	const char *why;
-
-	if (day_parse(s, &d, &why) != 0)
-		crm_usage_error(synopsis, "%s: %s: '%s'", opt, why, s);
-	return d;
-}
-
-static int64_t
 parse_amount(const char *opt, const char *s)
 {
 	int64_t v;
@@ -175,7 +164,7 @@ main(int argc, char *argv[])
 			as_of = optarg;
 			break;
 		case 'B':
-			c.backtest = parse_day("--backtest", optarg);
+			c.backtest = crm_day_arg(synopsis, "--backtest", optarg);
 			c.has_backtest = 1;
 			break;
 		case 'b':
@@ -191,7 +180,7 @@ main(int argc, char *argv[])
 			db_opt = optarg;
 			break;
 		case 'F':
-			c.from = parse_day("--from", optarg);
+			c.from = crm_day_arg(synopsis, "--from", optarg);
 			c.has_from = 1;
 			break;
 		case 'h':
@@ -233,7 +222,7 @@ main(int argc, char *argv[])
 			mode = TM_TSV;
 			break;
 		case 'U':
-			c.to = parse_day("--to", optarg);
+			c.to = crm_day_arg(synopsis, "--to", optarg);
 			c.has_to = 1;
 			break;
 		case 'V':
@@ -282,7 +271,7 @@ main(int argc, char *argv[])
 	if ((c.db = store_open(crm_db_path(db_opt), STORE_RO)) == NULL)
 		exit(EXIT_DATA);
 	store_zone(c.db);
-	c.asof = as_of != NULL ? parse_day("--as-of", as_of) :
+	c.asof = as_of != NULL ? crm_day_arg(synopsis, "--as-of", as_of) :
 	    tz_now_local() / DAY_SECS;
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;

@@ -260,7 +260,7 @@ main(int argc, char *argv[])
 	};
 	static struct rfm_breaks breaks;
 	struct rfm_rules *rules = NULL;
-	const char *db_opt = NULL, *asof_opt = NULL, *seg_file = NULL, *why;
+	const char *db_opt = NULL, *asof_opt = NULL, *seg_file = NULL;
 	const char *where = "";
 	sqlite3 *db = NULL;
 	long long bins = 5;
@@ -316,12 +316,7 @@ main(int argc, char *argv[])
 	if ((db = store_open(crm_db_path(db_opt), STORE_RO)) == NULL)
 		goto done;
 	store_zone(db);
-	if (asof_opt == NULL)
-		asof_opt = "today";
-	if (day_parse(asof_opt, &asof, &why) != 0) {
-		warnx("--as-of '%s': %s", asof_opt, why);
-		goto done;
-	}
+	asof = crm_day_arg(synopsis, "--as-of", asof_opt ? asof_opt : "today");
 	if (stats_asof(db, asof) != 0)
 		goto done;
 	if ((list = custlist_load(db, 0)) < 0)

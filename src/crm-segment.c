@@ -443,7 +443,7 @@ main(int argc, char *argv[])
 	struct buf expr = { 0 }, err = { 0 };
 	struct segexpr *e = NULL;
 	const char *db_opt = NULL, *asof_opt = NULL, *cols = NULL;
-	const char *save = NULL, *unsave = NULL, *why, *seg_file = NULL;
+	const char *save = NULL, *unsave = NULL, *seg_file = NULL;
 	struct rfm_rules *rules = NULL;
 	long long lost_after = 0;
 	int ch, i, quiet = 0, count = 0, do_summary = 0, list, rc = EXIT_DATA;
@@ -560,12 +560,8 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	store_zone(r.db);
-	if (asof_opt == NULL)
-		asof_opt = "today";
-	if (day_parse(asof_opt, &r.asof, &why) != 0) {
-		warnx("--as-of '%s': %s", asof_opt, why);
-		goto done;
-	}
+	r.asof = crm_day_arg(synopsis, "--as-of", asof_opt ? asof_opt :
+	    "today");
 	if (stats_asof(r.db, r.asof) != 0)
 		goto done;
 	/* The repurchase cycle costs a sort: only when stages are used. */

@@ -220,9 +220,10 @@ test_expect_success 'a rule without a name: exit 1' '
 	test_grep "noname:1: a rule needs a segment name" err
 '
 
-test_expect_success 'a bad --as-of date: exit 1' '
-	{ crm-rfm --db s.db --as-of 2024-02-30 >out 2>err; test $? = 1; } &&
-	test_grep "^crm-rfm: --as-of .2024-02-30.: day out of range" err
+test_expect_success 'a bad --as-of date is a usage error: exit 2' '
+	{ crm-rfm --db s.db --as-of 2024-02-30 >out 2>err; test $? = 2; } &&
+	test_grep "^crm-rfm: --as-of: day out of range: .2024-02-30." err &&
+	test_grep "^usage: crm-rfm" err
 '
 
 test_expect_success 'a list without a customer_id column: exit 1' '

@@ -291,9 +291,9 @@ test_expect_success 'an unknown column: exit 1' '
 	test_grep "unknown column .colour." err && test ! -s out
 '
 
-test_expect_success 'a bad --as-of: exit 1' '
-	{ crm-segment --db s.db --as-of 2024-13-01 napl 2>err; test $? = 1; } &&
-	test_grep "month out of range" err
+test_expect_success 'a bad --as-of is a usage error: exit 2' '
+	{ crm-segment --db s.db --as-of 2024-13-01 napl 2>err; test $? = 2; } &&
+	test_grep "^crm-segment: --as-of: month out of range: .2024-13-01." err
 '
 
 test_expect_success '--save never creates a store' '

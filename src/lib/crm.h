@@ -36,6 +36,7 @@ void	crm_usage_error(const char *synopsis, const char *fmt, ...)
 
 const char *crm_db_path(const char *opt);
 int	crm_parse_int(const char *s, long long lo, long long hi, long long *out);
+int64_t	crm_day_arg(const char *synopsis, const char *opt, const char *arg);
 
 /* ==== buf.c: a growable byte buffer ==== */
 

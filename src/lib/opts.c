@@ -21,6 +21,22 @@ crm_db_path(const char *opt)
 }
 
 /*
+ * The day a date option names, as day_parse reads it ("today" is today
+ * in the zone set last: call store_zone first); anything else is a usage
+ * error, the same in every program.
+ */
+int64_t
+crm_day_arg(const char *synopsis, const char *opt, const char *arg)
+{
+	int64_t d;
+	const char *why;
+
+	if (day_parse(arg, &d, &why) != 0)
+		crm_usage_error(synopsis, "%s: %s: '%s'", opt, why, arg);
+	return d;
+}
+
+/*
  * Parses a whole decimal number in [lo, hi], like strtonum(3).
  * Returns 0, or -1 when s is not such a number.
  */
