@@ -80,6 +80,32 @@ test_expect_success 'aggregates equal an independent SQL computation' '
 	test_cmp expect actual
 '
 
+test_expect_success 'days round down before 1970: aggregates, monthly, heatmap' '
+	H=order_id,ordered_at,channel,status,account,sku,product,quantity,unit_price &&
+	cat >old.csv <<-EOF &&
+	$H
+	A1,1969-12-31 23:00,qdm,completed,ann,T1,tea,1,100
+	A2,1970-01-01 01:00,qdm,completed,ann,T1,tea,1,100
+	B1,1969-12-31 10:00,qdm,completed,bob,T1,tea,1,100
+	B2,1969-12-31 20:00,qdm,completed,bob,T1,tea,1,100
+	EOF
+	crm-import -q --db old.db --tz UTC old.csv &&
+	cat >expect <<-\EOF &&
+	ann|2|-1|0|0
+	bob|1|-1||-1
+	EOF
+	sql old.db "SELECT i.value, purchase_days, first_day, second_day,
+	    last_day FROM customer_stats s JOIN identities i
+	    ON i.customer_id = s.customer_id ORDER BY 1" >actual &&
+	test_cmp expect actual &&
+	crm-report --db old.db --as-of 1970-01-31 heatmap >hm &&
+	test_grep "^Wed,10,1," hm && test_grep "^Wed,20,1," hm &&
+	test_grep "^Wed,23,1," hm && test_grep "^Thu,1,1," hm &&
+	crm-report --db old.db --as-of 1970-01-31 monthly >mo &&
+	test_grep "^1969-12,2,2,0,3,300.00," mo &&
+	test_grep "^1970-01,1,0,1,1,100.00," mo
+'
+
 test_expect_success 'the store is private, in WAL mode, versioned' '
 	test "$(stat -c %a s.db)" = 600 &&
 	test "$(sql s.db "PRAGMA journal_mode")" = wal &&

@@ -32,7 +32,7 @@ store_last_day(sqlite3 *db)
 	sqlite3_stmt *st;
 	int64_t d = -1;
 
-	st = store_prepare(db, "SELECT max(ordered_at) / 86400 FROM orders");
+	st = store_prepare(db, "SELECT crm_day(max(ordered_at)) FROM orders");
 	if (st == NULL)
 		return -1;
 	if (store_step(st) == SQLITE_ROW &&

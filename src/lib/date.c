@@ -251,9 +251,16 @@ day_parse(const char *s, int64_t *day, const char **why)
 	}
 	if (date_parse(s, DATE_MDY, &t, why) != 0)
 		return -1;
-	/* Round down: C division truncates toward 0 before 1970. */
-	*day = t / DAY_SECS - (t % DAY_SECS < 0);
+	*day = day_of(t);
 	return 0;
+}
+
+/* The day of a time: rounds down, where C's division truncates toward 0
+ * for times before 1970.  SQL says crm_day(t) (see store.c). */
+int64_t
+day_of(int64_t t)
+{
+	return t / DAY_SECS - (t % DAY_SECS < 0);
 }
 
 char *

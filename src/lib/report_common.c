@@ -134,7 +134,7 @@ rp_scope_setup(struct rp_ctx *c)
 	    " (customer_id INTEGER PRIMARY KEY);\n"
 	    "CREATE TEMP TABLE prm (t_end INTEGER, ch TEXT, list INTEGER);\n"
 	    "CREATE TEMP VIEW ao AS SELECT id, customer_id AS cid,"
-	    " ordered_at AS t, ordered_at / 86400 AS day, status, net,"
+	    " ordered_at AS t, crm_day(ordered_at) AS day, status, net,"
 	    " shipping, refund, channel FROM main.orders NOT INDEXED\n"
 	    " WHERE ordered_at < (SELECT t_end FROM temp.prm)\n"
 	    "  AND ((SELECT ch FROM temp.prm) IS NULL OR"

@@ -648,9 +648,10 @@ rp_heatmap(struct rp_ctx *c)
 
 	memset(n, 0, sizeof(n));
 	memset(rv, 0, sizeof(rv));
-	st = rp_prep(c, "SELECT (day + 3) % 7, (t % 86400) / 3600, COUNT(*),"
-	    " SUM(net) FROM temp.p"
-	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400 AND t >= 0"
+	/* Monday is 0; 1970-01-01, day 0, was a Thursday. */
+	st = rp_prep(c, "SELECT ((day + 3) % 7 + 7) % 7, (t - day * 86400)"
+	    " / 3600, COUNT(*), SUM(net) FROM temp.p"
+	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400"
 	    " GROUP BY 1, 2");
 	if (st == NULL)
 		return -1;

@@ -1533,7 +1533,7 @@ gen_cond(struct gen *g, const struct node *n)
 		buf_adds(&lhs, "CAST(substr(" BIRTHDAY ", 6, 2) AS INTEGER)");
 		break;
 	case F_JOINED:
-		buf_adds(&lhs, "(SELECT MIN(mj.joined_at) / 86400 FROM members "
+		buf_adds(&lhs, "(SELECT crm_day(MIN(mj.joined_at)) FROM members "
 		    "mj WHERE mj.customer_id = u.customer_id)");
 		break;
 	default:

@@ -169,6 +169,17 @@ check_store(sqlite3 *db, const char *path)
  * its schema up to date; STORE_RO opens an existing store read-only
  * (upgrading an older schema first).  Returns NULL after printing why.
  */
+/* crm_day(t): day_of() for SQL, where / truncates toward 0 as in C. */
+static void
+sql_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, day_of(sqlite3_value_int64(argv[0])));
+}
+
 sqlite3 *
 store_open(const char *path, int mode)
 {
@@ -195,6 +206,9 @@ store_open(const char *path, int mode)
 	}
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_extended_result_codes(db, 0);
+	sqlite3_create_function(db, "crm_day", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_day, NULL,
+	    NULL);
 	if ((ver = check_store(db, path)) < 0)
 		goto fail;
 	if (mode == STORE_RO && ver == 0) {
@@ -352,7 +366,7 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 		}
 		at = sqlite3_column_int64(sel, 1);
 		net = sqlite3_column_int64(sel, 2);
-		day = at / DAY_SECS;
+		day = day_of(at);
 		if (n == 0) {
 			first_at = at;
 			first_day = day;
