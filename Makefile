@@ -115,6 +115,10 @@ install: all
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.[157]; do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; \
+	done
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build bin

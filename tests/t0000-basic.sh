@@ -46,4 +46,17 @@ test_expect_success 'the store and the conventions have their pages' '
 	fi
 '
 
+test_expect_success 'make install puts programs, pages and formats in place; uninstall takes them away' '
+	make -s -C "$SRC_DIR" install PREFIX=/usr DESTDIR="$TRASH/root" >/dev/null &&
+	for p in crm-import crm-rfm crm-segment crm-report crm-playbook; do
+		test -x "root/usr/bin/$p" && test -f "root/usr/share/man/man1/$p.1" ||
+		{ echo "$p missing"; exit 1; }
+	done &&
+	test -f root/usr/share/man/man5/crm-store.5 &&
+	test -f root/usr/share/man/man7/crm.7 &&
+	test -f root/usr/share/crmkit/formats/shopee.fmt &&
+	make -s -C "$SRC_DIR" uninstall PREFIX=/usr DESTDIR="$TRASH/root" >/dev/null &&
+	find root -type f >left && test_cmp /dev/null left
+'
+
 test_done
