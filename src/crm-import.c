@@ -2050,8 +2050,11 @@ read_header(struct run *r)
 		return -1;
 	}
 	if (rc < 0) {
-		warnx("%s:%ld: %s", csvr_name(r->in), csvr_line(r->in),
-		    csvr_error(r->in));
+		if (csvr_line(r->in) == 0)	/* nothing read: a directory */
+			warnx("%s: %s", csvr_name(r->in), csvr_error(r->in));
+		else
+			warnx("%s:%ld: %s", csvr_name(r->in),
+			    csvr_line(r->in), csvr_error(r->in));
 		return -1;
 	}
 	n = csvr_nfields(r->in);

@@ -75,6 +75,13 @@ test_expect_success 'a missing file: exit 1, nothing stored' '
 	snapshot m.db >after && test_cmp before after
 '
 
+test_expect_success 'a directory: exit 1, nothing stored' '
+	cp base.db d.db && snapshot d.db >before && mkdir -p adir &&
+	{ crm-import --db d.db adir 2>err; test $? = 1; } &&
+	test_grep "^crm-import: adir: Is a directory$" err &&
+	snapshot d.db >after && test_cmp before after
+'
+
 test_expect_success 'usage errors exit 2' '
 	{ crm-import --no-such-option 2>err; test $? = 2; } &&
 	test_grep "usage: crm-import" err &&
