@@ -326,6 +326,9 @@ struct run {
 	size_t	 key_length;		/* the format's order_key_length */
 	struct buf buyer;		/* the current order's buyer key */
 	struct buf key;			/* an identity's kind, channel, value */
+	struct buf st_word;		/* the last status word read */
+	const struct format *st_fmt;	/* in this format */
+	enum status st_last;		/* and what it meant */
 	/*
 	 * Identities seen in this run: the digest of kind, channel and value
 	 * to customer id * 2, + 1 when shared.  Complete when the store had
@@ -735,18 +738,20 @@ resolve_customer(struct run *r)
 
 	buyer_key(r, &r->buyer);
 	if (o->account.len > 0)
-		id[n++] = (struct ident){ "account", o->channel.s,
-		    &o->account, 0, 0, { { 0, 0, 0 } } };
+		id[n++] = (struct ident){ .kind = "account",
+		    .channel = o->channel.s, .value = &o->account };
 	if (o->phone.len > 0)
-		id[n++] = (struct ident){ "phone", xchan, &o->phone, 0, 0, { { 0, 0, 0 } } };
+		id[n++] = (struct ident){ .kind = "phone", .channel = xchan,
+		    .value = &o->phone };
 	if (o->email.len > 0)
-		id[n++] = (struct ident){ "email", xchan, &o->email, 0, 0, { { 0, 0, 0 } } };
+		id[n++] = (struct ident){ .kind = "email", .channel = xchan,
+		    .value = &o->email };
 	if (o->address.len > 0 && o->name.len > 0) {
 		buf_reset(&r->tmp);
 		buf_printf(&r->tmp, "%s|%s", o->name.s ? o->name.s : "",
 		    o->address.s);
-		id[n++] = (struct ident){ "name_address", o->channel.s,
-		    &r->tmp, 0, 0, { { 0, 0, 0 } } };
+		id[n++] = (struct ident){ .kind = "name_address",
+		    .channel = o->channel.s, .value = &r->tmp };
 	}
 	for (i = 0; i < n; i++) {
 		if (ident_find(r, &id[i], &c, &shared) != 0)
@@ -1135,6 +1140,25 @@ big:
 
 /* ==== Reading rows ==== */
 
+/* status_parse, remembering the last word: orders in a row mostly share
+ * one, and the format's words and the common ones are a long list. */
+static int
+row_status(struct run *r, const char *s, enum status *st)
+{
+	if (r->st_fmt == r->fmt && r->st_word.s != NULL &&
+	    strcmp(r->st_word.s, s) == 0) {
+		*st = r->st_last;
+		return 0;
+	}
+	if (status_parse(r->fmt, s, st) != 0)
+		return -1;
+	buf_reset(&r->st_word);
+	buf_adds(&r->st_word, s);
+	r->st_fmt = r->fmt;
+	r->st_last = *st;
+	return 0;
+}
+
 /* Sets the reason the current row is bad; returns 1 for the callers. */
 static int
 bad(struct run *r, int f, const char *why)
@@ -1489,7 +1513,7 @@ take_row(struct run *r)
 	}
 	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
 	    !o->has_status) {
-		if (status_parse(r->fmt, r->val[F_STATUS].s, &st) != 0) {
+		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
 			buf_reset(&r->bad_msg);
 			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
 			    "completed, pending, cancelled, returned, 已完成, "
@@ -2233,6 +2257,7 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	r->import_id = sqlite3_last_insert_rowid(r->db);
+	r->st_fmt = NULL;		/* a new file's format: words anew */
 	if (read_header(r) != 0)
 		goto fail;
 	order_clear(&r->ord);
@@ -2683,17 +2708,14 @@ main(int argc, char *argv[])
 	    "(customer_id INTEGER PRIMARY KEY)") != 0 ||
 	    prepare_all(&r) != 0)
 		goto done;
-	st = store_prepare(r.db, "SELECT NOT EXISTS (SELECT 1 FROM orders)");
+	st = store_prepare(r.db, "SELECT NOT EXISTS (SELECT 1 FROM orders),"
+	    " NOT EXISTS (SELECT 1 FROM identities)");
 	if (st == NULL)
 		goto done;
-	if (store_step(st) == SQLITE_ROW)
+	if (store_step(st) == SQLITE_ROW) {
 		r.was_empty = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = store_prepare(r.db, "SELECT NOT EXISTS (SELECT 1 FROM identities)");
-	if (st == NULL)
-		goto done;
-	if (store_step(st) == SQLITE_ROW)
-		r.ids_complete = sqlite3_column_int(st, 0);
+		r.ids_complete = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	r.ids = keymap_new(IDCACHE);
 	if ((r.moved = keymap_new(MOVED)) == NULL) {
@@ -2739,6 +2761,7 @@ done:
 	buf_free(&r.tmp);
 	buf_free(&r.buyer);
 	buf_free(&r.key);
+	buf_free(&r.st_word);
 	keymap_free(r.ids);
 	keymap_free(r.moved);
 	buf_free(&r.hdrs);

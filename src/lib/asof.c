@@ -25,16 +25,19 @@ store_zone(sqlite3 *db)
 	return rc;
 }
 
-/* The local day of the latest order of any status, or -1 when none. */
+/*
+ * The local day of the latest order of any status; INT64_MIN when there
+ * is none (days before 1970 are negative).
+ */
 int64_t
 store_last_day(sqlite3 *db)
 {
 	sqlite3_stmt *st;
-	int64_t d = -1;
+	int64_t d = INT64_MIN;
 
 	st = store_prepare(db, "SELECT crm_day(max(ordered_at)) FROM orders");
 	if (st == NULL)
-		return -1;
+		return INT64_MIN;
 	if (store_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		d = sqlite3_column_int64(st, 0);
@@ -56,7 +59,7 @@ stats_asof(sqlite3 *db, int64_t asof)
 
 	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
 		return -1;
-	if (last < 0 || asof >= last)
+	if (asof >= last)
 		return store_exec(db, "CREATE TEMP TABLE asof_stats AS "
 		    "SELECT * FROM customer_stats");
 	if (store_exec(db, "CREATE TEMP TABLE asof_stats AS "

@@ -39,7 +39,9 @@ money_parse(const char *s, int64_t *minor, const char **why)
 		p++;
 	} else if (*p == '+')
 		p++;
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	/* Most amounts start with a digit: no currency to look for. */
+	for (i = 0; !isdigit((unsigned char)*p) &&
+	    i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		n = strlen(prefixes[i]);
 		if (strncasecmp(p, prefixes[i], n) == 0) {
 			p += n;
@@ -94,7 +96,7 @@ money_parse(const char *s, int64_t *minor, const char **why)
 	}
 	while (*p == ' ')
 		p++;
-	if (strncasecmp(p, "\xe5\x85\x83", 3) == 0)	/* 元 */
+	if (*p != '\0' && strncmp(p, "\xe5\x85\x83", 3) == 0)	/* 元 */
 		p += 3;
 	if (*p != '\0')
 		goto bad;
