@@ -68,12 +68,21 @@ rm -f inc.db*
 		iconv -f UTF-8 -t CP950 >shopee-big5.csv
 	"$gen" -s 1 -n "$BENCH_LINES" --channel shopee >shopee-plain.csv
 }
-rm -f shopee-plain.db* shopee-big5.db*
-measure "crm-import plain shopee" "$imp" -q --db shopee-plain.db shopee-plain.csv
-plain=$secs
-plaincpu=$cpu
-measure "crm-import Shopee Big5" "$imp" -q --db shopee-big5.db shopee-big5.csv
-echo "crm-import, Shopee export in Big5: $secs s, $(ratio "$secs" "$plain")x the same data in the plain format in UTF-8 (CPU: $(ratio "$cpu" "$plaincpu")x; limit 1.15x), $(mb "$kb") MB peak"
+# A ratio of two runs of a few seconds: each is run twice, in turn, and
+# the faster of each pair counts, so a neighbour's burst weighs less.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b != "" && b < a) ? b : a }'; }
+plain= plaincpu= big5= big5cpu= big5kb=0
+for round in 1 2; do
+	rm -f shopee-plain.db* shopee-big5.db*
+	measure "crm-import plain shopee" "$imp" -q --db shopee-plain.db shopee-plain.csv
+	plain=$(min "$secs" "$plain")
+	plaincpu=$(min "$cpu" "$plaincpu")
+	measure "crm-import Shopee Big5" "$imp" -q --db shopee-big5.db shopee-big5.csv
+	big5=$(min "$secs" "$big5")
+	big5cpu=$(min "$cpu" "$big5cpu")
+	[ "$kb" -gt "$big5kb" ] && big5kb=$kb
+done
+echo "crm-import, Shopee export in Big5: $big5 s, $(ratio "$big5" "$plain")x the same data in the plain format in UTF-8 (CPU: $(ratio "$big5cpu" "$plaincpu")x; limit 1.15x; best of 2 each), $(mb "$big5kb") MB peak"
 q="SELECT count(*), (SELECT count(*) FROM customers), sum(net) FROM orders"
 a=$(sqlite3 shopee-big5.db "$q")
 if [ "$a" = "$(sqlite3 shopee-plain.db "$q")" ]; then
