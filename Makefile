@@ -13,7 +13,7 @@ PKGS	 = sqlite3 libutf8proc
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lutf8proc)
 CPPFLAGS += -D_GNU_SOURCE -DCRM_DATADIR='"$(DATADIR)"' -Isrc/lib $(PKGCFLAGS)
-LDLIBS	+= -lcsv $(PKGLIBS) -lm
+LDLIBS	+= -lcsv $(PKGLIBS) -lm -pthread
 
 # BUILD holds objects and the library; OUT the programs.  The sanitizer
 # build sets both (see check).

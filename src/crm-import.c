@@ -2244,6 +2244,7 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	}
 	sha256_init(&sha);
 	csvr_set_tap(r->in, tap_sha, &sha);
+	csvr_read_ahead(r->in);		/* a file: read it in a thread */
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
 	    r->c_new = r->c_unknown = 0;
 	st = store_prepare(r->db, "INSERT INTO imports (file, kind, format,"

@@ -80,6 +80,7 @@ const char *csvr_encoding(const struct csvr *r);/* "UTF-8", "CP950", ... */
 off_t	 csvr_bytes(const struct csvr *r);	/* bytes read so far */
 off_t	 csvr_size(const struct csvr *r);	/* file size, or -1 */
 /* Feeds every byte read so far, as read, to fn (for a checksum). */
+int	 csvr_read_ahead(struct csvr *r);	/* reading in a thread */
 void	 csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
 	    void *arg);
 void	 csvr_close(struct csvr *r);

@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 
 #include <csv.h>
+#include <err.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,13 @@ struct csvr {
 	int		 delim;		/* field separator, 0 until known */
 	void		(*tap)(void *, const void *, size_t);
 	void		*taparg;
+	/* The record csvr_field and friends show: in rec, or in a batch
+	 * read ahead (see csvr_read_ahead). */
+	const char	*vdata;
+	const size_t	*voff;
+	size_t		 vnf;
+	size_t		 vend;		/* where the last field's NUL ends */
+	struct ahead	*ahead;		/* NULL: read in the caller's thread */
 };
 
 static void dbcs_table(struct csvr *);
@@ -381,8 +390,9 @@ feed(struct csvr *r, char *line, size_t n, int first)
 	return 0;
 }
 
-int
-csvr_next(struct csvr *r)
+/* Reads the next record into r->rec: 1, 0 at the end, -1 on error. */
+static int
+read_record(struct csvr *r)
 {
 	ssize_t n;
 	size_t len;
@@ -455,21 +465,21 @@ csvr_next(struct csvr *r)
 size_t
 csvr_nfields(const struct csvr *r)
 {
-	return r->nf;
+	return r->vnf;
 }
 
 const char *
 csvr_field(const struct csvr *r, size_t i)
 {
-	return i < r->nf ? r->rec.s + r->off[i] : "";
+	return i < r->vnf ? r->vdata + r->voff[i] : "";
 }
 
 size_t
 csvr_fieldlen(const struct csvr *r, size_t i)
 {
-	if (i >= r->nf)
+	if (i >= r->vnf)
 		return 0;
-	return (i + 1 < r->nf ? r->off[i + 1] : r->rec.len) - r->off[i] - 1;
+	return (i + 1 < r->vnf ? r->voff[i + 1] : r->vend) - r->voff[i] - 1;
 }
 
 long
@@ -508,11 +518,236 @@ csvr_size(const struct csvr *r)
 	return r->size;
 }
 
+/* ==== Reading ahead ==== */
+
+/*
+ * A thread reads, converts and splits records into a ring of batches
+ * while the caller works on the ones before: the caller's work (an
+ * import's normalising and storing) and the reading overlap.  The
+ * records are the same, with the same line numbers and errors.
+ */
+#define NBATCH		4
+#define BATCH_RECS	1024
+#define BATCH_BYTES	(256 << 10)
+
+struct batch {
+	struct buf data;		/* fields, each ending in a NUL */
+	size_t	*off;			/* start of each field in data */
+	size_t	 noff, offcap;
+	struct {
+		long	line;
+		off_t	bytes;		/* read up to the record's end */
+		size_t	first, nf;	/* its fields in off */
+		size_t	end;		/* its end in data */
+	} rec[BATCH_RECS];
+	size_t	 nrec;
+	int	 end;			/* 0 more; 1 input ended; -1 error */
+	long	 errline;
+	struct buf err;
+	char	 enc[32];		/* the encoding as known by then */
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	struct batch b[NBATCH];
+	size_t	 head, count;		/* the oldest filled batch; how many */
+	int	 stop;			/* the caller closed early */
+	struct csvr *in;		/* the reader the thread runs */
+	int	 have;			/* the caller holds b[head] */
+	size_t	 pos;			/* its next record */
+};
+
+/* Reads records into b until it is full or the input ends. */
+static void
+fill(struct csvr *in, struct batch *b)
+{
+	size_t i;
+	int rc;
+
+	buf_reset(&b->data);
+	b->noff = b->nrec = 0;
+	while (b->nrec < BATCH_RECS && b->data.len < BATCH_BYTES) {
+		if ((rc = read_record(in)) <= 0) {
+			b->end = rc == 0 ? 1 : -1;
+			b->errline = in->recline;
+			buf_reset(&b->err);
+			buf_adds(&b->err, in->err.s != NULL ? in->err.s : "");
+			break;
+		}
+		if (b->noff + in->nf > b->offcap) {
+			b->offcap = (b->noff + in->nf) * 2;
+			b->off = xrealloc(b->off, b->offcap * sizeof(*b->off));
+		}
+		b->rec[b->nrec].line = in->recline;
+		b->rec[b->nrec].bytes = in->bytes;
+		b->rec[b->nrec].first = b->noff;
+		b->rec[b->nrec].nf = in->nf;
+		for (i = 0; i < in->nf; i++)
+			b->off[b->noff++] = b->data.len + in->off[i];
+		buf_add(&b->data, in->rec.s != NULL ? in->rec.s : "",
+		    in->rec.len);
+		b->rec[b->nrec++].end = b->data.len;
+	}
+	memcpy(b->enc, in->enc, sizeof(b->enc));
+}
+
+static void *
+ahead_run(void *arg)
+{
+	struct ahead *a = arg;
+	struct batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&a->mu);
+		while (a->count == NBATCH && !a->stop)
+			pthread_cond_wait(&a->emptied, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		b = &a->b[(a->head + a->count) % NBATCH];
+		pthread_mutex_unlock(&a->mu);
+		fill(a->in, b);
+		pthread_mutex_lock(&a->mu);
+		a->count++;
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->mu);
+		if (b->end != 0)
+			return NULL;
+	}
+}
+
+/* csvr_next for a reader that reads ahead. */
+static int
+ahead_next(struct csvr *r)
+{
+	struct ahead *a = r->ahead;
+	struct batch *b;
+
+	for (;;) {
+		if (!a->have) {
+			pthread_mutex_lock(&a->mu);
+			while (a->count == 0)
+				pthread_cond_wait(&a->filled, &a->mu);
+			pthread_mutex_unlock(&a->mu);
+			a->have = 1;
+			a->pos = 0;
+		}
+		b = &a->b[a->head];
+		memcpy(r->enc, b->enc, sizeof(r->enc));
+		if (a->pos < b->nrec) {
+			r->recline = b->rec[a->pos].line;
+			r->bytes = b->rec[a->pos].bytes;
+			r->vdata = b->data.s;
+			r->voff = b->off + b->rec[a->pos].first;
+			r->vnf = b->rec[a->pos].nf;
+			r->vend = b->rec[a->pos].end;
+			a->pos++;
+			return 1;
+		}
+		if (b->end != 0) {		/* the last batch stays */
+			r->vnf = 0;
+			r->recline = b->errline;
+			buf_reset(&r->err);
+			buf_adds(&r->err, b->err.s);
+			return b->end == 1 ? 0 : -1;
+		}
+		pthread_mutex_lock(&a->mu);
+		a->head = (a->head + 1) % NBATCH;
+		a->count--;
+		a->have = 0;
+		pthread_cond_signal(&a->emptied);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+/*
+ * Makes r read ahead in a thread, for a regular file (a pipe's writer
+ * could keep an early close waiting).  Call it before the first
+ * csvr_next; the tap, if any, is then called from that thread.  Returns
+ * 0, or -1 when r goes on reading in the caller's thread.
+ */
+int
+csvr_read_ahead(struct csvr *r)
+{
+	struct ahead *a;
+	struct csvr *in;
+
+	if (r->ahead != NULL || r->size < 0 || r->lineno > 0)
+		return -1;
+	a = xmalloc(sizeof(*a));
+	memset(a, 0, sizeof(*a));
+	in = xmalloc(sizeof(*in));
+	*in = *r;			/* the thread's reader takes it all */
+	in->name = xstrdup(r->name);
+	a->in = in;
+	r->fp = NULL;
+	r->line = NULL;
+	r->linecap = 0;
+	r->off = NULL;
+	r->offcap = 0;
+	memset(&r->rec, 0, sizeof(r->rec));
+	memset(&r->err, 0, sizeof(r->err));
+	memset(&r->conv, 0, sizeof(r->conv));
+	r->cd = (iconv_t)-1;
+	r->dbcs = NULL;
+	if (csv_init(&r->p, 0) != 0 ||
+	    pthread_mutex_init(&a->mu, NULL) != 0 ||
+	    pthread_cond_init(&a->filled, NULL) != 0 ||
+	    pthread_cond_init(&a->emptied, NULL) != 0)
+		errx(EXIT_DATA, "out of memory");
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, ahead_run, a) != 0)
+		errx(EXIT_DATA, "cannot start a thread");
+	return 0;
+}
+
+static void
+ahead_close(struct ahead *a)
+{
+	size_t i;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_signal(&a->emptied);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	csvr_close(a->in);
+	for (i = 0; i < NBATCH; i++) {
+		buf_free(&a->b[i].data);
+		buf_free(&a->b[i].err);
+		free(a->b[i].off);
+	}
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->filled);
+	pthread_cond_destroy(&a->emptied);
+	free(a);
+}
+
+int
+csvr_next(struct csvr *r)
+{
+	int rc;
+
+	if (r->ahead != NULL)
+		return ahead_next(r);
+	rc = read_record(r);
+	r->vdata = r->rec.s;
+	r->voff = r->off;
+	r->vnf = rc == 1 ? r->nf : 0;
+	r->vend = r->rec.len;
+	return rc;
+}
+
 void
 csvr_close(struct csvr *r)
 {
 	if (r == NULL)
 		return;
+	if (r->ahead != NULL)
+		ahead_close(r->ahead);
 	if (r->fp != NULL && r->fp != stdin)
 		fclose(r->fp);
 	if (r->cd != (iconv_t)-1)

@@ -17,6 +17,7 @@ static char path[256];
 static struct buf res;
 static char enc[32];
 static long nrec;
+static int ahead;		/* read files ahead, in a thread */
 
 /* Writes n bytes to the file name in the temporary directory. */
 static const char *
@@ -54,6 +55,8 @@ readpath(const char *p, int delim, const char *encoding)
 		buf_printf(&res, "open: %s", strerror(errno));
 		return res.s;
 	}
+	if (ahead && csvr_read_ahead(r) != 0)
+		buf_adds(&res, "(NOT AHEAD)");
 	while ((rc = csvr_next(r)) == 1) {
 		nrec++;
 		buf_printf(&res, "%ld:", csvr_line(r));
@@ -353,6 +356,54 @@ test_write(void)
 	    " sp \n");
 }
 
+/*
+ * Files longer than the batches the reader fills ahead: the same records,
+ * line numbers and error either way, and a reader closed early.
+ */
+static void
+test_ahead(void)
+{
+	struct buf big = { 0 }, plain = { 0 };
+	struct csvr *r;
+	int i, n = 0;
+
+	buf_adds(&big, "id,name,note\n");
+	for (i = 1; i <= 5000; i++)
+		buf_printf(&big, i % 7 ? "%d,名%d,x\n" : "%d,\"a\nb\",%d\n", i, i);
+	ahead = 0;
+	put("ahead.csv", big.s, big.len);
+	buf_adds(&plain, readpath(path, 0, NULL));
+	ahead = 1;
+	CHECK_STR(readpath(path, 0, NULL), plain.s);
+	CHECK_INT(nrec, 5001);
+	/* A broken quote far in: the same line and message. */
+	buf_adds(&big, "5001,\"open\n");
+	for (i = 0; i < 2000; i++)
+		buf_adds(&big, "more,lines\n");
+	put("ahead-bad.csv", big.s, big.len);
+	ahead = 0;
+	buf_reset(&plain);
+	buf_adds(&plain, readpath(path, 0, NULL));
+	CHECK(error_has(plain.s, "unterminated quoted field"));
+	ahead = 1;
+	CHECK_STR(readpath(path, 0, NULL), plain.s);
+	/* Closed after a few records, with the thread waiting on the ring. */
+	r = csvr_open(path, 0, NULL);
+	CHECK(r != NULL && csvr_read_ahead(r) == 0);
+	while (n < 10 && csvr_next(r) == 1)
+		n++;
+	CHECK_INT(n, 10);
+	CHECK_STR(csvr_field(r, 1), "名9");
+	csvr_close(r);
+	/* Not twice, and not once records were read. */
+	r = csvr_open(path, 0, NULL);
+	CHECK(r != NULL && csvr_next(r) == 1 && csvr_read_ahead(r) == -1);
+	csvr_close(r);
+	ahead = 0;
+	buf_free(&big);
+	buf_free(&plain);
+}
+
 int
 main(void)
 {
@@ -371,6 +422,18 @@ main(void)
 	test_errors();
 	test_misc();
 	test_write();
+	test_ahead();
+	/* Everything read from a file again, read ahead in a thread. */
+	ahead = 1;
+	test_basic();
+	test_quoting();
+	test_lines();
+	test_delims();
+	test_bom();
+	test_big5();
+	test_errors();
+	test_misc();
+	ahead = 0;
 	buf_free(&res);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
