@@ -404,27 +404,11 @@ test_ahead(void)
 	buf_free(&plain);
 }
 
-int
-main(void)
+/* Every case that reads a file, in the caller's thread or ahead. */
+static void
+test_reading(int read_ahead)
 {
-	char cmd[300];
-
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	test_basic();
-	test_quoting();
-	test_lines();
-	test_delims();
-	test_bom();
-	test_big5();
-	test_errors();
-	test_misc();
-	test_write();
-	test_ahead();
-	/* Everything read from a file again, read ahead in a thread. */
-	ahead = 1;
+	ahead = read_ahead;
 	test_basic();
 	test_quoting();
 	test_lines();
@@ -434,6 +418,21 @@ main(void)
 	test_errors();
 	test_misc();
 	ahead = 0;
+}
+
+int
+main(void)
+{
+	char cmd[300];
+
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_reading(0);
+	test_reading(1);
+	test_write();
+	test_ahead();
 	buf_free(&res);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
