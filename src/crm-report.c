@@ -143,6 +143,7 @@ main(int argc, char *argv[])
 	    3000, 5000 };
 	struct rp_ctx c;
 	const char *db_opt = NULL, *as_of = NULL, *p;
+	const char *from = NULL, *to = NULL, *backtest = NULL;
 	int ch, mode = -1, i, r = -1, rc = EXIT_DATA;
 	size_t n;
 	long long v;
@@ -164,8 +165,7 @@ main(int argc, char *argv[])
 			as_of = optarg;
 			break;
 		case 'B':
-			c.backtest = crm_day_arg(synopsis, "--backtest", optarg);
-			c.has_backtest = 1;
+			backtest = optarg;
 			break;
 		case 'b':
 			mode = TM_TABLE;
@@ -180,8 +180,7 @@ main(int argc, char *argv[])
 			db_opt = optarg;
 			break;
 		case 'F':
-			c.from = crm_day_arg(synopsis, "--from", optarg);
-			c.has_from = 1;
+			from = optarg;
 			break;
 		case 'h':
 			fputs(synopsis, stdout);
@@ -222,8 +221,7 @@ main(int argc, char *argv[])
 			mode = TM_TSV;
 			break;
 		case 'U':
-			c.to = crm_day_arg(synopsis, "--to", optarg);
-			c.has_to = 1;
+			to = optarg;
 			break;
 		case 'V':
 			crm_version();
@@ -257,8 +255,6 @@ main(int argc, char *argv[])
 	if (!rp_sort_known(c.sort))
 		crm_usage_error(synopsis, "--sort: unknown key '%s' (revenue, "
 		    "quantity, buyers, returning, gateway)", c.sort);
-	if (c.has_from && c.has_to && c.from > c.to)
-		crm_usage_error(synopsis, "--from is after --to");
 	if (c.channel != NULL) {
 		struct buf low = { 0 };
 
@@ -270,9 +266,17 @@ main(int argc, char *argv[])
 
 	if ((c.db = store_open(crm_db_path(db_opt), STORE_RO)) == NULL)
 		exit(EXIT_DATA);
+	/* Dates once the shop's zone is set: "today" is the shop's. */
 	store_zone(c.db);
-	c.asof = as_of != NULL ? crm_day_arg(synopsis, "--as-of", as_of) :
-	    tz_now_local() / DAY_SECS;
+	c.asof = crm_day_arg(synopsis, "--as-of", as_of ? as_of : "today");
+	if ((c.has_from = from != NULL))
+		c.from = crm_day_arg(synopsis, "--from", from);
+	if ((c.has_to = to != NULL))
+		c.to = crm_day_arg(synopsis, "--to", to);
+	if ((c.has_backtest = backtest != NULL))
+		c.backtest = crm_day_arg(synopsis, "--backtest", backtest);
+	if (c.has_from && c.has_to && c.from > c.to)
+		crm_usage_error(synopsis, "--from is after --to");
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
 	tout_init(&c.out, stdout, mode);
