@@ -542,6 +542,7 @@ struct batch {
 	} rec[BATCH_RECS];
 	size_t	 nrec;
 	int	 end;			/* 0 more; 1 input ended; -1 error */
+	off_t	 endbytes;		/* read when it ended */
 	long	 errline;
 	struct buf err;
 	char	 enc[32];		/* the encoding as known by then */
@@ -571,6 +572,7 @@ fill(struct csvr *in, struct batch *b)
 	while (b->nrec < BATCH_RECS && b->data.len < BATCH_BYTES) {
 		if ((rc = read_record(in)) <= 0) {
 			b->end = rc == 0 ? 1 : -1;
+			b->endbytes = in->bytes;
 			b->errline = in->recline;
 			buf_reset(&b->err);
 			buf_adds(&b->err, in->err.s != NULL ? in->err.s : "");
@@ -649,6 +651,7 @@ ahead_next(struct csvr *r)
 		}
 		if (b->end != 0) {		/* the last batch stays */
 			r->vnf = 0;
+			r->bytes = b->endbytes;
 			r->recline = b->errline;
 			buf_reset(&r->err);
 			buf_adds(&r->err, b->err.s);
