@@ -199,6 +199,37 @@ col(sqlite3_stmt *st, int i)
 	return s != NULL ? (const char *)s : "";
 }
 
+/*
+ * TEMP table pb_steps: the playbook's steps in the file's order (idx),
+ * for the SQL of run and results.
+ */
+static int
+steps_table(sqlite3 *db, const struct playbook *pb)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (store_exec(db, "CREATE TEMP TABLE pb_steps (idx INTEGER PRIMARY"
+	    " KEY, name TEXT NOT NULL UNIQUE, priority INTEGER NOT NULL,"
+	    " via INTEGER NOT NULL, audience TEXT)") != 0 ||
+	    (st = store_prepare(db, "INSERT INTO temp.pb_steps VALUES"
+	    " (?, ?, ?, ?, ?)")) == NULL)
+		return -1;
+	for (i = 0; i < pb->nsteps && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int64(st, 1, (int64_t)i);
+		sqlite3_bind_text(st, 2, pb->steps[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, pb->steps[i].priority);
+		sqlite3_bind_int(st, 4, pb->steps[i].via);
+		sqlite3_bind_text(st, 5, pb->steps[i].audience, -1,
+		    SQLITE_STATIC);
+		rc = store_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* ==== check ==== */
 
 static int
@@ -584,12 +615,10 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	struct playbook pb;
 	struct counts c;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st;
 	void **seg = NULL;
 	char dbuf[11];
 	int64_t d, p[1];
 	int64_t recorded;
-	size_t i;
 	int rc = EXIT_DATA, open = 0;
 
 	if (argc != 1)
@@ -625,29 +654,12 @@ cmd_run(int argc, char **argv, const struct opts *o)
 			goto done;
 		open = 1;
 	}
-	if (store_exec(db, "CREATE TEMP TABLE pb_steps (idx INTEGER PRIMARY"
-	    " KEY, name TEXT NOT NULL UNIQUE, priority INTEGER NOT NULL,"
-	    " via INTEGER NOT NULL);"
-	    "CREATE TEMP TABLE pb_out (idx INTEGER NOT NULL," /* order */
+	if (steps_table(db, &pb) != 0 ||
+	    store_exec(db, "CREATE TEMP TABLE pb_out (idx INTEGER NOT NULL," /* order */
 	    " step TEXT NOT NULL, customer_id INTEGER NOT NULL, grp TEXT NOT NULL, template TEXT,"
 	    " code TEXT, threshold INTEGER, discount INTEGER,"
 	    " discount_pct INTEGER, expires_day INTEGER)") != 0)
 		goto done;
-	if ((st = store_prepare(db, "INSERT INTO temp.pb_steps VALUES"
-	    " (?, ?, ?, ?)")) == NULL)
-		goto done;
-	for (i = 0; i < pb.nsteps; i++) {
-		sqlite3_bind_int64(st, 1, (int64_t)i);
-		sqlite3_bind_text(st, 2, pb.steps[i].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, pb.steps[i].priority);
-		sqlite3_bind_int(st, 4, pb.steps[i].via);
-		if (store_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			goto done;
-		}
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
 
 	/* A day once recorded is final: a rerun prints what was recorded. */
 	p[0] = d;
@@ -852,11 +864,9 @@ cmd_results(int argc, char **argv, const struct opts *o)
 {
 	struct playbook pb;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st;
 	const char *name = NULL;
 	int64_t asof, days, p[3];
 	int have_pb = 0, claims_known, rc = EXIT_DATA;
-	size_t i;
 	static const char *const hdr[] = {
 		"playbook", "by", "name", "contacted", "held_out", "claimed",
 		"claim_rate", "used", "use_rate", "bought", "bought_rate",
@@ -941,38 +951,22 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	    " WHERE k.day <= ?3 AND (?9 IS NULL OR k.playbook = ?9)",
 	    p, 3, name, NULL) != 0)
 		goto done;
-	if (store_exec(db, "CREATE TEMP TABLE pr_steps (idx INTEGER PRIMARY"
-	    " KEY, step TEXT NOT NULL, audience TEXT NOT NULL)") != 0)
+	if (steps_table(db, &pb) != 0)
 		goto done;
-	if ((st = store_prepare(db, "INSERT INTO temp.pr_steps VALUES"
-	    " (?, ?, ?)")) == NULL)
-		goto done;
-	for (i = 0; i < pb.nsteps; i++) {
-		sqlite3_bind_int64(st, 1, (int64_t)i);
-		sqlite3_bind_text(st, 2, pb.steps[i].name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, pb.steps[i].audience, -1,
-		    SQLITE_STATIC);
-		if (store_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			goto done;
-		}
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
 
 	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
 	/* Steps in the file's order (steps no longer in it after), then
 	 * coupons and audiences by name. */
 	if (print_groups(db, o, claims_known, "step", "SELECT r.playbook,"
-	    " r.step," GROUP_SUMS " FROM temp.pr r LEFT JOIN temp.pr_steps s"
-	    " ON s.step = r.step GROUP BY r.playbook, r.step"
+	    " r.step," GROUP_SUMS " FROM temp.pr r LEFT JOIN temp.pb_steps s"
+	    " ON s.name = r.step GROUP BY r.playbook, r.step"
 	    " ORDER BY r.playbook, coalesce(min(s.idx), 1e9), r.step") != 0 ||
 	    print_groups(db, o, claims_known, "coupon", "SELECT playbook,"
 	    " prefix," GROUP_SUMS " FROM temp.pr WHERE prefix IS NOT NULL"
 	    " GROUP BY playbook, prefix ORDER BY playbook, prefix") != 0 ||
 	    print_groups(db, o, claims_known, "audience", "SELECT r.playbook,"
-	    " s.audience," GROUP_SUMS " FROM temp.pr r JOIN temp.pr_steps s"
-	    " ON s.step = r.step GROUP BY r.playbook, s.audience"
+	    " s.audience," GROUP_SUMS " FROM temp.pr r JOIN temp.pb_steps s"
+	    " ON s.name = r.step GROUP BY r.playbook, s.audience"
 	    " ORDER BY r.playbook, s.audience") != 0)
 		goto done;
 	rc = crm_finish_stdout();
