@@ -6,22 +6,10 @@ test_description='crm-rfm and crm-segment examples'
 
 export EXAMPLE_DIR="$TRASH/ex"
 
-# The literal blocks of a page's EXAMPLES, unescaped.
-cat >blocks.awk <<'AWK'
-/^\.Sh / { ex = ($2 == "EXAMPLES") }
-ex && /^\.Ed/ { lit = 0 }
-ex && lit {
-	gsub(/\\e/, "\\")
-	sub(/^\\&/, "")
-	print
-}
-ex && /^\.Bd -literal/ { lit = 1 }
-AWK
-
 for p in rfm segment; do
 	test_expect_success "examples/$p.sh prints what crm-$p(1) shows" "
 		sh '$SRC_DIR/examples/$p.sh' >actual.$p &&
-		awk -f blocks.awk '$SRC_DIR/man/crm-$p.1' >expect.$p &&
+		man_examples '$SRC_DIR/man/crm-$p.1' >expect.$p &&
 		test -s expect.$p &&
 		test_cmp expect.$p actual.$p
 	"

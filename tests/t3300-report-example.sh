@@ -6,21 +6,9 @@ test_description='crm-report example'
 
 export EXAMPLE_DIR="$TRASH/ex"
 
-# The literal blocks of the page's EXAMPLES, unescaped.
-cat >blocks.awk <<'AWK'
-/^\.Sh / { ex = ($2 == "EXAMPLES") }
-ex && /^\.Ed/ { lit = 0 }
-ex && lit {
-	gsub(/\\e/, "\\")
-	sub(/^\\&/, "")
-	print
-}
-ex && /^\.Bd -literal/ { lit = 1 }
-AWK
-
 test_expect_success 'examples/report.sh prints what crm-report(1) shows' '
 	sh "$SRC_DIR/examples/report.sh" >actual &&
-	awk -f blocks.awk "$SRC_DIR/man/crm-report.1" >expect &&
+	man_examples "$SRC_DIR/man/crm-report.1" >expect &&
 	test -s expect &&
 	test_cmp expect actual
 '

@@ -70,6 +70,15 @@ sql() {
 	sqlite3 -batch -noheader "$1" "$2"
 }
 
+# man_examples PAGE: the literal blocks of PAGE's EXAMPLES, unescaped,
+# for tests that run an example script and compare.
+man_examples() {
+	awk '/^\.Sh / { ex = ($2 == "EXAMPLES") }
+	ex && /^\.Ed/ { lit = 0 }
+	ex && lit { gsub(/\\e/, "\\"); sub(/^\\&/, ""); print }
+	ex && /^\.Bd -literal/ { lit = 1 }' "$1"
+}
+
 # Every store the cases left must hold together: no order, identity or
 # item that points at nothing (crm-import writes with foreign keys
 # unenforced; see crm-import.c) and a sound database file.
