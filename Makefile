@@ -1,5 +1,6 @@
-# crmkit: plain make.  `make` builds bin/, `make check` runs every test
-# twice (plain, then under ASan+UBSan), `make demo` imports examples/.
+# crmkit: plain make.  `make` builds bin/ and nothing else; `make check`
+# and `make demo` first install what is missing (tools/deps.sh), then run
+# every test twice (plain, then under ASan+UBSan) or the demo.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -12,7 +13,8 @@ WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 PKGS	 = sqlite3 libutf8proc
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKGLIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lutf8proc)
-CPPFLAGS += -D_GNU_SOURCE -DCRM_DATADIR='"$(DATADIR)"' -Isrc/lib $(PKGCFLAGS)
+CPPFLAGS += -D_GNU_SOURCE -Isrc/lib -Isrc $(PKGCFLAGS)
+DEPFLAGS = -MMD -MP
 LDLIBS	+= -lcsv $(PKGLIBS) -lm -pthread
 
 # BUILD holds objects and the library; OUT the programs.  The sanitizer
@@ -20,14 +22,18 @@ LDLIBS	+= -lcsv $(PKGLIBS) -lm -pthread
 BUILD	?= build/plain
 OUT	?= bin
 
-LIBSRC	 = $(sort $(wildcard src/lib/*.c))
-LIBOBJ	 = $(LIBSRC:src/lib/%.c=$(BUILD)/lib/%.o)
+# src/crm-*.c are the commands; src/lib/ is the shared library and every
+# other folder of src/ holds the modules of one program (README: where
+# things live).  All of them go into one static library.
+LIBSRC	 = $(sort $(wildcard src/*/*.c))
+LIBOBJ	 = $(LIBSRC:src/%.c=$(BUILD)/%.o)
 PROGS	 = $(sort $(patsubst src/%.c,%,$(wildcard src/crm-*.c)))
 BINS	 = $(PROGS:%=$(OUT)/%)
 UNITSRC	 = $(sort $(wildcard tests/unit/*_test.c))
 UNITS	 = $(UNITSRC:tests/unit/%.c=$(BUILD)/unit/%)
 TOOLS	 = $(BUILD)/gen-orders
-HDRS	 = $(wildcard src/lib/*.h)
+MANS	 = $(sort $(wildcard man/*.[157]))
+SHARE	 = $(sort $(shell find share -type f 2>/dev/null))
 
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -38,87 +44,98 @@ SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
 .SECONDARY:
 
 .PHONY: all deps check check-plain check-san demo bench fuzz install \
-	uninstall clean lint units tools
+	uninstall clean lint units tools FORCE
 
-all: build/.deps $(BINS) units tools
+all: $(BINS)
 
-build/.deps: tools/deps.sh
-	@sh tools/deps.sh
-	@mkdir -p build && touch $@
-
+# The set-up the README's commands run: installs what is missing.
 deps:
 	@sh tools/deps.sh
 
-$(BUILD)/lib/%.o: src/lib/%.c $(HDRS) | build/.deps
+# The data directory is compiled into format.o: it is rebuilt whenever
+# DATADIR changes (the value is kept in a stamp file).
+$(BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/lib/format.o: $(BUILD)/datadir.stamp
+$(BUILD)/lib/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/libcrm.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(BUILD)/%.o: src/%.c $(HDRS) | build/.deps
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
-
 $(OUT)/%: $(BUILD)/%.o $(BUILD)/libcrm.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcrm.a $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcrm.a tests/unit/unit.h
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcrm.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libcrm.a $(LDLIBS)
 
 $(BUILD)/gen-orders: tools/gen-orders.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $<
 
-# The fuzz replay test compiles the fuzzers in (tests/fuzz).
-$(BUILD)/unit/fuzz_regress_test: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 units: $(UNITS)
 tools: $(TOOLS)
 
 # The test suite runs against the plain build, then against a build with
 # AddressSanitizer and UndefinedBehaviorSanitizer; tests/run.sh prints
-# the one closing line 'N passed, N failed' over both.
-check: all
+# the one closing line 'N passed, N failed, N skipped' over both.
+check: deps
+	@$(MAKE) --no-print-directory all units tools
 	@$(MAKE) --no-print-directory BUILD=build/san OUT=build/san/bin \
-	    CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all
+	    CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all units tools
 	@sh tests/run.sh plain:bin:build/plain san:build/san/bin:build/san
 
-check-plain: all
+check-plain: deps
+	@$(MAKE) --no-print-directory all units tools
 	@sh tests/run.sh plain:bin:build/plain
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@sh examples/demo.sh
 
-bench: all
+bench: deps
+	@$(MAKE) --no-print-directory all tools
 	@sh tools/bench.sh
 
-fuzz: build/.deps
+fuzz: deps
 	@sh tools/fuzz.sh
 
 lint:
-	mandoc -Tlint -Wwarning man/*.[1-9]
+	mandoc -Tlint -Wwarning $(MANS)
 
-install: all
+# install builds only the programs; it writes exactly the files that
+# uninstall removes.
+install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-	    $(DESTDIR)$(DATADIR)
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for p in $(PROGS); do install -m 755 $(OUT)/$$p $(DESTDIR)$(BINDIR); done
-	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1; done
-	for m in man/*.5; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man5; done
-	for m in man/*.7; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man7; done
-	if [ -d share ]; then cp -R share/. $(DESTDIR)$(DATADIR)/; fi
+	for m in $(MANS); do \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}; \
+	done
+	for f in $(SHARE); do \
+		mkdir -p "$(DESTDIR)$(DATADIR)/$$(dirname $${f#share/})" && \
+		install -m 644 $$f "$(DESTDIR)$(DATADIR)/$${f#share/}"; \
+	done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
-	for m in man/*.[157]; do \
-		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; \
+	for m in $(MANS); do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; \
 	done
-	rm -rf $(DESTDIR)$(DATADIR)
+	for f in $(SHARE); do rm -f "$(DESTDIR)$(DATADIR)/$${f#share/}"; done
+	for d in $$(cd share 2>/dev/null && find . -depth -type d); do \
+		rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null || true; \
+	done
 
 clean:
 	rm -rf build bin

@@ -47,7 +47,8 @@ test_expect_success 'the store and the conventions have their pages' '
 '
 
 test_expect_success 'make install puts programs, pages and formats in place; uninstall takes them away' '
-	make -s -C "$SRC_DIR" install PREFIX=/usr DESTDIR="$TRASH/root" >/dev/null &&
+	inst="PREFIX=/usr DESTDIR=$TRASH/root BUILD=$TRASH/build OUT=$TRASH/bin" &&
+	make -s -j2 -C "$SRC_DIR" $inst install >/dev/null &&
 	for p in crm-import crm-rfm crm-segment crm-report crm-playbook; do
 		test -x "root/usr/bin/$p" && test -f "root/usr/share/man/man1/$p.1" ||
 		{ echo "$p missing"; exit 1; }
@@ -55,7 +56,9 @@ test_expect_success 'make install puts programs, pages and formats in place; uni
 	test -f root/usr/share/man/man5/crm-store.5 &&
 	test -f root/usr/share/man/man7/crm.7 &&
 	test -f root/usr/share/crmkit/formats/shopee.fmt &&
-	make -s -C "$SRC_DIR" uninstall PREFIX=/usr DESTDIR="$TRASH/root" >/dev/null &&
+	grep -q /usr/share/crmkit "$TRASH/build/lib/format.o" &&
+	! test -e "$TRASH/build/unit" && ! test -e "$TRASH/build/gen-orders" &&
+	make -s -C "$SRC_DIR" $inst uninstall >/dev/null &&
 	find root -type f >left && test_cmp /dev/null left
 '
 

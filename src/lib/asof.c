@@ -10,6 +10,9 @@
 
 #include "crm.h"
 
+const char *const crm_stage_name[CRM_NSTAGES] = { "potential", "new",
+	"active", "lost" };
+
 /* Sets the process's zone to the store's (meta 'tz'), for "today". */
 int
 store_zone(sqlite3 *db)

@@ -109,3 +109,58 @@ buf_free(struct buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+/*
+ * Fast row writing: the same text as printf("%lld"), money_format() and
+ * csv_putn(), appended to a buffer, for programs that write a row per
+ * customer (a fifth of their time went to printf).
+ */
+void
+buf_add_dec(struct buf *b, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0;
+
+	if (v < 0)
+		buf_addc(b, '-');
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (n > 0)
+		buf_addc(b, tmp[--n]);
+}
+
+void
+buf_add_money(struct buf *b, int64_t minor)
+{
+	uint64_t u = minor < 0 ? -(uint64_t)minor : (uint64_t)minor;
+
+	if (minor < 0)
+		buf_addc(b, '-');
+	buf_add_dec(b, (int64_t)(u / 100));
+	buf_addc(b, '.');
+	buf_addc(b, (char)('0' + u % 100 / 10));
+	buf_addc(b, (char)('0' + u % 10));
+}
+
+void
+buf_add_field(struct buf *b, int delim, const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return;
+	if (strpbrk(s, delim == ',' ? ",\"\r\n" : "\t\"\r\n") == NULL) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}

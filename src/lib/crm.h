@@ -38,6 +38,55 @@ const char *crm_db_path(const char *opt);
 int	crm_parse_int(const char *s, long long lo, long long hi, long long *out);
 int64_t	crm_day_arg(const char *synopsis, const char *opt, const char *arg);
 
+/*
+ * The shared options, declared once: a command lists the CRM_LONGOPT_*
+ * entries it accepts in its getopt_long table (and "hTV" as it takes
+ * them in its short options), and passes every option getopt_long
+ * returns to crm_common_opt() first, which reads and checks the shared
+ * ones with one range and one message each.  Dates (--as-of) are kept
+ * as text until the store's zone is set: crm_common_asof() reads them.
+ */
+enum {
+	CRM_OPT_DB = 0x1000,
+	CRM_OPT_ASOF,
+	CRM_OPT_LOST_AFTER,
+	CRM_OPT_TZ,
+	CRM_OPT_TABLE,
+	CRM_OPT_CSV,
+	CRM_OPT_TSV
+};
+#define CRM_LONGOPT_DB	 { "db", required_argument, NULL, CRM_OPT_DB }
+#define CRM_LONGOPT_ASOF { "as-of", required_argument, NULL, CRM_OPT_ASOF }
+#define CRM_LONGOPT_LOST_AFTER \
+	{ "lost-after", required_argument, NULL, CRM_OPT_LOST_AFTER }
+#define CRM_LONGOPT_TZ	 { "tz", required_argument, NULL, CRM_OPT_TZ }
+#define CRM_LONGOPT_TABLE { "table", no_argument, NULL, CRM_OPT_TABLE }
+#define CRM_LONGOPT_CSV	 { "csv", no_argument, NULL, CRM_OPT_CSV }
+#define CRM_LONGOPT_TSV	 { "tsv", no_argument, NULL, 'T' }, \
+	{ "out-tab", no_argument, NULL, 'T' }
+#define CRM_LONGOPT_HELP { "help", no_argument, NULL, 'h' }
+#define CRM_LONGOPT_VERSION { "version", no_argument, NULL, 'V' }
+
+#define CRM_LOST_AFTER_MAX 100000	/* days; --lost-after's range 1.. */
+
+struct crm_common {
+	const char *db;			/* --db, or NULL */
+	const char *as_of;		/* --as-of as given, or NULL */
+	long long lost_after;		/* --lost-after, 0: from the cycle */
+	const char *tz;			/* --tz, or NULL */
+	int	 out_mode;		/* -1, or enum tmode (table.h) */
+};
+
+void	crm_common_init(struct crm_common *c);
+/*
+ * Handles ch when it is a shared option (-h and -V exit); returns 1 when
+ * it was, 0 when the command must handle it.
+ */
+int	crm_common_opt(struct crm_common *c, int ch, const char *arg,
+	    const char *synopsis, const char *help);
+/* The --as-of day ("today" when not given); call after store_zone(). */
+int64_t	crm_common_asof(const struct crm_common *c, const char *synopsis);
+
 /* ==== buf.c: a growable byte buffer ==== */
 
 struct buf {
@@ -53,6 +102,10 @@ void	buf_adds(struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	buf_free(struct buf *b);
+/* A row's fields, as printf("%lld"), money_format() and csv_putn() write. */
+void	buf_add_dec(struct buf *b, int64_t v);
+void	buf_add_money(struct buf *b, int64_t minor);
+void	buf_add_field(struct buf *b, int delim, const char *s);
 void	*xmalloc(size_t n);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
@@ -205,6 +258,17 @@ int	 schema_version(void);
 int	 schema_migrate(sqlite3 *db, const char *path);
 
 /* ==== asof.c: the store as of a day, and the shared definitions ==== */
+
+/*
+ * A purchase (DESIGN.md): an order that is neither cancelled nor fully
+ * returned.  The one SQL condition on an orders row; p is the table's
+ * alias with its dot ("o.") or "".
+ */
+#define CRM_PURCHASE(p)	p "status IN ('completed', 'pending')"
+
+/* The NAPL stages, in this order everywhere; crm_stage_name[] names them. */
+enum crm_stage { CRM_POTENTIAL, CRM_NEW, CRM_ACTIVE, CRM_LOST, CRM_NSTAGES };
+extern const char *const crm_stage_name[CRM_NSTAGES];
 
 int	 store_zone(sqlite3 *db);
 int64_t	 store_last_day(sqlite3 *db);

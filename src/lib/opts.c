@@ -3,8 +3,10 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crm.h"
+#include "table.h"
 
 /* The store: --db, else $CRM_DB, else ./crm.db. */
 const char *
@@ -54,4 +56,62 @@ crm_parse_int(const char *s, long long lo, long long hi, long long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+void
+crm_common_init(struct crm_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->out_mode = -1;
+}
+
+int
+crm_common_opt(struct crm_common *c, int ch, const char *arg,
+    const char *synopsis, const char *help)
+{
+	long long v;
+
+	switch (ch) {
+	case CRM_OPT_DB:
+		c->db = arg;
+		return 1;
+	case CRM_OPT_ASOF:
+		c->as_of = arg;
+		return 1;
+	case CRM_OPT_LOST_AFTER:
+		if (crm_parse_int(arg, 1, CRM_LOST_AFTER_MAX, &v) != 0)
+			crm_usage_error(synopsis, "--lost-after: '%s' is not "
+			    "a number of days from 1 to %d", arg,
+			    CRM_LOST_AFTER_MAX);
+		c->lost_after = v;
+		return 1;
+	case CRM_OPT_TZ:
+		if (tz_set(arg) != 0)
+			crm_usage_error(synopsis, "--tz: unknown time zone "
+			    "'%s'", arg);
+		c->tz = arg;
+		return 1;
+	case CRM_OPT_TABLE:
+		c->out_mode = TM_TABLE;
+		return 1;
+	case CRM_OPT_CSV:
+		c->out_mode = TM_CSV;
+		return 1;
+	case 'T':
+		c->out_mode = TM_TSV;
+		return 1;
+	case 'h':
+		crm_help(synopsis, help);
+	case 'V':
+		crm_version();
+		return 1;
+	}
+	return 0;
+}
+
+int64_t
+crm_common_asof(const struct crm_common *c, const char *synopsis)
+{
+	return crm_day_arg(synopsis, "--as-of", c->as_of != NULL ? c->as_of :
+	    "today");
 }
