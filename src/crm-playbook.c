@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "crm.h"
-#include "playbook.h"
+#include "playbook/playbook.h"
 
 #include "segexpr.h"
 

@@ -66,8 +66,8 @@ for name in "$@"; do
 	    -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined \
 	    -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	    -D_GNU_SOURCE -Isrc/lib $pkgflags -o "$out/fuzz_$name" \
-	    "$src" src/lib/*.c -lcsv -lsqlite3 -lutf8proc -lm || exit 1
+	    -D_GNU_SOURCE -Isrc/lib -Isrc $pkgflags -o "$out/fuzz_$name" \
+	    "$src" src/*/*.c -lcsv -lsqlite3 -lutf8proc -lm || exit 1
 
 	corpus=$out/corpus/$name
 	crashes=$out/crashes/$name

@@ -7,7 +7,7 @@
  * Run it with `sh tools/fuzz.sh playbook`.
  */
 #include "fuzz.h"
-#include "playbook.h"
+#include "playbook/playbook.h"
 
 #ifndef FUZZ_NAME
 #define FUZZ_NAME LLVMFuzzerTestOneInput

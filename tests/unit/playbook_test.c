@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "crm.h"
-#include "playbook.h"
+#include "playbook/playbook.h"
 #include "unit.h"
 
 /* Reads text as a playbook named "t.pb"; returns playbook_read's code. */

@@ -19,7 +19,7 @@ enum pb_audience {
 	AUD_EVERYONE		/* every customer and member */
 };
 
-/* Lifecycle stages, as bits of pb_step.stages. */
+/* Lifecycle stages, as bits of pb_step.stages: 1 << enum crm_stage. */
 #define STAGE_POTENTIAL	0x01
 #define STAGE_NEW	0x02
 #define STAGE_ACTIVE	0x04

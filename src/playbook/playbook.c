@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "crm.h"
-#include "playbook.h"
+#include "playbook/playbook.h"
 
 /* Step keys, in the order crm-playbook(1) lists them. */
 enum key {
@@ -42,23 +42,21 @@ struct parser {
 	long	 key_line[NKEYS];	/* where the open step's keys were */
 };
 
-static const struct {
-	const char *word;
-	unsigned bits;
-} stage_words[] = {
-	{ "potential", STAGE_POTENTIAL }, { "new", STAGE_NEW },
-	{ "active", STAGE_ACTIVE }, { "lost", STAGE_LOST },
-	{ "purchased", STAGE_PURCHASED },
-};
+/* A stage's bit is 1 << its enum crm_stage: named by crm_stage_name[]. */
+_Static_assert(STAGE_POTENTIAL == 1u << CRM_POTENTIAL &&
+    STAGE_NEW == 1u << CRM_NEW && STAGE_ACTIVE == 1u << CRM_ACTIVE &&
+    STAGE_LOST == 1u << CRM_LOST, "STAGE_* bits follow enum crm_stage");
 
 unsigned
 playbook_stage(const char *word)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(stage_words) / sizeof(stage_words[0]); i++)
-		if (strcmp(word, stage_words[i].word) == 0)
-			return stage_words[i].bits;
+	for (i = 0; i < CRM_NSTAGES; i++)
+		if (strcmp(word, crm_stage_name[i]) == 0)
+			return 1u << i;
+	if (strcmp(word, "purchased") == 0)
+		return STAGE_PURCHASED;
 	return 0;
 }
 
