@@ -10,12 +10,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "crm.h"
-#include "playbook/playbook.h"
-
+#include "playbook/run.h"
 #include "segexpr.h"
+#include "table.h"
 
 static const char synopsis[] =
 "usage: crm-playbook check file\n"
@@ -52,27 +51,25 @@ static const char help[] =
 "The playbook file format is in crm-playbook(1).\n";
 
 static const struct option longopts[] = {
-	{ "as-of",		required_argument,	NULL,	'A' },
+	CRM_LONGOPT_ASOF,
 	{ "date",		required_argument,	NULL,	'a' },
 	{ "days",		required_argument,	NULL,	'N' },
-	{ "db",			required_argument,	NULL,	'D' },
+	CRM_LONGOPT_DB,
 	{ "dry-run",		no_argument,		NULL,	'n' },
-	{ "help",		no_argument,		NULL,	'h' },
-	{ "lost-after",		required_argument,	NULL,	'L' },
+	CRM_LONGOPT_HELP,
+	CRM_LONGOPT_LOST_AFTER,
 	{ "min-claim-rate",	required_argument,	NULL,	'C' },
 	{ "min-use-rate",	required_argument,	NULL,	'U' },
-	{ "out-tab",		no_argument,		NULL,	'T' },
+	CRM_LONGOPT_TSV,
 	{ "quiet",		no_argument,		NULL,	'q' },
-	{ "version",		no_argument,		NULL,	'V' },
+	CRM_LONGOPT_VERSION,
 	{ NULL,			0,			NULL,	0 }
 };
 
 struct opts {
-	const char *db;			/* --db */
+	struct crm_common c;		/* --db, --as-of, --lost-after, -T */
 	const char *date;		/* --date */
-	const char *asof;		/* --as-of */
 	long long days;			/* --days, or 0 */
-	long long lost_after;		/* --lost-after, or 0 */
 	long long min_claim;		/* --min-claim-rate, percent */
 	long long min_use;		/* --min-use-rate, percent */
 	int	 dry_run;
@@ -111,7 +108,7 @@ load(const char *path, struct playbook *pb)
  * Returns 0, or -1 after printing "FILE:LINE: error".
  */
 static int
-compile_segments(const struct playbook *pb, void **sel)
+compile_segments(const struct playbook *pb, struct segexpr **sel)
 {
 	size_t i;
 
@@ -138,7 +135,7 @@ compile_segments(const struct playbook *pb, void **sel)
 }
 
 static void
-free_segments(const struct playbook *pb, void **sel)
+free_segments(const struct playbook *pb, struct segexpr **sel)
 {
 	size_t i;
 
@@ -147,87 +144,6 @@ free_segments(const struct playbook *pb, void **sel)
 			segexpr_free(sel[i]);
 			sel[i] = NULL;
 		}
-}
-
-/* Runs sql with int64 parameters ?1..?n (n <= 8) and text ?9, ?10. */
-static int
-exec_bound(sqlite3 *db, const char *sql, const int64_t *p, int n,
-    const char *t9, const char *t10)
-{
-	sqlite3_stmt *st;
-	int i, rc;
-
-	if ((st = store_prepare(db, sql)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		sqlite3_bind_int64(st, i + 1, p[i]);
-	if (t9 != NULL)
-		sqlite3_bind_text(st, 9, t9, -1, SQLITE_STATIC);
-	if (t10 != NULL)
-		sqlite3_bind_text(st, 10, t10, -1, SQLITE_STATIC);
-	rc = store_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-/* The first column of the first row of sql as a number, or -1. */
-static int64_t
-query_int(sqlite3 *db, const char *sql, const int64_t *p, int n,
-    const char *t9)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	int i;
-
-	if ((st = store_prepare(db, sql)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		sqlite3_bind_int64(st, i + 1, p[i]);
-	if (t9 != NULL)
-		sqlite3_bind_text(st, 9, t9, -1, SQLITE_STATIC);
-	if (store_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s != NULL ? (const char *)s : "";
-}
-
-/*
- * TEMP table pb_steps: the playbook's steps in the file's order (idx),
- * for the SQL of run and results.
- */
-static int
-steps_table(sqlite3 *db, const struct playbook *pb)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int rc = SQLITE_DONE;
-
-	if (store_exec(db, "CREATE TEMP TABLE pb_steps (idx INTEGER PRIMARY"
-	    " KEY, name TEXT NOT NULL UNIQUE, priority INTEGER NOT NULL,"
-	    " via INTEGER NOT NULL, audience TEXT)") != 0 ||
-	    (st = store_prepare(db, "INSERT INTO temp.pb_steps VALUES"
-	    " (?, ?, ?, ?, ?)")) == NULL)
-		return -1;
-	for (i = 0; i < pb->nsteps && rc == SQLITE_DONE; i++) {
-		sqlite3_bind_int64(st, 1, (int64_t)i);
-		sqlite3_bind_text(st, 2, pb->steps[i].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, pb->steps[i].priority);
-		sqlite3_bind_int(st, 4, pb->steps[i].via);
-		sqlite3_bind_text(st, 5, pb->steps[i].audience, -1,
-		    SQLITE_STATIC);
-		rc = store_step(st);
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ==== check ==== */
@@ -249,376 +165,47 @@ cmd_check(int argc, char **argv)
 
 /* ==== run ==== */
 
-/* Stage names for an SQL IN list; fixed words, never user text. */
+/* Writes one contact of the run. */
 static void
-stage_list(struct buf *b, unsigned bits)
+contact_row(void *arg, const struct pb_contact *k)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} st[] = {
-		{ STAGE_POTENTIAL, "'potential'" }, { STAGE_NEW, "'new'" },
-		{ STAGE_ACTIVE, "'active'" }, { STAGE_LOST, "'lost'" },
-	};
-	size_t i;
-	int first = 1;
+	const struct opts *o = arg;
+	char money[32], money2[32], day[11], pct[8];
+	const char *f[12];
 
-	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++)
-		if (bits & st[i].bit) {
-			buf_printf(b, "%s%s", first ? "" : ", ", st[i].name);
-			first = 0;
-		}
+	f[0] = k->customer_id;
+	f[1] = k->name;
+	f[2] = k->email;
+	f[3] = k->phone;
+	f[4] = k->channel;
+	f[5] = k->step;
+	f[6] = k->holdout ? "" : k->template;
+	f[7] = k->coupon ? k->code : "";
+	f[8] = k->coupon ? money_format(k->threshold, money) : "";
+	if (k->coupon && k->has_pct) {
+		snprintf(pct, sizeof(pct), "%d%%", k->discount_pct);
+		f[9] = pct;
+	} else
+		f[9] = k->coupon ? money_format(k->discount, money2) : "";
+	f[10] = k->coupon ? day_format(k->expires_day, day) : "";
+	f[11] = k->grp;
+	csv_row(stdout, o->delim, f, 12);
 }
 
-/* MM-DD of a day, for birthdays. */
-static void
-month_day(int64_t day, char out[6])
-{
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 6, "%02d-%02d", m, d);
-}
-
-/*
- * Fills temp.pb_due with the customers due for step i on day d.
- * Returns 0, or -1 after printing why.
- */
 static int
-due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
-    int64_t lost, double cycle, long cycle_basis, int narrowed, void *seg)
-{
-	const struct pb_step *s = &pb->steps[i];
-	struct buf sql = { 0 };
-	char md[6], md2[6];
-	int64_t p[4] = { (int64_t)i, 0, 0, 0 };
-	const char *t9 = NULL, *t10 = NULL;
-	int y, m, dd, rc;
-
-	buf_adds(&sql, "INSERT OR IGNORE INTO temp.pb_due (idx, customer_id)"
-	    " SELECT ?1, customer_id FROM (");
-	switch (s->trig) {
-	case TRIG_FIRST:
-		p[1] = d - s->days;
-		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE first_day = ?2");
-		break;
-	case TRIG_PURCHASE:
-		p[1] = d - s->days;
-		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2");
-		break;
-	case TRIG_NTH:
-		p[1] = d - s->days;
-		p[2] = s->nth;
-		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2 AND purchase_days = ?3");
-		break;
-	case TRIG_CYCLE:
-		if (cycle_basis <= 0) {
-			warnx("%s:%ld: step '%s': no repurchase cycle yet "
-			    "(nobody bought on two days); skipped", pb->file,
-			    s->line, s->name);
-			buf_free(&sql);
-			return 0;
-		}
-		p[1] = d - (int64_t)ceil(cycle) - s->days;
-		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2");
-		break;
-	case TRIG_LOST:
-		p[1] = d - lost - 1 - s->days;
-		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2");
-		break;
-	case TRIG_JOINED:
-		p[1] = (d - s->days) * DAY_SECS;
-		p[2] = p[1] + DAY_SECS;
-		buf_adds(&sql, "SELECT DISTINCT customer_id FROM members"
-		    " WHERE joined_at >= ?2 AND joined_at < ?3 AND customer_id"
-		    " NOT IN (SELECT customer_id FROM temp.asof_stats)");
-		break;
-	case TRIG_BIRTHDAY:
-		month_day(d + s->days, md);
-		t9 = md;
-		/* Born on 29 February: celebrated on the 28th in other
-		 * years. */
-		civil_from_days(d + s->days, &y, &m, &dd);
-		if (m == 2 && dd == 28 &&
-		    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
-			snprintf(md2, sizeof(md2), "02-29");
-			t10 = md2;
-		}
-		buf_adds(&sql, "SELECT customer_id FROM temp.pb_stage WHERE"
-		    " customer_id IN (SELECT customer_id FROM members WHERE"
-		    " substr(birthday, 6, 5) IN (?9, ?10) UNION SELECT id FROM"
-		    " customers WHERE substr(birthday, 6, 5) IN (?9, ?10))");
-		break;
-	case TRIG_WINDOW:
-		if (d < s->from || d > s->to) {
-			buf_free(&sql);
-			return 0;
-		}
-		p[1] = s->from;
-		p[2] = d;
-		t9 = pb->name;
-		t10 = s->name;
-		buf_adds(&sql, "SELECT customer_id FROM temp.pb_stage p WHERE"
-		    " NOT EXISTS (SELECT 1 FROM contacts k WHERE"
-		    " k.customer_id = p.customer_id AND k.playbook = ?9 AND"
-		    " k.step = ?10 AND k.day >= ?2 AND k.day < ?3)");
-		break;
-	}
-	buf_adds(&sql, ") WHERE ");
-	switch (s->aud) {
-	case AUD_STAGES:
-		buf_adds(&sql, "customer_id IN (SELECT customer_id FROM"
-		    " temp.pb_stage WHERE stage IN (");
-		stage_list(&sql, s->stages);
-		buf_adds(&sql, "))");
-		break;
-	case AUD_SEGMENT:
-		if (segexpr_select(db, seg, d, lost, "pb_segment") != 0) {
-			buf_free(&sql);
-			return -1;
-		}
-		buf_adds(&sql, "customer_id IN (SELECT customer_id FROM"
-		    " temp.pb_segment)");
-		break;
-	case AUD_EVERYONE:
-		buf_adds(&sql, "customer_id IN (SELECT customer_id FROM"
-		    " temp.pb_stage)");
-		break;
-	}
-	if (narrowed)
-		buf_adds(&sql, " AND customer_id IN (SELECT customer_id FROM"
-		    " temp.custlist)");
-	rc = exec_bound(db, sql.s, p, 4, t9, t10);
-	buf_free(&sql);
-	return rc;
-}
-
-/*
- * Makes temp.pb_reach: for each customer in temp.`from`, the email that
- * may be written to (none after an unsubscribe or a bounce up to day d,
- * of the customer's or of the address when the event has no customer)
- * and the phone.
- */
-static int
-make_reach(sqlite3 *db, int64_t d, const char *from)
-{
-	struct buf sql = { 0 };
-	int64_t end = (d + 1) * DAY_SECS;
-	int rc;
-
-	buf_printf(&sql, "DROP TABLE IF EXISTS temp.pb_reach;"
-	    "DROP TABLE IF EXISTS temp.pb_noemail;"
-	    "CREATE TEMP TABLE pb_noemail (email TEXT PRIMARY KEY)"
-	    " WITHOUT ROWID;"
-	    "INSERT OR IGNORE INTO temp.pb_noemail SELECT lower(email) FROM"
-	    " events WHERE customer_id IS NULL AND email <> '' AND kind IN"
-	    " ('unsubscribed', 'bounced') AND at < %lld;"
-	    "CREATE TEMP TABLE pb_reach (customer_id INTEGER PRIMARY KEY,"
-	    " email TEXT, phone TEXT);"
-	    "INSERT INTO temp.pb_reach SELECT c.id, CASE WHEN"
-	    " coalesce(c.email, '') <> '' AND NOT EXISTS (SELECT 1 FROM"
-	    " events e WHERE e.customer_id = c.id AND e.kind IN"
-	    " ('unsubscribed', 'bounced') AND e.at < %lld) AND lower(c.email)"
-	    " NOT IN (SELECT email FROM temp.pb_noemail) THEN c.email END,"
-	    " CASE WHEN coalesce(c.phone, '') <> '' THEN c.phone END"
-	    " FROM customers c WHERE c.id IN (SELECT customer_id FROM"
-	    " temp.%s)", (long long)end, (long long)end, from);
-	rc = store_exec(db, sql.s);
-	buf_free(&sql);
-	return rc;
-}
-
-struct counts {
-	int64_t	 due, capped, unreachable, treatment, holdout;
-};
-
-/*
- * Works out who is due on day d and fills temp.pb_out.  Returns 0, or
- * -1 after printing why.
- */
-static int
-compute(sqlite3 *db, const struct playbook *pb, const struct opts *o,
-    int64_t d, void **seg, struct counts *c)
-{
-	sqlite3_stmt *st = NULL, *ins = NULL;
-	char code[PB_CODE_MAX];
-	double cycle = 0;
-	long basis = 0;
-	int64_t lost, p[2];
-	size_t i;
-	int narrowed, rc = -1;
-
-	if ((narrowed = custlist_load(db, 0)) < 0)
-		return -1;
-	if (stats_asof(db, d) != 0)
-		return -1;
-	if ((lost = lost_threshold(db, o->lost_after, &cycle, &basis)) < 0)
-		return -1;
-	/* With --lost-after the cycle is not worked out: cycle triggers
-	 * still need it. */
-	if (o->lost_after > 0 && (basis = repurchase_cycle(db, &cycle)) < 0)
-		return -1;
-	if (lifecycle_table(db, d, lost, "pb_stage") != 0)
-		return -1;
-	if (store_exec(db, "CREATE TEMP TABLE pb_due (idx INTEGER NOT NULL,"
-	    " customer_id INTEGER NOT NULL, PRIMARY KEY (idx, customer_id))")
-	    != 0)
-		return -1;
-	for (i = 0; i < pb->nsteps; i++)
-		if (due_step(db, pb, i, d, lost, cycle, basis, narrowed,
-		    seg[i]) != 0)
-			return -1;
-	if (make_reach(db, d, "pb_due") != 0)
-		return -1;
-
-	/* Each customer once: the highest priority reachable step, unless
-	 * any playbook wrote to them (or held them out) within the cap. */
-	p[0] = d - pb->cap;
-	p[1] = d + pb->cap;
-	if (exec_bound(db, "CREATE TEMP TABLE pb_capped AS SELECT DISTINCT"
-	    " d.customer_id FROM temp.pb_due d WHERE EXISTS (SELECT 1 FROM"
-	    " contacts k WHERE k.customer_id = d.customer_id AND k.day > ?1"
-	    " AND k.day < ?2)", p, 2, NULL, NULL) != 0)
-		return -1;
-	if (store_exec(db, "CREATE TEMP TABLE pb_pick AS SELECT idx,"
-	    " customer_id FROM (SELECT d.idx, d.customer_id, ROW_NUMBER()"
-	    " OVER (PARTITION BY d.customer_id ORDER BY s.priority DESC,"
-	    " d.idx) AS rn FROM temp.pb_due d JOIN temp.pb_steps s ON"
-	    " s.idx = d.idx JOIN temp.pb_reach r ON r.customer_id ="
-	    " d.customer_id WHERE ((s.via <> 2 AND r.email IS NOT NULL) OR"
-	    " (s.via <> 1 AND r.phone IS NOT NULL)) AND d.customer_id NOT IN"
-	    " (SELECT customer_id FROM temp.pb_capped)) WHERE rn = 1") != 0)
-		return -1;
-	c->due = query_int(db, "SELECT count(DISTINCT customer_id) FROM"
-	    " temp.pb_due", NULL, 0, NULL);
-	c->capped = query_int(db, "SELECT count(*) FROM temp.pb_capped",
-	    NULL, 0, NULL);
-
-	st = store_prepare(db, "SELECT idx, customer_id FROM temp.pb_pick"
-	    " ORDER BY idx, customer_id");
-	ins = store_prepare(db, "INSERT INTO temp.pb_out (idx, step,"
-	    " customer_id, grp, template, code, threshold, discount,"
-	    " discount_pct, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)");
-	if (st == NULL || ins == NULL)
-		goto out;
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		const struct pb_step *s = &pb->steps[sqlite3_column_int(st, 0)];
-		int64_t cust = sqlite3_column_int64(st, 1);
-		int hold = playbook_holdout(pb, s, cust);
-
-		sqlite3_bind_int64(ins, 1, sqlite3_column_int(st, 0));
-		sqlite3_bind_text(ins, 2, s->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, cust);
-		sqlite3_bind_text(ins, 4, hold ? "holdout" : "treatment", -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, s->template, -1, SQLITE_STATIC);
-		if (s->coupon != NULL) {
-			/* A holdout's code is recorded (what it would
-			 * have been) but never written out. */
-			playbook_code(pb, s, cust, d, code);
-			sqlite3_bind_text(ins, 6, code, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(ins, 7, s->threshold);
-			if (s->discount_pct > 0) {
-				sqlite3_bind_null(ins, 8);
-				sqlite3_bind_int(ins, 9, s->discount_pct);
-			} else {
-				sqlite3_bind_int64(ins, 8, s->discount);
-				sqlite3_bind_null(ins, 9);
-			}
-			sqlite3_bind_int64(ins, 10, d + s->valid);
-		} else
-			for (i = 6; i <= 10; i++)
-				sqlite3_bind_null(ins, (int)i);
-		if (store_step(ins) != SQLITE_DONE)
-			goto out;
-		sqlite3_reset(ins);
-		if (hold)
-			c->holdout++;
-		else
-			c->treatment++;
-	}
-	if (rc != SQLITE_DONE)
-		goto out;
-	c->unreachable = c->due - c->capped - c->treatment - c->holdout;
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	return rc == 0 ? 0 : -1;
-}
-
-/* Writes temp.pb_out with the customers' names and addresses. */
-static int
-print_out(sqlite3 *db, const struct opts *o)
+cmd_run(int argc, char **argv, const struct opts *o)
 {
 	static const char *const hdr[] = {
 		"customer_id", "name", "email", "phone", "channel", "step",
 		"template", "coupon", "threshold", "discount", "expires",
 		"group",
 	};
-	sqlite3_stmt *st;
-	char money[32], money2[32], day[11], pct[8];
-	int rc;
-
-	st = store_prepare(db, "SELECT o.customer_id, c.name, r.email,"
-	    " r.phone, CASE WHEN o.grp = 'holdout' THEN NULL"
-	    " WHEN s.via = 2 OR r.email IS NULL THEN 'sms' ELSE 'email' END,"
-	    " o.step, o.template, o.code, o.threshold, o.discount,"
-	    " o.discount_pct, o.expires_day, o.grp"
-	    " FROM temp.pb_out o JOIN customers c ON c.id = o.customer_id"
-	    " LEFT JOIN temp.pb_reach r ON r.customer_id = o.customer_id"
-	    " LEFT JOIN temp.pb_steps s ON s.name = o.step"
-	    " ORDER BY o.idx, o.customer_id");
-	if (st == NULL)
-		return -1;
-	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		const char *f[12];
-		int hold = strcmp(col(st, 12), "holdout") == 0;
-		int coupon = !hold && sqlite3_column_type(st, 7) != SQLITE_NULL;
-
-		f[0] = col(st, 0);
-		f[1] = col(st, 1);
-		f[2] = col(st, 2);
-		f[3] = col(st, 3);
-		f[4] = col(st, 4);
-		f[5] = col(st, 5);
-		f[6] = hold ? "" : col(st, 6);
-		f[7] = coupon ? col(st, 7) : "";
-		f[8] = coupon ? money_format(sqlite3_column_int64(st, 8),
-		    money) : "";
-		if (coupon && sqlite3_column_type(st, 10) != SQLITE_NULL) {
-			snprintf(pct, sizeof(pct), "%d%%",
-			    sqlite3_column_int(st, 10));
-			f[9] = pct;
-		} else
-			f[9] = coupon ? money_format(sqlite3_column_int64(st,
-			    9), money2) : "";
-		f[10] = coupon ? day_format(sqlite3_column_int64(st, 11),
-		    day) : "";
-		f[11] = col(st, 12);
-		csv_row(stdout, o->delim, f, 12);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-cmd_run(int argc, char **argv, const struct opts *o)
-{
 	struct playbook pb;
-	struct counts c;
+	struct pb_counts c;
 	sqlite3 *db = NULL;
-	void **seg = NULL;
+	struct segexpr **seg = NULL;
 	char dbuf[11];
-	int64_t d, p[1];
-	int64_t recorded;
+	int64_t d, recorded;
 	int rc = EXIT_DATA, open = 0;
 
 	if (argc != 1)
@@ -629,18 +216,17 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
 	if (load(argv[0], &pb) != 0)
 		return EXIT_DATA;
-	memset(&c, 0, sizeof(c));
 	seg = calloc(pb.nsteps, sizeof(*seg));
 	if (seg == NULL)
 		err(EXIT_DATA, NULL);
 	if (compile_segments(&pb, seg) != 0)
 		goto done;
 	/* Open read-only first: a run never creates a store. */
-	if ((db = store_open(crm_db_path(o->db), STORE_RO)) == NULL)
+	if ((db = store_open(crm_db_path(o->c.db), STORE_RO)) == NULL)
 		goto done;
 	if (!o->dry_run) {
 		store_close(db);
-		if ((db = store_open(crm_db_path(o->db), STORE_RW)) == NULL)
+		if ((db = store_open(crm_db_path(o->c.db), STORE_RW)) == NULL)
 			goto done;
 	}
 	if (store_zone(db) != 0)
@@ -654,44 +240,23 @@ cmd_run(int argc, char **argv, const struct opts *o)
 			goto done;
 		open = 1;
 	}
-	if (steps_table(db, &pb) != 0 ||
-	    store_exec(db, "CREATE TEMP TABLE pb_out (idx INTEGER NOT NULL," /* order */
-	    " step TEXT NOT NULL, customer_id INTEGER NOT NULL, grp TEXT NOT NULL, template TEXT,"
-	    " code TEXT, threshold INTEGER, discount INTEGER,"
-	    " discount_pct INTEGER, expires_day INTEGER)") != 0)
+	if (pbrun_begin(db, &pb) != 0)
 		goto done;
 
 	/* A day once recorded is final: a rerun prints what was recorded. */
-	p[0] = d;
-	recorded = query_int(db, "SELECT count(*) FROM contacts WHERE"
-	    " playbook = ?9 AND day = ?1", p, 1, pb.name);
-	if (recorded < 0)
+	if ((recorded = pbrun_recorded(db, &pb, d)) < 0)
 		goto done;
 	if (recorded > 0) {
-		/* The contacts' ids keep the order they were written in,
-		 * whatever has become of the file's steps since. */
-		if (exec_bound(db, "INSERT INTO temp.pb_out SELECT k.id,"
-		    " k.step, k.customer_id, k.grp, k.template, k.coupon_code,"
-		    " k.threshold, k.discount, k.discount_pct, k.expires_day"
-		    " FROM contacts k WHERE k.playbook = ?9 AND k.day = ?1",
-		    p, 1, pb.name, NULL) != 0 ||
-		    make_reach(db, d, "pb_out") != 0)
+		if (pbrun_replay(db, &pb, d) != 0)
 			goto done;
 		if (!o->quiet)
 			warnx("%s: %s already recorded %lld contacts for %s; "
 			    "writing them again", pb.file, pb.name,
 			    (long long)recorded, day_format(d, dbuf));
 	} else {
-		if (compute(db, &pb, o, d, seg, &c) != 0)
+		if (pbrun_compute(db, &pb, d, o->c.lost_after, seg, &c) != 0)
 			goto done;
-		if (!o->dry_run && exec_bound(db, "INSERT INTO contacts"
-		    " (playbook, step, day, customer_id, template,"
-		    " coupon_code, threshold, discount, discount_pct,"
-		    " expires_day, grp, created_at) SELECT ?9, step, ?1,"
-		    " customer_id, template, code, threshold, discount,"
-		    " discount_pct, expires_day, grp, ?2 FROM temp.pb_out"
-		    " ORDER BY idx, customer_id",
-		    (int64_t[]){ d, tz_now_local() }, 2, pb.name, NULL) != 0)
+		if (!o->dry_run && pbrun_record(db, &pb, d) != 0)
 			goto done;
 		if (!o->quiet)
 			warnx("%s: %s: %lld due, %lld contacted, %lld held "
@@ -701,7 +266,8 @@ cmd_run(int argc, char **argv, const struct opts *o)
 			    (long long)c.capped, (long long)c.unreachable,
 			    o->dry_run ? " (dry run: nothing recorded)" : "");
 	}
-	if (print_out(db, o) != 0)
+	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
+	if (pbrun_contacts(db, contact_row, (void *)o) != 0)
 		goto done;
 	if (open) {
 		/* Check the output before recording it as sent. */
@@ -737,22 +303,25 @@ fmt_rate(double v, char *out, size_t n)
 	return out;
 }
 
-struct group {
-	int64_t	 contacted, held_out, coupons, claimed, used;
-	int64_t	 bought, hbought;
-	int64_t	 revenue, hrevenue, crevenue, cost;
-};
-
 /*
  * Prints one results row.  The uplift is the treatment's purchase rate
  * minus the holdout's; its 95% interval is the normal approximation for
  * a difference of two independent proportions,
  *   d +- 1.96 sqrt(pt (1 - pt) / nt + ph (1 - ph) / nh).
  */
+struct rowctx {
+	const struct opts *o;
+	int	 claims_known;
+	const char *by;			/* "step", "coupon", "audience" */
+};
+
 static void
-result_row(const struct opts *o, int claims_known, const char *playbook,
-    const char *by, const char *name, const struct group *g)
+result_row(void *arg, const char *playbook, const char *name,
+    const struct pb_group *g)
 {
+	const struct rowctx *x = arg;
+	const struct opts *o = x->o;
+	int claims_known = x->claims_known;
 	char num[12][32], rate[6][16], money[4][32];
 	struct buf advice = { 0 };
 	const char *f[21];
@@ -768,7 +337,7 @@ result_row(const struct opts *o, int claims_known, const char *playbook,
 	for (i = 0; i < 6; i++)
 		rate[i][0] = '\0';
 	f[0] = playbook;
-	f[1] = by;
+	f[1] = x->by;
 	f[2] = name;
 	f[3] = num[0];
 	f[4] = num[1];
@@ -822,51 +391,8 @@ result_row(const struct opts *o, int claims_known, const char *playbook,
 }
 
 static int
-print_groups(sqlite3 *db, const struct opts *o, int claims_known,
-    const char *by, const char *sql)
-{
-	sqlite3_stmt *st;
-	struct group g;
-	int rc;
-
-	if ((st = store_prepare(db, sql)) == NULL)
-		return -1;
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		g.contacted = sqlite3_column_int64(st, 2);
-		g.held_out = sqlite3_column_int64(st, 3);
-		g.coupons = sqlite3_column_int64(st, 4);
-		g.claimed = sqlite3_column_int64(st, 5);
-		g.used = sqlite3_column_int64(st, 6);
-		g.bought = sqlite3_column_int64(st, 7);
-		g.hbought = sqlite3_column_int64(st, 8);
-		g.revenue = sqlite3_column_int64(st, 9);
-		g.hrevenue = sqlite3_column_int64(st, 10);
-		g.crevenue = sqlite3_column_int64(st, 11);
-		g.cost = sqlite3_column_int64(st, 12);
-		result_row(o, claims_known, col(st, 0), by, col(st, 1), &g);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The sums every group shares, over temp.pr rows. */
-#define GROUP_SUMS \
-	" sum(grp = 'treatment'), sum(grp = 'holdout')," \
-	" sum(grp = 'treatment' AND code IS NOT NULL)," \
-	" sum(claimed), sum(used)," \
-	" sum(grp = 'treatment' AND bought), sum(grp = 'holdout' AND bought)," \
-	" sum(CASE WHEN grp = 'treatment' THEN revenue ELSE 0 END)," \
-	" sum(CASE WHEN grp = 'holdout' THEN revenue ELSE 0 END)," \
-	" sum(crevenue), sum(cost)"
-
-static int
 cmd_results(int argc, char **argv, const struct opts *o)
 {
-	struct playbook pb;
-	sqlite3 *db = NULL;
-	const char *name = NULL;
-	int64_t asof, days, p[3];
-	int have_pb = 0, claims_known, rc = EXIT_DATA;
 	static const char *const hdr[] = {
 		"playbook", "by", "name", "contacted", "held_out", "claimed",
 		"claim_rate", "used", "use_rate", "bought", "bought_rate",
@@ -874,12 +400,22 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		"ci_high", "revenue", "holdout_revenue", "coupon_revenue",
 		"discount_cost", "advice",
 	};
+	static const char *const by[] = {
+		[PB_BY_STEP] = "step", [PB_BY_COUPON] = "coupon",
+		[PB_BY_AUDIENCE] = "audience",
+	};
+	struct playbook pb;
+	struct rowctx x;
+	sqlite3 *db = NULL;
+	const char *name = NULL;
+	int64_t asof, days;
+	int have_pb = 0, i, rc = EXIT_DATA;
 
 	memset(&pb, 0, sizeof(pb));
 	if (argc > 1)
 		crm_usage_error(synopsis, "results wants at most one playbook "
 		    "file");
-	asof = crm_day_arg(synopsis, "--as-of", o->asof ? o->asof : "today");
+	asof = crm_common_asof(&o->c, synopsis);
 	if (argc == 1) {
 		if (load(argv[0], &pb) != 0)
 			return EXIT_DATA;
@@ -887,88 +423,23 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		name = pb.name;
 	}
 	days = o->days > 0 ? o->days : have_pb ? pb.measure : 30;
-	if ((db = store_open(crm_db_path(o->db), STORE_RO)) == NULL)
+	if ((db = store_open(crm_db_path(o->c.db), STORE_RO)) == NULL)
 		goto done;
 	if (store_zone(db) != 0)
 		goto done;
 	/* "today" is the shop's today: read the day again in its zone. */
-	asof = crm_day_arg(synopsis, "--as-of", o->asof ? o->asof : "today");
-
-	/* Coupon codes handed out, then the purchases that carried them
-	 * (codes are capitals; a shop's export may not keep them so). */
-	if (store_exec(db, "CREATE TEMP TABLE pr_codes (code TEXT PRIMARY"
-	    " KEY, discount INTEGER, discount_pct INTEGER);"
-	    "INSERT OR IGNORE INTO temp.pr_codes SELECT coupon_code,"
-	    " discount, discount_pct FROM contacts WHERE grp = 'treatment'"
-	    " AND coupon_code IS NOT NULL") != 0)
+	asof = crm_common_asof(&o->c, synopsis);
+	x.o = o;
+	if (pbres_gather(db, &pb, name, asof, days, &x.claims_known) != 0)
 		goto done;
-	p[0] = (asof + 1) * DAY_SECS;
-	if (exec_bound(db, "CREATE TEMP TABLE pr_used AS SELECT k.code AS"
-	    " code, count(*) AS n, sum(o.net) AS net, sum(CASE WHEN"
-	    " o.discount > 0 THEN o.discount WHEN k.discount_pct > 0 THEN"
-	    " (o.items_total * k.discount_pct + 50) / 100 ELSE"
-	    " coalesce(k.discount, 0) END) AS cost FROM orders o JOIN"
-	    " temp.pr_codes k ON k.code = upper(trim(o.coupon)) WHERE"
-	    " o.coupon <> '' AND o.status IN ('completed', 'pending') AND"
-	    " o.ordered_at < ?1 GROUP BY k.code", p, 1, NULL, NULL) != 0 ||
-	    store_exec(db, "CREATE UNIQUE INDEX temp.pr_used_code ON"
-	    " pr_used(code)") != 0)
-		goto done;
-	if (exec_bound(db, "CREATE TEMP TABLE pr_claims AS SELECT DISTINCT"
-	    " upper(trim(coupon)) AS code FROM events WHERE"
-	    " kind = 'coupon_claimed' AND"
-	    " coupon <> '' AND at < ?1", p, 1, NULL, NULL) != 0 ||
-	    store_exec(db, "CREATE UNIQUE INDEX temp.pr_claims_code ON"
-	    " pr_claims(code)") != 0)
-		goto done;
-	claims_known = query_int(db, "SELECT EXISTS (SELECT 1 FROM events"
-	    " WHERE kind = 'coupon_claimed' AND at < ?1)", p, 1, NULL) > 0;
-
-	/* One row per contact: did they buy within the window? */
-	p[1] = days;
-	p[2] = asof;
-	if (exec_bound(db, "CREATE TEMP TABLE pr AS SELECT k.playbook,"
-	    " k.step, k.grp, CASE WHEN k.grp = 'treatment' THEN"
-	    " k.coupon_code END AS code, CASE WHEN k.coupon_code IS NOT NULL"
-	    " THEN substr(k.coupon_code, 1, instr(k.coupon_code, '-') - 1)"
-	    " END AS prefix,"
-	    " b.n > 0 AS bought, coalesce(b.net, 0) AS revenue,"
-	    " k.grp = 'treatment' AND k.coupon_code IN (SELECT code FROM"
-	    " temp.pr_claims) AS claimed,"
-	    " k.grp = 'treatment' AND u.code IS NOT NULL AS used,"
-	    " CASE WHEN k.grp = 'treatment' THEN coalesce(u.net, 0) ELSE 0"
-	    " END AS crevenue,"
-	    " CASE WHEN k.grp = 'treatment' THEN coalesce(u.cost, 0) ELSE 0"
-	    " END AS cost"
-	    " FROM contacts k"
-	    " LEFT JOIN temp.pr_used u ON u.code = k.coupon_code"
-	    " LEFT JOIN (SELECT k2.id, count(o.id) AS n, sum(o.net) AS net"
-	    "  FROM contacts k2 JOIN orders o ON o.customer_id ="
-	    "  k2.customer_id AND o.status IN ('completed', 'pending') AND"
-	    "  o.ordered_at >= (k2.day + 1) * 86400 AND o.ordered_at <"
-	    "  (min(k2.day + ?2, ?3) + 1) * 86400"
-	    "  WHERE k2.day <= ?3 GROUP BY k2.id) b ON b.id = k.id"
-	    " WHERE k.day <= ?3 AND (?9 IS NULL OR k.playbook = ?9)",
-	    p, 3, name, NULL) != 0)
-		goto done;
-	if (steps_table(db, &pb) != 0)
-		goto done;
-
 	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
 	/* Steps in the file's order (steps no longer in it after), then
 	 * coupons and audiences by name. */
-	if (print_groups(db, o, claims_known, "step", "SELECT r.playbook,"
-	    " r.step," GROUP_SUMS " FROM temp.pr r LEFT JOIN temp.pb_steps s"
-	    " ON s.name = r.step GROUP BY r.playbook, r.step"
-	    " ORDER BY r.playbook, coalesce(min(s.idx), 1e9), r.step") != 0 ||
-	    print_groups(db, o, claims_known, "coupon", "SELECT playbook,"
-	    " prefix," GROUP_SUMS " FROM temp.pr WHERE prefix IS NOT NULL"
-	    " GROUP BY playbook, prefix ORDER BY playbook, prefix") != 0 ||
-	    print_groups(db, o, claims_known, "audience", "SELECT r.playbook,"
-	    " s.audience," GROUP_SUMS " FROM temp.pr r JOIN temp.pb_steps s"
-	    " ON s.name = r.step GROUP BY r.playbook, s.audience"
-	    " ORDER BY r.playbook, s.audience") != 0)
-		goto done;
+	for (i = PB_BY_STEP; i <= PB_BY_AUDIENCE; i++) {
+		x.by = by[i];
+		if (pbres_groups(db, i, result_row, &x) != 0)
+			goto done;
+	}
 	rc = crm_finish_stdout();
 done:
 	if (db != NULL)
@@ -989,16 +460,12 @@ main(int argc, char *argv[])
 
 	crm_init(argv[0]);
 	memset(&o, 0, sizeof(o));
-	o.delim = ',';
+	crm_common_init(&o.c);
 	o.min_claim = 20;
 	o.min_use = 50;
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		fputs(synopsis, stdout);
-		fputs("\n", stdout);
-		fputs(help, stdout);
-		exit(crm_finish_stdout());
-	}
+	    strcmp(argv[1], "--help") == 0))
+		crm_help(synopsis, help);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
 	    strcmp(argv[1], "--version") == 0))
 		crm_version();
@@ -1011,10 +478,9 @@ main(int argc, char *argv[])
 	argc--;
 	argv++;
 	while ((ch = getopt_long(argc, argv, "hnqTV", longopts, NULL)) != -1) {
+		if (crm_common_opt(&o.c, ch, optarg, synopsis, help))
+			continue;
 		switch (ch) {
-		case 'A':
-			o.asof = optarg;
-			break;
 		case 'a':
 			o.date = optarg;
 			break;
@@ -1022,16 +488,6 @@ main(int argc, char *argv[])
 			if (crm_parse_int(optarg, 0, 100, &o.min_claim) != 0)
 				crm_usage_error(synopsis, "--min-claim-rate is "
 				    "a percent from 0 to 100: '%s'", optarg);
-			break;
-		case 'D':
-			o.db = optarg;
-			break;
-		case 'h':
-			crm_help(synopsis, help);
-		case 'L':
-			if (crm_parse_int(optarg, 1, 36500, &o.lost_after) != 0)
-				crm_usage_error(synopsis, "--lost-after is a "
-				    "number of days: '%s'", optarg);
 			break;
 		case 'N':
 			if (crm_parse_int(optarg, 1, 3650, &o.days) != 0)
@@ -1044,16 +500,10 @@ main(int argc, char *argv[])
 		case 'q':
 			o.quiet = 1;
 			break;
-		case 'T':
-			o.delim = '\t';
-			break;
 		case 'U':
 			if (crm_parse_int(optarg, 0, 100, &o.min_use) != 0)
 				crm_usage_error(synopsis, "--min-use-rate is "
 				    "a percent from 0 to 100: '%s'", optarg);
-			break;
-		case 'V':
-			crm_version();
 			break;
 		default:
 			crm_usage_error(synopsis, NULL);
@@ -1061,15 +511,16 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	o.delim = o.c.out_mode == TM_TSV ? '\t' : ',';
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc, argv);
 	if (strcmp(cmd, "run") == 0) {
-		if (o.asof != NULL || o.days != 0)
+		if (o.c.as_of != NULL || o.days != 0)
 			crm_usage_error(synopsis, "--as-of and --days are for "
 			    "results");
 		return cmd_run(argc, argv, &o);
 	}
-	if (o.date != NULL || o.dry_run || o.lost_after != 0)
+	if (o.date != NULL || o.dry_run || o.c.lost_after != 0)
 		crm_usage_error(synopsis, "--date, --dry-run and --lost-after "
 		    "are for run");
 	return cmd_results(argc, argv, &o);

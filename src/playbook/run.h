@@ -1,0 +1,96 @@
+/*
+ * run.h: crm-playbook's store side.  run.c works out who is due on a day
+ * and records the contacts; results.c measures each step against its
+ * holdout.  Both build TEMP tables in the store they are given; the
+ * command only parses, calls these and writes.
+ */
+#ifndef PLAYBOOK_RUN_H
+#define PLAYBOOK_RUN_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "playbook/playbook.h"
+
+struct segexpr;
+
+/* ==== run.c ==== */
+
+struct pb_counts {
+	int64_t	 due, capped, unreachable, treatment, holdout;
+};
+
+/* One contact of a run, as pbrun_contacts() hands it out. */
+struct pb_contact {
+	const char *customer_id;
+	const char *name, *email, *phone;	/* "" when unknown */
+	const char *channel;		/* "email", "sms", "" when held out */
+	const char *step, *template, *code, *grp;	/* "" when NULL */
+	int	 holdout;		/* grp is "holdout" */
+	int	 coupon;		/* a code to write (never a holdout's) */
+	int64_t	 threshold;		/* with coupon: minor units */
+	int	 has_pct;		/* with coupon: percent off, else */
+	int	 discount_pct;
+	int64_t	 discount;		/* amount off, minor units */
+	int64_t	 expires_day;
+};
+
+/*
+ * Makes the TEMP tables of a run of pb (its steps, and pb_out for the
+ * contacts).  Every function returns 0, or -1 after printing why.
+ */
+int	 pbrun_begin(sqlite3 *db, const struct playbook *pb);
+/* How many contacts pb recorded on day d (0: none yet), or -1. */
+int64_t	 pbrun_recorded(sqlite3 *db, const struct playbook *pb, int64_t d);
+/* Takes the contacts pb recorded on day d, in the order written. */
+int	 pbrun_replay(sqlite3 *db, const struct playbook *pb, int64_t d);
+/*
+ * Works out who is due on day d (a customer list on stdin narrows the
+ * audiences; seg[i] is step i's compiled segment, or NULL), with the lost
+ * threshold lost_threshold() gives for lost_after, and counts them.
+ */
+int	 pbrun_compute(sqlite3 *db, const struct playbook *pb, int64_t d,
+	    int64_t lost_after, struct segexpr *const *seg,
+	    struct pb_counts *c);
+/* Records the contacts worked out as sent on day d. */
+int	 pbrun_record(sqlite3 *db, const struct playbook *pb, int64_t d);
+/* Calls fn for every contact, in the order they are to be written. */
+int	 pbrun_contacts(sqlite3 *db,
+	    void (*fn)(void *, const struct pb_contact *), void *arg);
+
+/* Shared with results.c. */
+int	 pb_steps_table(sqlite3 *db, const struct playbook *pb);
+int	 pb_exec(sqlite3 *db, const char *sql, const int64_t *p, int n,
+	    const char *t9, const char *t10);
+int64_t	 pb_query_int(sqlite3 *db, const char *sql, const int64_t *p, int n,
+	    const char *t9);
+const char *pb_col(sqlite3_stmt *st, int i);
+
+/* ==== results.c ==== */
+
+struct pb_group {
+	int64_t	 contacted, held_out, coupons, claimed, used;
+	int64_t	 bought, hbought;
+	int64_t	 revenue, hrevenue, crevenue, cost;
+};
+
+enum pb_by { PB_BY_STEP, PB_BY_COUPON, PB_BY_AUDIENCE };
+
+/*
+ * Gathers every contact up to day asof (of playbook name, or of all when
+ * NULL) with what it bought within days of the contact; pb gives the
+ * steps' order and audiences (it may have none).  *claims_known is 1
+ * when the store has coupon claims to count.
+ */
+int	 pbres_gather(sqlite3 *db, const struct playbook *pb,
+	    const char *name, int64_t asof, int64_t days, int *claims_known);
+/*
+ * Calls fn for every group of contacts by step (in the file's order,
+ * steps no longer in it after), by coupon or by audience (by name).
+ */
+int	 pbres_groups(sqlite3 *db, enum pb_by by,
+	    void (*fn)(void *, const char *, const char *,
+	    const struct pb_group *), void *arg);
+
+#endif /* PLAYBOOK_RUN_H */
