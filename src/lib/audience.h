@@ -1,0 +1,62 @@
+/*
+ * audience.h: crm-segment's audiences in the store.  An audience is a
+ * TEMP table of customer_id (AUDIENCE_TABLE, made by segexpr_select, or
+ * the stage table itself for napl); audience.c narrows it to a customer
+ * list, counts it and prints it with the --columns asked for; tags.c
+ * saves it as a tag.
+ */
+#ifndef AUDIENCE_H
+#define AUDIENCE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+#define AUDIENCE_TABLE	"audience"	/* an expression's customers */
+#define AUDIENCE_STAGES	"segexpr_stage"	/* napl: the stage table */
+
+#define AUDIENCE_MAXCOLS 64
+
+struct audience_column;
+
+struct audience_out {
+	int64_t	 asof;
+	int64_t	 lost;			/* the lost threshold used */
+	int	 delim;			/* ',' or '\t' */
+	int	 napl;			/* stage, days_since, lost_after */
+	const struct audience_column *col[AUDIENCE_MAXCOLS];	/* --columns */
+	size_t	 ncol;
+	int	 need_rfm;		/* a column needs the RFM table */
+	int	 need_stage;		/* a column needs the lost threshold */
+};
+
+/* ==== audience.c ==== */
+
+/* Adds the --columns of list to o; 0, or -1 after saying which is wrong. */
+int	 audience_columns(struct audience_out *o, const char *list);
+/* Keeps only the customers of temp.custlist (custlist_load()). */
+int	 audience_narrow(sqlite3 *db, int napl);
+/* How many customers the audience has, or -1. */
+int64_t	 audience_count(sqlite3 *db, int napl);
+/* napl: customers per stage, by enum crm_stage. */
+int	 audience_stages(sqlite3 *db, int64_t n[CRM_NSTAGES]);
+/*
+ * Writes the audience in customer_id order to fp, a header, then a row
+ * at a time, one write per row.  0, or -1 on a store error.
+ */
+int	 audience_print(sqlite3 *db, const struct audience_out *o, FILE *fp);
+
+/* ==== tags.c ==== */
+
+/*
+ * Tag tag becomes exactly the audience when keep (customers who no longer
+ * match lose it), else it is removed from everyone; one transaction.
+ * Sets how many customers gained and lost it.  0, or -1.
+ */
+int	 tag_save(sqlite3 *db, const char *tag, int keep, int64_t *added,
+	    int64_t *removed);
+
+#endif /* AUDIENCE_H */
