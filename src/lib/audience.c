@@ -16,6 +16,10 @@ enum ctype { C_TEXT, C_INT, C_MONEY, C_DAY, C_AOV, C_AGE };
 
 /* The arguments of rfm.c's SQL function rfm(what, ...). */
 #define RFM_ARGS " s.last_day, s.purchases, s.spent)"
+/* The customer's birthday, else the first a membership gives. */
+#define BIRTHDAY "coalesce(nullif(c.birthday, ''), (SELECT mb.birthday" \
+	" FROM members mb WHERE mb.customer_id = a.customer_id AND" \
+	" mb.birthday <> '' ORDER BY mb.id LIMIT 1))"
 
 static const struct audience_column {
 	const char *name;
@@ -43,12 +47,8 @@ static const struct audience_column {
 	{ "gender",	  C_TEXT,  0, "coalesce(nullif(c.gender, ''), (SELECT"
 	    " mg.gender FROM members mg WHERE mg.customer_id = a.customer_id"
 	    " AND mg.gender <> '' ORDER BY mg.id LIMIT 1))" },
-	{ "birthday",	  C_TEXT,  0, "coalesce(nullif(c.birthday, ''), (SELECT"
-	    " mb.birthday FROM members mb WHERE mb.customer_id ="
-	    " a.customer_id AND mb.birthday <> '' ORDER BY mb.id LIMIT 1))" },
-	{ "age",	  C_AGE,   0, "coalesce(nullif(c.birthday, ''), (SELECT"
-	    " mb.birthday FROM members mb WHERE mb.customer_id ="
-	    " a.customer_id AND mb.birthday <> '' ORDER BY mb.id LIMIT 1))" },
+	{ "birthday",	  C_TEXT,  0, BIRTHDAY },
+	{ "age",	  C_AGE,   0, BIRTHDAY },
 	{ "tags",	  C_TEXT,  0, "(SELECT group_concat(tag, ' ') FROM"
 	    " (SELECT t.tag FROM tags t WHERE t.customer_id = a.customer_id"
 	    " ORDER BY t.tag))" },

@@ -13,22 +13,35 @@
 #include "playbook/run.h"
 #include "segexpr.h"
 
-/* Runs sql with int64 parameters ?1..?n (n <= 8) and text ?9, ?10. */
-int
-pb_exec(sqlite3 *db, const char *sql, const int64_t *p, int n,
+/* Prepares sql with int64 parameters ?1..?n (n <= 8) and text ?9, ?10. */
+static sqlite3_stmt *
+prepare_bound(sqlite3 *db, const char *sql, const int64_t *p, int n,
     const char *t9, const char *t10)
 {
 	sqlite3_stmt *st;
-	int i, rc;
+	int i;
 
 	if ((st = store_prepare(db, sql)) == NULL)
-		return -1;
+		return NULL;
 	for (i = 0; i < n; i++)
 		sqlite3_bind_int64(st, i + 1, p[i]);
 	if (t9 != NULL)
 		sqlite3_bind_text(st, 9, t9, -1, SQLITE_STATIC);
 	if (t10 != NULL)
 		sqlite3_bind_text(st, 10, t10, -1, SQLITE_STATIC);
+	return st;
+}
+
+/* Runs sql with the parameters of prepare_bound(). */
+int
+pb_exec(sqlite3 *db, const char *sql, const int64_t *p, int n,
+    const char *t9, const char *t10)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = prepare_bound(db, sql, p, n, t9, t10)) == NULL)
+		return -1;
 	rc = store_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
@@ -41,14 +54,9 @@ pb_query_int(sqlite3 *db, const char *sql, const int64_t *p, int n,
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	int i;
 
-	if ((st = store_prepare(db, sql)) == NULL)
+	if ((st = prepare_bound(db, sql, p, n, t9, NULL)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		sqlite3_bind_int64(st, i + 1, p[i]);
-	if (t9 != NULL)
-		sqlite3_bind_text(st, 9, t9, -1, SQLITE_STATIC);
 	if (store_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
