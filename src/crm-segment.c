@@ -109,8 +109,18 @@ print_summary(sqlite3 *db, const struct audience_out *r)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+struct segopts {
+	struct crm_common c;		/* --db, --as-of, --lost-after, -T */
+	const char *cols;		/* --columns */
+	const char *save, *unsave;	/* --save, --unsave */
+	const char *seg_file;		/* --segments */
+	int	 quiet, count, summary;
+	int	 napl;			/* the one word napl */
+};
+
+/* Reads the options into o; *argcp and *argvp are left the operands. */
+static void
+parse_args(int *argcp, char ***argvp, struct segopts *o)
 {
 	static const struct option longopts[] = {
 		CRM_LONGOPT_ASOF,
@@ -128,43 +138,35 @@ main(int argc, char *argv[])
 		CRM_LONGOPT_VERSION,
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct crm_common c;
-	struct audience_out r;
-	struct buf expr = { 0 }, err = { 0 };
-	struct segexpr *e = NULL;
-	const char *cols = NULL, *save = NULL, *unsave = NULL;
-	const char *seg_file = NULL;
-	struct rfm_rules *rules = NULL;
-	sqlite3 *db = NULL;
-	int ch, i, quiet = 0, count = 0, do_summary = 0, list, rc = EXIT_DATA;
+	int argc = *argcp, ch;
+	char **argv = *argvp;
 
-	crm_init(argv[0]);
-	crm_common_init(&c);
-	memset(&r, 0, sizeof(r));
+	memset(o, 0, sizeof(*o));
+	crm_common_init(&o->c);
 	while ((ch = getopt_long(argc, argv, "hqTV", longopts, NULL)) != -1) {
-		if (crm_common_opt(&c, ch, optarg, synopsis, help))
+		if (crm_common_opt(&o->c, ch, optarg, synopsis, help))
 			continue;
 		switch (ch) {
 		case 'C':
-			cols = optarg;
+			o->cols = optarg;
 			break;
 		case 'G':
-			seg_file = optarg;
+			o->seg_file = optarg;
 			break;
 		case 'N':
-			count = 1;
+			o->count = 1;
 			break;
 		case 'q':
-			quiet = 1;
+			o->quiet = 1;
 			break;
 		case 'S':
-			save = optarg;
+			o->save = optarg;
 			break;
 		case 'U':
-			do_summary = 1;
+			o->summary = 1;
 			break;
 		case 'X':
-			unsave = optarg;
+			o->unsave = optarg;
 			break;
 		default:
 			crm_usage_error(synopsis, NULL);
@@ -172,30 +174,49 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	r.delim = c.out_mode == TM_TSV ? '\t' : ',';
-	if (unsave != NULL) {
-		if (argc > 0 || save != NULL || count || do_summary ||
-		    cols != NULL)
+	if (o->unsave != NULL) {
+		if (argc > 0 || o->save != NULL || o->count || o->summary ||
+		    o->cols != NULL)
 			crm_usage_error(synopsis, "--unsave takes no "
 			    "expression and no other option but --db and -q");
 	} else if (argc == 0)
 		crm_usage_error(synopsis, "an expression or napl is needed");
 	if (argc == 1 && strcasecmp(argv[0], "napl") == 0)
-		r.napl = 1;
-	if (do_summary && !r.napl)
+		o->napl = 1;
+	if (o->summary && !o->napl)
 		crm_usage_error(synopsis, "--summary goes with napl");
-	if (save != NULL && r.napl)
+	if (o->save != NULL && o->napl)
 		crm_usage_error(synopsis, "--save takes an expression, not "
 		    "napl (write: --save TAG stage = 'lost')");
-	if (count + do_summary > 1 || (count && cols != NULL))
+	if (o->count + o->summary > 1 || (o->count && o->cols != NULL))
 		crm_usage_error(synopsis, "--count, --summary and --columns "
 		    "exclude one another");
-	if ((save != NULL && *save == '\0') ||
-	    (unsave != NULL && *unsave == '\0'))
+	if ((o->save != NULL && *o->save == '\0') ||
+	    (o->unsave != NULL && *o->unsave == '\0'))
 		crm_usage_error(synopsis, "a tag needs a name");
+	*argcp = argc;
+	*argvp = argv;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct segopts o;
+	struct audience_out r;
+	struct buf expr = { 0 }, err = { 0 };
+	struct segexpr *e = NULL;
+	struct rfm_rules *rules = NULL;
+	sqlite3 *db = NULL;
+	int i, list, rc = EXIT_DATA;
+
+	crm_init(argv[0]);
+	parse_args(&argc, &argv, &o);
+	memset(&r, 0, sizeof(r));
+	r.delim = o.c.out_mode == TM_TSV ? '\t' : ',';
+	r.napl = o.napl;
 
 	/* The expression: the words given, joined by blanks. */
-	if (!r.napl && unsave == NULL) {
+	if (!r.napl && o.unsave == NULL) {
 		for (i = 0; i < argc; i++) {
 			if (i > 0)
 				buf_addc(&expr, ' ');
@@ -208,38 +229,38 @@ main(int argc, char *argv[])
 		if (segexpr_uses_rfm(e))
 			r.need_rfm = 1;
 	}
-	if (seg_file != NULL) {
-		if ((rules = rfm_rules_load(seg_file)) == NULL)
+	if (o.seg_file != NULL) {
+		if ((rules = rfm_rules_load(o.seg_file)) == NULL)
 			goto done;
 		if (e != NULL)
 			segexpr_set_rules(e, rules);
 	}
-	if (cols != NULL && audience_columns(&r, cols) != 0)
+	if (o.cols != NULL && audience_columns(&r, o.cols) != 0)
 		goto done;
 
 	/* Saving writes, but never creates a store. */
-	if ((save != NULL || unsave != NULL) &&
-	    access(crm_db_path(c.db), F_OK) != 0) {
+	if ((o.save != NULL || o.unsave != NULL) &&
+	    access(crm_db_path(o.c.db), F_OK) != 0) {
 		warnx("%s: no store here (import orders with crm-import, or "
-		    "name the store with --db or CRM_DB)", crm_db_path(c.db));
+		    "name the store with --db or CRM_DB)", crm_db_path(o.c.db));
 		goto done;
 	}
-	if ((db = store_open(crm_db_path(c.db), save != NULL ||
-	    unsave != NULL ? STORE_RW : STORE_RO)) == NULL)
+	if ((db = store_open(crm_db_path(o.c.db), o.save != NULL ||
+	    o.unsave != NULL ? STORE_RW : STORE_RO)) == NULL)
 		goto done;
-	if (unsave != NULL) {
-		if (save_tag(db, unsave, 0, quiet) == 0)
+	if (o.unsave != NULL) {
+		if (save_tag(db, o.unsave, 0, o.quiet) == 0)
 			rc = 0;
 		goto done;
 	}
 	store_zone(db);
-	r.asof = crm_common_asof(&c, synopsis);
+	r.asof = crm_common_asof(&o.c, synopsis);
 	if (stats_asof(db, r.asof) != 0)
 		goto done;
 	/* The repurchase cycle costs a sort: only when stages are used. */
 	r.lost = 365;
 	if ((r.napl || segexpr_uses_stage(e) || r.need_stage) &&
-	    (r.lost = lost_threshold(db, c.lost_after, NULL, NULL)) < 0)
+	    (r.lost = lost_threshold(db, o.c.lost_after, NULL, NULL)) < 0)
 		goto done;
 	if ((list = custlist_load(db, 0)) < 0)
 		goto done;
@@ -252,9 +273,9 @@ main(int argc, char *argv[])
 	if (r.need_rfm && (e == NULL || !segexpr_uses_rfm(e)) &&
 	    rfm_sql_function(db, 5, rules, NULL) != 0)
 		goto done;
-	if (save != NULL && save_tag(db, save, 1, quiet) != 0)
+	if (o.save != NULL && save_tag(db, o.save, 1, o.quiet) != 0)
 		goto done;
-	if ((count ? print_count(db, &r) : do_summary ?
+	if ((o.count ? print_count(db, &r) : o.summary ?
 	    print_summary(db, &r) : audience_print(db, &r, stdout)) != 0)
 		goto done;
 	rc = crm_finish_stdout();
