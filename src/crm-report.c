@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static const char synopsis[] =
 "usage: crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
