@@ -1,5 +1,5 @@
 /*
- * report_common.c: crm-report's scope (as-of day, channel, customer
+ * common.c: crm-report's scope (as-of day, channel, customer
  * list), the ordered streams the reports read, quantiles, and small
  * formatting helpers.
  */

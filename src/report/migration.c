@@ -1,0 +1,238 @@
+/*
+ * migration.c: crm-report's migration report: lifecycle stage transitions
+ * between two dates.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const char *const stages[] = { "none", "potential", "new", "active",
+	"lost" };
+#define NSTAGES 5
+
+/*
+ * asof_stats as of day d with only what lifecycle_table() reads: the
+ * last purchase day, and whether there were two purchase days or more
+ * (purchase_days is 1 or 2: the first day is before the last).  One
+ * plain scan of the purchases, each customer's first and last day kept
+ * by customer id (ids lie close together), then written in id order;
+ * far-apart ids fall back to a grouping in SQL.
+ */
+static int
+stages_lite(struct rp_ctx *c, int64_t d)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int32_t *lo = NULL, *hi = NULL;
+	int64_t maxcid = -1, k;
+	int rc = -1, step;
+
+	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+		return -1;
+	if ((st = rp_prep(c, "SELECT max(id) FROM main.customers")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		maxcid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (maxcid < 0 || maxcid > 64 * 1024 * 1024) {
+		st = rp_prep(c, "CREATE TEMP TABLE asof_stats AS SELECT cid AS"
+		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
+		    " MIN(day) AS first_day, MAX(day) AS last_day FROM temp.p"
+		    " WHERE t < ? GROUP BY cid");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, T1(d));
+		rc = store_step(st);
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	lo = xmalloc(((size_t)maxcid + 1) * sizeof(*lo));
+	hi = xmalloc(((size_t)maxcid + 1) * sizeof(*hi));
+	for (k = 0; k <= maxcid; k++) {
+		lo[k] = INT32_MAX;
+		hi[k] = INT32_MIN;
+	}
+	if (store_exec(c->db, "CREATE TEMP TABLE asof_stats (customer_id"
+	    " INTEGER PRIMARY KEY, purchase_days, first_day, last_day)") != 0)
+		goto done;
+	if ((st = rp_prep(c, "SELECT cid, day FROM temp.p WHERE t < ?")) ==
+	    NULL)
+		goto done;
+	sqlite3_bind_int64(st, 1, T1(d));
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int32_t day = (int32_t)sqlite3_column_int64(st, 1);
+
+		if (id < 0 || id > maxcid) {
+			warnx("%s: order of customer %lld, who is not in"
+			    " customers", store_path(c->db), (long long)id);
+			goto done;
+		}
+		if (day < lo[id])
+			lo[id] = day;
+		if (day > hi[id])
+			hi[id] = day;
+	}
+	if (step != SQLITE_DONE)
+		goto done;
+	/* One transaction: a commit per row costs more than the row. */
+	ins = rp_prep(c, "INSERT INTO temp.asof_stats VALUES (?, ?, ?, ?)");
+	if (ins == NULL || store_exec(c->db, "SAVEPOINT lite") != 0)
+		goto done;
+	for (k = 0; k <= maxcid; k++) {
+		if (lo[k] > hi[k])
+			continue;
+		sqlite3_bind_int64(ins, 1, k);
+		sqlite3_bind_int(ins, 2, 1 + (lo[k] < hi[k]));
+		sqlite3_bind_int64(ins, 3, lo[k]);
+		sqlite3_bind_int64(ins, 4, hi[k]);
+		if (store_step(ins) != SQLITE_DONE) {
+			store_exec(c->db, "ROLLBACK TO lite; RELEASE lite");
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+	rc = store_exec(c->db, "RELEASE lite");
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	free(lo);
+	free(hi);
+	return rc;
+}
+
+static int
+stage_index(const char *s)
+{
+	int i;
+
+	for (i = 0; i < NSTAGES; i++)
+		if (s != NULL && strcmp(s, stages[i]) == 0)
+			return i;
+	return 0;
+}
+
+int
+rp_migration(struct rp_ctx *c)
+{
+	struct table t;
+	sqlite3_stmt *st;
+	int64_t d2 = c->has_to ? c->to : c->asof, d1, L, m[NSTAGES][NSTAGES];
+	int64_t rowsum[NSTAGES] = { 0 };
+	double med;
+	long basis;
+	char a[11], b[11], lab[32];
+	int rc, i, j;
+
+	if (d2 > c->asof)
+		d2 = c->asof;
+	d1 = c->has_from ? c->from : d2 - 30;
+	if (d1 >= d2) {
+		warnx("migration: --from %s is not before %s", rp_day(d1, a),
+		    rp_day(d2, b));
+		return -1;
+	}
+	if (rp_scope_stats(c, d2) != 0)
+		return -1;
+	if ((L = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0 ||
+	    lifecycle_table(c->db, d2, L, "stage_b") != 0 ||
+	    stages_lite(c, d1) != 0 ||
+	    lifecycle_table(c->db, d1, L, "stage_a") != 0)
+		return -1;
+	if ((c->list || c->channel != NULL) && store_exec(c->db,
+	    "DELETE FROM temp.stage_a WHERE customer_id NOT IN"
+	    " (SELECT customer_id FROM temp.custlist) AND"
+	    " (SELECT list FROM temp.prm);"
+	    "DELETE FROM temp.stage_b WHERE customer_id NOT IN"
+	    " (SELECT customer_id FROM temp.custlist) AND"
+	    " (SELECT list FROM temp.prm);"
+	    "DELETE FROM temp.stage_a WHERE stage = 'potential' AND"
+	    " (SELECT ch FROM temp.prm) IS NOT NULL;"
+	    "DELETE FROM temp.stage_b WHERE stage = 'potential' AND"
+	    " (SELECT ch FROM temp.prm) IS NOT NULL;") != 0)
+		return -1;
+	memset(m, 0, sizeof(m));
+	/* Counted as the rows pass, both tables in customer order. */
+	st = rp_prep(c, "SELECT a.stage, b.stage FROM temp.stage_b b"
+	    " LEFT JOIN temp.stage_a a USING (customer_id)");
+	if (st == NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		i = stage_index((const char *)sqlite3_column_text(st, 0));
+		j = stage_index((const char *)sqlite3_column_text(st, 1));
+		m[i][j]++;
+		rowsum[i]++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (c->out.mode != TM_TABLE) {
+		table_init(&t, &c->out);
+		table_col(&t, "from_date", NULL, 0);
+		table_col(&t, "to_date", NULL, 0);
+		table_col(&t, "lost_after", NULL, 0);
+		table_col(&t, "from_stage", NULL, 0);
+		table_col(&t, "to_stage", NULL, 0);
+		table_col(&t, "customers", NULL, 0);
+		table_col(&t, "share", NULL, 0);
+		for (i = 0; i < NSTAGES; i++)
+			for (j = 1; j < NSTAGES; j++) {
+				if (m[i][j] == 0)
+					continue;
+				table_str(&t, rp_day(d1, a));
+				table_str(&t, rp_day(d2, b));
+				table_int(&t, L);
+				table_str(&t, stages[i]);
+				table_str(&t, stages[j]);
+				table_int(&t, m[i][j]);
+				table_ratio(&t, m[i][j], rowsum[i]);
+				table_endrow(&t);
+			}
+		table_end(&t);
+		return 0;
+	}
+	tout_title(&c->out, "Lifecycle migration from %s to %s",
+	    rp_day(d1, a), rp_day(d2, b));
+	tout_note(&c->out, "%sLost after %lld days without a purchase%s%s%s",
+	    tc_dim(&c->out), (long long)L, c->channel ? ", channel " : "",
+	    c->channel ? c->channel : "", tc_off(&c->out));
+	table_init(&t, &c->out);
+	table_col(&t, "from", "from \\ to", TC_LEFT);
+	for (j = 1; j < NSTAGES; j++)
+		table_col(&t, stages[j], NULL, 0);
+	table_col(&t, "total", NULL, 0);
+	for (i = 0; i < NSTAGES; i++) {
+		if (rowsum[i] == 0)
+			continue;
+		snprintf(lab, sizeof(lab), "%s", i == 0 ? "(not yet known)" :
+		    stages[i]);
+		table_str(&t, lab);
+		for (j = 1; j < NSTAGES; j++) {
+			char cell[64], n1[32], p1[16];
+
+			if (m[i][j] == 0) {
+				table_cell(&t, "", "·", 0);
+				continue;
+			}
+			snprintf(cell, sizeof(cell), "%s %6s",
+			    fmt_int(m[i][j], n1), fmt_pct(m[i][j], rowsum[i],
+			    p1));
+			table_cell(&t, "", cell, 0);
+		}
+		table_int(&t, rowsum[i]);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	tout_note(&c->out, "New became active: %s of %s; active became lost: "
+	    "%s of %s; lost came back: %s of %s.",
+	    fmt_int(m[2][3], (char[32]){ 0 }), fmt_int(rowsum[2],
+	    (char[32]){ 0 }), fmt_int(m[3][4], (char[32]){ 0 }),
+	    fmt_int(rowsum[3], (char[32]){ 0 }), fmt_int(m[4][3],
+	    (char[32]){ 0 }), fmt_int(rowsum[4], (char[32]){ 0 }));
+	return 0;
+}
+
