@@ -239,6 +239,7 @@ int	keymap_put(struct keymap *m, const struct mapkey *key, int64_t v);
 #define STORE_RO	0
 #define STORE_RW	1	/* create when missing, migrate */
 
+void	 store_single_thread(void);	/* before store_open: no mutexes */
 sqlite3	*store_open(const char *path, int mode);
 void	 store_close(sqlite3 *db);
 int	 store_exec(sqlite3 *db, const char *sql);

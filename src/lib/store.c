@@ -180,6 +180,16 @@ sql_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(ctx, day_of(sqlite3_value_int64(argv[0])));
 }
 
+/*
+ * For a program of one thread, before it opens a store: SQLite then need
+ * not lock around every call (every column read).
+ */
+void
+store_single_thread(void)
+{
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+}
+
 sqlite3 *
 store_open(const char *path, int mode)
 {
