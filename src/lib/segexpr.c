@@ -1272,7 +1272,7 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 	    bind_int(g, (hi + 1) * DAY_SECS));
 }
 
-#define PURCHASE "status IN ('completed', 'pending')"
+#define PURCHASE CRM_PURCHASE("")
 #define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), " \
 	"(SELECT mb.birthday FROM " \
 	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \

@@ -318,14 +318,14 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 
 	if (only != NULL)
 		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
-		    " FROM orders WHERE status IN ('completed', 'pending')"
+		    " FROM orders WHERE " CRM_PURCHASE("")
 		    " AND ordered_at < ?1 AND customer_id IN"
 		    " (SELECT customer_id FROM temp.\"%w\")"
 		    " ORDER BY customer_id, ordered_at", only);
 	else
 		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
 		    " FROM orders INDEXED BY orders_customer"
-		    " WHERE status IN ('completed', 'pending')"
+		    " WHERE " CRM_PURCHASE("")
 		    " AND ordered_at < ?1 ORDER BY customer_id, ordered_at");
 	if (sql == NULL)
 		return -1;

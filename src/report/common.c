@@ -142,7 +142,7 @@ rp_scope_setup(struct rp_ctx *c)
 	    "  AND (NOT (SELECT list FROM temp.prm) OR customer_id IN"
 	    "   (SELECT customer_id FROM temp.custlist));\n"
 	    "CREATE TEMP VIEW p AS SELECT id, cid, t, day, net, shipping,"
-	    " channel FROM temp.ao WHERE status IN ('completed', 'pending');\n")
+	    " channel FROM temp.ao WHERE " CRM_PURCHASE("") ";\n")
 	    != 0)
 		return -1;
 	if ((st = rp_prep(c, "INSERT INTO temp.prm VALUES (?, ?, ?)")) == NULL)

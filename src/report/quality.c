@@ -147,10 +147,10 @@ rp_quality(struct rp_ctx *c)
 	memset(v, 0, sizeof(v));
 	st = rp_prep(c, "SELECT COUNT(*), total(status = 'cancelled'),"
 	    " total(status = 'returned'),"
-	    " total(status IN ('completed', 'pending') AND refund > 0),"
+	    " total(" CRM_PURCHASE("") " AND refund > 0),"
 	    " total(status = 'pending'),"
-	    " total(status IN ('completed', 'pending')),"
-	    " total(status IN ('completed', 'pending') AND net = 0)"
+	    " total(" CRM_PURCHASE("") "),"
+	    " total(" CRM_PURCHASE("") " AND net = 0)"
 	    " FROM temp.ao WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400");
 	if (st == NULL)
 		return -1;
