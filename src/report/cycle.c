@@ -528,7 +528,7 @@ rp_cycle(struct rp_ctx *c)
 	/* asof_stats: the first-to-second gaps and the lost threshold. */
 	need_stats = need_all || need_thr;
 	if (need_stats) {
-		if (rp_scope_stats(c, c->asof) != 0)
+		if (rp_scope_stats(c, c->asof, 0) != 0)
 			return -1;
 		if ((st = rp_prep(c, "SELECT max(last_day) - min(first_day)"
 		    " FROM temp.asof_stats")) == NULL)

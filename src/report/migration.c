@@ -13,98 +13,6 @@ static const char *const stages[] = { "none", "potential", "new", "active",
 	"lost" };
 #define NSTAGES 5
 
-/*
- * asof_stats as of day d with only what lifecycle_table() reads: the
- * last purchase day, and whether there were two purchase days or more
- * (purchase_days is 1 or 2: the first day is before the last).  One
- * plain scan of the purchases, each customer's first and last day kept
- * by customer id (ids lie close together), then written in id order;
- * far-apart ids fall back to a grouping in SQL.
- */
-static int
-stages_lite(struct rp_ctx *c, int64_t d)
-{
-	sqlite3_stmt *st = NULL, *ins = NULL;
-	int32_t *lo = NULL, *hi = NULL;
-	int64_t maxcid = -1, k;
-	int rc = -1, step;
-
-	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
-		return -1;
-	if ((st = rp_prep(c, "SELECT max(id) FROM main.customers")) == NULL)
-		return -1;
-	if (store_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		maxcid = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (maxcid < 0 || maxcid > 64 * 1024 * 1024) {
-		st = rp_prep(c, "CREATE TEMP TABLE asof_stats AS SELECT cid AS"
-		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
-		    " MIN(day) AS first_day, MAX(day) AS last_day FROM temp.p"
-		    " WHERE t < ? GROUP BY cid");
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, T1(d));
-		rc = store_step(st);
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	lo = xmalloc(((size_t)maxcid + 1) * sizeof(*lo));
-	hi = xmalloc(((size_t)maxcid + 1) * sizeof(*hi));
-	for (k = 0; k <= maxcid; k++) {
-		lo[k] = INT32_MAX;
-		hi[k] = INT32_MIN;
-	}
-	if (store_exec(c->db, "CREATE TEMP TABLE asof_stats (customer_id"
-	    " INTEGER PRIMARY KEY, purchase_days, first_day, last_day)") != 0)
-		goto done;
-	if ((st = rp_prep(c, "SELECT cid, day FROM temp.p WHERE t < ?")) ==
-	    NULL)
-		goto done;
-	sqlite3_bind_int64(st, 1, T1(d));
-	while ((step = store_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int32_t day = (int32_t)sqlite3_column_int64(st, 1);
-
-		if (id < 0 || id > maxcid) {
-			warnx("%s: order of customer %lld, who is not in"
-			    " customers", store_path(c->db), (long long)id);
-			goto done;
-		}
-		if (day < lo[id])
-			lo[id] = day;
-		if (day > hi[id])
-			hi[id] = day;
-	}
-	if (step != SQLITE_DONE)
-		goto done;
-	/* One transaction: a commit per row costs more than the row. */
-	ins = rp_prep(c, "INSERT INTO temp.asof_stats VALUES (?, ?, ?, ?)");
-	if (ins == NULL || store_exec(c->db, "SAVEPOINT lite") != 0)
-		goto done;
-	for (k = 0; k <= maxcid; k++) {
-		if (lo[k] > hi[k])
-			continue;
-		sqlite3_bind_int64(ins, 1, k);
-		sqlite3_bind_int(ins, 2, 1 + (lo[k] < hi[k]));
-		sqlite3_bind_int64(ins, 3, lo[k]);
-		sqlite3_bind_int64(ins, 4, hi[k]);
-		if (store_step(ins) != SQLITE_DONE) {
-			store_exec(c->db, "ROLLBACK TO lite; RELEASE lite");
-			goto done;
-		}
-		sqlite3_reset(ins);
-	}
-	rc = store_exec(c->db, "RELEASE lite");
-done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	free(lo);
-	free(hi);
-	return rc;
-}
-
 static int
 stage_index(const char *s)
 {
@@ -136,11 +44,11 @@ rp_migration(struct rp_ctx *c)
 		    rp_day(d2, b));
 		return -1;
 	}
-	if (rp_scope_stats(c, d2) != 0)
+	if (rp_scope_stats(c, d2, 0) != 0)
 		return -1;
 	if ((L = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0 ||
 	    lifecycle_table(c->db, d2, L, "stage_b") != 0 ||
-	    stages_lite(c, d1) != 0 ||
+	    rp_scope_stats(c, d1, 1) != 0 ||
 	    lifecycle_table(c->db, d1, L, "stage_a") != 0)
 		return -1;
 	if ((c->list || c->channel != NULL) && store_exec(c->db,
