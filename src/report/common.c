@@ -379,8 +379,9 @@ rp_ord_sort(struct rp_lines *pl)
  * the lines in key order, merged by order id: two plain scans and no
  * sort of the lines; only the orders, a few numbers each, are then
  * sorted in memory.  Each line keeps its product, and its revenue and
- * quantity when amounts is set.  With maxpid < 0, the purchases alone.  The scans read each page once, so a small page
- * cache does for them and leaves the memory to the lines.
+ * quantity when amounts is set.  With maxpid < 0, the purchases alone.
+ * The scans read each page once, so a small page cache does for them
+ * and leaves the memory to the lines.
  */
 int
 rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,

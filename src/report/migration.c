@@ -9,18 +9,27 @@
 
 #include "report.h"
 
-static const char *const stages[] = { "none", "potential", "new", "active",
-	"lost" };
-#define NSTAGES 5
+/*
+ * The matrix's rows and columns: 0 for no stage yet ("none"), then the
+ * stages of crm_stage_name[] from 1.
+ */
+#define NSTAGES (1 + CRM_NSTAGES)
+#define ST(s)	(1 + (s))
+
+static const char *
+stage_name(int i)
+{
+	return i == 0 ? "none" : crm_stage_name[i - 1];
+}
 
 static int
 stage_index(const char *s)
 {
 	int i;
 
-	for (i = 0; i < NSTAGES; i++)
-		if (s != NULL && strcmp(s, stages[i]) == 0)
-			return i;
+	for (i = 0; i < CRM_NSTAGES; i++)
+		if (s != NULL && strcmp(s, crm_stage_name[i]) == 0)
+			return ST(i);
 	return 0;
 }
 
@@ -94,8 +103,8 @@ rp_migration(struct rp_ctx *c)
 				table_str(&t, rp_day(d1, a));
 				table_str(&t, rp_day(d2, b));
 				table_int(&t, L);
-				table_str(&t, stages[i]);
-				table_str(&t, stages[j]);
+				table_str(&t, stage_name(i));
+				table_str(&t, stage_name(j));
 				table_int(&t, m[i][j]);
 				table_ratio(&t, m[i][j], rowsum[i]);
 				table_endrow(&t);
@@ -111,13 +120,13 @@ rp_migration(struct rp_ctx *c)
 	table_init(&t, &c->out);
 	table_col(&t, "from", "from \\ to", TC_LEFT);
 	for (j = 1; j < NSTAGES; j++)
-		table_col(&t, stages[j], NULL, 0);
+		table_col(&t, stage_name(j), NULL, 0);
 	table_col(&t, "total", NULL, 0);
 	for (i = 0; i < NSTAGES; i++) {
 		if (rowsum[i] == 0)
 			continue;
 		snprintf(lab, sizeof(lab), "%s", i == 0 ? "(not yet known)" :
-		    stages[i]);
+		    stage_name(i));
 		table_str(&t, lab);
 		for (j = 1; j < NSTAGES; j++) {
 			char cell[64], n1[32], p1[16];
@@ -137,10 +146,12 @@ rp_migration(struct rp_ctx *c)
 	table_end(&t);
 	tout_note(&c->out, "New became active: %s of %s; active became lost: "
 	    "%s of %s; lost came back: %s of %s.",
-	    fmt_int(m[2][3], (char[32]){ 0 }), fmt_int(rowsum[2],
-	    (char[32]){ 0 }), fmt_int(m[3][4], (char[32]){ 0 }),
-	    fmt_int(rowsum[3], (char[32]){ 0 }), fmt_int(m[4][3],
-	    (char[32]){ 0 }), fmt_int(rowsum[4], (char[32]){ 0 }));
+	    fmt_int(m[ST(CRM_NEW)][ST(CRM_ACTIVE)], (char[32]){ 0 }),
+	    fmt_int(rowsum[ST(CRM_NEW)], (char[32]){ 0 }),
+	    fmt_int(m[ST(CRM_ACTIVE)][ST(CRM_LOST)], (char[32]){ 0 }),
+	    fmt_int(rowsum[ST(CRM_ACTIVE)], (char[32]){ 0 }),
+	    fmt_int(m[ST(CRM_LOST)][ST(CRM_ACTIVE)], (char[32]){ 0 }),
+	    fmt_int(rowsum[ST(CRM_LOST)], (char[32]){ 0 }));
 	return 0;
 }
 
