@@ -49,6 +49,19 @@ store_last_day(sqlite3 *db)
 }
 
 /*
+ * " AND customer_id IN (...)" (kw "AND") for the customers in TEMP table
+ * only, or "" when only is NULL; to sqlite3_free(), or to %z.
+ */
+static char *
+only_cond(const char *kw, const char *only)
+{
+	if (only == NULL)
+		return sqlite3_mprintf("%s", "");
+	return sqlite3_mprintf(" %s customer_id IN (SELECT customer_id FROM"
+	    " temp.\"%w\")", kw, only);
+}
+
+/*
  * asof_stats with only what lifecycle_table() reads (purchase_days is 1,
  * or 2 for two days or more: the first day is before the last), for
  * stats_asof_in().  One plain scan of the purchases, each customer's
@@ -72,23 +85,16 @@ stats_lite(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		maxcid = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (maxcid < 0 || maxcid > 64 * 1024 * 1024)
+	/* The scope's purchases up to asof, in the order they lie. */
+	sql = sqlite3_mprintf("SELECT customer_id, crm_day(ordered_at) AS day"
+	    " FROM main.orders NOT INDEXED WHERE " CRM_PURCHASE("")
+	    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)%z",
+	    only_cond("AND", sc->only));
+	if (sql != NULL && (maxcid < 0 || maxcid > 64 * 1024 * 1024))
 		sql = sqlite3_mprintf("CREATE TEMP TABLE asof_stats AS SELECT"
 		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
-		    " MIN(day) AS first_day, MAX(day) AS last_day FROM"
-		    " (SELECT customer_id, crm_day(ordered_at) AS day FROM"
-		    " main.orders NOT INDEXED WHERE " CRM_PURCHASE("")
-		    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)%s%s%s)"
-		    " GROUP BY customer_id", sc->only ? " AND customer_id IN"
-		    " (SELECT customer_id FROM temp.\"" : "", sc->only ?
-		    sc->only : "", sc->only ? "\")" : "");
-	else
-		sql = sqlite3_mprintf("SELECT customer_id, crm_day(ordered_at)"
-		    " FROM main.orders NOT INDEXED WHERE " CRM_PURCHASE("")
-		    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)%s%s%s",
-		    sc->only ? " AND customer_id IN (SELECT customer_id FROM"
-		    " temp.\"" : "", sc->only ? sc->only : "", sc->only ? "\")" :
-		    "");
+		    " MIN(day) AS first_day, MAX(day) AS last_day FROM (%z)"
+		    " GROUP BY customer_id", sql);
 	if (sql == NULL)
 		return -1;
 	st = store_prepare(db, sql);
@@ -176,9 +182,7 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		return -1;
 	if (sc->channel == NULL && asof >= store_last_day(db)) {
 		sql = sqlite3_mprintf("CREATE TEMP TABLE asof_stats AS SELECT *"
-		    " FROM customer_stats%s%s%s", sc->only ? " WHERE customer_id"
-		    " IN (SELECT customer_id FROM temp.\"" : "", sc->only ?
-		    sc->only : "", sc->only ? "\")" : "");
+		    " FROM customer_stats%z", only_cond("WHERE", sc->only));
 		if (sql == NULL)
 			return -1;
 		rc = store_exec(db, sql);
