@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static const char synopsis[] =
 "usage: crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
@@ -114,43 +114,55 @@ parse_brackets(struct rp_ctx *c, char *s)
 		crm_usage_error(synopsis, "--brackets: no amounts");
 }
 
+/* "summary, cycle, ...": the reports' names, for a message. */
+static const char *
+report_names(struct buf *b)
+{
+	int i;
+
+	for (i = 0; i < NREPORTS; i++)
+		buf_printf(b, "%s%s", i > 0 ? ", " : "", reports[i].name);
+	return b->s;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "as-of",	required_argument,	NULL, 'A' },
+		CRM_LONGOPT_ASOF,
 		{ "backtest",	required_argument,	NULL, 'B' },
 		{ "brackets",	required_argument,	NULL, 'K' },
 		{ "channel",	required_argument,	NULL, 'C' },
-		{ "csv",	no_argument,		NULL, 'c' },
-		{ "db",		required_argument,	NULL, 'D' },
+		CRM_LONGOPT_CSV,
+		CRM_LONGOPT_DB,
 		{ "free-shipping", required_argument,	NULL, 'S' },
 		{ "from",	required_argument,	NULL, 'F' },
-		{ "help",	no_argument,		NULL, 'h' },
+		CRM_LONGOPT_HELP,
 		{ "limit",	required_argument,	NULL, 'l' },
-		{ "lost-after",	required_argument,	NULL, 'L' },
+		CRM_LONGOPT_LOST_AFTER,
 		{ "min-buyers",	required_argument,	NULL, 'm' },
 		{ "part",	required_argument,	NULL, 'P' },
 		{ "sort",	required_argument,	NULL, 'O' },
-		{ "table",	no_argument,		NULL, 'b' },
+		CRM_LONGOPT_TABLE,
 		{ "to",		required_argument,	NULL, 'U' },
-		{ "out-tab",	no_argument,		NULL, 'T' },
-		{ "tsv",	no_argument,		NULL, 'T' },
-		{ "version",	no_argument,		NULL, 'V' },
+		CRM_LONGOPT_TSV,
+		CRM_LONGOPT_VERSION,
 		{ NULL,		0,			NULL, 0 }
 	};
 	static const int64_t dflt_br[] = { 0, 200, 500, 1000, 1500, 2000,
 	    3000, 5000 };
+	struct crm_common co;
 	struct rp_ctx c;
-	const char *db_opt = NULL, *as_of = NULL, *p;
-	const char *from = NULL, *to = NULL, *backtest = NULL;
-	int ch, mode = -1, i, r = -1, rc = EXIT_DATA;
+	struct buf names = { 0 };
+	const char *p, *from = NULL, *to = NULL, *backtest = NULL;
+	int ch, i, r = -1, rc = EXIT_DATA;
 	size_t n;
 	long long v;
 
 	crm_init(argv[0]);
 	/* One thread: SQLite need not lock around every column read. */
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	store_single_thread();
+	crm_common_init(&co);
 	memset(&c, 0, sizeof(c));
 	c.limit = -1;
 	c.min_buyers = 10;
@@ -160,41 +172,20 @@ main(int argc, char *argv[])
 		c.brackets[i] = dflt_br[i] * 100;
 	c.nbrackets = i;
 	while ((ch = getopt_long(argc, argv, "hTV", longopts, NULL)) != -1) {
+		if (crm_common_opt(&co, ch, optarg, synopsis, help))
+			continue;
 		switch (ch) {
-		case 'A':
-			as_of = optarg;
-			break;
 		case 'B':
 			backtest = optarg;
-			break;
-		case 'b':
-			mode = TM_TABLE;
 			break;
 		case 'C':
 			c.channel = optarg;
 			break;
-		case 'c':
-			mode = TM_CSV;
-			break;
-		case 'D':
-			db_opt = optarg;
-			break;
 		case 'F':
 			from = optarg;
 			break;
-		case 'h':
-			fputs(synopsis, stdout);
-			fputs("\n", stdout);
-			fputs(help, stdout);
-			exit(crm_finish_stdout());
 		case 'K':
 			parse_brackets(&c, optarg);
-			break;
-		case 'L':
-			if (crm_parse_int(optarg, 1, 100000, &v) != 0)
-				crm_usage_error(synopsis, "--lost-after: '%s' "
-				    "is not a number of days", optarg);
-			c.lost_after = v;
 			break;
 		case 'l':
 			if (crm_parse_int(optarg, 0, INT32_MAX, &v) != 0)
@@ -217,25 +208,21 @@ main(int argc, char *argv[])
 		case 'S':
 			c.free_ship = parse_amount("--free-shipping", optarg);
 			break;
-		case 'T':
-			mode = TM_TSV;
-			break;
 		case 'U':
 			to = optarg;
-			break;
-		case 'V':
-			crm_version();
 			break;
 		default:
 			crm_usage_error(synopsis, NULL);
 		}
 	}
+	c.lost_after = co.lost_after;
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
-		crm_usage_error(synopsis, argc == 0 ? "which report? (summary, "
-		    "cycle, monthly, cohort, products, basket, heatmap, "
-		    "channels, migration, quality)" : "one report at a time");
+	if (argc == 0)
+		crm_usage_error(synopsis, "which report? (%s)",
+		    report_names(&names));
+	if (argc > 1)
+		crm_usage_error(synopsis, "one report at a time");
 	for (i = 0; i < NREPORTS; i++)
 		if (strcmp(argv[0], reports[i].name) == 0)
 			r = i;
@@ -264,11 +251,11 @@ main(int argc, char *argv[])
 		c.channel = low.s;	/* kept for the run */
 	}
 
-	if ((c.db = store_open(crm_db_path(db_opt), STORE_RO)) == NULL)
+	if ((c.db = store_open(crm_db_path(co.db), STORE_RO)) == NULL)
 		exit(EXIT_DATA);
 	/* Dates once the shop's zone is set: "today" is the shop's. */
 	store_zone(c.db);
-	c.asof = crm_day_arg(synopsis, "--as-of", as_of ? as_of : "today");
+	c.asof = crm_common_asof(&co, synopsis);
 	if ((c.has_from = from != NULL))
 		c.from = crm_day_arg(synopsis, "--from", from);
 	if ((c.has_to = to != NULL))
@@ -279,7 +266,7 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--from is after --to");
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
-	tout_init(&c.out, stdout, mode);
+	tout_init(&c.out, stdout, co.out_mode);
 	if ((c.list = custlist_load(c.db, 0)) < 0)
 		goto done;
 	if (rp_scope_setup(&c) != 0)

@@ -49,29 +49,162 @@ store_last_day(sqlite3 *db)
 }
 
 /*
- * Makes TEMP table asof_stats: customer_stats as it would be had the
- * store held only orders placed on or before day asof.  When asof is on
- * or after the latest order, that is customer_stats itself, copied; else
- * it is computed from the orders, so a customer's later orders never
- * count.
+ * " AND customer_id IN (...)" (kw "AND") for the customers in TEMP table
+ * only, or "" when only is NULL; to sqlite3_free(), or to %z.
  */
+static char *
+only_cond(const char *kw, const char *only)
+{
+	if (only == NULL)
+		return sqlite3_mprintf("%s", "");
+	return sqlite3_mprintf(" %s customer_id IN (SELECT customer_id FROM"
+	    " temp.\"%w\")", kw, only);
+}
+
+/*
+ * asof_stats with only what lifecycle_table() reads (purchase_days is 1,
+ * or 2 for two days or more: the first day is before the last), for
+ * stats_asof_in().  One plain scan of the purchases, each customer's
+ * first and last day kept by customer id (ids lie close together), then
+ * written in id order; far-apart ids fall back to a grouping in SQL.
+ */
+static int
+stats_lite(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int32_t *lo = NULL, *hi = NULL;
+	int64_t maxcid = -1, k;
+	char *sql;
+	int rc = -1, step;
+
+	if ((st = store_prepare(db, "SELECT max(id) FROM main.customers")) ==
+	    NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		maxcid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* The scope's purchases up to asof, in the order they lie. */
+	sql = sqlite3_mprintf("SELECT customer_id, crm_day(ordered_at) AS day"
+	    " FROM main.orders NOT INDEXED WHERE " CRM_PURCHASE("")
+	    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)%z",
+	    only_cond("AND", sc->only));
+	if (sql != NULL && (maxcid < 0 || maxcid > 64 * 1024 * 1024))
+		sql = sqlite3_mprintf("CREATE TEMP TABLE asof_stats AS SELECT"
+		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
+		    " MIN(day) AS first_day, MAX(day) AS last_day FROM (%z)"
+		    " GROUP BY customer_id", sql);
+	if (sql == NULL)
+		return -1;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
+	if (sc->channel != NULL)
+		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
+	if (maxcid < 0 || maxcid > 64 * 1024 * 1024) {
+		rc = store_step(st) == SQLITE_DONE ? 0 : -1;
+		goto done;
+	}
+	lo = xmalloc(((size_t)maxcid + 1) * sizeof(*lo));
+	hi = xmalloc(((size_t)maxcid + 1) * sizeof(*hi));
+	for (k = 0; k <= maxcid; k++) {
+		lo[k] = INT32_MAX;
+		hi[k] = INT32_MIN;
+	}
+	while ((step = store_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int32_t day = (int32_t)sqlite3_column_int64(st, 1);
+
+		if (id < 0 || id > maxcid) {
+			warnx("%s: order of customer %lld, who is not in"
+			    " customers", store_path(db), (long long)id);
+			goto done;
+		}
+		if (day < lo[id])
+			lo[id] = day;
+		if (day > hi[id])
+			hi[id] = day;
+	}
+	if (step != SQLITE_DONE)
+		goto done;
+	/* One transaction: a commit per row costs more than the row. */
+	if (store_exec(db, "CREATE TEMP TABLE asof_stats (customer_id"
+	    " INTEGER PRIMARY KEY, purchase_days, first_day, last_day)") != 0)
+		goto done;
+	ins = store_prepare(db, "INSERT INTO temp.asof_stats VALUES"
+	    " (?, ?, ?, ?)");
+	if (ins == NULL || store_exec(db, "SAVEPOINT lite") != 0)
+		goto done;
+	for (k = 0; k <= maxcid; k++) {
+		if (lo[k] > hi[k])
+			continue;
+		sqlite3_bind_int64(ins, 1, k);
+		sqlite3_bind_int(ins, 2, 1 + (lo[k] < hi[k]));
+		sqlite3_bind_int64(ins, 3, lo[k]);
+		sqlite3_bind_int64(ins, 4, hi[k]);
+		if (store_step(ins) != SQLITE_DONE) {
+			store_exec(db, "ROLLBACK TO lite; RELEASE lite");
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+	rc = store_exec(db, "RELEASE lite");
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	free(lo);
+	free(hi);
+	return rc;
+}
+
+/*
+ * Makes TEMP table asof_stats: customer_stats as it would be had the
+ * store held only the purchases of scope sc (NULL: the whole store)
+ * placed on or before day asof.  Over the whole store or a customer
+ * list, when asof is on or after the latest order, that is
+ * customer_stats itself, copied; else it is computed from the orders, so
+ * a customer's later orders never count.  With sc->lite, only the
+ * columns lifecycle_table() reads, at less cost.
+ */
+int
+stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
+{
+	static const struct asof_scope all = { NULL, NULL, 0 };
+	char *sql;
+	int rc;
+
+	if (sc == NULL)
+		sc = &all;
+	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+		return -1;
+	if (sc->channel == NULL && asof >= store_last_day(db)) {
+		sql = sqlite3_mprintf("CREATE TEMP TABLE asof_stats AS SELECT *"
+		    " FROM customer_stats%z", only_cond("WHERE", sc->only));
+		if (sql == NULL)
+			return -1;
+		rc = store_exec(db, sql);
+		sqlite3_free(sql);
+		return rc;
+	}
+	if (sc->lite)
+		return stats_lite(db, asof, sc);
+	if (store_exec(db, "CREATE TEMP TABLE asof_stats (customer_id INTEGER"
+	    " PRIMARY KEY, purchases INTEGER, purchase_days INTEGER,"
+	    " spent INTEGER, first_at INTEGER, last_at INTEGER,"
+	    " first_day INTEGER, second_day INTEGER, last_day INTEGER)") != 0)
+		return -1;
+	return store_compute_stats(db, "temp.asof_stats", sc->only,
+	    sc->channel, (asof + 1) * DAY_SECS);
+}
+
+/* asof_stats for the whole store: stats_asof_in() with no scope. */
 int
 stats_asof(sqlite3 *db, int64_t asof)
 {
-	int64_t last = store_last_day(db);
-
-	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
-		return -1;
-	if (asof >= last)
-		return store_exec(db, "CREATE TEMP TABLE asof_stats AS "
-		    "SELECT * FROM customer_stats");
-	if (store_exec(db, "CREATE TEMP TABLE asof_stats AS "
-	    "SELECT * FROM customer_stats WHERE 0") != 0 ||
-	    store_compute_stats(db, "temp.asof_stats", NULL,
-	    (asof + 1) * DAY_SECS) != 0)
-		return -1;
-	return store_exec(db, "CREATE UNIQUE INDEX temp.asof_stats_id ON "
-	    "asof_stats(customer_id)");
+	return stats_asof_in(db, asof, NULL);
 }
 
 /*

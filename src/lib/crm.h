@@ -239,6 +239,7 @@ int	keymap_put(struct keymap *m, const struct mapkey *key, int64_t v);
 #define STORE_RO	0
 #define STORE_RW	1	/* create when missing, migrate */
 
+void	 store_single_thread(void);	/* before store_open: no mutexes */
 sqlite3	*store_open(const char *path, int mode);
 void	 store_close(sqlite3 *db);
 int	 store_exec(sqlite3 *db, const char *sql);
@@ -250,7 +251,7 @@ void	 store_rollback(sqlite3 *db);
 const char *store_meta(sqlite3 *db, const char *key, struct buf *out);
 int	 store_set_meta(sqlite3 *db, const char *key, const char *value);
 int	 store_compute_stats(sqlite3 *db, const char *into, const char *only,
-	    int64_t before);
+	    const char *channel, int64_t before);
 int	 store_refresh_stats(sqlite3 *db, const char *only);
 const char *store_path(sqlite3 *db);
 
@@ -272,6 +273,13 @@ extern const char *const crm_stage_name[CRM_NSTAGES];
 
 int	 store_zone(sqlite3 *db);
 int64_t	 store_last_day(sqlite3 *db);
+/* Whose purchases asof_stats counts (stats_asof_in), and what it keeps. */
+struct asof_scope {
+	const char *channel;	/* only orders on this channel, or NULL */
+	const char *only;	/* only the customers in this TEMP table */
+	int	 lite;		/* only what lifecycle_table() reads */
+};
+int	 stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc);
 int	 stats_asof(sqlite3 *db, int64_t asof);
 long	 repurchase_cycle(sqlite3 *db, double *median);
 int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,

@@ -507,3 +507,55 @@ rfm_sql_function(sqlite3 *db, int bins, const struct rfm_rules *rules,
 	}
 	return 0;
 }
+
+struct rfm_reader {
+	sqlite3_stmt *st;
+};
+
+struct rfm_reader *
+rfm_read_open(sqlite3 *db, const char *only)
+{
+	struct rfm_reader *rd;
+	char *sql;
+
+	sql = sqlite3_mprintf("SELECT customer_id, last_day, purchases, spent"
+	    " FROM temp.asof_stats%s%s%s ORDER BY customer_id", only ?
+	    " WHERE customer_id IN (SELECT customer_id FROM temp.\"" : "",
+	    only ? only : "", only ? "\")" : "");
+	if (sql == NULL)
+		return NULL;
+	rd = xmalloc(sizeof(*rd));
+	rd->st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	if (rd->st == NULL) {
+		free(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+int
+rfm_read(struct rfm_reader *rd, struct rfm_cust *c)
+{
+	switch (store_step(rd->st)) {
+	case SQLITE_ROW:
+		c->id = sqlite3_column_int64(rd->st, 0);
+		c->last_day = sqlite3_column_int64(rd->st, 1);
+		c->purchases = sqlite3_column_int64(rd->st, 2);
+		c->spent = sqlite3_column_int64(rd->st, 3);
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void
+rfm_read_close(struct rfm_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	sqlite3_finalize(rd->st);
+	free(rd);
+}

@@ -68,6 +68,25 @@ const char *rfm_segment(const struct rfm_rules *rules, int r, int f, int m);
 /* Writes "545" (or "10-3-5" when bins > 9) into buf. */
 char	*rfm_code(int bins, int r, int f, int m, char buf[16]);
 
+/* One customer's measures, as rfm_read() gives them. */
+struct rfm_cust {
+	int64_t	 id;
+	int64_t	 last_day;		/* RFM_R */
+	int64_t	 purchases;		/* RFM_F */
+	int64_t	 spent;			/* RFM_M */
+};
+
+/*
+ * The customers of asof_stats (stats_asof first) in customer_id order,
+ * or only those in TEMP table `only` when it is not NULL: rfm_read_open,
+ * then rfm_read() gives 1 and a customer, 0 at the end or -1 after
+ * printing why; rfm_read_close at the end.
+ */
+struct rfm_reader;
+struct rfm_reader *rfm_read_open(sqlite3 *db, const char *only);
+int	rfm_read(struct rfm_reader *rd, struct rfm_cust *c);
+void	rfm_read_close(struct rfm_reader *rd);
+
 /*
  * Registers the SQL function rfm(what, last_day, purchases, spent) on db:
  * what 0, 1, 2 give the r, f and m scores, 3 the rfm code, 4 the segment

@@ -103,7 +103,6 @@ static const struct field {
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
-static const char *const stages[] = { "potential", "new", "active", "lost" };
 
 /* ==== The tree ==== */
 
@@ -542,15 +541,15 @@ parse_value(struct parser *p, const struct field *f, struct val *v)
 			return -1;
 		}
 		if (f->id == F_STAGE) {
-			for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-				if (strcasecmp(p->t.s.s, stages[i]) == 0)
+			for (i = 0; i < CRM_NSTAGES; i++)
+				if (strcasecmp(p->t.s.s, crm_stage_name[i]) == 0)
 					break;
-			if (i == sizeof(stages) / sizeof(stages[0])) {
+			if (i == CRM_NSTAGES) {
 				fail(p, pos, "unknown stage '%s' (stages are "
 				    "potential, new, active, lost)", p->t.s.s);
 				return -1;
 			}
-			v->s = xstrdup(stages[i]);
+			v->s = xstrdup(crm_stage_name[i]);
 		} else
 			v->s = xstrdup(p->t.s.s);
 		v->k = V_TEXT;
@@ -1272,7 +1271,7 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 	    bind_int(g, (hi + 1) * DAY_SECS));
 }
 
-#define PURCHASE "status IN ('completed', 'pending')"
+#define PURCHASE CRM_PURCHASE("")
 #define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), " \
 	"(SELECT mb.birthday FROM " \
 	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \
@@ -1468,7 +1467,7 @@ gen_cond(struct gen *g, const struct node *n)
 		return;
 	case F_POTENTIAL: case F_NEW: case F_ACTIVE: case F_LOST:
 		buf_printf(g->out, "u.stage = ?%d", bind_text(g,
-		    stages[n->f->id - F_POTENTIAL], NULL));
+		    crm_stage_name[n->f->id - F_POTENTIAL], NULL));
 		return;
 	case F_PURCHASED:
 		buf_adds(g->out, "s.customer_id IS NOT NULL");

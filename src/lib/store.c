@@ -180,6 +180,16 @@ sql_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(ctx, day_of(sqlite3_value_int64(argv[0])));
 }
 
+/*
+ * For a program of one thread, before it opens a store: SQLite then need
+ * not lock around every call (every column read).
+ */
+void
+store_single_thread(void)
+{
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+}
+
 sqlite3 *
 store_open(const char *path, int mode)
 {
@@ -289,15 +299,17 @@ store_set_meta(sqlite3 *db, const char *key, const char *value)
  * Computes per-customer aggregates into table `into` (customer_stats'
  * columns) from purchases, the orders neither cancelled nor fully
  * returned: for the customers in TEMP table `only` (column customer_id)
- * or everyone when only is NULL, counting orders placed before `before`
- * (local seconds; INT64_MAX for all).  Several orders on one local day
+ * or everyone when only is NULL, on channel `channel` or any when NULL,
+ * counting orders placed before `before` (local seconds; INT64_MAX for
+ * all).  Several orders on one local day
  * are one purchase day.  One pass over the orders in (customer, time)
  * order, which the index orders_customer gives without sorting; memory
- * stays that of one customer.
+ * stays that of one customer.  On one channel, the index would fetch
+ * every order to test its channel: a plain scan and a sort cost less.
  */
 int
 store_compute_stats(sqlite3 *db, const char *into, const char *only,
-    int64_t before)
+    const char *channel, int64_t before)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	char *sql;
@@ -308,15 +320,16 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 
 	if (only != NULL)
 		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
-		    " FROM orders WHERE status IN ('completed', 'pending')"
-		    " AND ordered_at < ?1 AND customer_id IN"
-		    " (SELECT customer_id FROM temp.\"%w\")"
+		    " FROM orders WHERE " CRM_PURCHASE("")
+		    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)"
+		    " AND customer_id IN (SELECT customer_id FROM temp.\"%w\")"
 		    " ORDER BY customer_id, ordered_at", only);
 	else
 		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
-		    " FROM orders INDEXED BY orders_customer"
-		    " WHERE status IN ('completed', 'pending')"
-		    " AND ordered_at < ?1 ORDER BY customer_id, ordered_at");
+		    " FROM orders %s WHERE " CRM_PURCHASE("")
+		    " AND ordered_at < ?1%s ORDER BY customer_id, ordered_at",
+		    channel == NULL ? "INDEXED BY orders_customer" :
+		    "NOT INDEXED", channel == NULL ? "" : " AND channel = ?2");
 	if (sql == NULL)
 		return -1;
 	/* One transaction: outside one, each row written to a TEMP table
@@ -336,6 +349,8 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 	if (ins == NULL)
 		goto out;
 	sqlite3_bind_int64(sel, 1, before);
+	if (channel != NULL)
+		sqlite3_bind_text(sel, 2, channel, -1, SQLITE_STATIC);
 	for (;;) {
 		step = store_step(sel);
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -415,5 +430,6 @@ store_refresh_stats(sqlite3 *db, const char *only)
 	sqlite3_free(sql);
 	if (rc != 0)
 		return -1;
-	return store_compute_stats(db, "customer_stats", only, INT64_MAX);
+	return store_compute_stats(db, "customer_stats", only, NULL,
+	    INT64_MAX);
 }

@@ -1,5 +1,5 @@
 /*
- * report_products.c: crm-report's products report: rankings, returning
+ * products.c: crm-report's products report: rankings, returning
  * customers, gateway products and categories.
  */
 #include <err.h>
@@ -9,7 +9,7 @@
 
 #include "report.h"
 
-/* ==== products ==== */
+
 
 /*
  * Products and categories in one pass over the purchases in customer

@@ -1,6 +1,7 @@
 /*
  * report.h: crm-report's reports, shared by src/crm-report.c (options
- * and main) and src/lib/report_*.c (the reports).  Every report reads
+ * and main), src/report/common.c (what the reports share) and one file
+ * per report in src/report/, named after it.  Every report reads
  * one scope: TEMP view p, the purchases up to the as-of day on
  * --channel of the listed customers, and view ao, the same orders of
  * any status.
@@ -88,7 +89,7 @@ struct pcust {
 	int64_t	 n, rev, days;
 };
 
-/* ==== report_common.c: the scope, streams and small helpers ==== */
+/* ==== common.c: the scope, streams and small helpers ==== */
 
 sqlite3_stmt *rp_prep(struct rp_ctx *c, const char *sql);
 void	 rp_bind2(sqlite3_stmt *st, int64_t a, int64_t b);
@@ -100,7 +101,7 @@ int64_t	 rp_month_of(int64_t day);
 int64_t	 rp_month_start(int64_t mi);
 int64_t	 rp_div_round(int64_t a, int64_t b);
 int	 rp_scope_setup(struct rp_ctx *c);
-int	 rp_scope_stats(struct rp_ctx *c, int64_t d);
+int	 rp_scope_stats(struct rp_ctx *c, int64_t d, int lite);
 void	 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to);
 int	 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1);
 void	 rp_quant_start(struct quant *q, long n);
@@ -117,16 +118,16 @@ extern const double rp_qp[3];
 
 /* ==== The reports: 0, or -1 after saying why ==== */
 
-int	 rp_summary(struct rp_ctx *c);		/* report_sales.c */
-int	 rp_monthly(struct rp_ctx *c);
-int	 rp_cohort(struct rp_ctx *c);
-int	 rp_basket(struct rp_ctx *c);
-int	 rp_heatmap(struct rp_ctx *c);
-int	 rp_channels(struct rp_ctx *c);
-int	 rp_quality(struct rp_ctx *c);
-int	 rp_cycle(struct rp_ctx *c);		/* report_cycle.c */
-int	 rp_migration(struct rp_ctx *c);
-int	 rp_products(struct rp_ctx *c);		/* report_products.c */
+int	 rp_summary(struct rp_ctx *c);		/* summary.c */
+int	 rp_cycle(struct rp_ctx *c);		/* cycle.c */
+int	 rp_monthly(struct rp_ctx *c);		/* monthly.c */
+int	 rp_cohort(struct rp_ctx *c);		/* cohort.c */
+int	 rp_products(struct rp_ctx *c);		/* products.c */
 int	 rp_sort_known(const char *key);
+int	 rp_basket(struct rp_ctx *c);		/* basket.c */
+int	 rp_heatmap(struct rp_ctx *c);		/* heatmap.c */
+int	 rp_channels(struct rp_ctx *c);		/* channels.c */
+int	 rp_migration(struct rp_ctx *c);		/* migration.c */
+int	 rp_quality(struct rp_ctx *c);		/* quality.c */
 
 #endif /* REPORT_H */

@@ -1,5 +1,5 @@
 /*
- * report_common.c: crm-report's scope (as-of day, channel, customer
+ * common.c: crm-report's scope (as-of day, channel, customer
  * list), the ordered streams the reports read, quantiles, and small
  * formatting helpers.
  */
@@ -142,7 +142,7 @@ rp_scope_setup(struct rp_ctx *c)
 	    "  AND (NOT (SELECT list FROM temp.prm) OR customer_id IN"
 	    "   (SELECT customer_id FROM temp.custlist));\n"
 	    "CREATE TEMP VIEW p AS SELECT id, cid, t, day, net, shipping,"
-	    " channel FROM temp.ao WHERE status IN ('completed', 'pending');\n")
+	    " channel FROM temp.ao WHERE " CRM_PURCHASE("") ";\n")
 	    != 0)
 		return -1;
 	if ((st = rp_prep(c, "INSERT INTO temp.prm VALUES (?, ?, ?)")) == NULL)
@@ -160,103 +160,19 @@ rp_scope_setup(struct rp_ctx *c)
 
 /*
  * Makes asof_stats (customer_stats as of day d) for the scope: the
- * library's stats_asof() for the whole store, else the same aggregates
- * from the purchases in view p.
+ * channel and the customer list; with lite, only what lifecycle_table()
+ * reads.
  */
-/* Inserts one customer's aggregates, a[0..8] in asof_stats order. */
-static int
-rp_stats_put(sqlite3_stmt *ins, const int64_t *a)
-{
-	int i;
-
-	for (i = 0; i < 9; i++)
-		if (i == 7 && a[i] < 0)
-			sqlite3_bind_null(ins, i + 1);
-		else
-			sqlite3_bind_int64(ins, i + 1, a[i]);
-	if (store_step(ins) != SQLITE_DONE)
-		return -1;
-	sqlite3_reset(ins);
-	return 0;
-}
-
 int
-rp_scope_stats(struct rp_ctx *c, int64_t d)
+rp_scope_stats(struct rp_ctx *c, int64_t d, int lite)
 {
-	sqlite3_stmt *st = NULL, *ins = NULL;
-	int64_t a[9];
-	int rc, sp = 0;
+	struct asof_scope sc;
 
-	/* The library's copy of customer_stats when it is the answer. */
-	if (c->channel == NULL && d >= store_last_day(c->db)) {
-		if (stats_asof(c->db, d) != 0)
-			return -1;
-		/* Read whole by the reports: no index on customer_id. */
-		if (c->list && store_exec(c->db, "DELETE FROM temp.asof_stats"
-		    " WHERE customer_id NOT IN"
-		    " (SELECT customer_id FROM temp.custlist)") != 0)
-			return -1;
-		return 0;
-	}
-	/*
-	 * Else the same aggregates from the purchases in view p, one
-	 * customer at a time from the days in customer order: one sort,
-	 * no window function (whose per-customer partitions cost a
-	 * truncated temporary file each) and no second grouping.
-	 */
-	if (store_exec(c->db, "DROP TABLE IF EXISTS temp.asof_stats;"
-	    "CREATE TEMP TABLE asof_stats (customer_id INTEGER PRIMARY KEY,"
-	    " purchases INTEGER, purchase_days INTEGER, spent INTEGER,"
-	    " first_at INTEGER, last_at INTEGER, first_day INTEGER,"
-	    " second_day INTEGER, last_day INTEGER)") != 0)
-		return -1;
-	st = rp_prep(c, "SELECT cid, day, COUNT(*), SUM(net), MIN(t), MAX(t)"
-	    " FROM temp.p WHERE t < ? GROUP BY cid, day ORDER BY cid, day");
-	ins = rp_prep(c, "INSERT INTO temp.asof_stats VALUES"
-	    " (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	/* One transaction: a commit per row costs more than the row. */
-	if (st == NULL || ins == NULL ||
-	    store_exec(c->db, "SAVEPOINT scope_stats") != 0)
-		goto fail;
-	sp = 1;
-	sqlite3_bind_int64(st, 1, T1(d));
-	memset(a, 0, sizeof(a));
-	a[0] = -1;
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t day = sqlite3_column_int64(st, 1);
-
-		if (id != a[0]) {
-			if (a[0] >= 0 && rp_stats_put(ins, a) != 0)
-				goto fail;
-			a[0] = id;
-			a[1] = a[2] = a[3] = 0;
-			a[4] = sqlite3_column_int64(st, 4);
-			a[6] = day;
-			a[7] = -1;
-		}
-		a[1] += sqlite3_column_int64(st, 2);
-		a[2]++;
-		a[3] += sqlite3_column_int64(st, 3);
-		a[5] = sqlite3_column_int64(st, 5);
-		if (a[2] == 2)
-			a[7] = day;
-		a[8] = day;
-	}
-	if (rc != SQLITE_DONE || (a[0] >= 0 && rp_stats_put(ins, a) != 0))
-		goto fail;
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	return store_exec(c->db, "RELEASE scope_stats");
-fail:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
-	if (sp)
-		store_exec(c->db, "ROLLBACK TO scope_stats;"
-		    " RELEASE scope_stats");
-	return -1;
+	sc.channel = c->channel;
+	sc.only = c->list ? "custlist" : NULL;
+	sc.lite = lite;
+	return stats_asof_in(c->db, d, &sc);
 }
-
 
 /* A line under the title saying what the report covers. */
 void
@@ -463,8 +379,9 @@ rp_ord_sort(struct rp_lines *pl)
  * the lines in key order, merged by order id: two plain scans and no
  * sort of the lines; only the orders, a few numbers each, are then
  * sorted in memory.  Each line keeps its product, and its revenue and
- * quantity when amounts is set.  With maxpid < 0, the purchases alone.  The scans read each page once, so a small page
- * cache does for them and leaves the memory to the lines.
+ * quantity when amounts is set.  With maxpid < 0, the purchases alone.
+ * The scans read each page once, so a small page cache does for them
+ * and leaves the memory to the lines.
  */
 int
 rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,

@@ -1,0 +1,97 @@
+/*
+ * monthly.c: crm-report's monthly report: new and returning customers and
+ * revenue per month.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+int
+rp_monthly(struct rp_ctx *c)
+{
+	struct table t;
+	sqlite3_stmt *st;
+	struct cday d;
+	struct period *mp = NULL;
+	struct pcust pc;
+	int64_t from = c->has_from ? c->from : NOFROM;
+	int64_t to = c->has_to ? c->to : c->asof;
+	int64_t m0, m1, cid = -1, first = 0, cm = -1, k, nm;
+	char m[16];
+	int rc = -1;
+
+	if (rp_scope_months(c, &m0, &m1) != 0)
+		return -1;
+	nm = m0 < 0 ? 0 : m1 - m0 + 1;
+	if (nm > 0 && (mp = calloc((size_t)nm, sizeof(*mp))) == NULL)
+		err(EXIT_DATA, NULL);
+	for (k = 0; k < nm; k++)
+		mp[k].from = rp_month_start(m0 + k);
+	memset(&pc, 0, sizeof(pc));
+	if ((st = rp_cust_days(c)) == NULL)
+		goto done;
+	/* Each customer's days, month by month: the month is the period. */
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		rp_cday_get(st, &d);
+		if (d.cid != cid || rp_month_of(d.day) != cm) {
+			if (cm >= 0)
+				rp_pcust_close(&mp[cm - m0], &pc, first);
+			if (d.cid != cid)
+				first = d.day;
+			cid = d.cid;
+			cm = rp_month_of(d.day);
+		}
+		if (d.day >= from && d.day <= to) {
+			pc.n += d.n;
+			pc.rev += d.rev;
+			pc.days++;
+		}
+	}
+	if (cm >= 0)
+		rp_pcust_close(&mp[cm - m0], &pc, first);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto done;
+	tout_title(&c->out, "New and returning customers by month");
+	rp_scope_note(c, from, to);
+	table_init(&t, &c->out);
+	table_col(&t, "month", NULL, TC_LEFT);
+	table_col(&t, "customers", NULL, 0);
+	table_col(&t, "new_customers", "new", 0);
+	table_col(&t, "returning_customers", "returning", 0);
+	table_col(&t, "orders", NULL, TC_OPTIONAL);
+	table_col(&t, "revenue", NULL, 0);
+	table_col(&t, "new_revenue", NULL, TC_CSVONLY);
+	table_col(&t, "returning_revenue", "ret. revenue", TC_OPTIONAL);
+	table_col(&t, "repurchase_rate", "rate", 0);
+	table_col(&t, "bar", "", TC_BAR);
+	for (k = 0; k < nm; k++) {
+		struct period *p = &mp[k];
+
+		if (p->customers == 0)
+			continue;
+		table_str(&t, rp_month(m0 + k, m));
+		table_int(&t, p->customers);
+		table_int(&t, p->customers - p->returning);
+		table_int(&t, p->returning);
+		table_int(&t, p->orders);
+		table_money(&t, p->revenue);
+		table_money(&t, p->revenue - p->ret_revenue);
+		table_money(&t, p->ret_revenue);
+		table_ratio(&t, p->returning, p->customers);
+		table_cell(&t, "", "", (double)p->revenue);
+		table_barpart(&t, (double)p->ret_revenue);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	tout_note(&c->out, "%sbar: revenue, %s█%s%s from returning customers, "
+	    "░ from new%s", tc_dim(&c->out), tc_off(&c->out), tc_bar(&c->out),
+	    tc_dim(&c->out), tc_off(&c->out));
+	rc = 0;
+done:
+	free(mp);
+	return rc;
+}

@@ -1,0 +1,259 @@
+/*
+ * summary.c: crm-report's summary report: customers, orders, revenue,
+ * AOV, repurchase rate and the shop's stage, against the period before.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/*
+ * Both periods in one pass: a customer is returning in a period when
+ * they bought before it or on two or more days in it.
+ */
+static int
+period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
+{
+	sqlite3_stmt *st;
+	struct pcust pc[2];
+	struct period *ps[2] = { cur, prev };
+	struct cday d;
+	int64_t cid = -1, first = 0;
+	int rc, k;
+
+	if ((st = rp_cust_days(c)) == NULL)
+		return -1;
+	memset(pc, 0, sizeof(pc));
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		rp_cday_get(st, &d);
+		if (d.cid != cid) {
+			for (k = 0; k < 2; k++)
+				rp_pcust_close(ps[k], &pc[k], first);
+			cid = d.cid;
+			first = d.day;
+		}
+		for (k = 0; k < 2; k++)
+			if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
+				pc[k].n += d.n;
+				pc[k].rev += d.rev;
+				pc[k].days++;
+			}
+	}
+	for (k = 0; k < 2; k++)
+		rp_pcust_close(ps[k], &pc[k], first);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Average revenue per month: revenue x (365.25 / 12) / days. */
+static int64_t
+monthly_revenue(const struct period *a)
+{
+	int64_t days = a->to - a->from + 1;
+
+	return days > 0 ? rp_div_round(a->revenue * 1461, 48 * days) : 0;
+}
+
+struct stage {
+	int	 n;
+	const char *focus;
+	const char *metric;		/* what the target is on */
+	double	 target;
+};
+
+/*
+ * The stages consultants teach, by monthly revenue (in the shop's
+ * currency, NT$ for a Taiwanese shop): under 300k traffic and a 20%
+ * repurchase rate first; 300k to 1M returning customers; over 1M
+ * operations and RFM segments.
+ */
+static struct stage
+stage_of(int64_t monthly)
+{
+	if (monthly < 300000LL * 100)
+		return (struct stage){ 1, "traffic: bring in new buyers and "
+		    "reach a 20% repurchase rate", "repurchase_rate", 0.20 };
+	if (monthly <= 1000000LL * 100)
+		return (struct stage){ 2, "returning customers: bring first "
+		    "buyers back", "returning_revenue_share", 0.40 };
+	return (struct stage){ 3, "operations: RFM segments and a playbook "
+	    "per segment (crm-rfm, crm-playbook)", "returning_revenue_share",
+	    0.60 };
+}
+
+static double
+stage_value(const struct stage *s, const struct period *a)
+{
+	if (strcmp(s->metric, "repurchase_rate") == 0)
+		return a->customers ? (double)a->returning / a->customers : 0;
+	return a->revenue ? (double)a->ret_revenue / a->revenue : 0;
+}
+
+static void
+change_cell(struct table *t, double now, double before, int pct_points)
+{
+	char b[32];
+
+	if (pct_points) {
+		snprintf(b, sizeof(b), "%+.1f pt", 100 * (now - before));
+		table_cell(t, "", b, 0);
+	} else if (before == 0)
+		table_cell(t, "", "-", 0);
+	else {
+		snprintf(b, sizeof(b), "%+.1f%%", 100 * (now / before - 1));
+		table_cell(t, "", b, 0);
+	}
+}
+
+int
+rp_summary(struct rp_ctx *c)
+{
+	struct period cur, prev;
+	struct period *ps[2] = { &cur, &prev };
+	struct table t;
+	struct stage sg;
+	int64_t days;
+	char a[11], b[11], m1[40], m2[64];
+	int i;
+
+	memset(&cur, 0, sizeof(cur));
+	cur.to = c->has_to ? c->to : c->asof;
+	if (c->has_from)
+		cur.from = c->from;
+	else {
+		int y, m, d, dim;
+
+		/* Twelve months: from the day after the same date a year
+		 * before (29 February counts as the 28th). */
+		civil_from_days(cur.to, &y, &m, &d);
+		dim = (int)(days_from_civil(m == 12 ? y : y - 1, m % 12 + 1,
+		    1) - days_from_civil(y - 1, m, 1));
+		cur.from = days_from_civil(y - 1, m, 1) + (d < dim ? d : dim);
+	}
+	days = cur.to - cur.from + 1;
+	memset(&prev, 0, sizeof(prev));
+	prev.to = cur.from - 1;
+	prev.from = prev.to - days + 1;
+	if (period_agg(c, &cur, &prev) != 0)
+		return -1;
+
+	if (c->out.mode != TM_TABLE) {
+		table_init(&t, &c->out);
+		table_col(&t, "period", NULL, 0);
+		table_col(&t, "from", NULL, 0);
+		table_col(&t, "to", NULL, 0);
+		table_col(&t, "days", NULL, 0);
+		table_col(&t, "customers", NULL, 0);
+		table_col(&t, "orders", NULL, 0);
+		table_col(&t, "revenue", NULL, 0);
+		table_col(&t, "aov", NULL, 0);
+		table_col(&t, "orders_per_customer", NULL, 0);
+		table_col(&t, "returning_customers", NULL, 0);
+		table_col(&t, "repurchase_rate", NULL, 0);
+		table_col(&t, "returning_revenue", NULL, 0);
+		table_col(&t, "returning_revenue_share", NULL, 0);
+		table_col(&t, "monthly_revenue", NULL, 0);
+		table_col(&t, "stage", NULL, 0);
+		table_col(&t, "focus", NULL, 0);
+		table_col(&t, "target_metric", NULL, 0);
+		table_col(&t, "target", NULL, 0);
+		for (i = 0; i < 2; i++) {
+			struct period *p = ps[i];
+
+			sg = stage_of(monthly_revenue(p));
+			table_str(&t, i == 0 ? "current" : "previous");
+			table_str(&t, rp_day(p->from, a));
+			table_str(&t, rp_day(p->to, b));
+			table_int(&t, p->to - p->from + 1);
+			table_int(&t, p->customers);
+			table_int(&t, p->orders);
+			table_money(&t, p->revenue);
+			table_money(&t, rp_div_round(p->revenue, p->orders));
+			if (p->customers)
+				table_num(&t, (double)p->orders /
+				    p->customers, 2);
+			else
+				table_null(&t);
+			table_int(&t, p->returning);
+			table_ratio(&t, p->returning, p->customers);
+			table_money(&t, p->ret_revenue);
+			table_ratio(&t, p->ret_revenue, p->revenue);
+			table_money(&t, monthly_revenue(p));
+			table_int(&t, sg.n);
+			table_str(&t, sg.focus);
+			table_str(&t, sg.metric);
+			table_num(&t, sg.target, 2);
+			table_endrow(&t);
+		}
+		table_end(&t);
+		return 0;
+	}
+
+	tout_title(&c->out, "Summary: %s to %s (%lld days)",
+	    rp_day(cur.from, a), rp_day(cur.to, b), (long long)days);
+	if (c->channel != NULL || c->list || cur.to != c->asof)
+		rp_scope_note(c, cur.from, cur.to);
+	table_init(&t, &c->out);
+	table_col(&t, "metric", "", TC_LEFT);
+	table_col(&t, "current", "this period", 0);
+	snprintf(m2, sizeof(m2), "previous (from %s)", rp_day(prev.from, a));
+	table_col(&t, "previous", m2, 0);
+	table_col(&t, "change", "change", 0);
+#define ROW(label, cell, nowv, prevv, pts) do {				\
+	table_str(&t, label);						\
+	for (i = 0; i < 2; i++) {					\
+		struct period *p = ps[i];				\
+		cell;							\
+	}								\
+	change_cell(&t, nowv, prevv, pts);				\
+	table_endrow(&t);						\
+} while (0)
+	ROW("customers", table_int(&t, p->customers),
+	    (double)cur.customers, (double)prev.customers, 0);
+	ROW("orders", table_int(&t, p->orders),
+	    (double)cur.orders, (double)prev.orders, 0);
+	ROW("revenue", table_money(&t, p->revenue),
+	    (double)cur.revenue, (double)prev.revenue, 0);
+	ROW("average order value", table_money(&t, rp_div_round(p->revenue,
+	    p->orders)), cur.orders ? (double)cur.revenue / cur.orders : 0,
+	    prev.orders ? (double)prev.revenue / prev.orders : 0, 0);
+	ROW("orders per customer", p->customers ? table_num(&t,
+	    (double)p->orders / p->customers, 2) : table_null(&t),
+	    cur.customers ? (double)cur.orders / cur.customers : 0,
+	    prev.customers ? (double)prev.orders / prev.customers : 0, 0);
+	ROW("returning customers", table_int(&t, p->returning),
+	    (double)cur.returning, (double)prev.returning, 0);
+	ROW("repurchase rate", table_ratio(&t, p->returning, p->customers),
+	    cur.customers ? (double)cur.returning / cur.customers : 0,
+	    prev.customers ? (double)prev.returning / prev.customers : 0, 1);
+	ROW("returning revenue", table_money(&t, p->ret_revenue),
+	    (double)cur.ret_revenue, (double)prev.ret_revenue, 0);
+	ROW("returning revenue share", table_ratio(&t, p->ret_revenue,
+	    p->revenue), cur.revenue ? (double)cur.ret_revenue / cur.revenue :
+	    0, prev.revenue ? (double)prev.ret_revenue / prev.revenue : 0, 1);
+	ROW("monthly revenue", table_money(&t, monthly_revenue(p)),
+	    (double)monthly_revenue(&cur), (double)monthly_revenue(&prev), 0);
+#undef ROW
+	table_end(&t);
+
+	sg = stage_of(monthly_revenue(&cur));
+	tout_title(&c->out, "Stage %d of 3 (%s a month)", sg.n,
+	    fmt_money(monthly_revenue(&cur), m1));
+	tout_note(&c->out, "Focus: %s.", sg.focus);
+	{
+		double v = stage_value(&sg, &cur);
+		const char *what = strcmp(sg.metric, "repurchase_rate") == 0 ?
+		    "repurchase rate" : "returning revenue share";
+
+		if (v >= sg.target)
+			tout_note(&c->out, "Target: %s %.0f%%: reached "
+			    "(%.1f%%).", what, 100 * sg.target, 100 * v);
+		else
+			tout_note(&c->out, "Target: %s %.0f%%: now %.1f%%, "
+			    "%.1f points to go.", what, 100 * sg.target,
+			    100 * v, 100 * (sg.target - v));
+	}
+	return 0;
+}
