@@ -130,6 +130,25 @@ man_examples() {
 	ex && /^\.Bd -literal/ { lit = 1 }' "$1"
 }
 
+# man_flags PAGE: the long options PAGE sets with the Fl macro (".Fl -db"
+# or "... Fl \-as\-of Ar date" inside a line), one a line as --name,
+# sorted; an argument of Fl is a word up to the next macro.
+man_flags() {
+	awk '/^\./ {
+		fl = 0
+		for (i = 1; i <= NF; i++) {
+			w = $i
+			sub(/^\./, "", w)
+			if (w == "Fl") { fl = 1; continue }
+			if (w ~ /^[A-Z][a-z][a-z]?$/) { fl = 0; continue }
+			if (!fl) continue
+			gsub(/\\&/, "", w)
+			gsub(/\\-/, "-", w)
+			if (w ~ /^-[a-z0-9][a-z0-9-]*$/) print "-" w
+		}
+	}' "$1" | sort -u
+}
+
 # Every store the cases left must hold together: no order, identity or
 # item that points at nothing (crm-import writes with foreign keys
 # unenforced; see crm-import.c) and a sound database file.
