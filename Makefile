@@ -53,10 +53,15 @@ deps:
 	@sh tools/deps.sh
 
 # The data directory is compiled into format.o: it is rebuilt whenever
-# DATADIR changes (the value is kept in a stamp file).
+# DATADIR (or the PREFIX it comes from) changes.  The value built with is
+# kept in a stamp file, remade only when it differs, so that `make -n`
+# tells the truth about an up-to-date tree.
+ifneq ($(shell cat $(BUILD)/datadir.stamp 2>/dev/null),$(DATADIR))
 $(BUILD)/datadir.stamp: FORCE
+endif
+$(BUILD)/datadir.stamp:
 	@mkdir -p $(@D)
-	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+	@echo '$(DATADIR)' >$@
 $(BUILD)/lib/format.o: $(BUILD)/datadir.stamp
 $(BUILD)/lib/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
 
@@ -114,7 +119,8 @@ lint:
 	mandoc -Tlint -Wwarning $(MANS)
 
 # install builds only the programs; it writes exactly the files that
-# uninstall removes.
+# uninstall removes (uninstall also removes the folders of DATADIR it
+# leaves empty, DATADIR included; never anything else).
 install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
@@ -134,7 +140,7 @@ uninstall:
 	done
 	for f in $(SHARE); do rm -f "$(DESTDIR)$(DATADIR)/$${f#share/}"; done
 	for d in $$(cd share 2>/dev/null && find . -depth -type d); do \
-		rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null || true; \
+		d=$${d#.}; rmdir "$(DESTDIR)$(DATADIR)$$d" 2>/dev/null || true; \
 	done
 
 clean:

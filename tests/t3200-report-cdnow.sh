@@ -7,11 +7,7 @@ test_description='crm-report on CDNOW'
 
 RAW="$SHARED/data/cdnow/CDNOW_master.txt"
 
-if ! [ -r "$RAW" ]; then
-	say "no $RAW: skipped"
-	test_done
-	exit 0
-fi
+[ -r "$RAW" ] || test_skip_all "no $RAW (the shared data is not beside this tree)"
 
 test_expect_success 'the log converted to the plain format and imported' '
 	tr -d "\r" <"$RAW" | awk "

@@ -4,13 +4,20 @@
 #   test_expect_success 'title' 'commands && test_cmp expect actual'
 # and ends with test_done.  Each case runs in the script's own scratch
 # directory ($TRASH); CRM_BIN names the programs under test, and PATH
-# starts with it.  The script's last line is 'N passed, N failed'.
+# starts with it.  The script's last line is always
+# 'N passed, N failed, N skipped' (tests/run.sh sums them).
+#
+# Skipping: test_skip_all REASON ends a script that cannot run here (it
+# counts as one skipped, never as passed); a case given prerequisites,
+#   test_expect_success PREREQ,... 'title' 'body'
+# is skipped (and counted) unless test_set_prereq named each of them.
+# $SHARED (the shared data, ../shared by default) may be set from outside.
 
 : "${CRM_BIN:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
 TEST_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC_DIR=$(cd "$TEST_DIR/.." && pwd)
 DATA="$TEST_DIR/data"
-SHARED="$SRC_DIR/../shared"
+: "${SHARED:=$SRC_DIR/../shared}"
 TRASH="${TMPDIR:-/tmp}/crmkit-test.$$.$(basename "$0" .sh)"
 PATH="$CRM_BIN:$PATH"
 # The sanitizer build's programs are not beside share/, so name it.
@@ -21,12 +28,41 @@ export TZ=UTC LC_ALL=C.UTF-8
 
 test_count=0
 test_failed=0
+test_skipped=0
+test_prereqs=,
 rm -rf "$TRASH" && mkdir -p "$TRASH" && cd "$TRASH" || exit 1
 
 say() { printf '%s\n' "$*"; }
 
-# test_expect_success TITLE BODY: BODY must exit 0.
+# test_set_prereq NAME: cases that name NAME as a prerequisite run.
+test_set_prereq() {
+	test_prereqs="$test_prereqs$1,"
+}
+
+# test_have_prereq A,B,...: every one of them was set.
+test_have_prereq() {
+	set -- $(printf '%s\n' "$1" | tr ',' ' ')
+	for p; do
+		case $test_prereqs in
+		*,"$p",*) ;;
+		*) return 1 ;;
+		esac
+	done
+}
+
+# test_skip_ TITLE PREREQS: counts and reports a case left out.
+test_skip_() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	say "ok $test_count # skip $1 (missing $2)"
+}
+
+# test_expect_success [PREREQS] TITLE BODY: BODY must exit 0.
 test_expect_success() {
+	if [ $# -eq 3 ]; then
+		test_have_prereq "$1" || { test_skip_ "$2" "$1"; return 0; }
+		shift
+	fi
 	test_count=$((test_count + 1))
 	if (eval "$2") >"$TRASH/.out" 2>&1 </dev/null; then
 		say "ok $test_count - $1"
@@ -37,8 +73,12 @@ test_expect_success() {
 	fi
 }
 
-# test_expect_failure_status N TITLE BODY: BODY's last command exits N.
+# test_expect_code [PREREQS] N TITLE BODY: BODY's last command exits N.
 test_expect_code() {
+	if [ $# -eq 4 ]; then
+		test_have_prereq "$1" || { test_skip_ "$3" "$1"; return 0; }
+		shift
+	fi
 	test_count=$((test_count + 1))
 	(eval "$3") >"$TRASH/.out" 2>&1 </dev/null
 	rc=$?
@@ -49,6 +89,17 @@ test_expect_code() {
 		say "not ok $test_count - $2 (exit $rc, wanted $1)"
 		sed 's/^/#   /' "$TRASH/.out"
 	fi
+}
+
+# test_skip_all REASON: the whole script cannot run here.  It ends now,
+# with exit 0, and counts as one skipped (not as passed), whatever
+# cases ran before it.
+test_skip_all() {
+	say "1..0 # SKIP $1"
+	cd / && rm -rf "$TRASH"
+	say "$((test_count - test_failed - test_skipped)) passed, $test_failed failed, $((test_skipped + 1)) skipped"
+	[ "$test_failed" -eq 0 ]
+	exit
 }
 
 # test_cmp EXPECT ACTUAL: the files are equal; shows the difference.
@@ -79,6 +130,25 @@ man_examples() {
 	ex && /^\.Bd -literal/ { lit = 1 }' "$1"
 }
 
+# man_flags PAGE: the long options PAGE sets with the Fl macro (".Fl -db"
+# or "... Fl \-as\-of Ar date" inside a line), one a line as --name,
+# sorted; an argument of Fl is a word up to the next macro.
+man_flags() {
+	awk '/^\./ {
+		fl = 0
+		for (i = 1; i <= NF; i++) {
+			w = $i
+			sub(/^\./, "", w)
+			if (w == "Fl") { fl = 1; continue }
+			if (w ~ /^[A-Z][a-z][a-z]?$/) { fl = 0; continue }
+			if (!fl) continue
+			gsub(/\\&/, "", w)
+			gsub(/\\-/, "-", w)
+			if (w ~ /^-[a-z0-9][a-z0-9-]*$/) print "-" w
+		}
+	}' "$1" | sort -u
+}
+
 # Every store the cases left must hold together: no order, identity or
 # item that points at nothing (crm-import writes with foreign keys
 # unenforced; see crm-import.c) and a sound database file.
@@ -97,6 +167,6 @@ test_done() {
 		check_stores >bad && test_cmp /dev/null bad
 	'
 	cd / && rm -rf "$TRASH"
-	say "$((test_count - test_failed)) passed, $test_failed failed"
+	say "$((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
 	[ "$test_failed" -eq 0 ]
 }
