@@ -57,8 +57,8 @@ deps:
 $(BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
-$(BUILD)/lib/format.o: $(BUILD)/datadir.stamp
-$(BUILD)/lib/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
+$(BUILD)/import/format.o: $(BUILD)/datadir.stamp
+$(BUILD)/import/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)

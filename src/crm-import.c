@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "crm.h"
-#include "format.h"
+#include "import/format.h"
 
 static const char synopsis[] =
 "usage: crm-import [-qt] [-d delim] [--channel name] [--db path] [--dmy]\n"

@@ -56,7 +56,7 @@ test_expect_success 'make install puts programs, pages and formats in place; uni
 	test -f root/usr/share/man/man5/crm-store.5 &&
 	test -f root/usr/share/man/man7/crm.7 &&
 	test -f root/usr/share/crmkit/formats/shopee.fmt &&
-	grep -q /usr/share/crmkit "$TRASH/build/lib/format.o" &&
+	grep -q /usr/share/crmkit "$TRASH/build/import/format.o" &&
 	! test -e "$TRASH/build/unit" && ! test -e "$TRASH/build/gen-orders" &&
 	make -s -C "$SRC_DIR" $inst uninstall >/dev/null &&
 	find root -type f >left && test_cmp /dev/null left
