@@ -66,9 +66,16 @@ flush_order(struct run *r)
 		return order_bad(r, HAS(r, F_ACCOUNT) ? F_ACCOUNT : HAS(r,
 		    F_PHONE) ? F_PHONE : F_EMAIL, "no buyer: account, phone and "
 		    "email are all empty or masked");
-	if ((cid = resolve_customer(r)) < 0 ||
-	    write_order(r, &v, order_digest(o, &v), cid) != 0)
+	if ((cid = resolve_customer(r)) < 0)
 		return -1;
+	switch (write_order(r, &v, order_digest(o, &v), cid)) {
+	case 0:
+		break;
+	case -2:
+		return order_bad(r, F_PAID_TOTAL, "order total too large");
+	default:
+		return -1;
+	}
 	order_clear(o);
 	return 0;
 }
@@ -362,6 +369,88 @@ take_items_cell(struct run *r)
 }
 
 /*
+ * Reads the order-level values of the current row into the order: its
+ * time and status (from the first row that has them), cancel and return
+ * marks, amounts, and the buyer's values the earlier rows lacked.
+ * Returns 0, or 1 with the reason set.
+ */
+static int
+take_order_values(struct run *r, int first, const struct buf *acct,
+    const struct buf *phone, const struct buf *email)
+{
+	struct order *o = &r->ord;
+	const char *why;
+	enum status st;
+	int64_t t;
+	int has;
+
+	if (r->val[F_ORDERED_AT].len > 0 && !o->has_time) {
+		if (date_parse(r->val[F_ORDERED_AT].s, r->dorder, &t, &why)) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%s: '%s'", why,
+			    r->val[F_ORDERED_AT].s);
+			return bad(r, F_ORDERED_AT, r->bad_msg.s);
+		}
+		o->ordered_at = t;
+		o->has_time = 1;
+	} else if (first) {
+		return bad(r, F_ORDERED_AT, "empty date");
+	}
+	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
+	    !o->has_status) {
+		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
+			    "completed, pending, cancelled, returned, 已完成, "
+			    "待出貨, 已取消, 退貨, 退款 ...)",
+			    r->val[F_STATUS].s);
+			return bad(r, F_STATUS, r->bad_msg.s);
+		}
+		o->status = st;
+		o->has_status = 1;
+	} else if (first && HAS(r, F_STATUS)) {
+		return bad(r, F_STATUS, "empty status");
+	}
+	if (r->val[F_CANCEL_REASON].len > 0) {
+		if (excused(r))
+			o->excused = 1;
+		else
+			o->cancelled = 1;
+	}
+	if (r->val[F_RETURN_STATUS].len > 0)
+		o->returned = 1;
+	fill_if_empty(&o->address, &r->val[F_ADDRESS]);
+	if (parse_money_field(r, F_SHIPPING, &t, &has))
+		return 1;
+	if (has)
+		o->shipping = t;
+	if (parse_money_field(r, F_DISCOUNT, &t, &has))
+		return 1;
+	if (has)
+		o->discount = t < 0 ? -t : t;
+	if (parse_money_field(r, F_PAID_TOTAL, &t, &has))
+		return 1;
+	if (has) {
+		o->paid_total = t;
+		o->has_paid_total = 1;
+	}
+	if (parse_money_field(r, F_REFUND, &t, &has))
+		return 1;
+	if (has) {
+		o->refund = t < 0 ? -t : t;
+		o->has_refund = 1;
+	}
+	/* Order-level values fill in from later rows when the first lacks
+	 * them (some exports put them on an order's first row only). */
+	fill_if_empty(&o->account, acct);
+	fill_if_empty(&o->phone, phone);
+	fill_if_empty(&o->email, email);
+	fill_if_empty(&o->name, &r->val[F_NAME]);
+	fill_if_empty(&o->coupon, &r->val[F_COUPON]);
+	return 0;
+}
+
+/*
  * Takes the current row into the order being built, flushing the previous
  * order when this row starts another.  Returns 0, 1 when the row is bad
  * (r->bad_field and r->bad_why say why), or -1 to stop the run.
@@ -371,10 +460,7 @@ take_row(struct run *r)
 {
 	struct order *o = &r->ord;
 	struct buf acct = { 0 }, phone = { 0 }, email = { 0 }, chan = { 0 };
-	const char *why;
-	int64_t t;
-	enum status st;
-	int rc = 1, first, has;
+	int rc = 1, first;
 	size_t n = csvr_nfields(r->in);
 
 	if (n != r->ncols) {
@@ -425,73 +511,8 @@ take_row(struct run *r)
 		    r->val[F_ORDER_ID].len);
 		buf_add(&o->channel, chan.s, chan.len);
 	}
-	if (r->val[F_ORDERED_AT].len > 0 && !o->has_time) {
-		if (date_parse(r->val[F_ORDERED_AT].s, r->dorder, &t, &why)) {
-			buf_reset(&r->bad_msg);
-			buf_printf(&r->bad_msg, "%s: '%s'", why,
-			    r->val[F_ORDERED_AT].s);
-			bad(r, F_ORDERED_AT, r->bad_msg.s);
-			goto undo;
-		}
-		o->ordered_at = t;
-		o->has_time = 1;
-	} else if (first) {
-		bad(r, F_ORDERED_AT, "empty date");
+	if (take_order_values(r, first, &acct, &phone, &email) != 0)
 		goto undo;
-	}
-	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
-	    !o->has_status) {
-		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
-			buf_reset(&r->bad_msg);
-			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
-			    "completed, pending, cancelled, returned, 已完成, "
-			    "待出貨, 已取消, 退貨, 退款 ...)",
-			    r->val[F_STATUS].s);
-			bad(r, F_STATUS, r->bad_msg.s);
-			goto undo;
-		}
-		o->status = st;
-		o->has_status = 1;
-	} else if (first && HAS(r, F_STATUS)) {
-		bad(r, F_STATUS, "empty status");
-		goto undo;
-	}
-	if (r->val[F_CANCEL_REASON].len > 0) {
-		if (excused(r))
-			o->excused = 1;
-		else
-			o->cancelled = 1;
-	}
-	if (r->val[F_RETURN_STATUS].len > 0)
-		o->returned = 1;
-	fill_if_empty(&o->address, &r->val[F_ADDRESS]);
-	if (parse_money_field(r, F_SHIPPING, &t, &has))
-		goto undo;
-	if (has)
-		o->shipping = t;
-	if (parse_money_field(r, F_DISCOUNT, &t, &has))
-		goto undo;
-	if (has)
-		o->discount = t < 0 ? -t : t;
-	if (parse_money_field(r, F_PAID_TOTAL, &t, &has))
-		goto undo;
-	if (has) {
-		o->paid_total = t;
-		o->has_paid_total = 1;
-	}
-	if (parse_money_field(r, F_REFUND, &t, &has))
-		goto undo;
-	if (has) {
-		o->refund = t < 0 ? -t : t;
-		o->has_refund = 1;
-	}
-	/* Order-level values fill in from later rows when the first lacks
-	 * them (some exports put them on an order's first row only). */
-	fill_if_empty(&o->account, &acct);
-	fill_if_empty(&o->phone, &phone);
-	fill_if_empty(&o->email, &email);
-	fill_if_empty(&o->name, &r->val[F_NAME]);
-	fill_if_empty(&o->coupon, &r->val[F_COUPON]);
 	if (HAS(r, F_ITEMS))
 		rc = take_items_cell(r);
 	else {

@@ -17,13 +17,13 @@ const char *const status_names[NSTATUS] = {
 	"completed", "pending", "cancelled", "returned",
 };
 
-/* Reads a status as the store writes it; 0, or -1 when unknown. */
+/* Reads a status as the store writes it; 0, or -1 when unknown or NULL. */
 int
 status_from_name(const char *name, enum status *st)
 {
 	int k;
 
-	for (k = 0; k < NSTATUS; k++)
+	for (k = 0; name != NULL && k < NSTATUS; k++)
 		if (strcmp(name, status_names[k]) == 0) {
 			*st = (enum status)k;
 			return 0;

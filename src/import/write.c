@@ -225,17 +225,45 @@ bind_order(struct run *r, sqlite3_stmt *s, int64_t cid,
 }
 
 /*
+ * Adds more lines of order oid, met earlier in this run, to its sums:
+ * its status stays the first part's, its net follows the new sums.
+ * Returns as write_order does.
+ */
+static int
+append_order(struct run *r, const struct settled *v, uint64_t dg,
+    int64_t oid, enum status st, int64_t total, int64_t refund)
+{
+	const struct order *o = &r->ord;
+	sqlite3_stmt *ap = r->st.ord_append;
+	int64_t more_total = o->has_paid_total ? 0 : v->items;
+	int64_t more_refund = o->has_refund ? 0 : v->refund;
+
+	if (money_add(&total, more_total) != 0 ||
+	    money_add(&refund, more_refund) != 0)
+		return -2;
+	sqlite3_bind_int64(ap, 1, v->items);
+	sqlite3_bind_int64(ap, 2, more_total);
+	sqlite3_bind_int64(ap, 3, more_refund);
+	sqlite3_bind_int64(ap, 4, (int64_t)o->nitems);
+	sqlite3_bind_int64(ap, 5, (int64_t)dg);
+	sqlite3_bind_int64(ap, 6, oid);
+	sqlite3_bind_int64(ap, 7, settle_net(st, total, refund));
+	return run_stmt(ap);
+}
+
+/*
  * Stores the settled order r->ord of customer cid: new, updated (its
  * content changed since an earlier import: a status, an amount, a line)
  * or unchanged.  More lines of an order met earlier in this run are
- * added to it.  Returns 0, or -1 on a store error.
+ * added to it.  Returns 0, -1 on a store error, or -2 when the order's
+ * sums grow too large to hold.
  */
 int
 write_order(struct run *r, const struct settled *v, uint64_t dg, int64_t cid)
 {
 	struct order *o = &r->ord;
 	int64_t oid = 0, old_cid = 0, old_digest = 0, old_import = 0;
-	int64_t old_lines = 0, old_total = 0, old_refund = 0, total, refund;
+	int64_t old_lines = 0, old_total = 0, old_refund = 0;
 	enum status old_st = S_CANCELLED;
 	size_t i;
 	int rc;
@@ -275,22 +303,10 @@ write_order(struct run *r, const struct settled *v, uint64_t dg, int64_t cid)
 	if (rc != SQLITE_ROW)
 		return -1;
 	if (old_import == r->import_id) {
-		/* More lines of an order met earlier in this run: its status
-		 * stays the first part's, its net follows the sums. */
-		sqlite3_stmt *ap = r->st.ord_append;
-
-		total = o->has_paid_total ? 0 : v->items;
-		refund = o->has_refund ? 0 : v->refund;
-		sqlite3_bind_int64(ap, 1, v->items);
-		sqlite3_bind_int64(ap, 2, total);
-		sqlite3_bind_int64(ap, 3, refund);
-		sqlite3_bind_int64(ap, 4, (int64_t)o->nitems);
-		sqlite3_bind_int64(ap, 5, (int64_t)dg);
-		sqlite3_bind_int64(ap, 6, oid);
-		sqlite3_bind_int64(ap, 7, settle_net(old_st, old_total + total,
-		    old_refund + refund));
-		if (run_stmt(ap) != 0)
-			return -1;
+		/* More lines of an order met earlier in this run. */
+		if ((rc = append_order(r, v, dg, oid, old_st, old_total,
+		    old_refund)) != 0)
+			return rc;
 		goto items;
 	}
 	old_lines = 0;
