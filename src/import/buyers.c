@@ -13,6 +13,7 @@
 
 #include "crm.h"
 #include "import/buyers.h"
+#include "import/import.h"
 #include "import/run.h"
 #include "import/write.h"
 

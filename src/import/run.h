@@ -11,7 +11,6 @@
 
 #include "crm.h"
 #include "import/format.h"
-#include "import/import.h"
 #include "import/settle.h"
 
 enum field {

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "crm.h"
-#include "import/buyers.h"
+#include "import/import.h"
 #include "import/run.h"
 #include "import/write.h"
 
