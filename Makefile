@@ -62,8 +62,8 @@ endif
 $(BUILD)/datadir.stamp:
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' >$@
-$(BUILD)/lib/format.o: $(BUILD)/datadir.stamp
-$(BUILD)/lib/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
+$(BUILD)/import/format.o: $(BUILD)/datadir.stamp
+$(BUILD)/import/format.o: CPPFLAGS += -DCRM_DATADIR='"$(DATADIR)"'
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)

@@ -60,8 +60,8 @@ test_expect_success 'make install puts programs, pages and formats in place; uni
 	test -f root/usr/share/man/man5/crm-store.5 &&
 	test -f root/usr/share/man/man7/crm.7 &&
 	test -f root/usr/share/crmkit/formats/shopee.fmt &&
-	grep -q /usr/share/crmkit "$TRASH/build/lib/format.o" &&
-	! grep -q /usr/local/share/crmkit "$TRASH/build/lib/format.o" &&
+	grep -q /usr/share/crmkit "$TRASH/build/import/format.o" &&
+	! grep -q /usr/local/share/crmkit "$TRASH/build/import/format.o" &&
 	! test -e "$TRASH/build/unit" && ! test -e "$TRASH/build/gen-orders" &&
 	(cd "$SRC_DIR" && find share -type f | sed "s|^share/|usr/share/crmkit/|" &&
 	    ls man | sed -n "s|.*\.\([157]\)$|usr/share/man/man\1/&|p" &&
@@ -78,7 +78,7 @@ test_expect_success 'make install puts programs, pages and formats in place; uni
 # there, and only there.
 test_expect_success 'a changed PREFIX rebuilds format.o; a moved program finds its formats in DATADIR' '
 	mk -s -j2 PREFIX="$TRASH/pfx" install >/dev/null &&
-	grep -q "$TRASH/pfx/share/crmkit" "$TRASH/build/lib/format.o" &&
+	grep -q "$TRASH/pfx/share/crmkit" "$TRASH/build/import/format.o" &&
 	grep -q "$TRASH/pfx/share/crmkit" pfx/bin/crm-import &&
 	mkdir -p moved/bin && mv pfx/bin/crm-import moved/bin/ &&
 	unset CRM_FORMATS &&
@@ -99,7 +99,7 @@ test_expect_success 'an up-to-date build does nothing; the same PREFIX rebuilds 
 	mk -n PREFIX="$TRASH/pfx" all >out &&
 	sed "/Nothing to be done/d" out >actual && test_cmp /dev/null actual &&
 	mk -n PREFIX=/usr all >out && compiled <out >actual &&
-	echo lib/format.o >expect && test_cmp expect actual
+	echo import/format.o >expect && test_cmp expect actual
 '
 
 test_expect_success 'a changed .c rebuilds its object only, then relinks every program' '
@@ -133,7 +133,7 @@ users_of() {
 }
 
 test_expect_success 'a changed header rebuilds what includes it' '
-	for h in lib/rfm.h lib/format.h lib/crm.h; do
+	for h in lib/rfm.h import/format.h lib/crm.h; do
 		users_of $h >expect &&
 		test -s expect &&
 		mk -n -W src/$h PREFIX="$TRASH/pfx" all | compiled >actual &&

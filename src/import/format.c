@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "crm.h"
-#include "format.h"
+#include "import/format.h"
 
 #ifndef CRM_DATADIR
 #define CRM_DATADIR "/usr/local/share/crmkit"

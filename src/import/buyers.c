@@ -1,0 +1,500 @@
+/*
+ * buyers.c: who bought.  Matches the buyer of an order or a member
+ * record to a customer by the values that identify one (an account
+ * within its channel, a phone, an email, a name at an address),
+ * remembering them for the run; merges customers that turn out to be
+ * one, and stops using a value that different buyers share.  By hand:
+ * explains why records are one customer, splits a customer into its
+ * buyers, links two customers for good.
+ */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+#include "import/buyers.h"
+#include "import/import.h"
+#include "import/run.h"
+#include "import/write.h"
+
+/*
+ * Folds customer `gone` into `kept`: every record that pointed at gone
+ * points at kept, and the merge is logged with the value they shared.
+ */
+int
+merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
+{
+	struct mapkey key;
+	size_t i;
+
+	for (i = 0; i < sizeof(r->st.merge) / sizeof(r->st.merge[0]); i++) {
+		sqlite3_bind_int64(r->st.merge[i], 1, kept);
+		sqlite3_bind_int64(r->st.merge[i], 2, gone);
+		if (run_stmt(r->st.merge[i]) != 0)
+			return -1;
+	}
+	sqlite3_bind_int64(r->st.merge_log, 1, kept);
+	sqlite3_bind_int64(r->st.merge_log, 2, gone);
+	sqlite3_bind_text(r->st.merge_log, 3, why, -1, SQLITE_TRANSIENT);
+	if (r->import_id > 0)
+		sqlite3_bind_int64(r->st.merge_log, 4, r->import_id);
+	else
+		sqlite3_bind_null(r->st.merge_log, 4);	/* by hand */
+	if (run_stmt(r->st.merge_log) != 0)
+		return -1;
+	keymap_int(gone, &key);
+	if (r->ids != NULL && keymap_put(r->moved, &key, kept) != 0) {
+		/* Too many merges to follow: look values up in the store. */
+		keymap_free(r->ids);
+		r->ids = NULL;
+	}
+	return write_touch(r, kept);
+}
+
+struct ident {
+	const char *kind;
+	const char *channel;
+	const struct buf *value;
+	int64_t	 cid;			/* customer it points at, or 0 */
+	int	 known;			/* the value is in identities */
+	struct mapkey key;		/* digest of kind, channel, value */
+};
+
+/*
+ * The buyer key of the current order: the account within its channel,
+ * else the name within its channel, else the first identifying value.
+ * Two different keys in one channel are two different buyers.
+ */
+static void
+buyer_key(struct run *r, struct buf *out)
+{
+	struct order *o = &r->ord;
+
+	buf_reset(out);
+	buf_printf(out, "%s:", o->channel.s);
+	if (o->account.len > 0)
+		buf_printf(out, "a:%s", o->account.s);
+	else if (o->name.len > 0)
+		buf_printf(out, "n:%s", o->name.s);
+	else
+		buf_printf(out, "v:%s", o->phone.len ? o->phone.s :
+		    o->email.len ? o->email.s : o->address.s);
+}
+
+/*
+ * Whether customer cid already bought in this order's channel under
+ * another buyer key: then a phone or email pointing at cid is one that
+ * different buyers share (a family line, the shop's own phone).
+ */
+static int
+other_buyer(struct run *r, int64_t cid)
+{
+	int rc;
+
+	sqlite3_bind_int64(r->st.buyer_find, 1, cid);
+	sqlite3_bind_text(r->st.buyer_find, 2, r->ord.channel.s,
+	    (int)r->ord.channel.len, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.buyer_find, 3, r->buyer.s, (int)r->buyer.len,
+	    SQLITE_STATIC);
+	rc = store_step(r->st.buyer_find);
+	sqlite3_reset(r->st.buyer_find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return rc == SQLITE_ROW;
+}
+
+/* Remembers where an identifying value points, for the rest of the run. */
+static void
+remember(struct run *r, const struct ident *id, int64_t cid, int shared)
+{
+	if (r->ids == NULL)
+		return;
+	if (cid > (int64_t)(UINT32_MAX / 2)) {
+		/* Beyond what the map holds: the store answers from now. */
+		keymap_free(r->ids);
+		r->ids = NULL;
+	} else if (keymap_put(r->ids, &id->key, cid * 2 + !!shared) != 0)
+		r->ids_complete = 0;	/* full */
+}
+
+/*
+ * Finds the customer an identifying value points at (0: none) and
+ * whether the value is shared: from what this run has seen when it can,
+ * else from the store.  Returns 0, or -1 on a store error.
+ */
+static int
+ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
+{
+	struct mapkey moved;
+	int64_t v, kept;
+
+	*cid = 0;
+	*shared = 0;
+	if (r->ids != NULL) {
+		buf_reset(&r->key);
+		buf_add(&r->key, id->kind, strlen(id->kind) + 1);
+		buf_add(&r->key, id->channel, strlen(id->channel) + 1);
+		buf_add(&r->key, id->value->s, id->value->len);
+		keymap_key(r->key.s, r->key.len, &id->key);
+		if (keymap_get(r->ids, &id->key, &v)) {
+			*cid = v / 2;
+			*shared = (int)(v % 2);
+			for (;;) {
+				keymap_int(*cid, &moved);
+				if (!keymap_get(r->moved, &moved, &kept))
+					break;
+				*cid = kept;
+			}
+			id->known = 1;
+			return 0;
+		}
+		if (r->ids_complete)
+			return 0;
+	}
+	sqlite3_bind_text(r->st.id_find, 1, id->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.id_find, 2, id->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.id_find, 3, id->value->s, (int)id->value->len,
+	    SQLITE_STATIC);
+	switch (store_step(r->st.id_find)) {
+	case SQLITE_ROW:
+		*cid = sqlite3_column_int64(r->st.id_find, 0);
+		*shared = sqlite3_column_int(r->st.id_find, 1);
+		id->known = 1;
+		remember(r, id, *cid, *shared);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		sqlite3_reset(r->st.id_find);
+		return -1;
+	}
+	sqlite3_reset(r->st.id_find);
+	return 0;
+}
+
+/* Stops using a value to match buyers, and says so once. */
+static int
+mark_shared(struct run *r, const struct ident *id)
+{
+	sqlite3_bind_text(r->st.id_share, 1, id->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.id_share, 2, id->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.id_share, 3, id->value->s, (int)id->value->len,
+	    SQLITE_STATIC);
+	if (run_stmt(r->st.id_share) != 0)
+		return -1;
+	remember(r, id, 0, 1);
+	r->shared++;
+	if (!r->quiet)
+		warnx("%s:%ld: %s %s is shared by different buyers in %s; "
+		    "it no longer matches anyone", csvr_name(r->in),
+		    r->ord.line, id->kind, id->value->s, r->ord.channel.s);
+	return 0;
+}
+
+/*
+ * Finds or creates the customer of the current order.  Records that
+ * share an account (within a channel), a phone or an email are one
+ * customer; when they pointed at different customers, those are merged
+ * into the oldest.  A phone or email that leads to a customer who already
+ * bought in this channel under another buyer key is shared, not proof of
+ * one person: it is marked and used no more.  Where the format gives an
+ * address, the name at that address identifies a buyer within the
+ * channel too (momo has no accounts).  Returns the id, or -1.
+ */
+int64_t
+resolve_customer(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct ident id[4];
+	char why[300];
+	const char *xchan = r->no_merge ? o->channel.s : "";
+	int64_t cid = 0, c;
+	int n = 0, i, j, added = 0, created = 0, shared;
+
+	buyer_key(r, &r->buyer);
+	if (o->account.len > 0)
+		id[n++] = (struct ident){ .kind = "account",
+		    .channel = o->channel.s, .value = &o->account };
+	if (o->phone.len > 0)
+		id[n++] = (struct ident){ .kind = "phone", .channel = xchan,
+		    .value = &o->phone };
+	if (o->email.len > 0)
+		id[n++] = (struct ident){ .kind = "email", .channel = xchan,
+		    .value = &o->email };
+	if (o->address.len > 0 && o->name.len > 0) {
+		buf_reset(&r->tmp);
+		buf_printf(&r->tmp, "%s|%s", o->name.s ? o->name.s : "",
+		    o->address.s);
+		id[n++] = (struct ident){ .kind = "name_address",
+		    .channel = o->channel.s, .value = &r->tmp };
+	}
+	for (i = 0; i < n; i++) {
+		if (ident_find(r, &id[i], &c, &shared) != 0)
+			return -1;
+		if (shared)
+			continue;
+		/* An account, or a name at an address, decides; a phone or
+		 * email must not join two buyers of one channel. */
+		if (c != 0 && (strcmp(id[i].kind, "phone") == 0 ||
+		    strcmp(id[i].kind, "email") == 0) &&
+		    (strcmp(id[0].kind, "account") != 0 || id[0].cid != c)) {
+			int other = other_buyer(r, c);
+
+			if (other < 0)
+				return -1;
+			if (other) {
+				if (mark_shared(r, &id[i]) != 0)
+					return -1;
+				continue;
+			}
+		}
+		id[i].cid = c;
+		if (c != 0 && (cid == 0 || c < cid))
+			cid = c;
+	}
+	for (i = 0; i < n; i++) {
+		if (id[i].cid == 0 || id[i].cid == cid)
+			continue;
+		snprintf(why, sizeof(why), "%s %s", id[i].kind,
+		    id[i].value->s);
+		if (merge_customers(r, cid, id[i].cid, why) != 0)
+			return -1;
+		for (j = i + 1; j < n; j++)
+			if (id[j].cid == id[i].cid)
+				id[j].cid = cid;
+	}
+	if (cid == 0) {
+		bind_text_or_null(r->st.cust_add, 1, &o->name);
+		bind_text_or_null(r->st.cust_add, 2, &o->email);
+		bind_text_or_null(r->st.cust_add, 3, &o->phone);
+		sqlite3_bind_text(r->st.cust_add, 4, o->channel.s,
+		    (int)o->channel.len, SQLITE_STATIC);
+		sqlite3_bind_int64(r->st.cust_add, 5, o->ordered_at);
+		if (run_stmt(r->st.cust_add) != 0)
+			return -1;
+		cid = sqlite3_last_insert_rowid(r->db);
+		r->c_new++;
+		created = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (id[i].known)
+			continue;
+		sqlite3_bind_text(r->st.id_add, 1, id[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->st.id_add, 2, id[i].channel, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(r->st.id_add, 3, id[i].value->s,
+		    (int)id[i].value->len, SQLITE_STATIC);
+		sqlite3_bind_int64(r->st.id_add, 4, cid);
+		sqlite3_bind_int64(r->st.id_add, 5, r->import_id);
+		sqlite3_bind_text(r->st.id_add, 6, r->buyer.s, (int)r->buyer.len,
+		    SQLITE_STATIC);
+		if (run_stmt(r->st.id_add) != 0)
+			return -1;
+		remember(r, &id[i], cid, 0);
+		added = 1;
+	}
+	if (added && !created) {
+		sqlite3_bind_int64(r->st.cust_fill, 1, cid);
+		bind_text_or_null(r->st.cust_fill, 2, &o->name);
+		bind_text_or_null(r->st.cust_fill, 3, &o->email);
+		bind_text_or_null(r->st.cust_fill, 4, &o->phone);
+		if (run_stmt(r->st.cust_fill) != 0)
+			return -1;
+	}
+	return cid;
+}
+
+/* The customer an identifying value points at, 0 when none (or the
+ * value is shared). */
+int64_t
+buyer_lookup(struct run *r, const char *kind, const char *channel, const char *v)
+{
+	sqlite3_stmt *st = channel != NULL ? r->st.id_find : r->st.acct_any;
+	int64_t cid = 0;
+	int rc, i = 1;
+
+	sqlite3_bind_text(st, i++, kind, -1, SQLITE_STATIC);
+	if (channel != NULL)
+		sqlite3_bind_text(st, i++, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	rc = store_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int(st, 1) == 0)
+		cid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? cid : -1;
+}
+
+/* ==== By hand ==== */
+
+static int
+customer_exists(struct run *r, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = store_prepare(r->db, "SELECT 1 FROM customers WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		warnx("no customer %lld", (long long)id);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Prints why the records of customer id are one customer: the values
+ * that identify them (and which buyer first gave each), and the merges
+ * that folded other customers into this one.
+ */
+int
+import_explain(struct run *r, int64_t id, FILE *out)
+{
+	static const char *const head[] = { "customer_id", "record", "kind",
+	    "channel", "value", "detail" };
+	sqlite3_stmt *st;
+	const char *f[6];
+	char idbuf[24];
+	int rc;
+
+	if (customer_exists(r, id) != 0)
+		return -1;
+	st = store_prepare(r->db,
+	    "SELECT 'identity', kind, channel, value,"
+	    "  CASE shared WHEN 0 THEN 'first given by ' || coalesce(claimant, '?')"
+	    "  WHEN 1 THEN 'shared by different buyers: matches nobody'"
+	    "  ELSE 'unlinked by hand: matches nobody' END"
+	    " FROM identities WHERE customer_id = ?1"
+	    " UNION ALL SELECT 'merge', substr(reason, 1, instr(reason, ' ') - 1),"
+	    "  '', substr(reason, instr(reason, ' ') + 1),"
+	    "  CASE WHEN reason LIKE 'split %' THEN 'customer ' || merged_id ||"
+	    "  ' split from ' || kept_id || ' by hand' ELSE 'customer ' ||"
+	    "  merged_id || ' merged into ' || kept_id ||"
+	    "  coalesce(' by import ' || import_id, '') END"
+	    " FROM merges WHERE kept_id = ?1 OR merged_id = ?1"
+	    " ORDER BY 1 DESC, 2, 3, 4");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	csv_row(out, ',', head, 6);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		f[0] = idbuf;
+		for (int k = 0; k < 5; k++)
+			f[k + 1] = (const char *)sqlite3_column_text(st, k);
+		csv_row(out, ',', f, 6);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs sql with ?1 = a, ?2 = b, ?3 = text. */
+static int
+exec3(struct run *r, const char *sql, int64_t a, int64_t b, const char *t)
+{
+	sqlite3_stmt *st = store_prepare(r->db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	if (t != NULL)
+		sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Splits customer id into one customer per buyer behind its orders and
+ * member records (the account, or the name, within a channel).  The
+ * phones and emails that had joined them are marked as unlinked by hand,
+ * so that later imports do not join them again.
+ */
+int
+import_split(struct run *r, int64_t id)
+{
+	sqlite3_stmt *keys;
+	struct buf key = { 0 };
+	int64_t nid;
+	int rc, n = 0;
+
+	if (customer_exists(r, id) != 0)
+		return -1;
+	keys = store_prepare(r->db, "SELECT buyer FROM orders"
+	    " WHERE customer_id = ? AND buyer IS NOT NULL"
+	    " GROUP BY buyer ORDER BY min(ordered_at), buyer");
+	if (keys == NULL)
+		return -1;
+	sqlite3_bind_int64(keys, 1, id);
+	while ((rc = store_step(keys)) == SQLITE_ROW) {
+		if (n++ == 0)
+			continue;	/* the first buyer keeps the id */
+		buf_reset(&key);
+		buf_adds(&key, (const char *)sqlite3_column_text(keys, 0));
+		if (exec3(r, "INSERT INTO customers (name, channel, first_seen)"
+		    " SELECT (SELECT name FROM customers WHERE id = ?1),"
+		    " substr(?3, 1, instr(?3, ':') - 1), min(ordered_at)"
+		    " FROM orders WHERE customer_id = ?1 AND buyer = ?3",
+		    id, 0, key.s) != 0)
+			goto fail;
+		nid = sqlite3_last_insert_rowid(r->db);
+		if (exec3(r, "UPDATE orders SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND buyer = ?3", id, nid,
+		    key.s) != 0 ||
+		    exec3(r, "UPDATE identities SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND claimant = ?3", id, nid,
+		    key.s) != 0 ||
+		    exec3(r, "UPDATE members SET customer_id = ?2"
+		    " WHERE customer_id = ?1 AND channel || ':a:' || member_no"
+		    " = ?3", id, nid, key.s) != 0 ||
+		    exec3(r, "INSERT INTO merges (kept_id, merged_id, reason)"
+		    " VALUES (?1, ?2, 'split ' || ?3)", id, nid, key.s) != 0 ||
+		    write_touch(r, nid) != 0)
+			goto fail;
+		if (!r->quiet)
+			fprintf(stderr, "%s: customer %lld: %s is now customer "
+			    "%lld\n", crm_prog, (long long)id, key.s,
+			    (long long)nid);
+	}
+	sqlite3_finalize(keys);
+	keys = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (n < 2) {
+		warnx("customer %lld has the orders of one buyer only: nothing "
+		    "to split", (long long)id);
+		goto fail;
+	}
+	if (exec3(r, "UPDATE identities SET shared = 2 WHERE customer_id = ?1"
+	    " AND kind IN ('phone', 'email')", id, 0, NULL) != 0 ||
+	    exec3(r, "UPDATE events SET customer_id = (SELECT i.customer_id"
+	    " FROM identities i WHERE i.kind = 'email' AND i.value ="
+	    " events.email AND i.shared = 0) WHERE customer_id = ?1", id, 0,
+	    NULL) != 0 || write_touch(r, id) != 0)
+		goto fail;
+	buf_free(&key);
+	return 0;
+fail:
+	sqlite3_finalize(keys);
+	buf_free(&key);
+	return -1;
+}
+
+/* Joins customer b into a by hand; the merge is for good. */
+int
+import_link(struct run *r, int64_t a, int64_t b)
+{
+	if (a == b || customer_exists(r, a) != 0 ||
+	    customer_exists(r, b) != 0)
+		return -1;
+	if (a > b) {
+		int64_t t = a;
+
+		a = b;
+		b = t;
+	}
+	return merge_customers(r, a, b, "by hand");
+}

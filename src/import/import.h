@@ -1,0 +1,43 @@
+/*
+ * import.h: crm-import's engine, as its command calls it.  A run opens
+ * the store, begins one transaction, imports files (or explains, splits
+ * or links customers) and commits, or rolls everything back.
+ */
+#ifndef IMPORT_IMPORT_H
+#define IMPORT_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct format;
+struct run;
+
+/* What the options say; the caller keeps these alive for the run. */
+struct import_opts {
+	const char *channel;		/* --channel, or NULL */
+	const char *kind;		/* --kind, or NULL */
+	struct format *format;		/* --format or --format-file, or NULL */
+	struct format *overrides;	/* --map and --map-file */
+	FILE	*rejects;		/* --skip-bad, or NULL */
+	int	 dmy;			/* --dmy */
+	int	 quiet;			/* -q */
+	int	 no_merge;		/* --no-merge */
+};
+
+/* Opens the store; NULL (after saying why) when it cannot. */
+struct run *import_open(const char *db, const struct import_opts *o);
+/* Begins the transaction, settles the zone, prepares the statements. */
+int	 import_begin(struct run *r, const char *tz);
+/* One file ("-": stdin) with delimiter delim in encoding enc or NULL. */
+int	 import_file(struct run *r, const char *path, int delim,
+	    const char *enc);
+/* Writes why customer id's records are one customer, as CSV. */
+int	 import_explain(struct run *r, int64_t id, FILE *out);
+int	 import_split(struct run *r, int64_t id);
+int	 import_link(struct run *r, int64_t a, int64_t b);
+/* Computes the aggregates and commits: 0, or -1. */
+int	 import_commit(struct run *r);
+/* Rolls back what is not committed when rollback is set; frees r. */
+void	 import_close(struct run *r, int rollback);
+
+#endif

@@ -1,0 +1,791 @@
+/*
+ * rows.c: reading an export's rows.  Normalises each row's fields, checks
+ * them (naming the field and the reason when one is bad), and builds
+ * orders from their rows (one row a line, or Shopee's older layout with
+ * every line in one cell), settling and storing each when its last row
+ * is in; members, email events and coupon claims are one row each.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crm.h"
+#include "import/buyers.h"
+#include "import/columns.h"
+#include "import/rows.h"
+#include "import/run.h"
+#include "import/write.h"
+
+/*
+ * Reports a bad order (one found wrong only when all its rows are in).
+ * Strict: prints it and returns -1 to stop the run.  With --skip-bad the
+ * order is dropped, written to the rejects file, and the run goes on.
+ */
+static int
+order_bad(struct run *r, int f, const char *why)
+{
+	const char *field = HAS(r, f) ? r->map.hdr[f].s :
+	    field_names[f];
+
+	if (r->rejects == NULL) {
+		warnx("%s:%ld: field '%s': %s", csvr_name(r->in), r->ord.line,
+		    field, why);
+		return -1;
+	}
+	r->rejected++;
+	fprintf(r->rejects, "%s,%ld,", csvr_name(r->in), r->ord.line);
+	csv_put(r->rejects, ',', field);
+	putc(',', r->rejects);
+	csv_put(r->rejects, ',', why);
+	fputs(",order ", r->rejects);
+	csv_put(r->rejects, ',', r->ord.order_no.s);
+	putc('\n', r->rejects);
+	order_clear(&r->ord);
+	return 0;
+}
+
+/*
+ * Settles the assembled order and stores it, with its buyer (see
+ * settle.c and write_order).  Returns 0, or -1 to stop the run.
+ */
+int
+flush_order(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct settled v;
+	int64_t cid;
+
+	if (!o->open)
+		return 0;
+	if (settle(o, &v) != 0)
+		return order_bad(r, F_PAID_TOTAL, "order total too large");
+	if (o->account.len == 0 && o->phone.len == 0 && o->email.len == 0 &&
+	    (o->address.len == 0 || o->name.len == 0))
+		return order_bad(r, HAS(r, F_ACCOUNT) ? F_ACCOUNT : HAS(r,
+		    F_PHONE) ? F_PHONE : F_EMAIL, "no buyer: account, phone and "
+		    "email are all empty or masked");
+	if ((cid = resolve_customer(r)) < 0)
+		return -1;
+	switch (write_order(r, &v, order_digest(o, &v), cid)) {
+	case 0:
+		break;
+	case -2:
+		return order_bad(r, F_PAID_TOTAL, "order total too large");
+	default:
+		return -1;
+	}
+	order_clear(o);
+	return 0;
+}
+/* status_parse, remembering the last word: orders in a row mostly share
+ * one, and the format's words and the common ones are a long list. */
+static int
+row_status(struct run *r, const char *s, enum status *st)
+{
+	if (r->st_fmt == r->fmt && r->st_word.s != NULL &&
+	    strcmp(r->st_word.s, s) == 0) {
+		*st = r->st_last;
+		return 0;
+	}
+	if (status_parse(r->fmt, s, st) != 0)
+		return -1;
+	buf_reset(&r->st_word);
+	buf_adds(&r->st_word, s);
+	r->st_fmt = r->fmt;
+	r->st_last = *st;
+	return 0;
+}
+
+/* Sets the reason the current row is bad; returns 1 for the callers. */
+static int
+bad(struct run *r, int f, const char *why)
+{
+	r->bad_field = HAS(r, f) ? r->map.hdr[f].s : field_names[f];
+	r->bad_why = why;
+	return 1;
+}
+
+static int
+parse_money_field(struct run *r, int f, int64_t *v, int *has)
+{
+	const char *why;
+
+	if (has != NULL)
+		*has = 0;
+	if (!HAS(r, f) || r->val[f].len == 0 ||
+	    strcmp(r->val[f].s, "-") == 0)
+		return 0;
+	if (money_parse(r->val[f].s, v, &why) != 0) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[f].s);
+		return bad(r, f, r->bad_msg.s);
+	}
+	if (has != NULL)
+		*has = 1;
+	return 0;
+}
+
+/* Normalises an identifying value; masked values count as absent. */
+static int
+ident_field(struct run *r, int f, struct buf *out,
+    enum ident_status (*norm)(const char *, struct buf *), const char *what)
+{
+	switch (norm(r->val[f].s != NULL ? r->val[f].s : "", out)) {
+	case ID_OK:
+		return 0;
+	case ID_EMPTY:
+	case ID_MASKED:
+		buf_reset(out);
+		return 0;
+	case ID_INVALID:
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "'%s' is not %s", r->val[f].s, what);
+		return bad(r, f, r->bad_msg.s);
+	}
+	return 0;
+}
+
+static void
+fill_if_empty(struct buf *dst, const struct buf *src)
+{
+	if (dst->len == 0 && src->len > 0)
+		buf_add(dst, src->s, src->len);
+}
+
+/*
+ * Whether the row's cancel reason is one the format says is no
+ * cancellation (Shopee's lost-parcel compensation, 遺失).
+ */
+static int
+excused(struct run *r)
+{
+	const struct fmt_entry *e = format_get(r->fmt, "cancel_unless");
+	size_t i;
+
+	for (i = 0; e != NULL && i < e->nvals; i++)
+		if (strstr(r->val[F_CANCEL_REASON].s, e->vals[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Normalises the current row's fields into r->val: for each field, the
+ * first of its columns that is not empty.  Returns 0, or 1 with the
+ * reason set.
+ */
+static int
+row_values(struct run *r)
+{
+	int f, k;
+	long c;
+
+	for (f = 0; f < NFIELDS; f++) {
+		buf_reset(&r->val[f]);
+		for (k = 0; k < r->map.ncol[f] && r->val[f].len == 0; k++) {
+			c = r->map.col[f][k];
+			if (text_norm(csvr_field(r->in, (size_t)c),
+			    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
+				bad(r, f, strcmp(csvr_encoding(r->in),
+				    "UTF-8") == 0 ? "invalid UTF-8 (if the file "
+				    "is Big5, try --encoding CP950)" :
+				    "invalid text");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* One line of an order, as text, and the field it came from. */
+struct linein {
+	const char *sku, *product, *variation, *category;
+	const char *qty;		/* NULL: no column, 1 unit */
+	const char *returned;
+	const char *price;		/* NULL: no column, 0 */
+	const char *cost;		/* per unit */
+	int	 from;			/* F_ITEMS, or -1: each its own */
+};
+
+static int
+line_bad(struct run *r, const struct linein *li, int f, const char *why,
+    const char *val)
+{
+	buf_reset(&r->bad_msg);
+	if (val != NULL)
+		buf_printf(&r->bad_msg, "%s: '%s'", why, val);
+	else
+		buf_adds(&r->bad_msg, why);
+	return bad(r, li->from >= 0 ? li->from : f, r->bad_msg.s);
+}
+
+static int
+opt_money(const char *s, int64_t *v, int *has, const char **why)
+{
+	*has = 0;
+	if (s == NULL || *s == '\0' || strcmp(s, "-") == 0)
+		return 0;
+	if (money_parse(s, v, why) != 0)
+		return -1;
+	*has = 1;
+	return 0;
+}
+
+/*
+ * Adds a line to the order being built.  A negative quantity takes units
+ * back.  Returns 0, 1 when the line is bad, -1 on a store error.
+ */
+static int
+take_line(struct run *r, const struct linein *li)
+{
+	struct order *o = &r->ord;
+	struct item it = { 0 };
+	struct buf name = { 0 }, sku = { 0 }, cat = { 0 };
+	const char *why;
+	int has;
+
+	it.qty = 1;
+	if (li->qty != NULL && qty_parse(li->qty, &it.qty, &why) != 0)
+		return line_bad(r, li, F_QUANTITY, why, li->qty);
+	if (li->returned != NULL && *li->returned != '\0' &&
+	    (qty_parse(li->returned, &it.returned, &why) != 0 ||
+	    it.returned < 0))
+		return line_bad(r, li, F_RETURNED_QTY, "not a whole number of "
+		    "0 or more", li->returned);
+	if (li->price != NULL && *li->price == '\0')
+		return line_bad(r, li, F_UNIT_PRICE, "empty amount", NULL);
+	if (opt_money(li->price, &it.price, &has, &why) != 0)
+		return line_bad(r, li, F_UNIT_PRICE, why, li->price);
+	if (opt_money(li->cost, &it.cost, &it.has_cost, &why) != 0)
+		return line_bad(r, li, F_COST, why, li->cost);
+	if (it.qty < 0) {
+		o->negative++;
+		it.qty = -it.qty;
+		it.returned = it.qty;
+	} else if (it.qty > 0)
+		o->positive++;
+	if (it.returned > it.qty)
+		return line_bad(r, li, F_RETURNED_QTY, "more returned than "
+		    "bought", NULL);
+	if (it.price < 0)
+		return line_bad(r, li, F_UNIT_PRICE, "negative price", NULL);
+	if (money_mul(it.price, it.qty, &it.amount) != 0 ||
+	    (it.has_cost && money_mul(it.cost, it.qty, &it.cost) != 0))
+		return line_bad(r, li, F_UNIT_PRICE, "amount too large", NULL);
+	/* Shopee splits a name into product and variation (烏龍茶梅 +
+	 * 150g); the other channels write it whole. */
+	buf_adds(&name, li->product != NULL ? li->product : "");
+	if (li->variation != NULL && *li->variation != '\0') {
+		if (name.len > 0)
+			buf_addc(&name, ' ');
+		buf_adds(&name, li->variation);
+	}
+	buf_adds(&sku, li->sku != NULL ? li->sku : "");
+	buf_adds(&cat, li->category != NULL ? li->category : "");
+	it.product_id = write_product(r, &sku, &name, &cat);
+	buf_free(&name);
+	buf_free(&sku);
+	buf_free(&cat);
+	if (it.product_id < 0)
+		return -1;
+	order_add_item(o, &it);
+	return 0;
+}
+
+/*
+ * Reads the lines of Shopee's older layout, all in one cell:
+ *   [1] 商品名稱:烏龍茶梅; 商品選項名稱:150g; 價格: $ 180; 數量: 2;
+ *   主商品貨號: SNK-006; [2] ...
+ * Returns as take_line does.
+ */
+static int
+take_items_cell(struct run *r)
+{
+	char *cell = xstrdup(r->val[F_ITEMS].s), *p, *start, *item, *next;
+	char *kv, *colon, *k, *v, *e;
+	int rc = 0, nitems = 0;
+
+	for (p = cell; rc == 0 && p != NULL; p = next) {
+		/* Find "[N]" starting this item and the next one. */
+		start = strchr(p, '[');
+		if (start == NULL)
+			break;
+		item = start + 1;
+		while (isdigit((unsigned char)*item))
+			item++;
+		if (*item != ']' || item == start + 1) {
+			next = start + 1;
+			continue;
+		}
+		item++;
+		for (next = item; (next = strchr(next, '[')) != NULL; next++) {
+			e = next + 1;
+			while (isdigit((unsigned char)*e))
+				e++;
+			if (*e == ']' && e > next + 1)
+				break;
+		}
+		if (next != NULL)
+			*next = '\0';
+		struct linein li = { NULL, NULL, NULL, NULL, NULL, NULL, "",
+		    NULL, F_ITEMS };
+		for (kv = item; kv != NULL; kv = e) {
+			if ((e = strchr(kv, ';')) != NULL)
+				*e++ = '\0';
+			if ((colon = strchr(kv, ':')) == NULL)
+				continue;
+			*colon = '\0';
+			k = kv;
+			while (isspace((unsigned char)*k))
+				k++;
+			v = colon + 1;
+			while (*v == ' ')
+				v++;
+			for (char *t = v + strlen(v); t > v &&
+			    isspace((unsigned char)t[-1]); )
+				*--t = '\0';
+			if (strcmp(k, "商品名稱") == 0)
+				li.product = v;
+			else if (strcmp(k, "商品選項名稱") == 0)
+				li.variation = v;
+			else if (strcmp(k, "價格") == 0)
+				li.price = v;
+			else if (strcmp(k, "數量") == 0)
+				li.qty = v;
+			else if (strcmp(k, "主商品貨號") == 0 ||
+			    (strcmp(k, "商品選項貨號") == 0 && li.sku == NULL))
+				li.sku = v;
+		}
+		if (next != NULL)
+			*next = '[';
+		rc = take_line(r, &li);
+		nitems++;
+	}
+	if (rc == 0 && nitems == 0)
+		rc = bad(r, F_ITEMS, "no '[1] 商品名稱:...' items in the cell");
+	free(cell);
+	return rc;
+}
+
+/*
+ * Reads the order-level values of the current row into the order: its
+ * time and status (from the first row that has them), cancel and return
+ * marks, amounts, and the buyer's values the earlier rows lacked.
+ * Returns 0, or 1 with the reason set.
+ */
+static int
+take_order_values(struct run *r, int first, const struct buf *acct,
+    const struct buf *phone, const struct buf *email)
+{
+	struct order *o = &r->ord;
+	const char *why;
+	enum status st;
+	int64_t t;
+	int has;
+
+	if (r->val[F_ORDERED_AT].len > 0 && !o->has_time) {
+		if (date_parse(r->val[F_ORDERED_AT].s, r->dorder, &t, &why)) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%s: '%s'", why,
+			    r->val[F_ORDERED_AT].s);
+			return bad(r, F_ORDERED_AT, r->bad_msg.s);
+		}
+		o->ordered_at = t;
+		o->has_time = 1;
+	} else if (first) {
+		return bad(r, F_ORDERED_AT, "empty date");
+	}
+	if (HAS(r, F_STATUS) && r->val[F_STATUS].len > 0 &&
+	    !o->has_status) {
+		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
+			    "completed, pending, cancelled, returned, 已完成, "
+			    "待出貨, 已取消, 退貨, 退款 ...)",
+			    r->val[F_STATUS].s);
+			return bad(r, F_STATUS, r->bad_msg.s);
+		}
+		o->status = st;
+		o->has_status = 1;
+	} else if (first && HAS(r, F_STATUS)) {
+		return bad(r, F_STATUS, "empty status");
+	}
+	if (r->val[F_CANCEL_REASON].len > 0) {
+		if (excused(r))
+			o->excused = 1;
+		else
+			o->cancelled = 1;
+	}
+	if (r->val[F_RETURN_STATUS].len > 0)
+		o->returned = 1;
+	fill_if_empty(&o->address, &r->val[F_ADDRESS]);
+	if (parse_money_field(r, F_SHIPPING, &t, &has))
+		return 1;
+	if (has)
+		o->shipping = t;
+	if (parse_money_field(r, F_DISCOUNT, &t, &has))
+		return 1;
+	if (has)
+		o->discount = t < 0 ? -t : t;
+	if (parse_money_field(r, F_PAID_TOTAL, &t, &has))
+		return 1;
+	if (has) {
+		o->paid_total = t;
+		o->has_paid_total = 1;
+	}
+	if (parse_money_field(r, F_REFUND, &t, &has))
+		return 1;
+	if (has) {
+		o->refund = t < 0 ? -t : t;
+		o->has_refund = 1;
+	}
+	/* Order-level values fill in from later rows when the first lacks
+	 * them (some exports put them on an order's first row only). */
+	fill_if_empty(&o->account, acct);
+	fill_if_empty(&o->phone, phone);
+	fill_if_empty(&o->email, email);
+	fill_if_empty(&o->name, &r->val[F_NAME]);
+	fill_if_empty(&o->coupon, &r->val[F_COUPON]);
+	return 0;
+}
+
+/*
+ * Takes the current row into the order being built, flushing the previous
+ * order when this row starts another.  Returns 0, 1 when the row is bad
+ * (r->bad_field and r->bad_why say why), or -1 to stop the run.
+ */
+int
+take_row(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct buf acct = { 0 }, phone = { 0 }, email = { 0 }, chan = { 0 };
+	int rc = 1, first;
+	size_t n = csvr_nfields(r->in);
+
+	if (n != r->ncols) {
+		/* Name the first column the row lacks, or the first extra. */
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: the row has %zu fields, the header "
+		    "%zu", n < r->ncols ? "missing" : "extra", n, r->ncols);
+		buf_reset(&r->tmp);
+		if (n < r->ncols)
+			buf_adds(&r->tmp, r->cells[n]);
+		else
+			buf_printf(&r->tmp, "#%zu", r->ncols + 1);
+		r->bad_field = r->tmp.s;
+		r->bad_why = r->bad_msg.s;
+		return 1;
+	}
+	if (row_values(r) != 0)
+		return 1;
+	if (r->val[F_ORDER_ID].len == 0)
+		return bad(r, F_ORDER_ID, "empty order id");
+	if (r->key_length > 0 && r->val[F_ORDER_ID].len > r->key_length) {
+		/* momo: the first 14 characters are the order. */
+		r->val[F_ORDER_ID].len = r->key_length;
+		r->val[F_ORDER_ID].s[r->key_length] = '\0';
+	}
+	if (HAS(r, F_CHANNEL) && r->val[F_CHANNEL].len > 0) {
+		for (size_t i = 0; i < r->val[F_CHANNEL].len; i++)
+			buf_addc(&chan, (char)tolower(
+			    (unsigned char)r->val[F_CHANNEL].s[i]));
+	} else
+		buf_adds(&chan, r->channel);
+	if (ident_field(r, F_ACCOUNT, &acct, account_norm, "an account") ||
+	    ident_field(r, F_PHONE, &phone, phone_norm, "a phone number") ||
+	    ident_field(r, F_EMAIL, &email, email_norm, "an email address"))
+		goto out;
+
+	first = !o->open || strcmp(o->order_no.s, r->val[F_ORDER_ID].s) != 0 ||
+	    strcmp(o->channel.s, chan.s) != 0;
+	if (first && o->open) {
+		if ((rc = flush_order(r)) != 0)
+			goto out;
+		rc = 1;
+	}
+	if (first) {
+		order_clear(o);
+		o->line = csvr_line(r->in);
+		buf_add(&o->order_no, r->val[F_ORDER_ID].s,
+		    r->val[F_ORDER_ID].len);
+		buf_add(&o->channel, chan.s, chan.len);
+	}
+	if (take_order_values(r, first, &acct, &phone, &email) != 0)
+		goto undo;
+	if (HAS(r, F_ITEMS))
+		rc = take_items_cell(r);
+	else {
+		struct linein li = {
+			r->val[F_SKU].s, r->val[F_PRODUCT].s,
+			r->val[F_VARIATION].s, r->val[F_CATEGORY].s,
+			HAS(r, F_QUANTITY) ? r->val[F_QUANTITY].s : NULL,
+			r->val[F_RETURNED_QTY].s,
+			HAS(r, F_UNIT_PRICE) ? r->val[F_UNIT_PRICE].s : NULL,
+			r->val[F_COST].s, -1,
+		};
+		rc = take_line(r, &li);
+	}
+	if (rc > 0)
+		goto undo;
+	if (rc < 0)
+		goto out;
+	o->open = 1;
+	goto out;
+undo:
+	/* A bad first row leaves no half-built order behind. */
+	if (first)
+		order_clear(o);
+	rc = 1;
+out:
+	buf_free(&acct);
+	buf_free(&phone);
+	buf_free(&email);
+	buf_free(&chan);
+	return rc;
+}
+
+/* Reads an optional date field into *t; 1 when bad, -1 when absent. */
+static int
+date_field(struct run *r, int f, int64_t *t)
+{
+	const char *why;
+
+	if (r->val[f].len == 0 || strcmp(r->val[f].s, "-") == 0)
+		return -1;
+	if (date_parse(r->val[f].s, r->dorder, t, &why) != 0) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, r->val[f].s);
+		return bad(r, f, r->bad_msg.s);
+	}
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	const char *gender;
+} genders[] = {
+	{ "女", "F" }, { "女性", "F" }, { "f", "F" }, { "female", "F" },
+	{ "男", "M" }, { "男性", "M" }, { "m", "M" }, { "male", "M" },
+	{ "其他", "X" }, { "other", "X" }, { "x", "X" },
+};
+
+/* Tags in one cell, separated by commas (，、; too). */
+static int
+take_tags(struct run *r, int64_t cid)
+{
+	char *cell, *p, *t, *e;
+
+	if (r->val[F_TAGS].len == 0)
+		return 0;
+	cell = xstrdup(r->val[F_TAGS].s);
+	for (p = cell; *p != '\0'; p++)	/* ，、 become commas */
+		if (strncmp(p, "\xef\xbc\x8c", 3) == 0 ||
+		    strncmp(p, "\xe3\x80\x81", 3) == 0) {
+			p[0] = ',';
+			memmove(p + 1, p + 3, strlen(p + 3) + 1);
+		} else if (*p == ';')
+			*p = ',';
+	for (t = cell; t != NULL; t = e) {
+		if ((e = strchr(t, ',')) != NULL)
+			*e++ = '\0';
+		while (*t == ' ')
+			t++;
+		for (p = t + strlen(t); p > t && p[-1] == ' '; )
+			*--p = '\0';
+		if (*t == '\0')
+			continue;
+		if (write_tag(r, t, cid) != 0) {
+			free(cell);
+			return -1;
+		}
+	}
+	free(cell);
+	return 0;
+}
+
+/*
+ * A member: someone who registered with the shop, who may never have
+ * bought.  Matched to customers like a buyer (the member number is an
+ * account within the channel), stored once per channel and number.
+ */
+int
+take_member(struct run *r)
+{
+	struct order *o = &r->ord;
+	struct buf acct = { 0 };
+	const char *gender = NULL, *why;
+	char bday[11];
+	int64_t joined = 0, b, cid;
+	int rc = 1, has_joined;
+	size_t i;
+
+	if (row_values(r) != 0)
+		return 1;
+	order_clear(o);
+	o->line = csvr_line(r->in);
+	buf_adds(&o->channel, r->val[F_CHANNEL].len ? r->val[F_CHANNEL].s :
+	    r->channel);
+	if (ident_field(r, F_MEMBER_NO, &acct, account_norm, "a member "
+	    "number") || ident_field(r, F_PHONE, &o->phone, phone_norm,
+	    "a phone number") || ident_field(r, F_EMAIL, &o->email,
+	    email_norm, "an email address"))
+		goto out;
+	buf_add(&o->account, acct.s ? acct.s : "", acct.len);
+	if (acct.len == 0 && o->phone.len == 0 && o->email.len == 0) {
+		bad(r, HAS(r, F_MEMBER_NO) ? F_MEMBER_NO : F_PHONE,
+		    "no member number, phone or email");
+		goto out;
+	}
+	if ((has_joined = date_field(r, F_JOINED_AT, &joined)) > 0)
+		goto out;
+	bday[0] = '\0';
+	if (r->val[F_BIRTHDAY].len > 0) {
+		if (date_parse(r->val[F_BIRTHDAY].s, r->dorder, &b, &why) != 0) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%s: '%s'", why,
+			    r->val[F_BIRTHDAY].s);
+			bad(r, F_BIRTHDAY, r->bad_msg.s);
+			goto out;
+		}
+		day_format(b / DAY_SECS, bday);
+	}
+	if (r->val[F_GENDER].len > 0) {
+		for (i = 0; i < sizeof(genders) / sizeof(genders[0]); i++)
+			if (strcasecmp(r->val[F_GENDER].s, genders[i].word) == 0)
+				gender = genders[i].gender;
+		if (gender == NULL) {
+			bad(r, F_GENDER, "not a gender (女, 男, F, M, ...)");
+			goto out;
+		}
+	}
+	buf_add(&o->name, r->val[F_NAME].s ? r->val[F_NAME].s : "",
+	    r->val[F_NAME].len);
+	o->ordered_at = has_joined == 0 ? joined : tz_now_local();
+	if ((cid = resolve_customer(r)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	/* The member row: new, changed, or as it was. */
+	if (write_member(r, cid, has_joined == 0 ? &joined : NULL,
+	    bday[0] != '\0' ? bday : NULL, gender) != 0 ||
+	    take_tags(r, cid) != 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = 0;
+out:
+	order_clear(o);
+	buf_free(&acct);
+	return rc;
+}
+
+/* The time of an event or claim, which it cannot do without. */
+static int
+when(struct run *r, int64_t *at)
+{
+	int rc = date_field(r, F_AT, at);
+
+	if (rc < 0)
+		return bad(r, F_AT, "empty date");
+	return rc;
+}
+
+static const struct {
+	const char *word;
+	const char *kind;
+} event_words[] = {
+	{ "delivered", "delivered" }, { "delivery", "delivered" },
+	{ "sent", "delivered" }, { "送達", "delivered" },
+	{ "opened", "opened" }, { "open", "opened" }, { "開信", "opened" },
+	{ "開啟", "opened" },
+	{ "clicked", "clicked" }, { "click", "clicked" }, { "點擊", "clicked" },
+	{ "unsubscribed", "unsubscribed" }, { "unsubscribe", "unsubscribed" },
+	{ "退訂", "unsubscribed" }, { "取消訂閱", "unsubscribed" },
+	{ "bounced", "bounced" }, { "bounce", "bounced" }, { "退信", "bounced" },
+};
+
+/* An email event: delivered, opened, clicked, unsubscribed, bounced. */
+int
+take_event(struct run *r)
+{
+	struct buf email = { 0 };
+	const char *kind = NULL;
+	int64_t at, cid;
+	size_t i;
+	int rc = 1;
+
+	if (row_values(r) != 0)
+		return 1;
+	if (ident_field(r, F_EMAIL, &email, email_norm, "an email address"))
+		goto out;
+	if (email.len == 0) {
+		bad(r, F_EMAIL, "no email address");
+		goto out;
+	}
+	for (i = 0; i < sizeof(event_words) / sizeof(event_words[0]); i++)
+		if (strcasecmp(r->val[F_EVENT].s, event_words[i].word) == 0)
+			kind = event_words[i].kind;
+	if (kind == NULL) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "unknown event '%s' (delivered, opened, "
+		    "clicked, unsubscribed, bounced)", r->val[F_EVENT].s);
+		bad(r, F_EVENT, r->bad_msg.s);
+		goto out;
+	}
+	if (when(r, &at) != 0)
+		goto out;
+	if ((cid = buyer_lookup(r, "email", r->no_merge ? r->channel : "",
+	    email.s)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = write_event(r, kind, at, cid, email.s, r->val[F_CAMPAIGN].s ?
+	    r->val[F_CAMPAIGN].s : "", "");
+out:
+	buf_free(&email);
+	return rc;
+}
+
+/*
+ * A coupon claim.  The buyer is an email, a phone, or an account (within
+ * --channel when given, else in any channel).
+ */
+int
+take_claim(struct run *r)
+{
+	struct buf who = { 0 };
+	const char *kind, *chan = r->no_merge ? r->channel : "";
+	int64_t at, cid;
+	int rc = 1;
+
+	if (row_values(r) != 0)
+		return 1;
+	if (r->val[F_COUPON].len == 0) {
+		bad(r, F_COUPON, "no coupon code");
+		goto out;
+	}
+	if (email_norm(r->val[F_BUYER].s, &who) == ID_OK)
+		kind = "email";
+	else if (phone_norm(r->val[F_BUYER].s, &who) == ID_OK)
+		kind = "phone";
+	else if (account_norm(r->val[F_BUYER].s, &who) == ID_OK) {
+		kind = "account";
+		chan = r->channel_opt;
+	} else {
+		bad(r, F_BUYER, "no buyer (empty or masked)");
+		goto out;
+	}
+	if (when(r, &at) != 0)
+		goto out;
+	if ((cid = buyer_lookup(r, kind, chan, who.s)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = write_event(r, "coupon_claimed", at, cid, who.s, "",
+	    r->val[F_COUPON].s);
+out:
+	buf_free(&who);
+	return rc;
+}
+

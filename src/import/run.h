@@ -1,0 +1,113 @@
+/*
+ * run.h: one run of crm-import, shared by its modules: the fields an
+ * export may hold, where the current file keeps them (the column map),
+ * the row being read, the order being assembled, the store's prepared
+ * statements and the counts for the summary.
+ */
+#ifndef IMPORT_RUN_H
+#define IMPORT_RUN_H
+
+#include <time.h>
+
+#include "crm.h"
+#include "import/format.h"
+#include "import/settle.h"
+
+enum field {
+	/* orders */
+	F_ORDER_ID, F_ORDERED_AT, F_CHANNEL, F_STATUS, F_ACCOUNT, F_PHONE,
+	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
+	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
+	F_RETURNED_QTY, F_REFUND, F_COST, F_ADDRESS, F_CANCEL_REASON,
+	F_RETURN_STATUS, F_ITEMS, F_VARIATION,
+	/* members */
+	F_MEMBER_NO, F_JOINED_AT, F_BIRTHDAY, F_GENDER, F_TAGS,
+	/* events and coupon claims */
+	F_EVENT, F_CAMPAIGN, F_AT, F_BUYER,
+	NFIELDS
+};
+
+extern const char *const field_names[NFIELDS];
+
+#define MAXALT	4			/* columns read for one field */
+
+struct colmap {
+	long	 col[NFIELDS][MAXALT];	/* columns holding each field */
+	int	 ncol[NFIELDS];		/* how many; 0 when absent */
+	struct buf hdr[NFIELDS];	/* the first one's name, for messages */
+};
+
+#define HAS(r, f)	((r)->map.ncol[f] > 0)
+
+/* The store's statements, prepared once a run (write.c). */
+struct stmts {
+	sqlite3_stmt *mem_find, *mem_put, *cust_member, *tag_add, *ev_add,
+	    *acct_any;
+	sqlite3_stmt *id_find, *id_add, *id_share, *buyer_find, *cust_add,
+	    *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
+	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log;
+	sqlite3_stmt *merge[10];
+};
+
+#define PCACHE	4096			/* product ids remembered */
+/*
+ * Identifying values remembered in a run (16 MB at most), and customers
+ * merged in a run, whose old ids lead to the kept ones.
+ */
+#define IDCACHE	(768 * 1024)
+#define MOVED	(48 * 1024)
+
+struct run {
+	sqlite3	*db;
+	struct colmap map;
+	const char *channel;		/* this file's default channel */
+	const char *channel_opt;	/* --channel */
+	enum date_order dorder;		/* --dmy */
+	int	 quiet;
+	int	 progress;		/* stderr is a terminal */
+	FILE	*rejects;		/* --skip-bad, or NULL */
+	int64_t	 import_id;
+	int	 was_empty;		/* the store had no orders */
+	/* Counts for this file and for the run. */
+	long	 rows, rejected;
+	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
+	int	 no_merge;		/* --no-merge */
+	size_t	 key_length;		/* the format's order_key_length */
+	struct buf buyer;		/* the current order's buyer key */
+	struct buf key;			/* an identity's kind, channel, value */
+	struct buf st_word;		/* the last status word read */
+	const struct format *st_fmt;	/* in this format */
+	enum status st_last;		/* and what it meant */
+	/*
+	 * Identities seen in this run: the digest of kind, channel and value
+	 * to customer id * 2, + 1 when shared.  Complete when the store had
+	 * none at the start and the map never refused one: then a value it
+	 * lacks is in no identity.  The store answers what it does not know.
+	 */
+	struct keymap *ids;
+	struct keymap *moved;		/* merged customer -> kept customer */
+	int	 ids_complete;
+	struct stmts st;
+	/* The current row, normalised, and the order being built. */
+	struct buf val[NFIELDS];
+	struct buf tmp;
+	size_t	 ncols;			/* columns in the header */
+	char	**cells;		/* their names, normalised */
+	struct format *fmt_given;	/* --format or --format-file */
+	struct format *fmt;		/* the current file's format */
+	struct format *overrides;	/* --map and --map-file */
+	const char *kind;		/* --kind, or NULL */
+	struct buf hdrs;		/* their names, NUL-separated */
+	struct order ord;
+	struct csvr *in;
+	const char *bad_field;		/* set with bad_why by a check */
+	const char *bad_why;
+	struct buf bad_msg;
+	struct {
+		uint64_t hash;
+		int64_t	 id;
+	} pcache[PCACHE];
+	time_t	 last_progress;
+};
+
+#endif

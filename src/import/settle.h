@@ -1,0 +1,93 @@
+/*
+ * settle.h: an order as the importer assembles it from an export's rows
+ * (its lines, what its status and cancel or return columns said, its
+ * amounts), and the rules that settle it: the status it ends with, its
+ * items total, total, refund and net.  Pure: no store, no files.
+ */
+#ifndef IMPORT_SETTLE_H
+#define IMPORT_SETTLE_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* The order statuses the store knows, in the order of status_names[]. */
+enum status { S_COMPLETED, S_PENDING, S_CANCELLED, S_RETURNED, NSTATUS };
+
+extern const char *const status_names[NSTATUS];
+
+/* One line of an order; amount and cost are for the whole quantity. */
+struct item {
+	int64_t	 product_id;
+	int64_t	 qty;
+	int64_t	 returned;
+	int64_t	 price;
+	int64_t	 amount;
+	int64_t	 cost;
+	int	 has_cost;
+};
+
+struct order {
+	int	 open;			/* holds an order */
+	long	 line;			/* line of its first row */
+	struct buf channel, order_no, account, phone, email, name, coupon,
+	    address;
+	int	 cancelled;		/* a cancel reason says so */
+	int	 excused;		/* a cancel reason that is no cancel */
+	int	 returned;		/* a return status says so */
+	int64_t	 ordered_at;
+	int	 has_time, has_status;
+	enum status status;
+	int64_t	 shipping, discount, paid_total, refund;
+	int	 has_paid_total, has_refund;
+	struct item *items;
+	size_t	 nitems, capitems;
+	int	 negative, positive;	/* lines with quantity < 0, > 0 */
+};
+
+/* What the rules make of an order. */
+struct settled {
+	enum status status;
+	int64_t	 items;			/* sum of the lines' amounts */
+	int64_t	 total;			/* what the buyer paid */
+	int64_t	 refund;		/* what went back */
+	int64_t	 net;			/* the revenue the order counts for */
+};
+
+int	 settle(const struct order *o, struct settled *s);
+int64_t	 settle_net(enum status st, int64_t total, int64_t refund);
+int	 status_from_name(const char *name, enum status *st);
+uint64_t order_digest(const struct order *o, const struct settled *s);
+void	 order_add_item(struct order *o, const struct item *it);
+void	 order_clear(struct order *o);
+void	 order_free(struct order *o);
+
+/* FNV-1a, for the order digest and the importer's small caches. */
+#define FNV_BASIS	0xcbf29ce484222325ULL
+
+static inline uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static inline uint64_t
+fnv_s(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+static inline uint64_t
+fnv_i(uint64_t h, int64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+#endif
