@@ -121,9 +121,13 @@ users_of() {
 		set -- $todo; h=$1; shift; todo=$*
 		case " $seen " in *" $h "*) continue ;; esac
 		seen="$seen $h"
-		pat="#include \"$h\""
-		case $h in lib/*) pat="#include \"\(lib/\)\{0,1\}${h#lib/}\"" ;; esac
-		for f in $(grep -l -e "^[[:space:]]*$pat" *.c */*.c */*.h 2>/dev/null); do
+		# "dir/name.h" from anywhere; "name.h" from dir itself, and
+		# from anywhere for src/lib (it is on the include path).
+		d=${h%/*} b=${h##*/}
+		files=$(grep -l -e "^[[:space:]]*#include \"$h\"" *.c */*.c */*.h 2>/dev/null
+		    grep -l -e "^[[:space:]]*#include \"$b\"" $d/*.c $d/*.h 2>/dev/null
+		    [ "$d" = lib ] && grep -l -e "^[[:space:]]*#include \"$b\"" *.c */*.c */*.h 2>/dev/null)
+		for f in $(echo "$files" | sort -u); do
 			case $f in
 			*.h) todo="$todo $f" ;;
 			*) echo "${f%.c}.o" ;;
