@@ -266,6 +266,13 @@ int	 schema_migrate(sqlite3 *db, const char *path);
  * alias with its dot ("o.") or "".
  */
 #define CRM_PURCHASE(p)	p "status IN ('completed', 'pending')"
+/*
+ * The orders whose net and lines count in revenue and product figures:
+ * purchases and credit notes (status 'credit': a return of earlier
+ * purchases, its net negative, counted on its own day).  A credit is
+ * never an order, a purchase or a purchase day.
+ */
+#define CRM_REVENUE(p)	p "status IN ('completed', 'pending', 'credit')"
 
 /* The NAPL stages, in this order everywhere; crm_stage_name[] names them. */
 enum crm_stage { CRM_POTENTIAL, CRM_NEW, CRM_ACTIVE, CRM_LOST, CRM_NSTAGES };

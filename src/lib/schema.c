@@ -1,7 +1,7 @@
 /*
  * schema.c: the store's tables, as an ordered list of migrations keyed by
- * PRAGMA user_version.  A migration is never edited once released: later
- * versions add to the list.  crm-store(5) documents every table.
+ * PRAGMA user_version.  A migration is NEVER edited once released (a store
+ * made by it would keep the old text): later versions add to the list.  crm-store(5) documents every table.
  */
 #include <err.h>
 #include <stdio.h>
@@ -170,6 +170,39 @@ static const char *const migrations[] = {
 "ALTER TABLE orders ADD COLUMN buyer TEXT;\n"
 "CREATE UNIQUE INDEX events_once ON events(kind, at, email, campaign,"
 " coupon);\n",
+/* 3: orders without a known buyer (customer_id NULL: guest checkouts,
+ * walk-in sales) and credit notes (status 'credit', a negative net that
+ * refunds earlier purchases on its own day).  SQLite cannot change a
+ * column's constraints, so orders is rebuilt as its documentation says
+ * (schema_migrate runs this with foreign keys off, then checks them). */
+"CREATE TABLE orders_new (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  channel     TEXT NOT NULL,\n"
+"  order_no    TEXT NOT NULL,\n"
+"  customer_id INTEGER REFERENCES customers(id),\n"
+"  ordered_at  INTEGER NOT NULL,\n"
+"  status      TEXT NOT NULL CHECK (status IN\n"
+"                ('completed', 'pending', 'cancelled', 'returned',"
+" 'credit')),\n"
+"  items_total INTEGER NOT NULL,\n"
+"  shipping    INTEGER NOT NULL DEFAULT 0,\n"
+"  discount    INTEGER NOT NULL DEFAULT 0,\n"
+"  total       INTEGER NOT NULL,\n"
+"  refund      INTEGER NOT NULL DEFAULT 0,\n"
+"  net         INTEGER NOT NULL,\n"
+"  coupon      TEXT,\n"
+"  lines       INTEGER NOT NULL,\n"
+"  digest      INTEGER NOT NULL,\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  buyer       TEXT,\n"
+"  UNIQUE (channel, order_no)\n"
+");\n"
+"INSERT INTO orders_new SELECT id, channel, order_no, customer_id,"
+" ordered_at, status, items_total, shipping, discount, total, refund, net,"
+" coupon, lines, digest, import_id, buyer FROM orders;\n"
+"DROP TABLE orders;\n"
+"ALTER TABLE orders_new RENAME TO orders;\n"
+"CREATE INDEX orders_customer ON orders(customer_id, ordered_at);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -194,6 +227,23 @@ read_version(sqlite3 *db)
 	return v;
 }
 
+/* 0 when no row breaks a foreign key, else -1 after saying so. */
+static int
+foreign_keys_hold(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_prepare(db, "PRAGMA foreign_key_check")) == NULL)
+		return -1;
+	rc = store_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		warnx("%s: the upgrade would break a foreign key; the store "
+		    "is left as it was", path);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /*
  * Brings the store up to this program's version, in one transaction so
  * that two programs starting at once migrate it once.  Returns 0, or -1
@@ -203,7 +253,7 @@ int
 schema_migrate(sqlite3 *db, const char *path)
 {
 	char sql[64];
-	int v;
+	int v, rc = -1;
 
 	if ((v = read_version(db)) < 0)
 		return -1;
@@ -214,8 +264,12 @@ schema_migrate(sqlite3 *db, const char *path)
 	}
 	if (v == NMIGRATIONS)
 		return 0;
-	if (store_begin(db) != 0)
+	/* Tables are rebuilt with foreign keys off (a DROP would cascade),
+	 * and the keys checked before the commit. */
+	if (store_exec(db, "PRAGMA foreign_keys = OFF") != 0)
 		return -1;
+	if (store_begin(db) != 0)
+		goto out;
 	if ((v = read_version(db)) < 0)
 		goto fail;
 	for (; v < NMIGRATIONS; v++) {
@@ -225,11 +279,16 @@ schema_migrate(sqlite3 *db, const char *path)
 		if (store_exec(db, sql) != 0)
 			goto fail;
 	}
-	if (store_exec(db, "PRAGMA application_id = 1129467211") != 0 ||
+	if (foreign_keys_hold(db, path) != 0 ||
+	    store_exec(db, "PRAGMA application_id = 1129467211") != 0 ||
 	    store_commit(db) != 0)
 		goto fail;
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	store_rollback(db);
-	return -1;
+out:
+	if (store_exec(db, "PRAGMA foreign_keys = ON") != 0)
+		rc = -1;
+	return rc;
 }
