@@ -170,6 +170,9 @@ static const char *const migrations[] = {
 "ALTER TABLE orders ADD COLUMN buyer TEXT;\n"
 "CREATE UNIQUE INDEX events_once ON events(kind, at, email, campaign,"
 " coupon);\n",
+/* 3: crm-playbook A/B variants: which variant of its step each treatment
+ * contact got (NULL for a holdout, or a step without variants). */
+"ALTER TABLE contacts ADD COLUMN variant TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -112,7 +112,8 @@ pbrun_begin(sqlite3 *db, const struct playbook *pb)
 	return store_exec(db, "CREATE TEMP TABLE pb_out (idx INTEGER NOT"
 	    " NULL, step TEXT NOT NULL, customer_id INTEGER NOT NULL,"
 	    " grp TEXT NOT NULL, template TEXT, code TEXT, threshold INTEGER,"
-	    " discount INTEGER, discount_pct INTEGER, expires_day INTEGER)");
+	    " discount INTEGER, discount_pct INTEGER, expires_day INTEGER,"
+	    " variant TEXT)");
 }
 
 /* Stage names for an SQL IN list; fixed words, never user text. */
@@ -308,7 +309,8 @@ pbrun_replay(sqlite3 *db, const struct playbook *pb, int64_t d)
 	 * has become of the file's steps since. */
 	if (pb_exec(db, "INSERT INTO temp.pb_out SELECT k.id, k.step,"
 	    " k.customer_id, k.grp, k.template, k.coupon_code, k.threshold,"
-	    " k.discount, k.discount_pct, k.expires_day FROM contacts k"
+	    " k.discount, k.discount_pct, k.expires_day, k.variant"
+	    " FROM contacts k"
 	    " WHERE k.playbook = ?9 AND k.day = ?1", &d, 1, pb->name, NULL)
 	    != 0)
 		return -1;
@@ -354,32 +356,49 @@ fill_out(sqlite3 *db, const struct playbook *pb, int64_t d,
 	    " ORDER BY idx, customer_id");
 	ins = store_prepare(db, "INSERT INTO temp.pb_out (idx, step,"
 	    " customer_id, grp, template, code, threshold, discount,"
-	    " discount_pct, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)");
+	    " discount_pct, expires_day, variant) VALUES (?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?)");
 	if (st == NULL || ins == NULL)
 		goto out;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		const struct pb_step *s = &pb->steps[sqlite3_column_int(st, 0)];
 		int64_t cust = sqlite3_column_int64(st, 1);
 		int hold = playbook_holdout(pb, s, cust);
+		const struct pb_variant *v = NULL;
+		const char *tmpl = s->template;
+		int64_t threshold = s->threshold, discount = s->discount;
+		int pct = s->discount_pct;
 
+		/* A treatment contact of an A/B step gets its variant's
+		 * terms; a holdout gets none. */
+		if (!hold && s->nvariants > 0) {
+			v = &s->variants[playbook_variant(pb, s, cust)];
+			tmpl = v->template;
+			threshold = v->threshold;
+			discount = v->discount;
+			pct = v->discount_pct;
+		}
 		sqlite3_bind_int64(ins, 1, sqlite3_column_int(st, 0));
 		sqlite3_bind_text(ins, 2, s->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, cust);
 		sqlite3_bind_text(ins, 4, hold ? "holdout" : "treatment", -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, s->template, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, tmpl, -1, SQLITE_STATIC);
+		if (v != NULL)
+			sqlite3_bind_text(ins, 11, v->name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 11);
 		if (s->coupon != NULL) {
 			/* A holdout's code is recorded (what it would
 			 * have been) but never written out. */
 			playbook_code(pb, s, cust, d, code);
 			sqlite3_bind_text(ins, 6, code, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(ins, 7, s->threshold);
-			if (s->discount_pct > 0) {
+			sqlite3_bind_int64(ins, 7, threshold);
+			if (pct > 0) {
 				sqlite3_bind_null(ins, 8);
-				sqlite3_bind_int(ins, 9, s->discount_pct);
+				sqlite3_bind_int(ins, 9, pct);
 			} else {
-				sqlite3_bind_int64(ins, 8, s->discount);
+				sqlite3_bind_int64(ins, 8, discount);
 				sqlite3_bind_null(ins, 9);
 			}
 			sqlite3_bind_int64(ins, 10, d + s->valid);
@@ -457,9 +476,9 @@ pbrun_record(sqlite3 *db, const struct playbook *pb, int64_t d)
 	p[1] = tz_now_local();
 	return pb_exec(db, "INSERT INTO contacts (playbook, step, day,"
 	    " customer_id, template, coupon_code, threshold, discount,"
-	    " discount_pct, expires_day, grp, created_at) SELECT ?9, step,"
-	    " ?1, customer_id, template, code, threshold, discount,"
-	    " discount_pct, expires_day, grp, ?2 FROM temp.pb_out"
+	    " discount_pct, expires_day, grp, created_at, variant) SELECT ?9,"
+	    " step, ?1, customer_id, template, code, threshold, discount,"
+	    " discount_pct, expires_day, grp, ?2, variant FROM temp.pb_out"
 	    " ORDER BY idx, customer_id", p, 2, pb->name, NULL);
 }
 
