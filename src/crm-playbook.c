@@ -358,6 +358,7 @@ struct nextchange {
 
 struct rowctx {
 	const struct opts *o;
+	const struct playbook *pb;	/* the file's steps, or none */
 	struct pb_limits lim;
 	struct table t;
 	struct review *rv;
@@ -433,15 +434,13 @@ static const char *
 fmt_needs(const struct pb_eval *e, const char *first, const char *second,
     char *out, size_t n)
 {
-	char a[32], b[32];
-
 	if (e->need > 0 && e->hneed > 0)
-		snprintf(out, n, "%s more %s and %s more %s",
-		    fmt_int(e->need, a), first, fmt_int(e->hneed, b), second);
+		snprintf(out, n, "%lld more %s and %lld more %s",
+		    (long long)e->need, first, (long long)e->hneed, second);
 	else if (e->need > 0)
-		snprintf(out, n, "%s more %s", fmt_int(e->need, a), first);
+		snprintf(out, n, "%lld more %s", (long long)e->need, first);
 	else
-		snprintf(out, n, "%s more %s", fmt_int(e->hneed, b), second);
+		snprintf(out, n, "%lld more %s", (long long)e->hneed, second);
 	return out;
 }
 
@@ -463,6 +462,16 @@ winner(const char *name, const struct pb_eval *e, char *out, size_t n)
 	else
 		return NULL;
 	return out;
+}
+
+/* 1 when the row is a step of the file with no holdout share. */
+static int
+no_holdout(const struct rowctx *x, enum pb_by by, const char *name)
+{
+	const struct pb_step *s;
+
+	return by == PB_BY_STEP && (s = playbook_step(x->pb, name)) != NULL &&
+	    s->holdout == 0;
 }
 
 /* The advice column, and the review's line for a step or a pair. */
@@ -514,8 +523,9 @@ advise(struct rowctx *x, const char *playbook, enum pb_by by,
 		break;
 	case PV_NONE:
 		if (!versus && g->contacted > 0 && g->held_out == 0)
-			buf_printf(advice, "%snobody held out yet: cannot "
-			    "tell", sep);
+			buf_printf(advice, "%s%s: cannot tell", sep,
+			    no_holdout(x, by, name) ? "no holdout" :
+			    "nobody held out yet");
 		break;
 	}
 	if (by != PB_BY_STEP && !versus)
@@ -549,10 +559,13 @@ advise(struct rowctx *x, const char *playbook, enum pb_by by,
 	case PV_NONE:
 		if (versus)
 			break;
-		if (g->contacted > 0 && g->held_out == 0)
+		if (g->contacted > 0 && g->held_out == 0 &&
+		    no_holdout(x, by, name))
+			review_add(x, playbook, name, "%s cannot be judged: "
+			    "it has no holdout (give it one, like 10%%)", name);
+		else if (g->contacted > 0 && g->held_out == 0)
 			review_add(x, playbook, name, "%s cannot be judged "
-			    "yet: nobody held out so far (it needs a holdout "
-			    "share)", name);
+			    "yet: nobody held out so far", name);
 		else if (g->measuring > 0)
 			review_add(x, playbook, name, "%s cannot be judged "
 			    "yet: every contact is still measuring", name);
@@ -738,7 +751,7 @@ write_review(struct rowctx *x, struct tout *out)
 {
 	const char *last = NULL;
 	size_t i, j;
-	char n[32], rate[16];
+	char rate[16];
 
 	for (i = 0; i < x->nnx; i++) {
 		struct nextchange *c = &x->nx[i];
@@ -763,8 +776,9 @@ write_review(struct rowctx *x, struct tout *out)
 	for (i = 0; i < x->nnx; i++)
 		if (x->nx[i].measuring > 0)
 			review_add(x, x->nx[i].playbook, "", "still measuring: "
-			    "%s contacts whose window has not closed",
-			    fmt_int(x->nx[i].measuring, n));
+			    "%lld contact%s whose window has not closed",
+			    (long long)x->nx[i].measuring,
+			    x->nx[i].measuring == 1 ? "" : "s");
 	for (i = 0; i < x->nrv; i++) {
 		struct review *r = &x->rv[i];
 
@@ -836,6 +850,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	/* "today" is the shop's today: read the day again in its zone. */
 	asof = crm_common_asof(&o->c, synopsis);
 	x.o = o;
+	x.pb = &pb;
 	x.lim.min_claim = o->min_claim;
 	x.lim.min_use = o->min_use;
 	if (pbres_gather(db, &pb, name, asof, days, &x.lim.claims_known) != 0)
