@@ -566,6 +566,9 @@ advise(struct rowctx *x, const char *playbook, enum pb_by by,
 		else if (g->contacted > 0 && g->held_out == 0)
 			review_add(x, playbook, name, "%s cannot be judged "
 			    "yet: nobody held out so far", name);
+		else if (g->held_out > 0 && g->contacted == 0)
+			review_add(x, playbook, name, "%s cannot be judged "
+			    "yet: nobody contacted so far", name);
 		else if (g->measuring > 0)
 			review_add(x, playbook, name, "%s cannot be judged "
 			    "yet: every contact is still measuring", name);
