@@ -269,4 +269,63 @@ test_expect_success 'not due again for a step until they buy' '
 	test_cmp expect due
 '
 
+# coupons DB FROM TO: give the contacts of customers FROM..TO the code
+# X-<id>.  claims DB FROM TO: claim those codes on 3 January.
+coupons() {
+	sql "$1" "UPDATE contacts SET coupon_code = 'X-' || customer_id
+	    WHERE customer_id BETWEEN $2 AND $3"
+}
+claims() {
+	sql "$1" "WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1
+	      FROM n WHERE i < $3)
+	    INSERT INTO events (kind, at, customer_id, email, campaign, coupon)
+	    SELECT 'coupon_claimed', 1704268800 + i, i, '', 'x', 'X-' || i
+	    FROM n"
+}
+
+# The coupon rules wait for 30 coupons and a rate surely below the
+# limit.  Step "low": 40 coupons, 2 claimed: Wilson 2/40 is 0.0138 ..
+# 0.1651, below 20%: raise the discount.  Step "few": 20 coupons, none
+# claimed (Wilson 0 .. 0.1614, below 20%) but fewer than 30: nothing.
+# Step "unused": 40 coupons, 36 claimed (0.9, not low), 3 used: Wilson
+# 3/36 is 0.0287 .. 0.2184, below 50%: lower the threshold.  The one
+# change to try next is the claim rule's (it comes first).
+test_expect_success 'the coupon rules: minimum counts, and the change to try next' '
+	people cp.csv 100 2024-01-01 &&
+	crm-import --db cp.db -q cp.csv &&
+	contacts cp.db low 1 40 treatment &&
+	contacts cp.db few 41 60 treatment &&
+	contacts cp.db unused 61 100 treatment &&
+	coupons cp.db 1 100 &&
+	claims cp.db 1 2 &&
+	claims cp.db 61 96 &&
+	{
+		echo "order_id,ordered_at,status,account,email,sku,product,quantity,unit_price,coupon"
+		for i in 61 62 63; do
+			echo "U$i,2024-01-05 10:00,completed,u$i,u$i@example.com,S1,Tea,1,900,X-$i"
+		done
+	} >used.csv &&
+	crm-import --db cp.db -q used.csv &&
+	crm-playbook results --db cp.db --as-of 2024-03-01 >actual &&
+	grep "^x,step," actual | cut -d, -f3,7-10 >rows &&
+	cat >expect <<-EOF &&
+	few,0,0.0000,0,
+	low,2,0.0500,0,0.0000
+	unused,36,0.9000,3,0.0833
+	EOF
+	test_cmp expect rows &&
+	grep "^x,step,low,.*,low claim rate: raise the discount; nobody held out yet" actual &&
+	grep "^x,step,unused,.*,claimed but not used: lower the threshold; nobody held out yet" actual &&
+	! grep "^x,step,few,.*raise" actual &&
+	grep "^x,review,low,.*try next: raise the discount of low (claim rate 0.0500, below 20%)" actual &&
+	test "$(grep -c "try next" actual)" = 1
+'
+
+test_expect_success 'results as a table: the review under it' '
+	crm-playbook results --table --db cp.db --as-of 2024-03-01 >table &&
+	test_grep "^Review of x" table &&
+	test_grep "^- try next: raise the discount of low" table &&
+	! grep ",review," table
+'
+
 test_done
