@@ -285,10 +285,10 @@ claims() {
 
 # The coupon rules wait for 30 coupons and a rate surely below the
 # limit.  Step "low": 40 coupons, 2 claimed: Wilson 2/40 is 0.0138 ..
-# 0.1651, below 20%: raise the discount.  Step "few": 20 coupons, none
-# claimed (Wilson 0 .. 0.1614, below 20%) but fewer than 30: nothing.
+# 0.1650, below 20%: raise the discount.  Step "few": 20 coupons, none
+# claimed (Wilson 0 .. 0.1611, below 20%) but fewer than 30: nothing.
 # Step "unused": 40 coupons, 36 claimed (0.9, not low), 3 used: Wilson
-# 3/36 is 0.0287 .. 0.2184, below 50%: lower the threshold.  The one
+# 3/36 is 0.0287 .. 0.2183, below 50%: lower the threshold.  The one
 # change to try next is the claim rule's (it comes first).
 test_expect_success 'the coupon rules: minimum counts, and the change to try next' '
 	people cp.csv 100 2024-01-01 &&
