@@ -592,12 +592,6 @@ row_seed(const char *playbook, enum pb_by by, const char *name)
 	return h;
 }
 
-static void
-cell_int(struct table *t, int64_t v)
-{
-	table_int(t, v);
-}
-
 /* A rate cell: four decimals as CSV, a percent in the table. */
 static void
 cell_rate(struct table *t, int have, int64_t k, int64_t n)
@@ -658,9 +652,9 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	table_str(t, playbook);
 	table_str(t, by_name[by]);
 	table_str(t, name);
-	cell_int(t, g->measuring);
-	cell_int(t, g->contacted);
-	cell_int(t, g->held_out);
+	table_int(t, g->measuring);
+	table_int(t, g->contacted);
+	table_int(t, g->held_out);
 	if (g->coupons > 0)
 		table_int(t, g->claimed);
 	else

@@ -824,39 +824,44 @@ playbook_code(const struct playbook *pb, const struct pb_step *s,
 	out[n] = '\0';
 }
 
-int
-playbook_holdout(const struct playbook *pb, const struct pb_step *s,
-    int64_t customer)
+/*
+ * A customer's draw for a step, 0 to 9999: SHA-256 of the seed, the
+ * playbook, the step, the customer and salt (or none), its first four
+ * bytes as a number, mod 10000.
+ */
+static int
+draw(const struct playbook *pb, const struct pb_step *s, int64_t customer,
+    const char *salt)
 {
 	unsigned char h[32];
 	char cust[24];
 	uint32_t v;
 
-	if (s->holdout <= 0)
-		return 0;
 	snprintf(cust, sizeof(cust), "%lld", (long long)customer);
-	digest(pb, pb->name, s->name, cust, NULL, h);
+	digest(pb, pb->name, s->name, cust, salt, h);
 	v = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
 	    (uint32_t)h[2] << 8 | h[3];
-	return (int)(v % 10000) < s->holdout;
+	return (int)(v % 10000);
+}
+
+int
+playbook_holdout(const struct playbook *pb, const struct pb_step *s,
+    int64_t customer)
+{
+	if (s->holdout <= 0)
+		return 0;
+	return draw(pb, s, customer, NULL) < s->holdout;
 }
 
 size_t
 playbook_variant(const struct playbook *pb, const struct pb_step *s,
     int64_t customer)
 {
-	unsigned char h[32];
-	char cust[24];
-	uint32_t v;
 	size_t i;
-	int at = 0;
+	int v = draw(pb, s, customer, "variant"), at = 0;
 
-	snprintf(cust, sizeof(cust), "%lld", (long long)customer);
-	digest(pb, pb->name, s->name, cust, "variant", h);
-	v = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
-	    (uint32_t)h[2] << 8 | h[3];
 	for (i = 0; i + 1 < s->nvariants; i++)
-		if ((int)(v % 10000) < (at += s->variants[i].share))
+		if (v < (at += s->variants[i].share))
 			return i;
 	return s->nvariants - 1;
 }
