@@ -553,8 +553,15 @@ advise(struct rowctx *x, const char *playbook, enum pb_by by,
 		    "change or stop it");
 		break;
 	case PV_TOOSMALL:
-		review_add(x, playbook, name, "%s cannot be judged yet (%s): "
-		    "%s would show %d points", name, d, need, pts);
+		if (versus)
+			review_add(x, playbook, name, "%s cannot be judged yet "
+			    "(%s): %s would show %d points", name, d, need,
+			    pts);
+		else
+			review_add(x, playbook, name, "%s cannot be judged yet "
+			    "(%s): %s would show %d points (with a 50%% "
+			    "holdout, %lld in each group)", name, d, need, pts,
+			    (long long)e->even);
 		break;
 	case PV_NONE:
 		if (versus)

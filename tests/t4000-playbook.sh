@@ -190,7 +190,7 @@ timeline,step,survey,0,1,0,,,,,1,1.0000,0,,,,,350.00,0.00,,,,,,,,,,,,,no holdout
 timeline,coupon,SECOND,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,-266.67,666.67,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
 timeline,audience,new,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,-266.67,666.67,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
 timeline,audience,"new, active",0,1,0,,,,,1,1.0000,0,,,,,350.00,0.00,,,,,,,,,,,,,nobody held out yet: cannot tell
-timeline,review,thanks,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"thanks cannot be judged yet (+33.3 [-31.6, +71.8]): 9803 more contacted and 9803 more held out would show 2 points"
+timeline,review,thanks,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"thanks cannot be judged yet (+33.3 [-31.6, +71.8]): 9803 more contacted and 9803 more held out would show 2 points (with a 50% holdout, 9806 in each group)"
 timeline,review,survey,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"survey cannot be judged: it has no holdout (give it one, like 10%)"
 timeline,review,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,try next: nothing yet: no coupon is surely below the claim or use limits
 EOF

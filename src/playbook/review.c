@@ -28,13 +28,16 @@ needs(const struct pb_group *g, struct pb_eval *e)
 {
 	double p0 = (double)(g->bought + g->hbought) /
 	    (double)(g->contacted + g->held_out);
-	int64_t n1, n2;
+	int64_t n1, n2, other;
 
-	e->need = e->hneed = 0;
+	e->need = e->hneed = e->even = 0;
 	/* Near 100% nobody can buy 2 points more: count that as seen. */
 	if (p0 + PB_DETECT > 1 || stats_two_prop_n(p0, PB_DETECT,
 	    (double)g->contacted / (double)g->held_out, &n1, &n2) != 0)
 		return;
+	/* A 50% holdout needs the fewest contacts in all. */
+	if (stats_two_prop_n(p0, PB_DETECT, 1, &e->even, &other) != 0)
+		e->even = 0;
 	if (n1 > g->contacted)
 		e->need = n1 - g->contacted;
 	if (n2 > g->held_out)

@@ -40,6 +40,7 @@ struct pb_eval {
 	double	 ud, ulo, uhi;
 	enum pb_verdict verdict;
 	int64_t	 need, hneed;	/* more contacts each side needs */
+	int64_t	 even;		/* each side, with equal sides */
 	int	 low_claim;	/* rule: raise the discount */
 	int	 low_use;	/* rule: lower the threshold */
 };
