@@ -679,7 +679,7 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	cell_diff(t, e.has_d, e.d, e.lo, e.hi);
 	cell_money(t, 1, g->revenue);
 	cell_money(t, 1, g->hrevenue);
-	if (e.has_rev) {
+	if (e.has_rci) {
 		snprintf(tty, sizeof(tty), "%s [%s, %s]",
 		    fmt_mean_money(e.rd, a), fmt_mean_money(e.rlo, b),
 		    fmt_mean_money(e.rhi, c));
@@ -687,7 +687,10 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 		table_cell(t, b, "", 0);
 		table_cell(t, c, "", 0);
 	} else {
-		table_null(t);
+		if (e.has_rev)
+			table_str(t, fmt_mean_money(e.rd, a));
+		else
+			table_null(t);
 		table_null(t);
 		table_null(t);
 	}

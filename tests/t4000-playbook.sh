@@ -176,8 +176,8 @@ test_expect_success 'a rerun of a recorded day gives the same bytes and records 
 #     0.3333 - sqrt(0.4590^2 + 0.4590^2) = -0.3158,
 #     0.3333 + sqrt(0.2718^2 + 0.2718^2) = 0.7178.  (The normal
 #     approximation said -0.4211 .. 1.0877.)
-#   revenue per contact: 1300/3 - 700/3 = 200.00; the bootstrap interval
-#     is the seeded one (the unit test checks the method).
+#   revenue per contact: 1300/3 - 700/3 = 200.00; no bootstrap interval
+#     with fewer than 5 buyers a side.
 #   too small: the pooled rate is 3/6; 2 points over 0.5 at 80% power
 #     with equal groups needs (1.96 sqrt(2 .51 .49) + .8416 sqrt(.52 .48
 #     + .5 .5))^2 / .02^2 = 9805.9 -> 9806 each, 9803 more.
@@ -185,10 +185,10 @@ test_expect_success 'a rerun of a recorded day gives the same bytes and records 
 #     share, so nothing to tell.
 cat >expect-results.csv <<'EOF'
 playbook,by,name,measuring,contacted,held_out,claimed,claim_rate,used,use_rate,bought,bought_rate,holdout_bought,holdout_rate,uplift,ci_low,ci_high,revenue,holdout_revenue,revenue_uplift,revenue_ci_low,revenue_ci_high,coupon_revenue,discount_cost,claim_uplift,claim_ci_low,claim_ci_high,use_uplift,use_ci_low,use_ci_high,winner,advice
-timeline,step,thanks,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,-266.67,666.67,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
+timeline,step,thanks,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,,,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
 timeline,step,survey,0,1,0,,,,,1,1.0000,0,,,,,350.00,0.00,,,,,,,,,,,,,no holdout: cannot tell
-timeline,coupon,SECOND,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,-266.67,666.67,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
-timeline,audience,new,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,-266.67,666.67,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
+timeline,coupon,SECOND,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,,,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
+timeline,audience,new,0,3,3,2,0.6667,1,0.5000,2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1300.00,700.00,200.00,,,700.00,100.00,,,,,,,,too small to tell: 9803 more contacted and 9803 more held out would show 2 points
 timeline,audience,"new, active",0,1,0,,,,,1,1.0000,0,,,,,350.00,0.00,,,,,,,,,,,,,nobody held out yet: cannot tell
 timeline,review,thanks,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"thanks cannot be judged yet (+33.3 [-31.6, +71.8]): 9803 more contacted and 9803 more held out would show 2 points (with a 50% holdout, 9806 in each group)"
 timeline,review,survey,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"survey cannot be judged: it has no holdout (give it one, like 10%)"
@@ -223,8 +223,7 @@ test_expect_success 'results: no coupon advice from three coupons' '
 # 0 .. z^2 / (3 + z^2) = 0.5615; Newcombe: 0.3333 - sqrt((0.3333 -
 # 0.0615)^2 + 0.5615^2) = -0.2905, 0.3333 + (0.7923 - 0.3333) = 0.7923.
 # Both claims are in (6 and 9 March), no use.  Revenue per contact:
-# treatment {600, 0, 0} against {0, 0, 0}: resamples of three give 0
-# with chance 8/27 and 600 with 1/27, both above 2.5%: 0 .. 600.
+# 600 / 3 - 0 = 200.00, no interval (one buyer).
 # Pooled 1/6: (1.96 sqrt(2 pm qm) + .8416 sqrt(p1 q1 + p0 q0))^2 / .0004
 # with p0 = .16667, p1 = .18667, pm = .17667: 5707.2 -> 5708, 5705 more.
 test_expect_success 'results: open windows are measuring, not counted' '
@@ -235,7 +234,7 @@ test_expect_success 'results: open windows are measuring, not counted' '
 	grep "^timeline,review,,.*still measuring: 7 contacts" actual &&
 	crm-playbook results --db t.db --as-of 2024-03-09 --days 3 "$PB" >actual &&
 	grep "^timeline,step,thanks," actual >row &&
-	echo "timeline,step,thanks,0,3,3,2,0.6667,0,0.0000,1,0.3333,0,0.0000,0.3333,-0.2905,0.7923,600.00,0.00,200.00,0.00,600.00,0.00,0.00,,,,,,,,too small to tell: 5705 more contacted and 5705 more held out would show 2 points" >expect &&
+	echo "timeline,step,thanks,0,3,3,2,0.6667,0,0.0000,1,0.3333,0,0.0000,0.3333,-0.2905,0.7923,600.00,0.00,200.00,,,0.00,0.00,,,,,,,,too small to tell: 5705 more contacted and 5705 more held out would show 2 points" >expect &&
 	test_cmp expect row &&
 	grep "^timeline,step,survey,1,0,0," actual &&
 	grep "still measuring: 1 contact whose" actual

@@ -48,7 +48,9 @@ contacts() {
 # more), 38.3 x 1076 = 41210.8 -> 41211 contacted (40828 more).  With
 # equal groups (a 50% holdout): pm = 0.05326, (1.96 sqrt(2 pm qm) +
 # 0.8416 sqrt(0.06326 x 0.93674 + 0.04326 x 0.95674))^2 / 0.0004 =
-# 1977.5 -> 1978 each.
+# 1977.5 -> 1978 each.  Revenue per contact: 17 x 250 / 383 = 11.10,
+# with no interval (nobody held out bought: a bootstrap would resample
+# the holdout to 0 every time and call 11.10 sure).
 test_expect_success 'a holdout with no buyer: the interval holds 0' '
 	people zero.csv 393 2024-01-01 &&
 	crm-import --db zero.db -q zero.csv &&
@@ -57,8 +59,8 @@ test_expect_success 'a holdout with no buyer: the interval holds 0' '
 	contacts zero.db thanks 1 383 treatment &&
 	contacts zero.db thanks 384 393 holdout &&
 	crm-playbook results --db zero.db --as-of 2024-03-01 >actual &&
-	grep "^x,step,thanks," actual | cut -d, -f4-17,32 >row &&
-	echo "0,383,10,,,,,17,0.0444,0,0.0000,0.0444,-0.2336,0.0699,too small to tell: 40828 more contacted and 1066 more held out would show 2 points" >expect &&
+	grep "^x,step,thanks," actual | cut -d, -f4-22,32 >row &&
+	echo "0,383,10,,,,,17,0.0444,0,0.0000,0.0444,-0.2336,0.0699,4250.00,0.00,11.10,,,too small to tell: 40828 more contacted and 1066 more held out would show 2 points" >expect &&
 	test_cmp expect row &&
 	grep "^x,review,thanks,.*thanks cannot be judged yet (+4.4 \[-23.4, +7.0\]).*(with a 50% holdout, 1978 in each group)" actual &&
 	! grep -e "works" -e "stop" actual
@@ -113,6 +115,20 @@ test_expect_success 'two variants: A wins against B, B does nothing' '
 	grep "^x,versus,offer/A vs B,.*,A,A wins$" actual &&
 	grep "^x,variant,offer/B,.*too small to tell: 3741 more contacted and 3741 more held out" actual &&
 	grep "^x,review,offer/A vs B,.*offer/A vs B: A wins (+30.0 \[+18.3, +40.8\]" actual
+'
+
+# Revenue per contact, A against the holdout: every buyer spent 250, so
+# the difference is 250 x (0.40 - 0.10) = 75.00, and its bootstrap
+# interval should be near the normal one, 250 x (0.30 -+ 1.96 sqrt(0.4 x
+# 0.6 / 100 + 0.1 x 0.9 / 100)) = 46.85 .. 103.15: it must hold 75 and
+# lie within 40 .. 110.  The same store gives the same bytes.
+test_expect_success 'revenue per contact: a bootstrap interval, the same every time' '
+	grep "^x,variant,offer/A," actual | cut -d, -f20-22 >rev &&
+	IFS=, read d lo hi <rev &&
+	test "$d" = 75.00 &&
+	awk -v lo="$lo" -v hi="$hi" "BEGIN { exit !(lo >= 40 && lo < 75 && hi > 75 && hi <= 110) }" &&
+	crm-playbook results --db ab.db --as-of 2024-03-01 >again &&
+	test_cmp actual again
 '
 
 # No difference: A 10 of 100, B 11 of 100 (Wilson 0.0625 .. 0.1863).

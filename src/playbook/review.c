@@ -65,12 +65,18 @@ pb_evaluate(const struct pb_group *g, enum pb_by by,
 		else
 			e->verdict = PV_TOOSMALL;
 	}
-	if (stats_boot_diff(g->rev, g->nrev, g->hrev, g->nhrev, seed,
-	    STATS_BOOT_REPS, &e->rlo, &e->rhi) == 0) {
+	if (g->contacted > 0 && g->held_out > 0) {
 		e->has_rev = 1;
 		e->rd = (double)g->revenue / (double)g->contacted -
 		    (double)g->hrevenue / (double)g->held_out;
 	}
+	/* A bootstrap of a handful of purchases knows nothing of the
+	 * spend it has not seen (a holdout with no buyer resamples to 0
+	 * every time): no interval below PB_MIN_BUYERS a side. */
+	if (e->has_rev && g->bought >= PB_MIN_BUYERS &&
+	    g->hbought >= PB_MIN_BUYERS)
+		e->has_rci = stats_boot_diff(g->rev, g->nrev, g->hrev,
+		    g->nhrev, seed, STATS_BOOT_REPS, &e->rlo, &e->rhi) == 0;
 	if (by == PB_BY_VERSUS) {
 		if (l->claims_known)
 			e->has_claim = stats_newcombe(g->claimed, g->coupons,

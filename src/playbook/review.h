@@ -14,6 +14,7 @@
 
 #define PB_DETECT	0.02	/* the uplift a step should be able to show */
 #define PB_MIN_COUNT	30	/* coupons (claims) before the coupon rules */
+#define PB_MIN_BUYERS	5	/* buyers each side before a revenue interval */
 
 struct pb_limits {
 	int64_t	 min_claim;	/* percent: advise below it */
@@ -33,7 +34,9 @@ struct pb_eval {
 	int	 has_d;		/* bought: treated rate less comparison's */
 	double	 pt, ph, d, lo, hi;
 	int	 has_rev;	/* revenue per contact, minor units */
-	double	 rd, rlo, rhi;
+	double	 rd;
+	int	 has_rci;	/* its bootstrap interval */
+	double	 rlo, rhi;
 	int	 has_claim;	/* claim rates (pairs of variants) */
 	double	 cd, clo, chi;
 	int	 has_use;	/* use rates (pairs of variants) */
