@@ -8,10 +8,12 @@
 #include <err.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
+#include "playbook/review.h"
 #include "playbook/run.h"
 #include "segexpr.h"
 #include "table.h"
@@ -20,19 +22,21 @@ static const char synopsis[] =
 "usage: crm-playbook check file\n"
 "       crm-playbook run [-nqT] [--date date] [--db path]\n"
 "                        [--lost-after days] file\n"
-"       crm-playbook results [-T] [--as-of date] [--days n] [--db path]\n"
-"                        [--min-claim-rate pct] [--min-use-rate pct]\n"
-"                        [file]\n";
+"       crm-playbook results [-T] [--as-of date] [--csv] [--days n]\n"
+"                        [--db path] [--min-claim-rate pct]\n"
+"                        [--min-use-rate pct] [--table] [file]\n";
 
 static const char help[] =
 "check validates a playbook file.  run writes the contacts due on a day\n"
 "as CSV and records them in the store (a customer list on stdin narrows\n"
 "the audiences).  results compares each step's treatment group with its\n"
-"holdout, per step, per coupon and per audience.\n"
+"holdout, per step, variant, coupon and audience, with 95% intervals,\n"
+"counting only contacts whose window has closed, and ends with a review.\n"
 "\n"
 "Options:\n"
 "      --as-of DATE      results: count what happened by DATE\n"
 "                        [default: today]\n"
+"      --csv             results: CSV even on a terminal\n"
 "      --date DATE       run: the day to run for [default: today]\n"
 "      --days N          results: bought within N days of the contact\n"
 "                        [default: the playbook's measure, else 30]\n"
@@ -42,6 +46,7 @@ static const char help[] =
 "      --min-claim-rate P  results: advise below P% claimed [default: 20]\n"
 "      --min-use-rate P  results: advise below P% of claims used\n"
 "                        [default: 50]\n"
+"      --table           results: an aligned table even when piped\n"
 "  -n, --dry-run         run: write the list, record nothing\n"
 "  -q, --quiet           no summary on stderr\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
@@ -52,6 +57,7 @@ static const char help[] =
 
 static const struct option longopts[] = {
 	CRM_LONGOPT_ASOF,
+	CRM_LONGOPT_CSV,
 	{ "date",		required_argument,	NULL,	'a' },
 	{ "days",		required_argument,	NULL,	'N' },
 	CRM_LONGOPT_DB,
@@ -60,6 +66,7 @@ static const struct option longopts[] = {
 	CRM_LONGOPT_LOST_AFTER,
 	{ "min-claim-rate",	required_argument,	NULL,	'C' },
 	{ "min-use-rate",	required_argument,	NULL,	'U' },
+	CRM_LONGOPT_TABLE,
 	CRM_LONGOPT_TSV,
 	{ "quiet",		no_argument,		NULL,	'q' },
 	CRM_LONGOPT_VERSION,
@@ -303,115 +310,535 @@ fmt_rate(double v, char *out, size_t n)
 	return out;
 }
 
-/*
- * Prints one results row.  The uplift is the treatment's purchase rate
- * minus the holdout's; its 95% interval is the normal approximation for
- * a difference of two independent proportions,
- *   d +- 1.96 sqrt(pt (1 - pt) / nt + ph (1 - ph) / nh).
- */
+/* Minor units (a mean, not whole) as an amount, rounded. */
+static const char *
+fmt_mean_money(double minor, char out[32])
+{
+	return money_format((int64_t)llround(minor), out);
+}
+
+/* Percentage points with one decimal and a sign: "+4.4", never "-0.0". */
+static const char *
+fmt_points(double v, char *out, size_t n)
+{
+	snprintf(out, n, "%+.1f", v * 100);
+	if (strcmp(out, "-0.0") == 0)
+		snprintf(out, n, "+0.0");
+	return out;
+}
+
+/* "+4.4 [-23.4, +7.0]": a difference and its interval, in points. */
+static const char *
+fmt_diff(double d, double lo, double hi, char *out, size_t n)
+{
+	char a[16], b[16], c[16];
+
+	snprintf(out, n, "%s [%s, %s]", fmt_points(d, a, sizeof(a)),
+	    fmt_points(lo, b, sizeof(b)), fmt_points(hi, c, sizeof(c)));
+	return out;
+}
+
+/* One line of the review, kept until every row is out. */
+struct review {
+	char	*playbook;
+	char	*step;
+	char	*text;
+};
+
+/* The one change to try next, per playbook: the seeds' rules. */
+struct nextchange {
+	char	*playbook;
+	char	*step;
+	int	 rule;			/* 1 raise the discount, 2 lower the
+					 * threshold; 0 none yet */
+	int64_t	 contacted;
+	double	 rate;
+	int64_t	 measuring;		/* the playbook's open windows */
+};
+
 struct rowctx {
 	const struct opts *o;
-	int	 claims_known;
-	const char *by;			/* "step", "coupon", "audience" */
+	const struct playbook *pb;	/* the file's steps, or none */
+	struct pb_limits lim;
+	struct table t;
+	struct review *rv;
+	size_t	 nrv;
+	struct nextchange *nx;
+	size_t	 nnx;
+};
+
+static const char *const by_name[] = {
+	[PB_BY_STEP] = "step", [PB_BY_VARIANT] = "variant",
+	[PB_BY_VERSUS] = "versus", [PB_BY_COUPON] = "coupon",
+	[PB_BY_AUDIENCE] = "audience",
 };
 
 static void
-result_row(void *arg, const char *playbook, const char *name,
+review_add(struct rowctx *x, const char *playbook, const char *step,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+review_add(struct rowctx *x, const char *playbook, const char *step,
+    const char *fmt, ...)
+{
+	struct review *r;
+	struct buf b = { 0 };
+	va_list ap;
+	char line[512];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	buf_adds(&b, line);
+	x->rv = xrealloc(x->rv, (x->nrv + 1) * sizeof(*x->rv));
+	r = &x->rv[x->nrv++];
+	r->playbook = xstrdup(playbook);
+	r->step = xstrdup(step);
+	r->text = b.s;
+}
+
+/* The seeds' rules, one candidate per playbook: a low claim rate first
+ * (nothing unclaimed can be used), then unused claims; of one rule, the
+ * step with the most contacts. */
+static void
+next_consider(struct rowctx *x, const char *playbook, const char *step,
+    const struct pb_group *g, const struct pb_eval *e)
+{
+	struct nextchange *n = NULL;
+	size_t i;
+	int rule = e->low_claim ? 1 : e->low_use ? 2 : 0;
+
+	for (i = 0; i < x->nnx; i++)
+		if (strcmp(x->nx[i].playbook, playbook) == 0)
+			n = &x->nx[i];
+	if (n == NULL) {
+		x->nx = xrealloc(x->nx, (x->nnx + 1) * sizeof(*x->nx));
+		n = &x->nx[x->nnx++];
+		memset(n, 0, sizeof(*n));
+		n->playbook = xstrdup(playbook);
+	}
+	n->measuring += g->measuring;
+	if (rule == 0 || (n->rule != 0 && (n->rule < rule ||
+	    (n->rule == rule && n->contacted >= g->contacted))))
+		return;
+	free(n->step);
+	n->step = xstrdup(step);
+	n->rule = rule;
+	n->contacted = g->contacted;
+	n->rate = rule == 1 ? (double)g->claimed / (double)g->coupons :
+	    (double)g->used / (double)g->claimed;
+}
+
+/* What a row needs, as words: "480 more contacted and 55 more held out". */
+static const char *
+fmt_needs(const struct pb_eval *e, const char *first, const char *second,
+    char *out, size_t n)
+{
+	if (e->need > 0 && e->hneed > 0)
+		snprintf(out, n, "%lld more %s and %lld more %s",
+		    (long long)e->need, first, (long long)e->hneed, second);
+	else if (e->need > 0)
+		snprintf(out, n, "%lld more %s", (long long)e->need, first);
+	else
+		snprintf(out, n, "%lld more %s", (long long)e->hneed, second);
+	return out;
+}
+
+/*
+ * The winner of a pair "STEP/A vs B" (A when the interval lies above 0,
+ * B when below) into out, or NULL.
+ */
+static const char *
+winner(const char *name, const struct pb_eval *e, char *out, size_t n)
+{
+	const char *a = strrchr(name, '/'), *vs = strstr(name, " vs ");
+
+	if (a == NULL || vs == NULL || vs < a)
+		return NULL;
+	if (e->verdict == PV_WORKS)
+		snprintf(out, n, "%.*s", (int)(vs - a - 1), a + 1);
+	else if (e->verdict == PV_HURTS)
+		snprintf(out, n, "%s", vs + 4);
+	else
+		return NULL;
+	return out;
+}
+
+/* 1 when the row is a step of the file with no holdout share. */
+static int
+no_holdout(const struct rowctx *x, enum pb_by by, const char *name)
+{
+	const struct pb_step *s;
+
+	return by == PB_BY_STEP && (s = playbook_step(x->pb, name)) != NULL &&
+	    s->holdout == 0;
+}
+
+/* The advice column, and the review's line for a step or a pair. */
+static void
+advise(struct rowctx *x, const char *playbook, enum pb_by by,
+    const char *name, const struct pb_group *g, const struct pb_eval *e,
+    struct buf *advice)
+{
+	char d[64], need[96], win[80];
+	const char *sep = "", *w;
+	int pts = (int)(PB_DETECT * 100 + 0.5), versus = by == PB_BY_VERSUS;
+
+	if (e->low_claim) {
+		buf_adds(advice, "low claim rate: raise the discount");
+		sep = "; ";
+	}
+	if (e->low_use) {
+		buf_printf(advice, "%sclaimed but not used: lower the "
+		    "threshold", sep);
+		sep = "; ";
+	}
+	d[0] = need[0] = '\0';
+	if (e->has_d)
+		fmt_diff(e->d, e->lo, e->hi, d, sizeof(d));
+	if (e->verdict == PV_TOOSMALL)
+		fmt_needs(e, versus ? "for the first" : "contacted",
+		    versus ? "for the second" : "held out", need,
+		    sizeof(need));
+	w = versus ? winner(name, e, win, sizeof(win)) : NULL;
+	switch (e->verdict) {
+	case PV_WORKS:
+	case PV_HURTS:
+		if (versus)
+			buf_printf(advice, "%s%s wins", sep, w);
+		else if (e->verdict == PV_WORKS)
+			buf_printf(advice, "%sworks: keep it", sep);
+		else
+			buf_printf(advice, "%sfewer buy than in the holdout: "
+			    "stop the step", sep);
+		break;
+	case PV_NOUPLIFT:
+		buf_printf(advice, "%sno difference of %d points: %s", sep,
+		    pts, versus ? "keep the cheaper" :
+		    "change or stop the step");
+		break;
+	case PV_TOOSMALL:
+		buf_printf(advice, "%stoo small to tell: %s would show %d "
+		    "points", sep, need, pts);
+		break;
+	case PV_NONE:
+		if (!versus && g->contacted > 0 && g->held_out == 0)
+			buf_printf(advice, "%s%s: cannot tell", sep,
+			    no_holdout(x, by, name) ? "no holdout" :
+			    "nobody held out yet");
+		break;
+	}
+	if (by != PB_BY_STEP && !versus)
+		return;
+
+	/* The review: steps and pairs of variants only. */
+	if (by == PB_BY_STEP)
+		next_consider(x, playbook, name, g, e);
+	switch (e->verdict) {
+	case PV_WORKS:
+	case PV_HURTS:
+		if (versus)
+			review_add(x, playbook, name, "%s: %s wins (%s points "
+			    "bought, first less second)", name, w, d);
+		else if (e->verdict == PV_WORKS)
+			review_add(x, playbook, name, "%s works: %s points "
+			    "bought over the holdout", name, d);
+		else
+			review_add(x, playbook, name, "%s does harm: %s points "
+			    "bought against the holdout; stop it", name, d);
+		break;
+	case PV_NOUPLIFT:
+		review_add(x, playbook, name, "%s: no difference of %d points "
+		    "(%s): %s", name, pts, d, versus ? "keep the cheaper" :
+		    "change or stop it");
+		break;
+	case PV_TOOSMALL:
+		if (versus)
+			review_add(x, playbook, name, "%s cannot be judged yet "
+			    "(%s): %s would show %d points", name, d, need,
+			    pts);
+		else
+			review_add(x, playbook, name, "%s cannot be judged yet "
+			    "(%s): %s would show %d points (with a 50%% "
+			    "holdout, %lld in each group)", name, d, need, pts,
+			    (long long)e->even);
+		break;
+	case PV_NONE:
+		if (versus)
+			break;
+		if (g->contacted > 0 && g->held_out == 0 &&
+		    no_holdout(x, by, name))
+			review_add(x, playbook, name, "%s cannot be judged: "
+			    "it has no holdout (give it one, like 10%%)", name);
+		else if (g->contacted > 0 && g->held_out == 0)
+			review_add(x, playbook, name, "%s cannot be judged "
+			    "yet: nobody held out so far", name);
+		else if (g->held_out > 0 && g->contacted == 0)
+			review_add(x, playbook, name, "%s cannot be judged "
+			    "yet: nobody contacted so far", name);
+		else if (g->measuring > 0)
+			review_add(x, playbook, name, "%s cannot be judged "
+			    "yet: every contact is still measuring", name);
+		break;
+	}
+}
+
+/* FNV-1a of the row's name: each row's bootstrap has a seed of its own
+ * that does not hang on the rows before it. */
+static uint64_t
+row_seed(const char *playbook, enum pb_by by, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *s;
+
+	for (s = playbook; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h = (h ^ (unsigned)by) * 0x100000001b3ULL;
+	for (s = name; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A rate cell: four decimals as CSV, a percent in the table. */
+static void
+cell_rate(struct table *t, int have, int64_t k, int64_t n)
+{
+	char csv[16], tty[16];
+
+	if (!have || n <= 0) {
+		table_null(t);
+		return;
+	}
+	table_cell(t, fmt_rate((double)k / (double)n, csv, sizeof(csv)),
+	    fmt_pct(k, n, tty), 0);
+}
+
+/* A difference with its interval: three CSV columns, one table cell. */
+static void
+cell_diff(struct table *t, int have, double d, double lo, double hi)
+{
+	char a[16], b[16], c[16], tty[64];
+
+	if (!have) {
+		table_null(t);
+		table_null(t);
+		table_null(t);
+		return;
+	}
+	table_cell(t, fmt_rate(d, a, sizeof(a)), fmt_diff(d, lo, hi, tty,
+	    sizeof(tty)), 0);
+	table_cell(t, fmt_rate(lo, b, sizeof(b)), "", 0);
+	table_cell(t, fmt_rate(hi, c, sizeof(c)), "", 0);
+}
+
+static void
+cell_money(struct table *t, int have, int64_t v)
+{
+	char m[32];
+
+	if (!have)
+		table_null(t);
+	else
+		table_cell(t, money_format(v, m), fmt_money(v, (char[40]){ 0 }),
+		    0);
+}
+
+static void
+result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
     const struct pb_group *g)
 {
-	const struct rowctx *x = arg;
-	const struct opts *o = x->o;
-	int claims_known = x->claims_known;
-	char num[12][32], rate[6][16], money[4][32];
+	struct rowctx *x = arg;
+	struct table *t = &x->t;
+	struct pb_eval e;
 	struct buf advice = { 0 };
-	const char *f[21];
-	double pt = 0, ph = 0, d = 0, se;
-	int i, nouplift = 0;
+	char a[32], b[32], c[32], tty[96];
+	int coupons = g->coupons > 0 || g->hcoupons > 0;
 
-	snprintf(num[0], 32, "%lld", (long long)g->contacted);
-	snprintf(num[1], 32, "%lld", (long long)g->held_out);
-	snprintf(num[2], 32, "%lld", (long long)g->claimed);
-	snprintf(num[3], 32, "%lld", (long long)g->used);
-	snprintf(num[4], 32, "%lld", (long long)g->bought);
-	snprintf(num[5], 32, "%lld", (long long)g->hbought);
-	for (i = 0; i < 6; i++)
-		rate[i][0] = '\0';
-	f[0] = playbook;
-	f[1] = x->by;
-	f[2] = name;
-	f[3] = num[0];
-	f[4] = num[1];
-	f[5] = g->coupons > 0 ? num[2] : "";
-	if (g->coupons > 0 && claims_known)
-		fmt_rate((double)g->claimed / (double)g->coupons, rate[0], 16);
-	f[6] = rate[0];
-	f[7] = g->coupons > 0 ? num[3] : "";
-	if (g->claimed > 0)
-		fmt_rate((double)g->used / (double)g->claimed, rate[1], 16);
-	f[8] = rate[1];
-	f[9] = num[4];
-	if (g->contacted > 0) {
-		pt = (double)g->bought / (double)g->contacted;
-		fmt_rate(pt, rate[2], 16);
+	pb_evaluate(g, by, &x->lim, row_seed(playbook, by, name), &e);
+	advise(x, playbook, by, name, g, &e, &advice);
+	table_str(t, playbook);
+	table_str(t, by_name[by]);
+	table_str(t, name);
+	table_int(t, g->measuring);
+	table_int(t, g->contacted);
+	table_int(t, g->held_out);
+	if (g->coupons > 0)
+		table_int(t, g->claimed);
+	else
+		table_null(t);
+	cell_rate(t, x->lim.claims_known, g->claimed, g->coupons);
+	if (g->coupons > 0)
+		table_int(t, g->used);
+	else
+		table_null(t);
+	cell_rate(t, 1, g->used, g->claimed);
+	table_int(t, g->bought);
+	cell_rate(t, 1, g->bought, g->contacted);
+	table_int(t, g->hbought);
+	cell_rate(t, 1, g->hbought, g->held_out);
+	cell_diff(t, e.has_d, e.d, e.lo, e.hi);
+	cell_money(t, 1, g->revenue);
+	cell_money(t, 1, g->hrevenue);
+	if (e.has_rci) {
+		snprintf(tty, sizeof(tty), "%s [%s, %s]",
+		    fmt_mean_money(e.rd, a), fmt_mean_money(e.rlo, b),
+		    fmt_mean_money(e.rhi, c));
+		table_cell(t, a, tty, 0);
+		table_cell(t, b, "", 0);
+		table_cell(t, c, "", 0);
+	} else {
+		if (e.has_rev)
+			table_str(t, fmt_mean_money(e.rd, a));
+		else
+			table_null(t);
+		table_null(t);
+		table_null(t);
 	}
-	f[10] = rate[2];
-	f[11] = num[5];
-	if (g->held_out > 0) {
-		ph = (double)g->hbought / (double)g->held_out;
-		fmt_rate(ph, rate[3], 16);
-	}
-	f[12] = rate[3];
-	f[13] = f[14] = f[15] = "";
-	if (g->contacted > 0 && g->held_out > 0) {
-		d = pt - ph;
-		se = sqrt(pt * (1 - pt) / (double)g->contacted +
-		    ph * (1 - ph) / (double)g->held_out);
-		f[13] = fmt_rate(d, num[6], 32);
-		f[14] = fmt_rate(d - 1.96 * se, num[7], 32);
-		f[15] = fmt_rate(d + 1.96 * se, num[8], 32);
-		nouplift = d - 1.96 * se <= 0;
-	}
-	f[16] = money_format(g->revenue, money[0]);
-	f[17] = money_format(g->hrevenue, money[1]);
-	f[18] = g->coupons > 0 ? money_format(g->crevenue, money[2]) : "";
-	f[19] = g->coupons > 0 ? money_format(g->cost, money[3]) : "";
-	/* The coupon rules come first: they say what to change. */
-	if (g->coupons > 0 && claims_known &&
-	    g->claimed * 100 < o->min_claim * g->coupons)
-		buf_adds(&advice, "low claim rate: raise the discount");
-	if (g->claimed > 0 && g->used * 100 < o->min_use * g->claimed)
-		buf_printf(&advice, "%sclaimed but not used: lower the "
-		    "threshold", advice.len > 0 ? "; " : "");
-	if (nouplift)
-		buf_printf(&advice, "%sno uplift over the holdout: change or "
-		    "stop the step", advice.len > 0 ? "; " : "");
-	f[20] = advice.len > 0 ? advice.s : "";
-	csv_row(stdout, o->delim, f, 21);
+	cell_money(t, coupons && by != PB_BY_VERSUS, g->crevenue);
+	cell_money(t, coupons && by != PB_BY_VERSUS, g->cost);
+	cell_diff(t, e.has_claim, e.cd, e.clo, e.chi);
+	cell_diff(t, e.has_use, e.ud, e.ulo, e.uhi);
+	if (by == PB_BY_VERSUS && winner(name, &e, tty, sizeof(tty)) != NULL)
+		table_str(t, tty);
+	else
+		table_null(t);
+	table_str(t, advice.len > 0 ? advice.s : "");
+	table_endrow(t);
 	buf_free(&advice);
+}
+/* The columns of results: CSV name, table heading, flags. */
+static const struct {
+	const char *name, *label;
+	int	 flags;
+} res_cols[] = {
+	{ "playbook", NULL, TC_LEFT | TC_OPTIONAL },
+	{ "by", NULL, TC_LEFT },
+	{ "name", NULL, TC_LEFT },
+	{ "measuring", "still measuring", 0 },
+	{ "contacted", NULL, 0 },
+	{ "held_out", "held out", 0 },
+	{ "claimed", NULL, TC_CSVONLY },
+	{ "claim_rate", "claimed", TC_OPTIONAL },
+	{ "used", NULL, TC_CSVONLY },
+	{ "use_rate", "used", TC_OPTIONAL },
+	{ "bought", NULL, TC_CSVONLY },
+	{ "bought_rate", "bought", 0 },
+	{ "holdout_bought", NULL, TC_CSVONLY },
+	{ "holdout_rate", "held out bought", 0 },
+	{ "uplift", "uplift, points [95%]", 0 },
+	{ "ci_low", NULL, TC_CSVONLY },
+	{ "ci_high", NULL, TC_CSVONLY },
+	{ "revenue", NULL, TC_OPTIONAL },
+	{ "holdout_revenue", "held out revenue", TC_OPTIONAL },
+	{ "revenue_uplift", "revenue per contact [95%]", TC_OPTIONAL },
+	{ "revenue_ci_low", NULL, TC_CSVONLY },
+	{ "revenue_ci_high", NULL, TC_CSVONLY },
+	{ "coupon_revenue", "coupon revenue", TC_OPTIONAL },
+	{ "discount_cost", "discount", TC_OPTIONAL },
+	{ "claim_uplift", "claimed, points", TC_OPTIONAL },
+	{ "claim_ci_low", NULL, TC_CSVONLY },
+	{ "claim_ci_high", NULL, TC_CSVONLY },
+	{ "use_uplift", "used, points", TC_OPTIONAL },
+	{ "use_ci_low", NULL, TC_CSVONLY },
+	{ "use_ci_high", NULL, TC_CSVONLY },
+	{ "winner", NULL, 0 },
+	{ "advice", NULL, TC_LEFT | TC_SHRINK },
+};
+
+#define NRES_COLS	(sizeof(res_cols) / sizeof(res_cols[0]))
+
+/*
+ * The review ends the output: per playbook, each step's verdict, the
+ * pairs of variants, what is still measuring and the one change to try
+ * next.  As rows (by "review") in CSV, as lines under a heading in the
+ * table.
+ */
+static void
+write_review(struct rowctx *x, struct tout *out)
+{
+	const char *last = NULL;
+	size_t i, j;
+	char rate[16];
+
+	for (i = 0; i < x->nnx; i++) {
+		struct nextchange *c = &x->nx[i];
+
+		if (c->rule == 1)
+			review_add(x, c->playbook, c->step, "try next: raise "
+			    "the discount of %s (claim rate %s, below %lld%%), "
+			    "as a variant beside the present one", c->step,
+			    fmt_rate(c->rate, rate, sizeof(rate)),
+			    (long long)x->o->min_claim);
+		else if (c->rule == 2)
+			review_add(x, c->playbook, c->step, "try next: lower "
+			    "the threshold of %s (use rate %s, below %lld%%), "
+			    "as a variant beside the present one", c->step,
+			    fmt_rate(c->rate, rate, sizeof(rate)),
+			    (long long)x->o->min_use);
+		else
+			review_add(x, c->playbook, "", "try next: nothing "
+			    "yet: no coupon is surely below the claim or use "
+			    "limits");
+	}
+	for (i = 0; i < x->nnx; i++)
+		if (x->nx[i].measuring > 0)
+			review_add(x, x->nx[i].playbook, "", "still measuring: "
+			    "%lld contact%s whose window has not closed",
+			    (long long)x->nx[i].measuring,
+			    x->nx[i].measuring == 1 ? "" : "s");
+	for (i = 0; i < x->nrv; i++) {
+		struct review *r = &x->rv[i];
+
+		if (out->mode != TM_TABLE) {
+			table_str(&x->t, r->playbook);
+			table_str(&x->t, "review");
+			table_str(&x->t, r->step);
+			for (j = 3; j + 1 < NRES_COLS; j++)
+				table_null(&x->t);
+			table_str(&x->t, r->text);
+			table_endrow(&x->t);
+			continue;
+		}
+		if (last == NULL || strcmp(last, r->playbook) != 0)
+			tout_title(out, "Review of %s", r->playbook);
+		last = r->playbook;
+		tout_note(out, "- %s", r->text);
+	}
+}
+
+static void
+free_review(struct rowctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrv; i++) {
+		free(x->rv[i].playbook);
+		free(x->rv[i].step);
+		free(x->rv[i].text);
+	}
+	for (i = 0; i < x->nnx; i++) {
+		free(x->nx[i].playbook);
+		free(x->nx[i].step);
+	}
+	free(x->rv);
+	free(x->nx);
 }
 
 static int
 cmd_results(int argc, char **argv, const struct opts *o)
 {
-	static const char *const hdr[] = {
-		"playbook", "by", "name", "contacted", "held_out", "claimed",
-		"claim_rate", "used", "use_rate", "bought", "bought_rate",
-		"holdout_bought", "holdout_rate", "uplift", "ci_low",
-		"ci_high", "revenue", "holdout_revenue", "coupon_revenue",
-		"discount_cost", "advice",
-	};
-	static const char *const by[] = {
-		[PB_BY_STEP] = "step", [PB_BY_COUPON] = "coupon",
-		[PB_BY_AUDIENCE] = "audience",
-	};
 	struct playbook pb;
 	struct rowctx x;
+	struct tout out;
 	sqlite3 *db = NULL;
 	const char *name = NULL;
 	int64_t asof, days;
-	int have_pb = 0, i, rc = EXIT_DATA;
+	size_t i;
+	char dbuf[11];
+	int have_pb = 0, rc = EXIT_DATA;
 
 	memset(&pb, 0, sizeof(pb));
+	memset(&x, 0, sizeof(x));
 	if (argc > 1)
 		crm_usage_error(synopsis, "results wants at most one playbook "
 		    "file");
@@ -430,18 +857,33 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	/* "today" is the shop's today: read the day again in its zone. */
 	asof = crm_common_asof(&o->c, synopsis);
 	x.o = o;
-	if (pbres_gather(db, &pb, name, asof, days, &x.claims_known) != 0)
+	x.pb = &pb;
+	x.lim.min_claim = o->min_claim;
+	x.lim.min_use = o->min_use;
+	if (pbres_gather(db, &pb, name, asof, days, &x.lim.claims_known) != 0)
 		goto done;
-	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
-	/* Steps in the file's order (steps no longer in it after), then
-	 * coupons and audiences by name. */
-	for (i = PB_BY_STEP; i <= PB_BY_AUDIENCE; i++) {
-		x.by = by[i];
-		if (pbres_groups(db, i, result_row, &x) != 0)
-			goto done;
+	tout_init(&out, stdout, o->c.out_mode);
+	tout_title(&out, "Results%s%s as of %s: bought within %lld days",
+	    name != NULL ? " of " : "", name != NULL ? name : "",
+	    day_format(asof, dbuf), (long long)days);
+	table_init(&x.t, &out);
+	for (i = 0; i < NRES_COLS; i++)
+		table_col(&x.t, res_cols[i].name, res_cols[i].label,
+		    res_cols[i].flags);
+	if (pbres_groups(db, result_row, &x) != 0) {
+		table_end(&x.t);
+		goto done;
 	}
+	/* The table, then the review under it; in CSV the review's rows
+	 * follow the others under the one header. */
+	if (out.mode == TM_TABLE)
+		table_end(&x.t);
+	write_review(&x, &out);
+	if (out.mode != TM_TABLE)
+		table_end(&x.t);
 	rc = crm_finish_stdout();
 done:
+	free_review(&x);
 	if (db != NULL)
 		store_close(db);
 	if (have_pb)
@@ -515,9 +957,10 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc, argv);
 	if (strcmp(cmd, "run") == 0) {
-		if (o.c.as_of != NULL || o.days != 0)
-			crm_usage_error(synopsis, "--as-of and --days are for "
-			    "results");
+		if (o.c.as_of != NULL || o.days != 0 ||
+		    o.c.out_mode == TM_TABLE || o.c.out_mode == TM_CSV)
+			crm_usage_error(synopsis, "--as-of, --days, --table "
+			    "and --csv are for results");
 		return cmd_run(argc, argv, &o);
 	}
 	if (o.date != NULL || o.dry_run || o.c.lost_after != 0)

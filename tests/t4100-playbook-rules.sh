@@ -227,15 +227,20 @@ test_expect_success 'the standard playbook runs, and its results read back' '
 	grep -q -E ",BDAY-[0-9A-Z]{10},0.00,15%,2024-04-02,treatment$" std.csv &&
 	crm-playbook results -q --db t.db --as-of 2024-03-10 \
 	    "$SRC_DIR/examples/standard.playbook" >res.csv &&
-	grep -q "^standard,step,birthday,1,0," res.csv &&
-	grep -q "^standard,coupon,BDAY,1,0," res.csv &&
-	grep -q "^standard,audience,everyone,1,0," res.csv
+	# Its 30-day window is open on 10 March: measuring, not counted.
+	grep -q "^standard,step,birthday,1,0,0," res.csv &&
+	grep -q "^standard,coupon,BDAY,1,0,0," res.csv &&
+	grep -q "^standard,audience,everyone,1,0,0," res.csv
 '
 
 # 20 contacted, 15 bought; 20 held out, 2 bought: uplift 0.75 - 0.10 =
-# 0.65, se = sqrt(0.75 x 0.25 / 20 + 0.10 x 0.90 / 20) = 0.117792,
-# interval 0.65 -+ 0.230873: above 0, so no advice.
-test_expect_success 'results: a clear uplift, its interval, and no advice' '
+# 0.65.  Wilson (z = 1.96, z^2 / 20 = 0.19208): 15/20 is (0.75 + 0.09604
+# -+ 1.96 sqrt(0.009375 + 0.0024)) / 1.19208 = 0.5313 .. 0.8881, 2/20 is
+# 0.0279 .. 0.3010; Newcombe: 0.65 - sqrt(0.2187^2 + 0.2010^2) = 0.3529,
+# 0.65 + sqrt(0.1381^2 + 0.0721^2) = 0.8058: above 0, so it works.
+# Revenue per contact: 15 x 250 / 20 - 2 x 250 / 20 = 162.50, without
+# an interval (2 buyers held out, fewer than 5).
+test_expect_success 'results: a clear uplift, its interval, and it works' '
 	{
 		echo "order_id,ordered_at,status,account,email,sku,product,quantity,unit_price"
 		i=1
@@ -257,8 +262,10 @@ test_expect_success 'results: a clear uplift, its interval, and no advice' '
 	    FROM n" &&
 	crm-playbook results --db up.db --as-of 2024-02-01 >actual &&
 	cat >expect <<-EOF &&
-	playbook,by,name,contacted,held_out,claimed,claim_rate,used,use_rate,bought,bought_rate,holdout_bought,holdout_rate,uplift,ci_low,ci_high,revenue,holdout_revenue,coupon_revenue,discount_cost,advice
-	up,step,s,20,20,,,,,15,0.7500,2,0.1000,0.6500,0.4191,0.8809,3750.00,500.00,,,
+	playbook,by,name,measuring,contacted,held_out,claimed,claim_rate,used,use_rate,bought,bought_rate,holdout_bought,holdout_rate,uplift,ci_low,ci_high,revenue,holdout_revenue,revenue_uplift,revenue_ci_low,revenue_ci_high,coupon_revenue,discount_cost,claim_uplift,claim_ci_low,claim_ci_high,use_uplift,use_ci_low,use_ci_high,winner,advice
+	up,step,s,0,20,20,,,,,15,0.7500,2,0.1000,0.6500,0.3529,0.8058,3750.00,500.00,162.50,,,,,,,,,,,,works: keep it
+	up,review,s,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"s works: +65.0 [+35.3, +80.6] points bought over the holdout"
+	up,review,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,try next: nothing yet: no coupon is surely below the claim or use limits
 	EOF
 	test_cmp expect actual
 '

@@ -25,10 +25,11 @@ test_expect_success 'every listed contact is recorded, and only those' '
 '
 
 test_expect_success 'results add up to the recorded contacts' '
-	grep "^standard,step," out | awk -F, "{ t += \$4; h += \$5 }
-	    END { print t + 0, h + 0 }" >actual &&
-	sql "$db" "SELECT sum(grp = '\''treatment'\'') || '\'' '\'' ||
-	    sum(grp = '\''holdout'\'') FROM contacts" >expect &&
+	grep "^standard,step," out | awk -F, "{ m += \$4; t += \$5; h += \$6 }
+	    END { print m + t + h, t + 0, h + 0 }" >actual &&
+	sql "$db" "SELECT count(*) || '\'' '\'' ||
+	    sum(grp = '\''treatment'\'' AND day + 30 <= 20775) || '\'' '\'' ||
+	    sum(grp = '\''holdout'\'' AND day + 30 <= 20775) FROM contacts" >expect &&
 	test_cmp expect actual
 '
 

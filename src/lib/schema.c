@@ -203,6 +203,9 @@ static const char *const migrations[] = {
 "DROP TABLE orders;\n"
 "ALTER TABLE orders_new RENAME TO orders;\n"
 "CREATE INDEX orders_customer ON orders(customer_id, ordered_at);\n",
+/* 4: crm-playbook A/B variants: which variant of its step each treatment
+ * contact got (NULL for a holdout, or a step without variants). */
+"ALTER TABLE contacts ADD COLUMN variant TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

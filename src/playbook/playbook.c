@@ -17,12 +17,12 @@
 /* Step keys, in the order crm-playbook(1) lists them. */
 enum key {
 	K_AUDIENCE, K_TRIGGER, K_TEMPLATE, K_COUPON, K_THRESHOLD,
-	K_DISCOUNT, K_VALID, K_PRIORITY, K_HOLDOUT, K_VIA, NKEYS
+	K_DISCOUNT, K_VALID, K_PRIORITY, K_HOLDOUT, K_VIA, K_VARIANT, NKEYS
 };
 
 static const char *const key_names[NKEYS] = {
 	"audience", "trigger", "template", "coupon", "threshold",
-	"discount", "valid", "priority", "holdout", "via",
+	"discount", "valid", "priority", "holdout", "via", "variant",
 };
 
 /* Settings before the first step. */
@@ -155,6 +155,29 @@ get_percent(const char *s, int *bp)
 	if (strcmp(s, "%") != 0 || v > 10000)
 		return -1;
 	*bp = (int)v;
+	return 0;
+}
+
+/* A discount: an amount above 0, or a whole percent from 1% to 99%. */
+static int
+get_discount(struct parser *p, const char *v, int64_t *amount, int *pct)
+{
+	const char *why;
+
+	*amount = 0;
+	*pct = 0;
+	if (strchr(v, '%') != NULL) {
+		if (get_percent(v, pct) != 0 || *pct % 100 != 0 ||
+		    *pct < 100 || *pct > 9900)
+			return fail(p, 0, "bad discount '%s' (want an amount, "
+			    "or a whole percent from 1%% to 99%%)", v);
+		*pct /= 100;
+		return 0;
+	}
+	if (money_parse(v, amount, &why) != 0)
+		return fail(p, 0, "bad discount '%s': %s", v, why);
+	if (*amount <= 0)
+		return fail(p, 0, "the discount must be above 0");
 	return 0;
 }
 
@@ -323,6 +346,50 @@ get_audience(struct parser *p, struct pb_step *s, const char *value)
 	return rc;
 }
 
+/*
+ * Checks a step's variants once the step is read, and gives them the
+ * step's template and coupon terms where they do not set their own.
+ */
+static int
+end_variants(struct parser *p, struct pb_step *s)
+{
+	struct pb_variant *v;
+	size_t i;
+	int total = 0;
+
+	if (s->nvariants == 0)
+		return 0;
+	if (s->nvariants == 1)
+		return fail(p, s->variants[0].line, "step '%s' has one "
+		    "variant (an A/B test wants two or more)", s->name);
+	for (i = 0; i < s->nvariants; i++) {
+		v = &s->variants[i];
+		total += v->share;
+		if (s->coupon == NULL && (v->threshold >= 0 ||
+		    v->discount > 0 || v->discount_pct > 0))
+			return fail(p, v->line, "variant '%s' sets coupon "
+			    "terms but step '%s' has no 'coupon'", v->name,
+			    s->name);
+		if (v->template == NULL)
+			v->template = xstrdup(s->template);
+		if (v->threshold < 0)
+			v->threshold = s->threshold;
+		if (v->discount == 0 && v->discount_pct == 0) {
+			v->discount = s->discount;
+			v->discount_pct = s->discount_pct;
+		}
+		if (v->discount_pct == 0 && v->threshold > 0 &&
+		    v->discount >= v->threshold)
+			return fail(p, v->line, "variant '%s': the discount "
+			    "is not below the threshold", v->name);
+	}
+	if (total != 10000)
+		return fail(p, s->variants[s->nvariants - 1].line, "the "
+		    "variants of step '%s' share %d.%02d%%, not 100%%",
+		    s->name, total / 100, total % 100);
+	return 0;
+}
+
 /* Checks the open step once all its lines are read. */
 static int
 end_step(struct parser *p)
@@ -358,7 +425,7 @@ end_step(struct parser *p)
 			return fail(p, p->key_line[K_DISCOUNT], "the discount "
 			    "is not below the threshold");
 	}
-	return 0;
+	return end_variants(p, s);
 }
 
 static int
@@ -392,12 +459,98 @@ new_step(struct parser *p, const char *value)
 	return 0;
 }
 
+/*
+ * "variant NAME SHARE% [template ID] [threshold AMOUNT] [discount
+ * AMOUNT|PCT%]": one arm of an A/B test.
+ */
+static int
+get_variant(struct parser *p, struct pb_step *s, const char *value)
+{
+	char *copy = xstrdup(value), *w[9];
+	struct pb_variant *v;
+	const char *why;
+	size_t n = split(copy, w, 8), i;
+	int rc = -1, seen[3] = { 0, 0, 0 };
+
+	if (n < 2 || n % 2 != 0) {
+		fail(p, 0, "bad variant '%s' (want 'variant NAME SHARE%%', "
+		    "then any of 'template ID', 'threshold AMOUNT', "
+		    "'discount AMOUNT|PCT%%')", value);
+		goto out;
+	}
+	if (!is_name(w[0])) {
+		fail(p, 0, "bad variant name '%s' (letters, digits, '.', "
+		    "'_' and '-')", w[0]);
+		goto out;
+	}
+	for (i = 0; i < s->nvariants; i++)
+		if (strcmp(s->variants[i].name, w[0]) == 0) {
+			fail(p, 0, "variant '%s' again (first on line %ld)",
+			    w[0], s->variants[i].line);
+			goto out;
+		}
+	s->variants = xrealloc(s->variants, (s->nvariants + 1) *
+	    sizeof(*v));
+	v = &s->variants[s->nvariants++];
+	memset(v, 0, sizeof(*v));
+	v->name = xstrdup(w[0]);
+	v->line = p->line;
+	v->threshold = -1;
+	if (get_percent(w[1], &v->share) != 0 || v->share == 0) {
+		fail(p, 0, "bad variant share '%s' (want a percent above 0%%, "
+		    "like 50%%)", w[1]);
+		goto out;
+	}
+	for (i = 2; i < n; i += 2) {
+		const char *key = w[i], *val = w[i + 1];
+		int k = strcmp(key, "template") == 0 ? 0 :
+		    strcmp(key, "threshold") == 0 ? 1 :
+		    strcmp(key, "discount") == 0 ? 2 : -1;
+
+		if (k < 0) {
+			fail(p, 0, "unknown variant key '%s' (want template, "
+			    "threshold or discount)", key);
+			goto out;
+		}
+		if (seen[k]++) {
+			fail(p, 0, "'%s' twice in variant '%s'", key, v->name);
+			goto out;
+		}
+		if (k == 0) {
+			if (strlen(val) > 200) {
+				fail(p, 0, "bad template id '%s'", val);
+				goto out;
+			}
+			v->template = xstrdup(val);
+		} else if (k == 1) {
+			if (money_parse(val, &v->threshold, &why) != 0) {
+				fail(p, 0, "bad threshold '%s': %s", val, why);
+				goto out;
+			}
+			if (v->threshold < 0) {
+				fail(p, 0, "negative threshold '%s'", val);
+				goto out;
+			}
+		} else if (get_discount(p, val, &v->discount,
+		    &v->discount_pct) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
 static int
 step_key(struct parser *p, enum key k, const char *v)
 {
 	struct pb_step *s = &p->pb->steps[p->pb->nsteps - 1];
 	const char *why;
 
+	if (k == K_VARIANT) {
+		p->key_line[k] = p->line;
+		return get_variant(p, s, v);
+	}
 	if (p->key_line[k] != 0)
 		return fail(p, 0, "'%s' again in step '%s' (first on line "
 		    "%ld)", key_names[k], s->name, p->key_line[k]);
@@ -426,21 +579,7 @@ step_key(struct parser *p, enum key k, const char *v)
 			return fail(p, 0, "negative threshold '%s'", v);
 		return 0;
 	case K_DISCOUNT:
-		if (strchr(v, '%') != NULL) {
-			if (get_percent(v, &s->discount_pct) != 0 ||
-			    s->discount_pct % 100 != 0 ||
-			    s->discount_pct < 100 || s->discount_pct > 9900)
-				return fail(p, 0, "bad discount '%s' (want an "
-				    "amount, or a whole percent from 1%% to "
-				    "99%%)", v);
-			s->discount_pct /= 100;
-			return 0;
-		}
-		if (money_parse(v, &s->discount, &why) != 0)
-			return fail(p, 0, "bad discount '%s': %s", v, why);
-		if (s->discount <= 0)
-			return fail(p, 0, "the discount must be above 0");
-		return 0;
+		return get_discount(p, v, &s->discount, &s->discount_pct);
 	case K_VALID:
 		return get_int(p, "valid", v, 1, MAX_DAYS, &s->valid);
 	case K_PRIORITY:
@@ -462,6 +601,7 @@ step_key(struct parser *p, enum key k, const char *v)
 			return fail(p, 0, "bad via '%s' (want email, sms or "
 			    "any)", v);
 		return 0;
+	case K_VARIANT:
 	case NKEYS:
 		break;
 	}
@@ -600,7 +740,7 @@ playbook_read(FILE *fp, const char *file, struct playbook *pb,
 void
 playbook_free(struct playbook *pb)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < pb->nsteps; i++) {
 		free(pb->steps[i].name);
@@ -608,6 +748,11 @@ playbook_free(struct playbook *pb)
 		free(pb->steps[i].audience);
 		free(pb->steps[i].template);
 		free(pb->steps[i].coupon);
+		for (j = 0; j < pb->steps[i].nvariants; j++) {
+			free(pb->steps[i].variants[j].name);
+			free(pb->steps[i].variants[j].template);
+		}
+		free(pb->steps[i].variants);
 	}
 	free(pb->steps);
 	free(pb->name);
@@ -679,19 +824,44 @@ playbook_code(const struct playbook *pb, const struct pb_step *s,
 	out[n] = '\0';
 }
 
-int
-playbook_holdout(const struct playbook *pb, const struct pb_step *s,
-    int64_t customer)
+/*
+ * A customer's draw for a step, 0 to 9999: SHA-256 of the seed, the
+ * playbook, the step, the customer and salt (or none), its first four
+ * bytes as a number, mod 10000.
+ */
+static int
+draw(const struct playbook *pb, const struct pb_step *s, int64_t customer,
+    const char *salt)
 {
 	unsigned char h[32];
 	char cust[24];
 	uint32_t v;
 
-	if (s->holdout <= 0)
-		return 0;
 	snprintf(cust, sizeof(cust), "%lld", (long long)customer);
-	digest(pb, pb->name, s->name, cust, NULL, h);
+	digest(pb, pb->name, s->name, cust, salt, h);
 	v = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
 	    (uint32_t)h[2] << 8 | h[3];
-	return (int)(v % 10000) < s->holdout;
+	return (int)(v % 10000);
+}
+
+int
+playbook_holdout(const struct playbook *pb, const struct pb_step *s,
+    int64_t customer)
+{
+	if (s->holdout <= 0)
+		return 0;
+	return draw(pb, s, customer, NULL) < s->holdout;
+}
+
+size_t
+playbook_variant(const struct playbook *pb, const struct pb_step *s,
+    int64_t customer)
+{
+	size_t i;
+	int v = draw(pb, s, customer, "variant"), at = 0;
+
+	for (i = 0; i + 1 < s->nvariants; i++)
+		if (v < (at += s->variants[i].share))
+			return i;
+	return s->nvariants - 1;
 }

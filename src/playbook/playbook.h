@@ -45,6 +45,17 @@ enum pb_via {
 	VIA_SMS
 };
 
+/* One variant of an A/B test: what differs from the step. */
+struct pb_variant {
+	char	*name;
+	long	 line;			/* its "variant" line */
+	int	 share;			/* of the treatment, basis points */
+	char	*template;		/* the step's unless given */
+	int64_t	 threshold;		/* the step's unless given */
+	int64_t	 discount;		/* the step's unless given, or */
+	int	 discount_pct;		/* percent off */
+};
+
 struct pb_step {
 	char	*name;			/* unique within the playbook */
 	long	 line;			/* line of its "step" line */
@@ -66,6 +77,8 @@ struct pb_step {
 	int64_t	 priority;		/* higher wins under the cap */
 	int	 holdout;		/* share held out, basis points */
 	enum pb_via via;
+	struct pb_variant *variants;	/* none, or two or more */
+	size_t	 nvariants;
 };
 
 struct playbook {
@@ -106,6 +119,14 @@ void	 playbook_code(const struct playbook *pb, const struct pb_step *s,
  * always draws the same way for the same step and seed.
  */
 int	 playbook_holdout(const struct playbook *pb, const struct pb_step *s,
+	    int64_t customer);
+/*
+ * The variant a treatment customer of a step with variants gets (its
+ * index): SHA-256 of the seed, playbook, step, customer and the word
+ * "variant", taken as a number in [0, 10000), falls in the variant's
+ * share, the shares laid end to end in the file's order.
+ */
+size_t	 playbook_variant(const struct playbook *pb, const struct pb_step *s,
 	    int64_t customer);
 /* The stage bits named by a word ("new", "purchased", ...), or 0. */
 unsigned playbook_stage(const char *word);

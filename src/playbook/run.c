@@ -112,7 +112,8 @@ pbrun_begin(sqlite3 *db, const struct playbook *pb)
 	return store_exec(db, "CREATE TEMP TABLE pb_out (idx INTEGER NOT"
 	    " NULL, step TEXT NOT NULL, customer_id INTEGER NOT NULL,"
 	    " grp TEXT NOT NULL, template TEXT, code TEXT, threshold INTEGER,"
-	    " discount INTEGER, discount_pct INTEGER, expires_day INTEGER)");
+	    " discount INTEGER, discount_pct INTEGER, expires_day INTEGER,"
+	    " variant TEXT)");
 }
 
 /* Stage names for an SQL IN list; fixed words, never user text. */
@@ -140,23 +141,34 @@ month_day(int64_t day, char out[6])
 }
 
 /*
+ * The lost threshold and the cycle a run works with, on its day and on
+ * the day before: the triggers that hang on them cover the purchase days
+ * that crossed the line since the day before, so that a threshold that
+ * moves neither skips a customer nor takes one twice.
+ */
+struct thresholds {
+	int64_t	 lost, prev_lost;
+	double	 cycle, prev_cycle;
+	long	 basis, prev_basis;	/* customers the cycle rests on */
+};
+
+/*
  * Fills temp.pb_due with the customers due for step i on day d.
  * Returns 0, or -1 after printing why.
  */
 static int
 due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
-    int64_t lost, double cycle, long cycle_basis, int narrowed,
-    const struct segexpr *seg)
+    const struct thresholds *th, int narrowed, const struct segexpr *seg)
 {
 	const struct pb_step *s = &pb->steps[i];
 	struct buf sql = { 0 };
 	char md[6], md2[6];
-	int64_t p[4] = { (int64_t)i, 0, 0, 0 };
+	int64_t p[5] = { (int64_t)i, 0, 0, 0, d };
 	const char *t9 = NULL, *t10 = NULL;
-	int y, m, dd, rc;
+	int y, m, dd, rc, once = 1;
 
 	buf_adds(&sql, "INSERT OR IGNORE INTO temp.pb_due (idx, customer_id)"
-	    " SELECT ?1, customer_id FROM (");
+	    " SELECT ?1, x.customer_id FROM (");
 	switch (s->trig) {
 	case TRIG_FIRST:
 		p[1] = d - s->days;
@@ -175,22 +187,29 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		    " WHERE last_day = ?2 AND purchase_days = ?3");
 		break;
 	case TRIG_CYCLE:
-		if (cycle_basis <= 0) {
+		if (th->basis <= 0) {
 			warnx("%s:%ld: step '%s': no repurchase cycle yet "
 			    "(nobody bought on two days); skipped", pb->file,
 			    s->line, s->name);
 			buf_free(&sql);
 			return 0;
 		}
-		p[1] = d - (int64_t)ceil(cycle) - s->days;
+		/* The cycle came round today, or came round since
+		 * yesterday by yesterday's cycle but not by its own. */
+		p[1] = d - (int64_t)ceil(th->cycle) - s->days;
+		p[2] = th->prev_basis > 0 ? d - 1 -
+		    (int64_t)ceil(th->prev_cycle) - s->days : p[1] - 1;
 		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2");
+		    " WHERE last_day <= ?2 AND last_day > ?3");
 		break;
 	case TRIG_LOST:
-		/* Lost the day after lost days without a purchase. */
-		p[1] = d - lost - 1 - s->days;
+		/* Lost the day after lost days without a purchase: the
+		 * purchase days that crossed the line since yesterday's
+		 * threshold. */
+		p[1] = d - th->lost - 1 - s->days;
+		p[2] = d - 1 - th->prev_lost - 1 - s->days;
 		buf_adds(&sql, "SELECT customer_id FROM temp.asof_stats"
-		    " WHERE last_day = ?2");
+		    " WHERE last_day <= ?2 AND last_day > ?3");
 		break;
 	case TRIG_JOINED:
 		p[1] = (d - s->days) * DAY_SECS;
@@ -214,6 +233,7 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		    " customer_id IN (SELECT customer_id FROM members WHERE"
 		    " substr(birthday, 6, 5) IN (?9, ?10) UNION SELECT id FROM"
 		    " customers WHERE substr(birthday, 6, 5) IN (?9, ?10))");
+		once = 0;	/* once a year by its date */
 		break;
 	case TRIG_WINDOW:
 		if (d < s->from || d > s->to) {
@@ -228,9 +248,21 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		    " NOT EXISTS (SELECT 1 FROM contacts k WHERE"
 		    " k.customer_id = p.customer_id AND k.playbook = ?9 AND"
 		    " k.step = ?10 AND k.day >= ?2 AND k.day < ?3)");
+		once = 0;	/* once a window, above */
 		break;
 	}
-	buf_adds(&sql, ") WHERE ");
+	buf_adds(&sql, ") AS x WHERE ");
+	if (once) {
+		/* A customer the step contacted (or held out) is not due
+		 * for it again until they buy after that day. */
+		t9 = pb->name;
+		t10 = s->name;
+		buf_adds(&sql, "NOT EXISTS (SELECT 1 FROM contacts k LEFT JOIN"
+		    " temp.asof_stats a ON a.customer_id = k.customer_id WHERE"
+		    " k.customer_id = x.customer_id AND k.playbook = ?9 AND"
+		    " k.step = ?10 AND k.day < ?5 AND (a.last_day IS NULL OR"
+		    " a.last_day <= k.day)) AND ");
+	}
 	switch (s->aud) {
 	case AUD_STAGES:
 		buf_adds(&sql, "customer_id IN (SELECT customer_id FROM"
@@ -239,7 +271,7 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		buf_adds(&sql, "))");
 		break;
 	case AUD_SEGMENT:
-		if (segexpr_select(db, seg, d, lost, "pb_segment") != 0) {
+		if (segexpr_select(db, seg, d, th->lost, "pb_segment") != 0) {
 			buf_free(&sql);
 			return -1;
 		}
@@ -254,7 +286,7 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 	if (narrowed)
 		buf_adds(&sql, " AND customer_id IN (SELECT customer_id FROM"
 		    " temp.custlist)");
-	rc = pb_exec(db, sql.s, p, 4, t9, t10);
+	rc = pb_exec(db, sql.s, p, 5, t9, t10);
 	buf_free(&sql);
 	return rc;
 }
@@ -308,7 +340,8 @@ pbrun_replay(sqlite3 *db, const struct playbook *pb, int64_t d)
 	 * has become of the file's steps since. */
 	if (pb_exec(db, "INSERT INTO temp.pb_out SELECT k.id, k.step,"
 	    " k.customer_id, k.grp, k.template, k.coupon_code, k.threshold,"
-	    " k.discount, k.discount_pct, k.expires_day FROM contacts k"
+	    " k.discount, k.discount_pct, k.expires_day, k.variant"
+	    " FROM contacts k"
 	    " WHERE k.playbook = ?9 AND k.day = ?1", &d, 1, pb->name, NULL)
 	    != 0)
 		return -1;
@@ -354,32 +387,49 @@ fill_out(sqlite3 *db, const struct playbook *pb, int64_t d,
 	    " ORDER BY idx, customer_id");
 	ins = store_prepare(db, "INSERT INTO temp.pb_out (idx, step,"
 	    " customer_id, grp, template, code, threshold, discount,"
-	    " discount_pct, expires_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)");
+	    " discount_pct, expires_day, variant) VALUES (?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?)");
 	if (st == NULL || ins == NULL)
 		goto out;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		const struct pb_step *s = &pb->steps[sqlite3_column_int(st, 0)];
 		int64_t cust = sqlite3_column_int64(st, 1);
 		int hold = playbook_holdout(pb, s, cust);
+		const struct pb_variant *v = NULL;
+		const char *tmpl = s->template;
+		int64_t threshold = s->threshold, discount = s->discount;
+		int pct = s->discount_pct;
 
+		/* A treatment contact of an A/B step gets its variant's
+		 * terms; a holdout gets none. */
+		if (!hold && s->nvariants > 0) {
+			v = &s->variants[playbook_variant(pb, s, cust)];
+			tmpl = v->template;
+			threshold = v->threshold;
+			discount = v->discount;
+			pct = v->discount_pct;
+		}
 		sqlite3_bind_int64(ins, 1, sqlite3_column_int(st, 0));
 		sqlite3_bind_text(ins, 2, s->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, cust);
 		sqlite3_bind_text(ins, 4, hold ? "holdout" : "treatment", -1,
 		    SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, s->template, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, tmpl, -1, SQLITE_STATIC);
+		if (v != NULL)
+			sqlite3_bind_text(ins, 11, v->name, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 11);
 		if (s->coupon != NULL) {
 			/* A holdout's code is recorded (what it would
 			 * have been) but never written out. */
 			playbook_code(pb, s, cust, d, code);
 			sqlite3_bind_text(ins, 6, code, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(ins, 7, s->threshold);
-			if (s->discount_pct > 0) {
+			sqlite3_bind_int64(ins, 7, threshold);
+			if (pct > 0) {
 				sqlite3_bind_null(ins, 8);
-				sqlite3_bind_int(ins, 9, s->discount_pct);
+				sqlite3_bind_int(ins, 9, pct);
 			} else {
-				sqlite3_bind_int64(ins, 8, s->discount);
+				sqlite3_bind_int64(ins, 8, discount);
 				sqlite3_bind_null(ins, 9);
 			}
 			sqlite3_bind_int64(ins, 10, d + s->valid);
@@ -404,37 +454,78 @@ out:
 	return rc == 0 ? 0 : -1;
 }
 
+/* 1 when a step of pb hangs on the lost threshold or the cycle. */
+static int
+moving_triggers(const struct playbook *pb)
+{
+	size_t i;
+
+	for (i = 0; i < pb->nsteps; i++)
+		if (pb->steps[i].trig == TRIG_LOST ||
+		    pb->steps[i].trig == TRIG_CYCLE)
+			return 1;
+	return 0;
+}
+
+/*
+ * The store as of day d (temp.asof_stats), its lost threshold and its
+ * cycle.  With quiet set, a store without a cycle is not said again (the
+ * run's own day says it) and *lost is -1.
+ */
+static int
+thresholds(sqlite3 *db, int64_t d, int64_t lost_after, int quiet,
+    int64_t *lost, double *cycle, long *basis)
+{
+	if (stats_asof(db, d) != 0)
+		return -1;
+	/* With --lost-after the cycle is not worked out: cycle triggers
+	 * still need it. */
+	if (lost_after > 0 || quiet) {
+		if ((*basis = repurchase_cycle(db, cycle)) < 0)
+			return -1;
+		if (lost_after <= 0 && *basis == 0) {
+			*lost = -1;
+			return 0;
+		}
+	}
+	/* The one lost threshold (DESIGN.md), as crm-segment's. */
+	if ((*lost = lost_threshold(db, lost_after, lost_after > 0 ? NULL :
+	    cycle, lost_after > 0 ? NULL : basis)) < 0)
+		return -1;
+	return 0;
+}
+
 int
 pbrun_compute(sqlite3 *db, const struct playbook *pb, int64_t d,
     int64_t lost_after, struct segexpr *const *seg, struct pb_counts *c)
 {
-	double cycle = 0;
-	long basis = 0;
-	int64_t lost;
+	struct thresholds th;
 	size_t i;
 	int narrowed;
 
 	memset(c, 0, sizeof(*c));
+	memset(&th, 0, sizeof(th));
 	if ((narrowed = custlist_load(db, 0)) < 0)
 		return -1;
-	if (stats_asof(db, d) != 0)
+	/* Yesterday's threshold and cycle first (the store as of the day
+	 * before), when a step hangs on them; then today's. */
+	if (moving_triggers(pb) && thresholds(db, d - 1, lost_after, 1,
+	    &th.prev_lost, &th.prev_cycle, &th.prev_basis) != 0)
 		return -1;
-	/* The one lost threshold (DESIGN.md), as crm-segment's. */
-	if ((lost = lost_threshold(db, lost_after, &cycle, &basis)) < 0)
+	if (thresholds(db, d, lost_after, 0, &th.lost, &th.cycle,
+	    &th.basis) != 0)
 		return -1;
-	/* With --lost-after the cycle is not worked out: cycle triggers
-	 * still need it. */
-	if (lost_after > 0 && (basis = repurchase_cycle(db, &cycle)) < 0)
-		return -1;
-	if (lifecycle_table(db, d, lost, "pb_stage") != 0)
+	/* No cycle yesterday (or no step that needs it): today's. */
+	if (th.prev_lost <= 0)
+		th.prev_lost = th.lost;
+	if (lifecycle_table(db, d, th.lost, "pb_stage") != 0)
 		return -1;
 	if (store_exec(db, "CREATE TEMP TABLE pb_due (idx INTEGER NOT NULL,"
 	    " customer_id INTEGER NOT NULL, PRIMARY KEY (idx, customer_id))")
 	    != 0)
 		return -1;
 	for (i = 0; i < pb->nsteps; i++)
-		if (due_step(db, pb, i, d, lost, cycle, basis, narrowed,
-		    seg[i]) != 0)
+		if (due_step(db, pb, i, d, &th, narrowed, seg[i]) != 0)
 			return -1;
 	if (make_reach(db, d, "pb_due") != 0 || pick(db, pb, d) != 0)
 		return -1;
@@ -457,9 +548,9 @@ pbrun_record(sqlite3 *db, const struct playbook *pb, int64_t d)
 	p[1] = tz_now_local();
 	return pb_exec(db, "INSERT INTO contacts (playbook, step, day,"
 	    " customer_id, template, coupon_code, threshold, discount,"
-	    " discount_pct, expires_day, grp, created_at) SELECT ?9, step,"
-	    " ?1, customer_id, template, code, threshold, discount,"
-	    " discount_pct, expires_day, grp, ?2 FROM temp.pb_out"
+	    " discount_pct, expires_day, grp, created_at, variant) SELECT ?9,"
+	    " step, ?1, customer_id, template, code, threshold, discount,"
+	    " discount_pct, expires_day, grp, ?2, variant FROM temp.pb_out"
 	    " ORDER BY idx, customer_id", p, 2, pb->name, NULL);
 }
 

@@ -69,28 +69,50 @@ const char *pb_col(sqlite3_stmt *st, int i);
 
 /* ==== results.c ==== */
 
+/*
+ * One row of results: the treated side (a step's treatment contacts, a
+ * variant's, or the first variant of a pair) against the comparison side
+ * (the holdout, or the second variant).  Only contacts whose window has
+ * closed by the as-of day are counted; measuring counts the others.
+ */
 struct pb_group {
-	int64_t	 contacted, held_out, coupons, claimed, used;
+	int64_t	 measuring;
+	int64_t	 contacted, held_out;	/* treated, comparison */
+	int64_t	 coupons, claimed, used;	/* treated */
+	int64_t	 hcoupons, hclaimed, hused;	/* comparison */
 	int64_t	 bought, hbought;
 	int64_t	 revenue, hrevenue, crevenue, cost;
+	/* Every closed contact's revenue (minor units), per side. */
+	int64_t	*rev, *hrev;
+	size_t	 nrev, nhrev;
 };
 
-enum pb_by { PB_BY_STEP, PB_BY_COUPON, PB_BY_AUDIENCE };
+/* What a row adds up. */
+enum pb_by {
+	PB_BY_STEP,		/* a step's treatment against its holdout */
+	PB_BY_VARIANT,		/* one variant against the step's holdout */
+	PB_BY_VERSUS,		/* one variant against another */
+	PB_BY_COUPON,		/* by coupon prefix */
+	PB_BY_AUDIENCE		/* by audience as written in the file */
+};
 
 /*
  * Gathers every contact up to day asof (of playbook name, or of all when
- * NULL) with what it bought within days of the contact; pb gives the
- * steps' order and audiences (it may have none).  *claims_known is 1
- * when the store has coupon claims to count.
+ * NULL) with what it bought within days of the contact, and whether that
+ * window has closed; pb gives the steps' order and audiences (it may
+ * have none).  *claims_known is 1 when the store has coupon claims to
+ * count.
  */
 int	 pbres_gather(sqlite3 *db, const struct playbook *pb,
 	    const char *name, int64_t asof, int64_t days, int *claims_known);
 /*
- * Calls fn for every group of contacts by step (in the file's order,
- * steps no longer in it after), by coupon or by audience (by name).
+ * Calls fn for every row: per playbook, the steps in the file's order
+ * (steps no longer in it after), each followed by its variants and
+ * their pairs; then the coupons, then the audiences, by name.  The
+ * group's revenue lists live until fn returns.
  */
-int	 pbres_groups(sqlite3 *db, enum pb_by by,
-	    void (*fn)(void *, const char *, const char *,
+int	 pbres_groups(sqlite3 *db,
+	    void (*fn)(void *, const char *, enum pb_by, const char *,
 	    const struct pb_group *), void *arg);
 
 #endif /* PLAYBOOK_RUN_H */

@@ -256,11 +256,92 @@ test_hashes(void)
 	CHECK_INT(playbook_holdout(&pb, &s, 1), 1);
 }
 
+/*
+ * Variants: each takes the step's template and coupon terms unless it
+ * sets its own, and the draw (sha256sum of "42\0shop-1\0ab\0N\0variant\0",
+ * the first four bytes mod 10000) falls in the shares laid end to end:
+ * A [0, 2000), B [2000, 7000), C [7000, 10000).
+ */
+static void
+test_variants(void)
+{
+	const char *text =
+	    "playbook shop-1\n"
+	    "cap 1\n"
+	    "seed 42\n"
+	    "step ab\n"
+	    "  audience new\n"
+	    "  trigger 3 days after purchase\n"
+	    "  template t\n"
+	    "  coupon AB\n"
+	    "  threshold 1000\n"
+	    "  discount 200\n"
+	    "  valid 10\n"
+	    "  variant A 20% template t2\n"
+	    "  variant B 50% threshold 500\n"
+	    "  variant C 30% discount 10%\n";
+	static const struct {
+		int64_t customer;
+		int draw;		/* worked out with sha256sum */
+		size_t want;
+	} draws[] = {
+		{ 1, 1638, 0 }, { 8, 260, 0 }, { 2, 6872, 1 }, { 3, 5831, 1 },
+		{ 4, 8733, 2 }, { 5, 9801, 2 },
+	};
+	struct playbook pb;
+	struct buf err = { 0 };
+	const struct pb_step *s;
+	size_t i;
+
+	CHECK_INT(parse(text, &pb, &err), 0);
+	if (err.s != NULL)
+		printf("# %s\n", err.s);
+	if ((s = playbook_step(&pb, "ab")) == NULL || s->nvariants != 3) {
+		CHECK(0);
+		return;
+	}
+	CHECK_STR(s->variants[0].name, "A");
+	CHECK_INT(s->variants[0].share, 2000);
+	CHECK_INT(s->variants[0].line, 12);
+	CHECK_STR(s->variants[0].template, "t2");
+	CHECK_INT(s->variants[0].threshold, 100000);
+	CHECK_INT(s->variants[0].discount, 20000);
+	CHECK_STR(s->variants[1].template, "t");
+	CHECK_INT(s->variants[1].threshold, 50000);
+	CHECK_INT(s->variants[1].discount, 20000);
+	CHECK_INT(s->variants[2].threshold, 100000);
+	CHECK_INT(s->variants[2].discount, 0);
+	CHECK_INT(s->variants[2].discount_pct, 10);
+	for (i = 0; i < sizeof(draws) / sizeof(draws[0]); i++)
+		CHECK_INT(playbook_variant(&pb, s, draws[i].customer),
+		    draws[i].want);
+	playbook_free(&pb);
+	CHECK_STR(error_of("playbook p\ncap 1\nstep s\n audience new\n"
+	    " trigger 1 day after purchase\n template t\n variant A\n"),
+	    "t.pb:7: bad variant 'A' (want 'variant NAME SHARE%', then any "
+	    "of 'template ID', 'threshold AMOUNT', 'discount AMOUNT|PCT%')");
+	CHECK_STR(error_of("playbook p\ncap 1\nstep s\n audience new\n"
+	    " trigger 1 day after purchase\n template t\n variant A 0%\n"),
+	    "t.pb:7: bad variant share '0%' (want a percent above 0%, like "
+	    "50%)");
+	CHECK_STR(error_of("playbook p\ncap 1\nstep s\n audience new\n"
+	    " trigger 1 day after purchase\n template t\n"
+	    " variant A 50% colour red\n variant B 50%\n"),
+	    "t.pb:7: unknown variant key 'colour' (want template, threshold "
+	    "or discount)");
+	CHECK_STR(error_of("playbook p\ncap 1\nstep s\n audience new\n"
+	    " trigger 1 day after purchase\n template t\n coupon X\n"
+	    " threshold 500\n discount 100\n valid 5\n"
+	    " variant A 50% discount 600\n variant B 50%\n"),
+	    "t.pb:11: variant 'A': the discount is not below the threshold");
+}
+
 int
 main(void)
 {
 	test_full();
 	test_errors();
 	test_hashes();
+	test_variants();
 	return unit_done();
 }
