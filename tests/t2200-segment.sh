@@ -190,13 +190,13 @@ test_expect_success 'a list on stdin narrows napl' '
 '
 
 cat >expect <<'EOF'
-customer_id,name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,channel
+customer_id,name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,first_channel
 1,Ann,active,3,3200.00,1066.67,2024-11-11,2024-12-30,vip,,,455,Champions,shopee
 2,Bob,new,1,1000.00,1000.00,2024-12-30,2024-12-30,,39,M,413,Potential Loyalist,shopee
 10,Ivy,potential,0,0.00,,,,vip,34,F,,,qdm
 EOF
 test_expect_success '--columns' '
-	seg --columns name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,channel \
+	seg --columns name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,first_channel \
 	    "customer_id in (1, 2, 10)" >actual &&
 	test_cmp expect actual
 '

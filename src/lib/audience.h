@@ -35,7 +35,11 @@ struct audience_out {
 
 /* ==== audience.c ==== */
 
-/* Adds the --columns of list to o; 0, or -1 after saying which is wrong. */
+/*
+ * Adds the --columns of list to o (names of columns, or of the presets
+ * mail, sms and plain: crm(7) COLUMNS); 0, or -1 after saying which is
+ * wrong.
+ */
 int	 audience_columns(struct audience_out *o, const char *list);
 /* Keeps only the customers of temp.custlist (custlist_load()). */
 int	 audience_narrow(sqlite3 *db, int napl);
@@ -48,6 +52,26 @@ int	 audience_stages(sqlite3 *db, int64_t n[CRM_NSTAGES]);
  * at a time, one write per row.  0, or -1 on a store error.
  */
 int	 audience_print(sqlite3 *db, const struct audience_out *o, FILE *fp);
+
+/* Appends the names of o's columns to line, each after a delimiter. */
+void	 audience_header(const struct audience_out *o, struct buf *line);
+
+/*
+ * The columns of o for a program that writes its own rows (crm-rfm,
+ * crm-playbook run): audience_lookup_open() makes what they need (the
+ * as-of statistics of o->asof unless made, the stages with the lost
+ * threshold of lost_after, the rfm() function of rules), then
+ * audience_lookup_row() appends customer id's columns to line.  NULL or
+ * -1 after printing why.
+ */
+struct audience_lookup;
+struct rfm_rules;
+struct audience_lookup *audience_lookup_open(sqlite3 *db,
+	    struct audience_out *o, int64_t lost_after,
+	    const struct rfm_rules *rules);
+int	 audience_lookup_row(struct audience_lookup *l, int64_t id,
+	    struct buf *line);
+void	 audience_lookup_close(struct audience_lookup *l);
 
 /* ==== tags.c ==== */
 
