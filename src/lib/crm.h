@@ -31,6 +31,9 @@ void	crm_help(const char *synopsis, const char *help)
 	    __attribute__((noreturn));
 void	crm_usage_error(const char *synopsis, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
+struct buf;
+/* A phone, e-mail or account masked for a message: 0912***666. */
+const char *crm_mask(const char *v, struct buf *out);
 
 /* ==== opts.c: options every command shares ==== */
 
@@ -146,11 +149,27 @@ void	csv_row(FILE *fp, int delim, const char *const *f, size_t n);
 
 /*
  * When stdin is a pipe or a file, reads a customer list (CSV or TSV with
- * a customer_id column) into TEMP table "custlist(customer_id INTEGER
- * PRIMARY KEY)".  Returns 1 when a list was read, 0 when stdin is a
- * terminal or a device (no list), -1 after printing an error.
+ * a customer_id, account, phone or email column) into TEMP table
+ * "custlist(customer_id INTEGER PRIMARY KEY)".  Customers the store does
+ * not know are left out with one warning.  Returns 1 when a list was
+ * read, 0 when stdin is a terminal or a device (no list), -1 after
+ * printing an error.
  */
 int	custlist_load(sqlite3 *db, int force);
+
+/* The ways a list or crm-report customer names a customer. */
+enum cust_key { CK_ID, CK_ACCOUNT, CK_PHONE, CK_EMAIL, CK_ANY };
+extern const char *const cust_key_name[CK_ANY];
+/*
+ * The customer that value (as a shop writes it: normalised here the way
+ * crm-import normalises it) names as a key of kind k; CK_ANY tries an
+ * id, an e-mail, a phone, then an account.  An account is
+ * "channel:account" or an account on any channel.  Sets *id and *kind
+ * (the kind that matched, when not NULL).  Returns 1 when found, 0 when
+ * unknown, 2 when several customers share it, -1 on a store error.
+ */
+int	cust_find(sqlite3 *db, enum cust_key k, const char *value,
+	    int64_t *id, enum cust_key *kind);
 
 /* ==== date.c: dates, times and time zones ==== */
 
