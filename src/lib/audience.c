@@ -148,54 +148,66 @@ age_of(const char *b, int64_t asof)
 }
 
 /*
- * Appends the columns of r from statement st, starting at its column k,
- * each after a delimiter.
+ * Appends column i of r from statement st at its column k (raw: as
+ * text, else as a field quoted for r->delim); returns the next k.
  */
+static int
+put_value(const struct audience_out *r, size_t i, sqlite3_stmt *st, int k,
+    struct buf *line, int raw)
+{
+	char m[32], day[11];
+	int64_t spent, n;
+	int age;
+
+	if (r->col[i]->type == C_AOV) {
+		spent = sqlite3_column_int64(st, k);
+		n = sqlite3_column_int64(st, k + 1);
+		if (n > 0)
+			buf_adds(line, money_format(spent >= 0 ? (spent +
+			    n / 2) / n : -((-spent + n / 2) / n), m));
+		return k + 2;
+	}
+	if (sqlite3_column_type(st, k) == SQLITE_NULL)
+		return k + 1;
+	switch (r->col[i]->type) {
+	case C_INT:
+		buf_add_dec(line, sqlite3_column_int64(st, k));
+		break;
+	case C_MONEY:
+		buf_adds(line, money_format(sqlite3_column_int64(st, k), m));
+		break;
+	case C_DAY:
+		buf_adds(line, day_format(sqlite3_column_int64(st, k), day));
+		break;
+	case C_AGE:
+		age = age_of((const char *)sqlite3_column_text(st, k),
+		    r->asof);
+		if (age >= 0)
+			buf_add_dec(line, age);
+		break;
+	default:
+		if (raw)
+			buf_adds(line, (const char *)sqlite3_column_text(st,
+			    k));
+		else
+			buf_add_field(line, r->delim, (const char *)
+			    sqlite3_column_text(st, k));
+		break;
+	}
+	return k + 1;
+}
+
+/* Appends every column of r from st, from its column k, each after a
+ * delimiter. */
 static void
 put_columns(const struct audience_out *r, sqlite3_stmt *st, int k,
     struct buf *line)
 {
-	char m[32], day[11];
-	int64_t spent, n;
 	size_t i;
-	int age;
 
-	for (i = 0; i < r->ncol; i++, k++) {
+	for (i = 0; i < r->ncol; i++) {
 		buf_addc(line, (char)r->delim);
-		if (r->col[i]->type == C_AOV) {
-			spent = sqlite3_column_int64(st, k);
-			n = sqlite3_column_int64(st, ++k);
-			if (n > 0)
-				buf_adds(line, money_format(spent >= 0 ?
-				    (spent + n / 2) / n :
-				    -((-spent + n / 2) / n), m));
-			continue;
-		}
-		if (sqlite3_column_type(st, k) == SQLITE_NULL)
-			continue;
-		switch (r->col[i]->type) {
-		case C_INT:
-			buf_add_dec(line, sqlite3_column_int64(st, k));
-			break;
-		case C_MONEY:
-			buf_adds(line, money_format(sqlite3_column_int64(st,
-			    k), m));
-			break;
-		case C_DAY:
-			buf_adds(line, day_format(sqlite3_column_int64(st, k),
-			    day));
-			break;
-		case C_AGE:
-			age = age_of((const char *)sqlite3_column_text(st, k),
-			    r->asof);
-			if (age >= 0)
-				buf_add_dec(line, age);
-			break;
-		default:
-			buf_add_field(line, r->delim, (const char *)
-			    sqlite3_column_text(st, k));
-			break;
-		}
+		k = put_value(r, i, st, k, line, 0);
 	}
 }
 
@@ -298,6 +310,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 struct audience_lookup {
 	const struct audience_out *r;
 	sqlite3_stmt *st;
+	int	 id;			/* the index of :id */
 };
 
 /* Whether TEMP table name exists. */
@@ -338,13 +351,14 @@ audience_lookup_open(sqlite3 *db, struct audience_out *r,
 	}
 	if (r->need_rfm && rfm_sql_function(db, 5, rules, NULL) != 0)
 		return NULL;
-	st = columns_prepare(db, r, "SELECT a.customer_id", "(SELECT ?1 AS"
+	st = columns_prepare(db, r, "SELECT a.customer_id", "(SELECT :id AS"
 	    " customer_id)", "");
 	if (st == NULL)
 		return NULL;
 	l = xmalloc(sizeof(*l));
 	l->r = r;
 	l->st = st;
+	l->id = sqlite3_bind_parameter_index(st, ":id");
 	return l;
 }
 
@@ -353,10 +367,31 @@ audience_lookup_row(struct audience_lookup *l, int64_t id, struct buf *line)
 {
 	int rc;
 
-	sqlite3_bind_int64(l->st, 1, id);
+	sqlite3_bind_int64(l->st, l->id, id);
 	if ((rc = store_step(l->st)) == SQLITE_ROW)
 		put_columns(l->r, l->st, 1, line);
 	sqlite3_reset(l->st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+audience_lookup_each(struct audience_lookup *l, int64_t id,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	struct buf v = { 0 };
+	size_t i;
+	int k = 1, rc;
+
+	sqlite3_bind_int64(l->st, l->id, id);
+	if ((rc = store_step(l->st)) == SQLITE_ROW)
+		for (i = 0; i < l->r->ncol; i++) {
+			buf_reset(&v);
+			buf_adds(&v, "");
+			k = put_value(l->r, i, l->st, k, &v, 1);
+			fn(arg, l->r->col[i]->name, v.s);
+		}
+	sqlite3_reset(l->st);
+	buf_free(&v);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 

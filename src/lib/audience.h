@@ -71,6 +71,9 @@ struct audience_lookup *audience_lookup_open(sqlite3 *db,
 	    const struct rfm_rules *rules);
 int	 audience_lookup_row(struct audience_lookup *l, int64_t id,
 	    struct buf *line);
+/* Calls fn(arg, column name, value as text) for each column of id. */
+int	 audience_lookup_each(struct audience_lookup *l, int64_t id,
+	    void (*fn)(void *, const char *, const char *), void *arg);
 void	 audience_lookup_close(struct audience_lookup *l);
 
 /* ==== tags.c ==== */

@@ -170,6 +170,14 @@ extern const char *const cust_key_name[CK_ANY];
  */
 int	cust_find(sqlite3 *db, enum cust_key k, const char *value,
 	    int64_t *id, enum cust_key *kind);
+/*
+ * Why customer id's records are one customer (crm-import --explain,
+ * crm-report customer): calls fn with record ("identity" or "merge"),
+ * kind, channel, value and detail for each value that identifies them
+ * (and which buyer first gave it) and each merge or split.  0, or -1.
+ */
+int	cust_explain(sqlite3 *db, int64_t id,
+	    void (*fn)(void *, const char *const f[5]), void *arg);
 
 /* ==== date.c: dates, times and time zones ==== */
 
@@ -305,5 +313,17 @@ int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
 	    long *basis);
 int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
 	    const char *into);
+/* One customer against the shop's cycle (crm-report customer). */
+struct cycle_pos {
+	double	 cycle;			/* the shop's cycle, days (0: none) */
+	long	 basis;			/* customers it rests on */
+	int64_t	 lost;			/* the lost threshold, days */
+	int	 bought;		/* the customer has a purchase */
+	int64_t	 days_since;		/* since the last purchase */
+	double	 of_cycle;		/* days_since / cycle */
+	int64_t	 lost_in;		/* lost - days_since */
+};
+int	 cycle_position(sqlite3 *db, int64_t asof, int64_t lost_after,
+	    int64_t last, struct cycle_pos *p);
 
 #endif /* CRM_H */

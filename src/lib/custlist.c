@@ -253,3 +253,39 @@ fail:
 	buf_free(&m);
 	return -1;
 }
+
+/* ==== Why records are one customer ==== */
+
+int
+cust_explain(sqlite3 *db, int64_t id,
+    void (*fn)(void *, const char *const f[5]), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *f[5];
+	int rc, k;
+
+	st = store_prepare(db,
+	    "SELECT 'identity', kind, channel, value,"
+	    "  CASE shared WHEN 0 THEN 'first given by ' || coalesce(claimant, '?')"
+	    "  WHEN 1 THEN 'shared by different buyers: matches nobody'"
+	    "  ELSE 'unlinked by hand: matches nobody' END"
+	    " FROM identities WHERE customer_id = ?1"
+	    " UNION ALL SELECT 'merge', substr(reason, 1, instr(reason, ' ') - 1),"
+	    "  '', substr(reason, instr(reason, ' ') + 1),"
+	    "  CASE WHEN reason LIKE 'split %' THEN 'customer ' || merged_id ||"
+	    "  ' split from ' || kept_id || ' by hand' ELSE 'customer ' ||"
+	    "  merged_id || ' merged into ' || kept_id ||"
+	    "  coalesce(' by import ' || import_id, '') END"
+	    " FROM merges WHERE kept_id = ?1 OR merged_id = ?1"
+	    " ORDER BY 1 DESC, 2, 3, 4");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		for (k = 0; k < 5; k++)
+			f[k] = (const char *)sqlite3_column_text(st, k);
+		fn(arg, f);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
