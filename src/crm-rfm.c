@@ -60,14 +60,14 @@ aov(int64_t revenue, int64_t orders)
 /*
  * --summary: segments in the order of the table (a name two rules share
  * once, at its first), then Others, each whether or not anyone is in
- * it; share in per cent of the customers listed, to two decimals.
+ * it; share of the customers listed as a fraction (crm(7)).
  */
 static void
 put_summary(struct seg *v, size_t n, int delim, struct buf *row)
 {
 	static const char *const hdr[] = { "segment", "customers", "share",
 	    "orders", "revenue", "aov" };
-	int64_t total = 0, bp;
+	int64_t total = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -76,15 +76,12 @@ put_summary(struct seg *v, size_t n, int delim, struct buf *row)
 	for (i = 0; i < n; i++) {
 		if (!v[i].seen)
 			continue;
-		bp = total > 0 ? (v[i].customers * 10000 + total / 2) / total :
-		    0;
 		buf_reset(row);
 		buf_add(row, v[i].field.s, v[i].field.len);
 		buf_addc(row, (char)delim);
 		buf_add_dec(row, v[i].customers);
 		buf_addc(row, (char)delim);
-		/* Hundredths of a per cent are written as minor units are. */
-		buf_add_money(row, bp);
+		buf_add_share(row, v[i].customers, total);
 		buf_addc(row, (char)delim);
 		buf_add_dec(row, v[i].orders);
 		buf_addc(row, (char)delim);

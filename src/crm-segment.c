@@ -91,7 +91,8 @@ print_count(sqlite3 *db, const struct audience_out *r)
 static int
 print_summary(sqlite3 *db, const struct audience_out *r)
 {
-	int64_t n[CRM_NSTAGES], total = 0, bp;
+	int64_t n[CRM_NSTAGES], total = 0;
+	struct buf row = { 0 };
 	int i;
 
 	if (audience_stages(db, n) != 0)
@@ -101,11 +102,14 @@ print_summary(sqlite3 *db, const struct audience_out *r)
 	printf("stage%ccustomers%cshare%clost_after\n", r->delim, r->delim,
 	    r->delim);
 	for (i = 0; i < CRM_NSTAGES; i++) {
-		bp = total > 0 ? (n[i] * 10000 + total / 2) / total : 0;
-		printf("%s%c%lld%c%lld.%02lld%c%lld\n", crm_stage_name[i],
-		    r->delim, (long long)n[i], r->delim, (long long)(bp / 100),
-		    (long long)(bp % 100), r->delim, (long long)r->lost);
+		buf_reset(&row);
+		buf_printf(&row, "%s%c%lld%c", crm_stage_name[i], r->delim,
+		    (long long)n[i], r->delim);
+		buf_add_share(&row, n[i], total);
+		buf_printf(&row, "%c%lld\n", r->delim, (long long)r->lost);
+		fputs(row.s, stdout);
 	}
+	buf_free(&row);
 	return 0;
 }
 

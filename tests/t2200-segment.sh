@@ -135,10 +135,10 @@ test_expect_success 'napl: stages, days since, the threshold from the cycle' '
 
 cat >expect <<'EOF'
 stage,customers,share,lost_after
-potential,1,10.00,104
-new,4,40.00,104
-active,2,20.00,104
-lost,3,30.00,104
+potential,1,0.1000,104
+new,4,0.4000,104
+active,2,0.2000,104
+lost,3,0.3000,104
 EOF
 test_expect_success 'napl --summary' '
 	seg napl --summary >actual &&

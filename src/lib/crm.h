@@ -109,6 +109,8 @@ void	buf_free(struct buf *b);
 void	buf_add_dec(struct buf *b, int64_t v);
 void	buf_add_money(struct buf *b, int64_t minor);
 void	buf_add_field(struct buf *b, int delim, const char *s);
+/* A share in a CSV: a fraction, 4 decimals ("0.3958"), see crm(7). */
+void	buf_add_share(struct buf *b, int64_t num, int64_t den);
 void	*xmalloc(size_t n);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
