@@ -46,6 +46,7 @@ static const struct audience_column {
 	    " (SELECT i.channel || ':' || i.value AS v FROM identities i"
 	    " WHERE i.customer_id = a.customer_id AND i.kind = 'account'"
 	    " ORDER BY " ACCOUNT_ORDER "))" },
+	{ "chat_account", C_TEXT,  0, AUDIENCE_CHAT_ACCOUNT("a.customer_id") },
 	{ "first_channel", C_TEXT, 0, "c.channel" },
 	{ "channels",	  C_TEXT,  0, "coalesce((SELECT group_concat(channel,"
 	    " ' ') FROM (SELECT DISTINCT o.channel FROM orders o WHERE"
@@ -249,6 +250,12 @@ columns_prepare(sqlite3 *db, const struct audience_out *r, const char *head,
 	if (st != NULL && (k = sqlite3_bind_parameter_index(st, ":end")) > 0)
 		sqlite3_bind_int64(st, k, (r->asof + 1) * DAY_SECS);
 	return st;
+}
+
+const char *
+audience_column_name(const struct audience_out *r, size_t i)
+{
+	return r->col[i]->name;
 }
 
 void

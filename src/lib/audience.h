@@ -20,6 +20,17 @@
 
 #define AUDIENCE_MAXCOLS 64
 
+/*
+ * The account a shop can write to in a platform's chat (a Shopee buyer
+ * whose phone is masked and who gave no e-mail can be reached so), as
+ * "shopee:wen_0529", of the customer whose id is SQL expression id:
+ * column chat_account, and crm-playbook run's chat channel.
+ */
+#define AUDIENCE_CHAT_ACCOUNT(id) "(SELECT i.channel || ':' || i.value" \
+	" FROM identities i WHERE i.customer_id = " id " AND i.kind =" \
+	" 'account' AND i.channel IN ('shopee') ORDER BY i.channel, i.value" \
+	" LIMIT 1)"
+
 struct audience_column;
 
 struct audience_out {
@@ -53,6 +64,8 @@ int	 audience_stages(sqlite3 *db, int64_t n[CRM_NSTAGES]);
  */
 int	 audience_print(sqlite3 *db, const struct audience_out *o, FILE *fp);
 
+/* The name of o's column i. */
+const char *audience_column_name(const struct audience_out *o, size_t i);
 /* Appends the names of o's columns to line, each after a delimiter. */
 void	 audience_header(const struct audience_out *o, struct buf *line);
 
