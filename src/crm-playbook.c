@@ -242,9 +242,9 @@ run_summary(const struct playbook *pb, int64_t d, const struct pb_counts *c,
 		if (strcmp(audience_column_name(ao, i), "chat_account") == 0)
 			return;
 	if (c->chat > 0)
-		warnx("%s: %lld contacts by chat: --columns chat_account "
+		warnx("%s: %lld contact%s by chat: --columns chat_account "
 		    "gives the platform account to write to", pb->file,
-		    (long long)c->chat);
+		    (long long)c->chat, c->chat == 1 ? "" : "s");
 }
 
 static int
