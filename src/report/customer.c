@@ -248,8 +248,8 @@ profile(struct rp_ctx *c, int64_t id, enum cust_key kind)
 	tout_title(&c->out, "Customer %lld (found by %s)", (long long)id,
 	    cust_key_name[kind]);
 	table_init(&t, &c->out);
-	table_col(&t, "field", "", TC_LEFT);
-	table_col(&t, "value", "", TC_LEFT | TC_SHRINK);
+	table_col(&t, "field", NULL, TC_LEFT);
+	table_col(&t, "value", NULL, TC_LEFT | TC_SHRINK);
 	table_str(&t, "customer_id");
 	table_int(&t, id);
 	table_endrow(&t);
