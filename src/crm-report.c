@@ -24,8 +24,8 @@ static const char synopsis[] =
 
 static const char help[] =
 "Reports on the customer store: tables and charts on a terminal, CSV when\n"
-"piped.  A customer list on stdin (CSV or TSV with a customer_id column)\n"
-"restricts the report to those customers.\n"
+"piped.  A customer list on stdin (CSV or TSV with a customer_id,\n"
+"account, phone or email column) restricts the report to those customers.\n"
 "\n"
 "Reports:\n"
 "  summary     customers, orders, revenue, AOV, repurchase rate, stage\n"

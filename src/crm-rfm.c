@@ -18,8 +18,8 @@ static const char synopsis[] =
 static const char help[] =
 "Prints one row per customer who has bought: customer_id, recency_days,\n"
 "frequency, monetary, r, f, m, rfm, segment.  A customer list on stdin\n"
-"narrows the output; scores are still computed over all customers\n"
-"unless --within is given.\n"
+"(by customer_id, account, phone or email) narrows the output; scores\n"
+"are still computed over all customers unless --within is given.\n"
 "\n"
 "Options:\n"
 "      --as-of DATE      compute as of this day [default: today]\n"
