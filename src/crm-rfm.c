@@ -281,6 +281,8 @@ main(int argc, char *argv[])
 	    != 0)
 		goto done;
 	out.asof = asof;
+	out.bins = (int)bins;
+	out.within = within ? "custlist" : NULL;
 	if (col_list != NULL && (cols = audience_lookup_open(db, &out, 0,
 	    rules)) == NULL)
 		goto done;

@@ -68,6 +68,16 @@ test_expect_success 'crm-rfm --columns after the scores, default unchanged' '
 	{ crm-rfm --db i.db --summary --columns name </dev/null 2>err; test $? = 2; }
 '
 
+test_expect_success 'crm-rfm: the rfm columns agree with the scores, with --bins and --within' '
+	crm-rfm --db i.db --as-of 2024-12-31 --bins 3 --columns r,f,m,rfm \
+	    </dev/null | awk -F, "NR > 1 && \$5\$6\$7\$8 != \$10\$11\$12\$13" >bad &&
+	test ! -s bad &&
+	printf "customer_id\n1\n2\n" |
+	    crm-rfm --db i.db --as-of 2024-12-31 --within --columns rfm >w.csv &&
+	awk -F, "NR > 1 && \$8 != \$10" w.csv >bad && test ! -s bad &&
+	test $(wc -l <w.csv) = 3
+'
+
 # Each identity as a shop writes it, normalised as crm-import does.
 test_expect_success 'a list by account, phone and e-mail' '
 	cat >list.csv <<-\EOF &&

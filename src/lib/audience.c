@@ -356,7 +356,8 @@ audience_lookup_open(sqlite3 *db, struct audience_out *r,
 		    lifecycle_table(db, r->asof, r->lost, AUDIENCE_STAGES) != 0)
 			return NULL;
 	}
-	if (r->need_rfm && rfm_sql_function(db, 5, rules, NULL) != 0)
+	if (r->need_rfm && rfm_sql_function(db, r->bins > 0 ? r->bins : 5,
+	    rules, r->within) != 0)
 		return NULL;
 	st = columns_prepare(db, r, "SELECT a.customer_id", "(SELECT :id AS"
 	    " customer_id)", "");

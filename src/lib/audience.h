@@ -42,6 +42,8 @@ struct audience_out {
 	size_t	 ncol;
 	int	 need_rfm;		/* a column needs the RFM table */
 	int	 need_stage;		/* a column needs the lost threshold */
+	int	 bins;			/* lookup: RFM scores 1..bins, 0: 5 */
+	const char *within;		/* lookup: RFM over this TEMP table */
 };
 
 /* ==== audience.c ==== */
