@@ -135,6 +135,13 @@ test_expect_success 'the table form says where the customer stands' '
 	done
 '
 
+test_expect_success 'the table form fits 60, 80 and 120 columns' '
+	for w in 60 80 120; do
+		COLUMNS=$w rep --table customer 2 >out &&
+		test $(wc -L <out) -le $w || { echo "$w: $(wc -L <out)"; exit 1; }
+	done
+'
+
 test_expect_success 'nobody by that name: exit 1, the value masked' '
 	{ rep customer 0912000666 >out 2>err; test $? = 1; } &&
 	test_grep "no customer .0912\*\*\*666." err &&

@@ -86,15 +86,15 @@ sql_part(struct rp_ctx *c, int64_t id, const char *title,
 
 static const struct field order_f[] = {
 	{ "ordered_at", "ordered", F_TIME, 0 },
-	{ "channel", NULL, F_TEXT, TC_LEFT },
+	{ "channel", NULL, F_TEXT, TC_LEFT | TC_OPTIONAL },
 	{ "order_no", "order", F_TEXT, TC_LEFT },
 	{ "status", NULL, F_TEXT, TC_LEFT },
 	{ "lines", NULL, F_INT, TC_OPTIONAL },
 	{ "items_total", "items", F_MONEY, TC_OPTIONAL },
 	{ "shipping", NULL, F_MONEY, TC_OPTIONAL },
 	{ "discount", NULL, F_MONEY, TC_OPTIONAL },
-	{ "total", NULL, F_MONEY, 0 },
-	{ "refund", NULL, F_MONEY, 0 },
+	{ "total", NULL, F_MONEY, TC_OPTIONAL },
+	{ "refund", NULL, F_MONEY, TC_OPTIONAL },
 	{ "net", NULL, F_MONEY, 0 },
 	{ "coupon", NULL, F_TEXT, TC_LEFT | TC_OPTIONAL },
 };
@@ -106,7 +106,7 @@ static const struct field line_f[] = {
 	{ "product", NULL, F_TEXT, TC_LEFT | TC_SHRINK },
 	{ "quantity", "qty", F_INT, 0 },
 	{ "returned_qty", "returned", F_INT, 0 },
-	{ "unit_price", "price", F_MONEY, 0 },
+	{ "unit_price", "price", F_MONEY, TC_OPTIONAL },
 	{ "amount", NULL, F_MONEY, 0 },
 	{ "returned_amount", "refunded", F_MONEY, 0 },
 };
@@ -129,13 +129,13 @@ static const struct field contact_f[] = {
 	{ "playbook", NULL, F_TEXT, TC_LEFT | TC_OPTIONAL },
 	{ "step", NULL, F_TEXT, TC_LEFT | TC_SHRINK },
 	{ "group", NULL, F_TEXT, TC_LEFT },
-	{ "coupon", NULL, F_TEXT, TC_LEFT },
+	{ "coupon", NULL, F_TEXT, TC_LEFT | TC_SHRINK },
 	{ "expires", NULL, F_DAY, TC_OPTIONAL },
-	{ "claimed", NULL, F_DAY, 0 },
-	{ "used_order", "used in", F_TEXT, TC_LEFT },
-	{ "next_purchase", "next purchase", F_DAY, 0 },
+	{ "claimed", NULL, F_DAY, TC_OPTIONAL },
+	{ "used_order", "used in", F_TEXT, TC_LEFT | TC_OPTIONAL },
+	{ "next_purchase", "bought", F_DAY, 0 },
 	{ "next_order", "order", F_TEXT, TC_LEFT | TC_OPTIONAL },
-	{ "next_net", "net", F_MONEY, 0 },
+	{ "next_net", "net", F_MONEY, TC_OPTIONAL },
 };
 
 #define NF(a)	((int)(sizeof(a) / sizeof(a[0])))
