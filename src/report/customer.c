@@ -89,13 +89,14 @@ static const struct field order_f[] = {
 	{ "channel", NULL, F_TEXT, TC_LEFT | TC_OPTIONAL },
 	{ "order_no", "order", F_TEXT, TC_LEFT },
 	{ "status", NULL, F_TEXT, TC_LEFT },
+	{ "total", NULL, F_MONEY, TC_OPTIONAL },
+	{ "refund", NULL, F_MONEY, TC_OPTIONAL },
+	{ "net", NULL, F_MONEY, 0 },
+	/* A narrow terminal drops optional columns from the right. */
 	{ "lines", NULL, F_INT, TC_OPTIONAL },
 	{ "items_total", "items", F_MONEY, TC_OPTIONAL },
 	{ "shipping", NULL, F_MONEY, TC_OPTIONAL },
 	{ "discount", NULL, F_MONEY, TC_OPTIONAL },
-	{ "total", NULL, F_MONEY, TC_OPTIONAL },
-	{ "refund", NULL, F_MONEY, TC_OPTIONAL },
-	{ "net", NULL, F_MONEY, 0 },
 	{ "coupon", NULL, F_TEXT, TC_LEFT | TC_OPTIONAL },
 };
 
@@ -329,8 +330,8 @@ rp_customer(struct rp_ctx *c)
 			return -1;
 	}
 	if (rp_part_is(c, "orders", 0) && sql_part(c, id, "Orders", order_f,
-	    NF(order_f), "SELECT ordered_at, channel, order_no, status, lines,"
-	    " items_total, shipping, discount, total, refund, net,"
+	    NF(order_f), "SELECT ordered_at, channel, order_no, status, total,"
+	    " refund, net, lines, items_total, shipping, discount,"
 	    " nullif(coupon, '') FROM orders WHERE customer_id = ?1 AND"
 	    " ordered_at < ?2 ORDER BY ordered_at, id") != 0)
 		return -1;
