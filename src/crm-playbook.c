@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "playbook/review.h"
 #include "playbook/run.h"
@@ -20,8 +21,8 @@
 
 static const char synopsis[] =
 "usage: crm-playbook check file\n"
-"       crm-playbook run [-nqT] [--date date] [--db path]\n"
-"                        [--lost-after days] file\n"
+"       crm-playbook run [-nqT] [--columns list] [--date date]\n"
+"                        [--db path] [--lost-after days] file\n"
 "       crm-playbook results [-T] [--as-of date] [--csv] [--days n]\n"
 "                        [--db path] [--min-claim-rate pct]\n"
 "                        [--min-use-rate pct] [--table] [file]\n";
@@ -36,6 +37,8 @@ static const char help[] =
 "Options:\n"
 "      --as-of DATE      results: count what happened by DATE\n"
 "                        [default: today]\n"
+"      --columns LIST    run: more columns after group, by comma, or a\n"
+"                        preset (mail, sms, plain): see crm(7)\n"
 "      --csv             results: CSV even on a terminal\n"
 "      --date DATE       run: the day to run for [default: today]\n"
 "      --days N          results: bought within N days of the contact\n"
@@ -57,6 +60,7 @@ static const char help[] =
 
 static const struct option longopts[] = {
 	CRM_LONGOPT_ASOF,
+	{ "columns",		required_argument,	NULL,	'L' },
 	CRM_LONGOPT_CSV,
 	{ "date",		required_argument,	NULL,	'a' },
 	{ "days",		required_argument,	NULL,	'N' },
@@ -76,6 +80,7 @@ static const struct option longopts[] = {
 struct opts {
 	struct crm_common c;		/* --db, --as-of, --lost-after, -T */
 	const char *date;		/* --date */
+	const char *columns;		/* --columns */
 	long long days;			/* --days, or 0 */
 	long long min_claim;		/* --min-claim-rate, percent */
 	long long min_use;		/* --min-use-rate, percent */
@@ -172,13 +177,22 @@ cmd_check(int argc, char **argv)
 
 /* ==== run ==== */
 
+/* What contact_row() needs: the options and --columns. */
+struct runout {
+	const struct opts *o;
+	struct audience_lookup *cols;	/* --columns, or NULL */
+	struct buf line;
+	int	 failed;
+};
+
 /* Writes one contact of the run. */
 static void
 contact_row(void *arg, const struct pb_contact *k)
 {
-	const struct opts *o = arg;
+	struct runout *x = arg;
 	char money[32], money2[32], day[11], pct[8];
 	const char *f[12];
+	int i;
 
 	f[0] = k->customer_id;
 	f[1] = k->name;
@@ -196,7 +210,48 @@ contact_row(void *arg, const struct pb_contact *k)
 		f[9] = k->coupon ? money_format(k->discount, money2) : "";
 	f[10] = k->coupon ? day_format(k->expires_day, day) : "";
 	f[11] = k->grp;
-	csv_row(stdout, o->delim, f, 12);
+	buf_reset(&x->line);
+	for (i = 0; i < 12; i++) {
+		if (i > 0)
+			buf_addc(&x->line, (char)x->o->delim);
+		buf_add_field(&x->line, x->o->delim, f[i]);
+	}
+	if (x->cols != NULL && audience_lookup_row(x->cols,
+	    strtoll(k->customer_id, NULL, 10), &x->line) != 0)
+		x->failed = 1;
+	buf_addc(&x->line, '\n');
+	fwrite(x->line.s, 1, x->line.len, stdout);
+}
+
+/* The run's summary on stderr: counts, by channel, and why not. */
+static void
+run_summary(const struct playbook *pb, int64_t d, const struct pb_counts *c,
+    int dry_run, const struct audience_out *ao)
+{
+	size_t i;
+
+	char dbuf[11];
+
+	warnx("%s: %s: %lld due, %lld contacted, %lld held out, %lld capped, "
+	    "%lld unreachable; contacted by e-mail %lld, by SMS %lld, by "
+	    "chat %lld%s", pb->file, day_format(d, dbuf), (long long)c->due,
+	    (long long)c->treatment, (long long)c->holdout,
+	    (long long)c->capped, (long long)c->unreachable,
+	    (long long)c->email, (long long)c->sms, (long long)c->chat,
+	    dry_run ? " (dry run: nothing recorded)" : "");
+	if (c->unreachable > 0)
+		warnx("%s: %lld unreachable: %lld with no e-mail that may be "
+		    "written to, no unmasked phone and no platform account; "
+		    "%lld with none on the channel their step uses (via)",
+		    pb->file, (long long)c->unreachable, (long long)c->no_way,
+		    (long long)(c->unreachable - c->no_way));
+	for (i = 0; i < ao->ncol; i++)
+		if (strcmp(audience_column_name(ao, i), "chat_account") == 0)
+			return;
+	if (c->chat > 0)
+		warnx("%s: %lld contact%s by chat: --columns chat_account "
+		    "gives the platform account to write to", pb->file,
+		    (long long)c->chat, c->chat == 1 ? "" : "s");
 }
 
 static int
@@ -207,6 +262,9 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		"template", "coupon", "threshold", "discount", "expires",
 		"group",
 	};
+	struct audience_out ao;
+	struct runout x;
+	size_t i;
 	struct playbook pb;
 	struct pb_counts c;
 	sqlite3 *db = NULL;
@@ -221,6 +279,10 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		crm_usage_error(synopsis, "run reads the playbook from a file "
 		    "(stdin is for a customer list)");
 	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
+	memset(&ao, 0, sizeof(ao));
+	ao.delim = o->delim;
+	if (o->columns != NULL && audience_columns(&ao, o->columns) != 0)
+		return EXIT_USAGE;
 	if (load(argv[0], &pb) != 0)
 		return EXIT_DATA;
 	seg = calloc(pb.nsteps, sizeof(*seg));
@@ -240,6 +302,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		goto done;
 	/* "today" is the shop's today: read the day again in its zone. */
 	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
+	ao.asof = d;
 	/* One transaction: the list is worked out and recorded at once,
 	 * so two runs at the same time take turns. */
 	if (!o->dry_run) {
@@ -266,16 +329,29 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		if (!o->dry_run && pbrun_record(db, &pb, d) != 0)
 			goto done;
 		if (!o->quiet)
-			warnx("%s: %s: %lld due, %lld contacted, %lld held "
-			    "out, %lld capped, %lld unreachable%s",
-			    pb.file, day_format(d, dbuf), (long long)c.due,
-			    (long long)c.treatment, (long long)c.holdout,
-			    (long long)c.capped, (long long)c.unreachable,
-			    o->dry_run ? " (dry run: nothing recorded)" : "");
+			run_summary(&pb, d, &c, o->dry_run, &ao);
 	}
-	csv_row(stdout, o->delim, hdr, sizeof(hdr) / sizeof(hdr[0]));
-	if (pbrun_contacts(db, contact_row, (void *)o) != 0)
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	if (o->columns != NULL && (x.cols = audience_lookup_open(db, &ao,
+	    o->c.lost_after, NULL)) == NULL)
 		goto done;
+	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
+		if (i > 0)
+			buf_addc(&x.line, (char)o->delim);
+		buf_adds(&x.line, hdr[i]);
+	}
+	if (x.cols != NULL)
+		audience_header(&ao, &x.line);
+	buf_addc(&x.line, '\n');
+	fwrite(x.line.s, 1, x.line.len, stdout);
+	rc = pbrun_contacts(db, contact_row, &x);
+	audience_lookup_close(x.cols);
+	buf_free(&x.line);
+	if (rc != 0 || x.failed) {
+		rc = EXIT_DATA;
+		goto done;
+	}
 	if (open) {
 		/* Check the output before recording it as sent. */
 		if ((rc = crm_finish_stdout()) != 0)
@@ -926,6 +1002,9 @@ main(int argc, char *argv[])
 		case 'a':
 			o.date = optarg;
 			break;
+		case 'L':
+			o.columns = optarg;
+			break;
 		case 'C':
 			if (crm_parse_int(optarg, 0, 100, &o.min_claim) != 0)
 				crm_usage_error(synopsis, "--min-claim-rate is "
@@ -963,8 +1042,9 @@ main(int argc, char *argv[])
 			    "and --csv are for results");
 		return cmd_run(argc, argv, &o);
 	}
-	if (o.date != NULL || o.dry_run || o.c.lost_after != 0)
-		crm_usage_error(synopsis, "--date, --dry-run and --lost-after "
-		    "are for run");
+	if (o.date != NULL || o.dry_run || o.c.lost_after != 0 ||
+	    o.columns != NULL)
+		crm_usage_error(synopsis, "--columns, --date, --dry-run and "
+		    "--lost-after are for run");
 	return cmd_results(argc, argv, &o);
 }

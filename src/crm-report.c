@@ -17,12 +17,15 @@ static const char synopsis[] =
 "                  [--from date] [--to date] [--channel name] [--db path]\n"
 "                  [--part name] [--limit n] [--min-buyers n]\n"
 "                  [--lost-after days] [--backtest date] [--brackets list]\n"
-"                  [--free-shipping amount] [--sort key] report\n";
+"                  [--free-shipping amount] [--sort key] report\n"
+"       crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
+"                  [--db path] [--lost-after days] [--part name]\n"
+"                  customer who\n";
 
 static const char help[] =
 "Reports on the customer store: tables and charts on a terminal, CSV when\n"
-"piped.  A customer list on stdin (CSV or TSV with a customer_id column)\n"
-"restricts the report to those customers.\n"
+"piped.  A customer list on stdin (CSV or TSV with a customer_id,\n"
+"account, phone or email column) restricts the report to those customers.\n"
 "\n"
 "Reports:\n"
 "  summary     customers, orders, revenue, AOV, repurchase rate, stage\n"
@@ -35,6 +38,9 @@ static const char help[] =
 "  channels    customers, orders, revenue per channel and across channels\n"
 "  migration   lifecycle stage transitions between two dates\n"
 "  quality     what in the data may mislead\n"
+"  customer WHO  one customer's story: identities, stage, RFM, cycle,\n"
+"              orders, lines, tags, events, playbook contacts (WHO: a\n"
+"              customer_id, account, phone or e-mail)\n"
 "\n"
 "Options:\n"
 "      --as-of DATE      as if the store held only orders up to DATE\n"
@@ -78,6 +84,8 @@ static const struct {
 	{ "channels", rp_channels, "channels overlap" },
 	{ "migration", rp_migration, "migration" },
 	{ "quality", rp_quality, "quality" },
+	{ "customer", rp_customer,
+	    "profile identities orders lines tags events contacts" },
 };
 #define NREPORTS ((int)(sizeof(reports) / sizeof(reports[0])))
 
@@ -221,13 +229,18 @@ main(int argc, char *argv[])
 	if (argc == 0)
 		crm_usage_error(synopsis, "which report? (%s)",
 		    report_names(&names));
-	if (argc > 1)
-		crm_usage_error(synopsis, "one report at a time");
 	for (i = 0; i < NREPORTS; i++)
 		if (strcmp(argv[0], reports[i].name) == 0)
 			r = i;
 	if (r < 0)
 		crm_usage_error(synopsis, "unknown report '%s'", argv[0]);
+	if (reports[r].fn == rp_customer) {
+		if (argc != 2)
+			crm_usage_error(synopsis, "customer wants one customer: "
+			    "a customer_id, account, phone or e-mail");
+		c.who = argv[1];
+	} else if (argc > 1)
+		crm_usage_error(synopsis, "one report at a time");
 	if (c.part != NULL) {
 		n = strlen(c.part);
 		for (p = reports[r].parts; (p = strstr(p, c.part)) != NULL;
@@ -267,7 +280,8 @@ main(int argc, char *argv[])
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
 	tout_init(&c.out, stdout, co.out_mode);
-	if ((c.list = custlist_load(c.db, 0)) < 0)
+	/* customer names its customer: stdin is not read. */
+	if (c.who == NULL && (c.list = custlist_load(c.db, 0)) < 0)
 		goto done;
 	if (rp_scope_setup(&c) != 0)
 		goto done;

@@ -6,23 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "rfm.h"
 #include "table.h"
 
 static const char synopsis[] =
-"usage: crm-rfm [-hTV] [--as-of date] [--bins n] [--db path]\n"
-"               [--segments file] [--summary] [--within]\n";
+"usage: crm-rfm [-hTV] [--as-of date] [--bins n] [--columns list]\n"
+"               [--db path] [--segments file] [--summary] [--within]\n";
 
 static const char help[] =
 "Prints one row per customer who has bought: customer_id, recency_days,\n"
 "frequency, monetary, r, f, m, rfm, segment.  A customer list on stdin\n"
-"narrows the output; scores are still computed over all customers\n"
-"unless --within is given.\n"
+"(by customer_id, account, phone or email) narrows the output; scores\n"
+"are still computed over all customers unless --within is given.\n"
 "\n"
 "Options:\n"
 "      --as-of DATE      compute as of this day [default: today]\n"
 "      --bins N          scores 1..N [default: 5]\n"
+"      --columns LIST    more columns, by comma, or a preset (mail, sms,\n"
+"                        plain): the columns of crm(7)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --segments FILE   the segment table (lines 'R F M NAME', first\n"
 "                        match wins) [default: the usual ten]\n"
@@ -57,14 +60,14 @@ aov(int64_t revenue, int64_t orders)
 /*
  * --summary: segments in the order of the table (a name two rules share
  * once, at its first), then Others, each whether or not anyone is in
- * it; share in per cent of the customers listed, to two decimals.
+ * it; share of the customers listed as a fraction (crm(7)).
  */
 static void
 put_summary(struct seg *v, size_t n, int delim, struct buf *row)
 {
 	static const char *const hdr[] = { "segment", "customers", "share",
 	    "orders", "revenue", "aov" };
-	int64_t total = 0, bp;
+	int64_t total = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -73,15 +76,12 @@ put_summary(struct seg *v, size_t n, int delim, struct buf *row)
 	for (i = 0; i < n; i++) {
 		if (!v[i].seen)
 			continue;
-		bp = total > 0 ? (v[i].customers * 10000 + total / 2) / total :
-		    0;
 		buf_reset(row);
 		buf_add(row, v[i].field.s, v[i].field.len);
 		buf_addc(row, (char)delim);
 		buf_add_dec(row, v[i].customers);
 		buf_addc(row, (char)delim);
-		/* Hundredths of a per cent are written as minor units are. */
-		buf_add_money(row, bp);
+		buf_add_share(row, v[i].customers, total);
 		buf_addc(row, (char)delim);
 		buf_add_dec(row, v[i].orders);
 		buf_addc(row, (char)delim);
@@ -101,7 +101,8 @@ put_summary(struct seg *v, size_t n, int delim, struct buf *row)
  */
 static int
 run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
-    int64_t asof, const char *only, int delim, int do_summary)
+    int64_t asof, const char *only, int delim, int do_summary,
+    struct audience_lookup *cols, const struct audience_out *co)
 {
 	static const char *const hdr[] = { "customer_id", "recency_days",
 	    "frequency", "monetary", "r", "f", "m", "rfm", "segment" };
@@ -128,8 +129,17 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	rc = -1;
 	if ((rd = rfm_read_open(db, only)) == NULL)
 		goto done;
-	if (!do_summary)
-		csv_row(stdout, delim, hdr, 9);
+	if (!do_summary) {
+		for (i = 0; i < 9; i++) {
+			if (i > 0)
+				buf_addc(&row, (char)delim);
+			buf_adds(&row, hdr[i]);
+		}
+		if (cols != NULL)
+			audience_header(co, &row);
+		buf_addc(&row, '\n');
+		fwrite(row.s, 1, row.len, stdout);
+	}
 	while ((rc = rfm_read(rd, &cu)) == 1) {
 		r = rfm_score(b, RFM_R, cu.last_day);
 		f = rfm_score(b, RFM_F, cu.purchases);
@@ -162,6 +172,8 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 		buf_adds(&row, rfm_code(b->bins, r, f, m, code));
 		buf_addc(&row, (char)delim);
 		buf_add(&row, v[i].field.s, v[i].field.len);
+		if (cols != NULL && audience_lookup_row(cols, cu.id, &row) != 0)
+			break;
 		buf_addc(&row, '\n');
 		fwrite(row.s, 1, row.len, stdout);
 		if (ferror(stdout))
@@ -184,6 +196,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		CRM_LONGOPT_ASOF,
 		{ "bins",	required_argument,	NULL, 'B' },
+		{ "columns",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_DB,
 		CRM_LONGOPT_HELP,
 		CRM_LONGOPT_TSV,
@@ -194,9 +207,11 @@ main(int argc, char *argv[])
 		{ NULL,		0,			NULL, 0 }
 	};
 	static struct rfm_breaks breaks;
+	struct audience_out out;
+	struct audience_lookup *cols = NULL;
 	struct crm_common co;
 	struct rfm_rules *rules = NULL;
-	const char *seg_file = NULL;
+	const char *seg_file = NULL, *col_list = NULL;
 	sqlite3 *db = NULL;
 	long long bins = 5;
 	int64_t asof;
@@ -213,6 +228,9 @@ main(int argc, char *argv[])
 				crm_usage_error(synopsis, "--bins must be a "
 				    "number from 1 to %d: '%s'", RFM_BINS_MAX,
 				    optarg);
+			break;
+		case 'C':
+			col_list = optarg;
 			break;
 		case 'S':
 			seg_file = optarg;
@@ -231,6 +249,14 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 0)
 		crm_usage_error(synopsis, "unexpected argument '%s'", argv[0]);
+
+	if (do_summary && col_list != NULL)
+		crm_usage_error(synopsis, "--columns and --summary exclude "
+		    "one another");
+	memset(&out, 0, sizeof(out));
+	out.delim = co.out_mode == TM_TSV ? '\t' : ',';
+	if (col_list != NULL && audience_columns(&out, col_list) != 0)
+		exit(EXIT_USAGE);
 
 	if (seg_file != NULL) {
 		if ((rules = rfm_rules_load(seg_file)) == NULL)
@@ -254,11 +280,18 @@ main(int argc, char *argv[])
 	if (rfm_breaks(db, (int)bins, within ? "custlist" : NULL, &breaks)
 	    != 0)
 		goto done;
+	out.asof = asof;
+	out.bins = (int)bins;
+	out.within = within ? "custlist" : NULL;
+	if (col_list != NULL && (cols = audience_lookup_open(db, &out, 0,
+	    rules)) == NULL)
+		goto done;
 	if (run(db, &breaks, rules, asof, list ? "custlist" : NULL,
-	    co.out_mode == TM_TSV ? '\t' : ',', do_summary) != 0)
+	    out.delim, do_summary, cols, &out) != 0)
 		goto done;
 	rc = crm_finish_stdout();
 done:
+	audience_lookup_close(cols);
 	store_close(db);
 	rfm_rules_free(rules);
 	return rc;

@@ -33,10 +33,12 @@ static const char help[] =
 "\n"
 "Options:\n"
 "      --as-of DATE      as if it were this day [default: today]\n"
-"      --columns LIST    more columns, by comma: name email phone channel\n"
-"                        stage days_since orders purchase_days spent aov\n"
-"                        first_order last_order r f m rfm rfm_segment\n"
-"                        gender birthday age tags\n"
+"      --columns LIST    more columns, by comma: name email phone\n"
+"                        phone_intl account accounts chat_account\n"
+"                        first_channel channels stage days_since orders\n"
+"                        purchase_days spent aov first_order last_order\n"
+"                        r f m rfm rfm_segment gender birthday age tags,\n"
+"                        or a preset: mail sms plain (see crm(7))\n"
 "      --count           print only how many customers match\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --lost-after DAYS lost after this many days without a purchase\n"
@@ -91,7 +93,8 @@ print_count(sqlite3 *db, const struct audience_out *r)
 static int
 print_summary(sqlite3 *db, const struct audience_out *r)
 {
-	int64_t n[CRM_NSTAGES], total = 0, bp;
+	int64_t n[CRM_NSTAGES], total = 0;
+	struct buf row = { 0 };
 	int i;
 
 	if (audience_stages(db, n) != 0)
@@ -101,11 +104,14 @@ print_summary(sqlite3 *db, const struct audience_out *r)
 	printf("stage%ccustomers%cshare%clost_after\n", r->delim, r->delim,
 	    r->delim);
 	for (i = 0; i < CRM_NSTAGES; i++) {
-		bp = total > 0 ? (n[i] * 10000 + total / 2) / total : 0;
-		printf("%s%c%lld%c%lld.%02lld%c%lld\n", crm_stage_name[i],
-		    r->delim, (long long)n[i], r->delim, (long long)(bp / 100),
-		    (long long)(bp % 100), r->delim, (long long)r->lost);
+		buf_reset(&row);
+		buf_printf(&row, "%s%c%lld%c", crm_stage_name[i], r->delim,
+		    (long long)n[i], r->delim);
+		buf_add_share(&row, n[i], total);
+		buf_printf(&row, "%c%lld\n", r->delim, (long long)r->lost);
+		fputs(row.s, stdout);
 	}
+	buf_free(&row);
 	return 0;
 }
 

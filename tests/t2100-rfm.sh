@@ -85,17 +85,17 @@ test_expect_success 'scores agree with 1 + floor(5 * (RANK() - 1) / n) in SQL' '
 
 cat >expect <<'EOF'
 segment,customers,share,orders,revenue,aov
-Champions,1,11.11,3,3200.00,1066.67
-Loyal Customers,0,0.00,0,0.00,0.00
-Can't Lose Them,0,0.00,0,0.00,0.00
-New Customers,0,0.00,0,0.00,0.00
-Promising,0,0.00,0,0.00,0.00
-Need Attention,0,0.00,0,0.00,0.00
-About To Sleep,1,11.11,1,200.00,200.00
-Potential Loyalist,1,11.11,1,1000.00,1000.00
-At Risk,0,0.00,0,0.00,0.00
-Lost,2,22.22,2,1000.00,500.00
-Others,4,44.44,6,4400.00,733.33
+Champions,1,0.1111,3,3200.00,1066.67
+Loyal Customers,0,0.0000,0,0.00,0.00
+Can't Lose Them,0,0.0000,0,0.00,0.00
+New Customers,0,0.0000,0,0.00,0.00
+Promising,0,0.0000,0,0.00,0.00
+Need Attention,0,0.0000,0,0.00,0.00
+About To Sleep,1,0.1111,1,200.00,200.00
+Potential Loyalist,1,0.1111,1,1000.00,1000.00
+At Risk,0,0.0000,0,0.00,0.00
+Lost,2,0.2222,2,1000.00,500.00
+Others,4,0.4444,6,4400.00,733.33
 EOF
 test_expect_success '--summary: customers, share, orders, revenue, aov' '
 	crm-rfm --db s.db --as-of 2024-12-31 --summary >actual &&

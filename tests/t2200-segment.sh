@@ -135,10 +135,10 @@ test_expect_success 'napl: stages, days since, the threshold from the cycle' '
 
 cat >expect <<'EOF'
 stage,customers,share,lost_after
-potential,1,10.00,104
-new,4,40.00,104
-active,2,20.00,104
-lost,3,30.00,104
+potential,1,0.1000,104
+new,4,0.4000,104
+active,2,0.2000,104
+lost,3,0.3000,104
 EOF
 test_expect_success 'napl --summary' '
 	seg napl --summary >actual &&
@@ -190,13 +190,13 @@ test_expect_success 'a list on stdin narrows napl' '
 '
 
 cat >expect <<'EOF'
-customer_id,name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,channel
+customer_id,name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,first_channel
 1,Ann,active,3,3200.00,1066.67,2024-11-11,2024-12-30,vip,,,455,Champions,shopee
 2,Bob,new,1,1000.00,1000.00,2024-12-30,2024-12-30,,39,M,413,Potential Loyalist,shopee
 10,Ivy,potential,0,0.00,,,,vip,34,F,,,qdm
 EOF
 test_expect_success '--columns' '
-	seg --columns name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,channel \
+	seg --columns name,stage,orders,spent,aov,first_order,last_order,tags,age,gender,rfm,rfm_segment,first_channel \
 	    "customer_id in (1, 2, 10)" >actual &&
 	test_cmp expect actual
 '

@@ -348,45 +348,40 @@ customer_exists(struct run *r, int64_t id)
  * that identify them (and which buyer first gave each), and the merges
  * that folded other customers into this one.
  */
+/* One row of --explain: the customer's id, then cust_explain()'s. */
+struct explain_out {
+	const char *id;
+	FILE	*fp;
+};
+
+static void
+explain_row(void *arg, const char *const f[5])
+{
+	const struct explain_out *eo = arg;
+	const char *row[6];
+	int k;
+
+	row[0] = eo->id;
+	for (k = 0; k < 5; k++)
+		row[k + 1] = f[k];
+	csv_row(eo->fp, ',', row, 6);
+}
+
 int
 import_explain(struct run *r, int64_t id, FILE *out)
 {
 	static const char *const head[] = { "customer_id", "record", "kind",
 	    "channel", "value", "detail" };
-	sqlite3_stmt *st;
-	const char *f[6];
+	struct explain_out eo;
 	char idbuf[24];
-	int rc;
 
 	if (customer_exists(r, id) != 0)
 		return -1;
-	st = store_prepare(r->db,
-	    "SELECT 'identity', kind, channel, value,"
-	    "  CASE shared WHEN 0 THEN 'first given by ' || coalesce(claimant, '?')"
-	    "  WHEN 1 THEN 'shared by different buyers: matches nobody'"
-	    "  ELSE 'unlinked by hand: matches nobody' END"
-	    " FROM identities WHERE customer_id = ?1"
-	    " UNION ALL SELECT 'merge', substr(reason, 1, instr(reason, ' ') - 1),"
-	    "  '', substr(reason, instr(reason, ' ') + 1),"
-	    "  CASE WHEN reason LIKE 'split %' THEN 'customer ' || merged_id ||"
-	    "  ' split from ' || kept_id || ' by hand' ELSE 'customer ' ||"
-	    "  merged_id || ' merged into ' || kept_id ||"
-	    "  coalesce(' by import ' || import_id, '') END"
-	    " FROM merges WHERE kept_id = ?1 OR merged_id = ?1"
-	    " ORDER BY 1 DESC, 2, 3, 4");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	eo.id = idbuf;
+	eo.fp = out;
 	csv_row(out, ',', head, 6);
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		f[0] = idbuf;
-		for (int k = 0; k < 5; k++)
-			f[k + 1] = (const char *)sqlite3_column_text(st, k);
-		csv_row(out, ',', f, 6);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return cust_explain(r->db, id, explain_row, &eo);
 }
 
 /* Runs sql with ?1 = a, ?2 = b, ?3 = text. */

@@ -326,3 +326,29 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 	sqlite3_free(sql);
 	return rc;
 }
+
+/*
+ * Where a customer whose last purchase was on day last stands on day
+ * asof against the shop's cycle (asof_stats first): days since that
+ * purchase, their ratio to the repurchase cycle, the lost threshold
+ * (lost_after, else 3 x the cycle) and the days left before it (below 0:
+ * lost since that many days).  last < 0 (no purchase) leaves the
+ * customer's part 0, with p->bought 0.  0, or -1.
+ */
+int
+cycle_position(sqlite3 *db, int64_t asof, int64_t lost_after, int64_t last,
+    struct cycle_pos *p)
+{
+	memset(p, 0, sizeof(*p));
+	if ((p->basis = repurchase_cycle(db, &p->cycle)) < 0)
+		return -1;
+	if ((p->lost = lost_threshold(db, lost_after, NULL, NULL)) < 0)
+		return -1;
+	if (last < 0)
+		return 0;
+	p->bought = 1;
+	p->days_since = asof - last;
+	p->of_cycle = p->cycle > 0 ? (double)p->days_since / p->cycle : 0;
+	p->lost_in = p->lost - p->days_since;
+	return 0;
+}

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "audience.h"
+#include "rfm.h"
 
 /* ==== Output columns ==== */
 
@@ -17,6 +18,11 @@ enum ctype { C_TEXT, C_INT, C_MONEY, C_DAY, C_AOV, C_AGE };
 /* The arguments of rfm.c's SQL function rfm(what, ...). */
 #define RFM_ARGS " s.last_day, s.purchases, s.spent)"
 /* The customer's birthday, else the first a membership gives. */
+/* The phone, which is never a masked one (it would identify nobody). */
+#define PHONE "CASE WHEN instr(c.phone, '*') = 0 THEN nullif(c.phone, '') END"
+/* A customer's accounts: the one on the first channel first. */
+#define ACCOUNT_ORDER "i.channel <> (SELECT c1.channel FROM customers c1" \
+	" WHERE c1.id = i.customer_id), i.channel, i.value"
 #define BIRTHDAY "coalesce(nullif(c.birthday, ''), (SELECT mb.birthday" \
 	" FROM members mb WHERE mb.customer_id = a.customer_id AND" \
 	" mb.birthday <> '' ORDER BY mb.id LIMIT 1))"
@@ -25,12 +31,27 @@ static const struct audience_column {
 	const char *name;
 	enum ctype type;
 	int	 rfm;			/* needs the RFM table */
-	const char *sql;		/* over a, u, s, c, x */
+	const char *sql;		/* over a, u, s, c; :end is asof's end */
 } columns[] = {
 	{ "name",	  C_TEXT,  0, "c.name" },
 	{ "email",	  C_TEXT,  0, "c.email" },
-	{ "phone",	  C_TEXT,  0, "c.phone" },
-	{ "channel",	  C_TEXT,  0, "c.channel" },
+	{ "phone",	  C_TEXT,  0, PHONE },
+	{ "phone_intl",	  C_TEXT,  0, "CASE WHEN " PHONE " LIKE '+%' THEN"
+	    " c.phone WHEN " PHONE " GLOB '0[1-9]*' THEN '+886' ||"
+	    " substr(c.phone, 2) END" },
+	{ "account",	  C_TEXT,  0, "(SELECT i.channel || ':' || i.value"
+	    " FROM identities i WHERE i.customer_id = a.customer_id AND"
+	    " i.kind = 'account' ORDER BY " ACCOUNT_ORDER " LIMIT 1)" },
+	{ "accounts",	  C_TEXT,  0, "(SELECT group_concat(v, ' ') FROM"
+	    " (SELECT i.channel || ':' || i.value AS v FROM identities i"
+	    " WHERE i.customer_id = a.customer_id AND i.kind = 'account'"
+	    " ORDER BY " ACCOUNT_ORDER "))" },
+	{ "chat_account", C_TEXT,  0, AUDIENCE_CHAT_ACCOUNT("a.customer_id") },
+	{ "first_channel", C_TEXT, 0, "c.channel" },
+	{ "channels",	  C_TEXT,  0, "coalesce((SELECT group_concat(channel,"
+	    " ' ') FROM (SELECT DISTINCT o.channel FROM orders o WHERE"
+	    " o.customer_id = a.customer_id AND " CRM_PURCHASE("o.")
+	    " AND o.ordered_at < :end ORDER BY o.channel)), c.channel)" },
 	{ "stage",	  C_TEXT,  0, "u.stage" },
 	{ "days_since",	  C_INT,   0, "u.days_since" },
 	{ "orders",	  C_INT,   0, "coalesce(s.purchases, 0)" },
@@ -55,43 +76,63 @@ static const struct audience_column {
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
+/* Presets: the columns a common destination imports (crm(7)). */
+static const struct {
+	const char *name, *list;
+} presets[] = {
+	{ "mail",  "email,name,tags" },
+	{ "sms",   "phone_intl,name" },
+	{ "plain", "name,account,phone,email,channels" },
+};
+
+/* Adds one column or preset; 0, or -1 after saying what is wrong. */
+static int
+add_column(struct audience_out *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (strcasecmp(presets[i].name, name) == 0)
+			return audience_columns(r, presets[i].list);
+	for (i = 0; i < NCOLUMNS; i++)
+		if (strcasecmp(columns[i].name, name) == 0)
+			break;
+	if (i == NCOLUMNS) {
+		if (strcasecmp(name, "channel") == 0)
+			warnx("--columns: no column 'channel': the channel a "
+			    "customer was first seen on is first_channel, "
+			    "the channels they bought on are channels");
+		else
+			warnx("--columns: unknown column '%s' (see "
+			    "COLUMNS in crm(7))", name);
+		return -1;
+	}
+	if (r->ncol == AUDIENCE_MAXCOLS) {
+		warnx("--columns: more than %d columns", AUDIENCE_MAXCOLS);
+		return -1;
+	}
+	r->col[r->ncol++] = &columns[i];
+	if (columns[i].rfm)
+		r->need_rfm = 1;
+	if (strcmp(columns[i].name, "stage") == 0)
+		r->need_stage = 1;
+	return 0;
+}
+
 int
 audience_columns(struct audience_out *r, const char *list)
 {
 	char *s = xstrdup(list), *p = s, *name;
-	size_t i;
+	int rc = 0;
 
-	while ((name = strsep(&p, ",")) != NULL) {
+	while (rc == 0 && (name = strsep(&p, ",")) != NULL) {
 		while (*name == ' ')
 			name++;
-		if (*name == '\0')
-			continue;
-		for (i = 0; i < NCOLUMNS; i++)
-			if (strcasecmp(columns[i].name, name) == 0)
-				break;
-		if (i == NCOLUMNS) {
-			warnx("--columns: unknown column '%s' (columns are "
-			    "name, email, phone, channel, stage, days_since, "
-			    "orders, purchase_days, spent, aov, first_order, "
-			    "last_order, r, f, m, rfm, rfm_segment, gender, "
-			    "birthday, age, tags)", name);
-			free(s);
-			return -1;
-		}
-		if (r->ncol == AUDIENCE_MAXCOLS) {
-			warnx("--columns: more than %d columns",
-			    AUDIENCE_MAXCOLS);
-			free(s);
-			return -1;
-		}
-		r->col[r->ncol++] = &columns[i];
-		if (columns[i].rfm)
-			r->need_rfm = 1;
-		if (strcmp(columns[i].name, "stage") == 0)
-			r->need_stage = 1;
+		if (*name != '\0')
+			rc = add_column(r, name);
 	}
 	free(s);
-	return 0;
+	return rc;
 }
 
 /* Whole years from a YYYY-MM-DD birthday to day asof, or -1. */
@@ -107,19 +148,84 @@ age_of(const char *b, int64_t asof)
 	return age >= 0 ? age : -1;
 }
 
-int
-audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
+/*
+ * Appends column i of r from statement st at its column k (raw: as
+ * text, else as a field quoted for r->delim); returns the next k.
+ */
+static int
+put_value(const struct audience_out *r, size_t i, sqlite3_stmt *st, int k,
+    struct buf *line, int raw)
 {
-	struct buf sql = { 0 }, line = { 0 };
-	sqlite3_stmt *st;
 	char m[32], day[11];
-	size_t i;
-	int k, rc, age, need_u = 0, need_s = 0, need_c = 0;
 	int64_t spent, n;
+	int age;
 
-	buf_adds(&sql, "SELECT a.customer_id");
-	if (r->napl)
-		buf_adds(&sql, ", a.stage, a.days_since");
+	if (r->col[i]->type == C_AOV) {
+		spent = sqlite3_column_int64(st, k);
+		n = sqlite3_column_int64(st, k + 1);
+		if (n > 0)
+			buf_adds(line, money_format(spent >= 0 ? (spent +
+			    n / 2) / n : -((-spent + n / 2) / n), m));
+		return k + 2;
+	}
+	if (sqlite3_column_type(st, k) == SQLITE_NULL)
+		return k + 1;
+	switch (r->col[i]->type) {
+	case C_INT:
+		buf_add_dec(line, sqlite3_column_int64(st, k));
+		break;
+	case C_MONEY:
+		buf_adds(line, money_format(sqlite3_column_int64(st, k), m));
+		break;
+	case C_DAY:
+		buf_adds(line, day_format(sqlite3_column_int64(st, k), day));
+		break;
+	case C_AGE:
+		age = age_of((const char *)sqlite3_column_text(st, k),
+		    r->asof);
+		if (age >= 0)
+			buf_add_dec(line, age);
+		break;
+	default:
+		if (raw)
+			buf_adds(line, (const char *)sqlite3_column_text(st,
+			    k));
+		else
+			buf_add_field(line, r->delim, (const char *)
+			    sqlite3_column_text(st, k));
+		break;
+	}
+	return k + 1;
+}
+
+/* Appends every column of r from st, from its column k, each after a
+ * delimiter. */
+static void
+put_columns(const struct audience_out *r, sqlite3_stmt *st, int k,
+    struct buf *line)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncol; i++) {
+		buf_addc(line, (char)r->delim);
+		k = put_value(r, i, st, k, line, 0);
+	}
+}
+
+/*
+ * Prepares "SELECT head, the columns of r FROM from a" with the joins
+ * they need, and binds :end (the end of the as-of day).
+ */
+static sqlite3_stmt *
+columns_prepare(sqlite3 *db, const struct audience_out *r, const char *head,
+    const char *from, const char *tail)
+{
+	struct buf sql = { 0 };
+	sqlite3_stmt *st;
+	size_t i;
+	int k, need_u = 0, need_s = 0, need_c = 0;
+
+	buf_adds(&sql, head);
 	for (i = 0; i < r->ncol; i++)
 		buf_printf(&sql, ", %s", r->col[i]->sql);
 	/* Only the tables the columns need: napl reads one. */
@@ -128,8 +234,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 		need_s |= strstr(r->col[i]->sql, "s.") != NULL;
 		need_c |= strstr(r->col[i]->sql, "c.") != NULL;
 	}
-	buf_adds(&sql, r->napl ? " FROM temp." AUDIENCE_STAGES " a" :
-	    " FROM temp." AUDIENCE_TABLE " a");
+	buf_printf(&sql, " FROM %s a", from);
 	if (need_u)
 		buf_adds(&sql, " LEFT JOIN temp." AUDIENCE_STAGES " u ON"
 		    " u.customer_id = a.customer_id");
@@ -139,25 +244,54 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	if (need_c)
 		buf_adds(&sql, " LEFT JOIN customers c ON c.id ="
 		    " a.customer_id");
-	buf_adds(&sql, " ORDER BY a.customer_id");
+	buf_adds(&sql, tail);
 	st = store_prepare(db, sql.s);
 	buf_free(&sql);
+	if (st != NULL && (k = sqlite3_bind_parameter_index(st, ":end")) > 0)
+		sqlite3_bind_int64(st, k, (r->asof + 1) * DAY_SECS);
+	return st;
+}
+
+const char *
+audience_column_name(const struct audience_out *r, size_t i)
+{
+	return r->col[i]->name;
+}
+
+void
+audience_header(const struct audience_out *r, struct buf *line)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncol; i++) {
+		buf_addc(line, (char)r->delim);
+		buf_adds(line, r->col[i]->name);
+	}
+}
+
+int
+audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
+{
+	struct buf line = { 0 };
+	sqlite3_stmt *st;
+	int rc;
+
+	st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id, a.stage,"
+	    " a.days_since" : "SELECT a.customer_id", r->napl ? "temp."
+	    AUDIENCE_STAGES : "temp." AUDIENCE_TABLE, " ORDER BY"
+	    " a.customer_id");
 	if (st == NULL)
 		return -1;
 	buf_adds(&line, "customer_id");
 	if (r->napl)
 		buf_printf(&line, "%cstage%cdays_since%clost_after", r->delim,
 		    r->delim, r->delim);
-	for (i = 0; i < r->ncol; i++) {
-		buf_addc(&line, (char)r->delim);
-		buf_adds(&line, r->col[i]->name);
-	}
+	audience_header(r, &line);
 	buf_addc(&line, '\n');
 	fwrite(line.s, 1, line.len, fp);
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		buf_reset(&line);
 		buf_add_dec(&line, sqlite3_column_int64(st, 0));
-		k = 1;
 		if (r->napl) {
 			buf_addc(&line, (char)r->delim);
 			buf_adds(&line, (const char *)
@@ -167,45 +301,8 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 				buf_add_dec(&line, sqlite3_column_int64(st, 2));
 			buf_addc(&line, (char)r->delim);
 			buf_add_dec(&line, r->lost);
-			k = 3;
 		}
-		for (i = 0; i < r->ncol; i++, k++) {
-			buf_addc(&line, (char)r->delim);
-			if (r->col[i]->type == C_AOV) {
-				spent = sqlite3_column_int64(st, k);
-				n = sqlite3_column_int64(st, ++k);
-				if (n > 0)
-					buf_adds(&line, money_format(
-					    spent >= 0 ? (spent + n / 2) / n :
-					    -((-spent + n / 2) / n), m));
-				continue;
-			}
-			if (sqlite3_column_type(st, k) == SQLITE_NULL)
-				continue;
-			switch (r->col[i]->type) {
-			case C_INT:
-				buf_add_dec(&line, sqlite3_column_int64(st, k));
-				break;
-			case C_MONEY:
-				buf_adds(&line, money_format(
-				    sqlite3_column_int64(st, k), m));
-				break;
-			case C_DAY:
-				buf_adds(&line, day_format(
-				    sqlite3_column_int64(st, k), day));
-				break;
-			case C_AGE:
-				age = age_of((const char *)
-				    sqlite3_column_text(st, k), r->asof);
-				if (age >= 0)
-					buf_add_dec(&line, age);
-				break;
-			default:
-				buf_add_field(&line, r->delim, (const char *)
-				    sqlite3_column_text(st, k));
-				break;
-			}
-		}
+		put_columns(r, st, r->napl ? 3 : 1, &line);
 		buf_addc(&line, '\n');
 		if (fwrite(line.s, 1, line.len, fp) != line.len)
 			break;
@@ -215,6 +312,105 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	return rc == SQLITE_DONE || ferror(fp) ? 0 : -1;
 }
 
+/* ==== Columns for programs that write their own rows ==== */
+
+struct audience_lookup {
+	const struct audience_out *r;
+	sqlite3_stmt *st;
+	int	 id;			/* the index of :id */
+};
+
+/* Whether TEMP table name exists. */
+static int
+temp_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int yes = 0;
+
+	st = store_prepare(db, "SELECT 1 FROM temp.sqlite_master WHERE"
+	    " type = 'table' AND name = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	yes = store_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+struct audience_lookup *
+audience_lookup_open(sqlite3 *db, struct audience_out *r,
+    int64_t lost_after, const struct rfm_rules *rules)
+{
+	struct audience_lookup *l;
+	sqlite3_stmt *st;
+	size_t i;
+	int need_u = 0;
+
+	for (i = 0; i < r->ncol; i++)
+		need_u |= strstr(r->col[i]->sql, "u.") != NULL;
+	if (temp_exists(db, "asof_stats") == 0 &&
+	    stats_asof(db, r->asof) != 0)
+		return NULL;
+	if (need_u && temp_exists(db, AUDIENCE_STAGES) == 0) {
+		if ((r->lost = lost_threshold(db, lost_after, NULL, NULL)) < 0 ||
+		    lifecycle_table(db, r->asof, r->lost, AUDIENCE_STAGES) != 0)
+			return NULL;
+	}
+	if (r->need_rfm && rfm_sql_function(db, r->bins > 0 ? r->bins : 5,
+	    rules, r->within) != 0)
+		return NULL;
+	st = columns_prepare(db, r, "SELECT a.customer_id", "(SELECT :id AS"
+	    " customer_id)", "");
+	if (st == NULL)
+		return NULL;
+	l = xmalloc(sizeof(*l));
+	l->r = r;
+	l->st = st;
+	l->id = sqlite3_bind_parameter_index(st, ":id");
+	return l;
+}
+
+int
+audience_lookup_row(struct audience_lookup *l, int64_t id, struct buf *line)
+{
+	int rc;
+
+	sqlite3_bind_int64(l->st, l->id, id);
+	if ((rc = store_step(l->st)) == SQLITE_ROW)
+		put_columns(l->r, l->st, 1, line);
+	sqlite3_reset(l->st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+audience_lookup_each(struct audience_lookup *l, int64_t id,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	struct buf v = { 0 };
+	size_t i;
+	int k = 1, rc;
+
+	sqlite3_bind_int64(l->st, l->id, id);
+	if ((rc = store_step(l->st)) == SQLITE_ROW)
+		for (i = 0; i < l->r->ncol; i++) {
+			buf_reset(&v);
+			buf_adds(&v, "");
+			k = put_value(l->r, i, l->st, k, &v, 1);
+			fn(arg, l->r->col[i]->name, v.s);
+		}
+	sqlite3_reset(l->st);
+	buf_free(&v);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+void
+audience_lookup_close(struct audience_lookup *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_finalize(l->st);
+	free(l);
+}
 
 static const char *
 audience_table(int napl)

@@ -20,6 +20,17 @@
 
 #define AUDIENCE_MAXCOLS 64
 
+/*
+ * The account a shop can write to in a platform's chat (a Shopee buyer
+ * whose phone is masked and who gave no e-mail can be reached so), as
+ * "shopee:wen_0529", of the customer whose id is SQL expression id:
+ * column chat_account, and crm-playbook run's chat channel.
+ */
+#define AUDIENCE_CHAT_ACCOUNT(id) "(SELECT i.channel || ':' || i.value" \
+	" FROM identities i WHERE i.customer_id = " id " AND i.kind =" \
+	" 'account' AND i.channel IN ('shopee') ORDER BY i.channel, i.value" \
+	" LIMIT 1)"
+
 struct audience_column;
 
 struct audience_out {
@@ -31,11 +42,17 @@ struct audience_out {
 	size_t	 ncol;
 	int	 need_rfm;		/* a column needs the RFM table */
 	int	 need_stage;		/* a column needs the lost threshold */
+	int	 bins;			/* lookup: RFM scores 1..bins, 0: 5 */
+	const char *within;		/* lookup: RFM over this TEMP table */
 };
 
 /* ==== audience.c ==== */
 
-/* Adds the --columns of list to o; 0, or -1 after saying which is wrong. */
+/*
+ * Adds the --columns of list to o (names of columns, or of the presets
+ * mail, sms and plain: crm(7) COLUMNS); 0, or -1 after saying which is
+ * wrong.
+ */
 int	 audience_columns(struct audience_out *o, const char *list);
 /* Keeps only the customers of temp.custlist (custlist_load()). */
 int	 audience_narrow(sqlite3 *db, int napl);
@@ -48,6 +65,31 @@ int	 audience_stages(sqlite3 *db, int64_t n[CRM_NSTAGES]);
  * at a time, one write per row.  0, or -1 on a store error.
  */
 int	 audience_print(sqlite3 *db, const struct audience_out *o, FILE *fp);
+
+/* The name of o's column i. */
+const char *audience_column_name(const struct audience_out *o, size_t i);
+/* Appends the names of o's columns to line, each after a delimiter. */
+void	 audience_header(const struct audience_out *o, struct buf *line);
+
+/*
+ * The columns of o for a program that writes its own rows (crm-rfm,
+ * crm-playbook run): audience_lookup_open() makes what they need (the
+ * as-of statistics of o->asof unless made, the stages with the lost
+ * threshold of lost_after, the rfm() function of rules), then
+ * audience_lookup_row() appends customer id's columns to line.  NULL or
+ * -1 after printing why.
+ */
+struct audience_lookup;
+struct rfm_rules;
+struct audience_lookup *audience_lookup_open(sqlite3 *db,
+	    struct audience_out *o, int64_t lost_after,
+	    const struct rfm_rules *rules);
+int	 audience_lookup_row(struct audience_lookup *l, int64_t id,
+	    struct buf *line);
+/* Calls fn(arg, column name, value as text) for each column of id. */
+int	 audience_lookup_each(struct audience_lookup *l, int64_t id,
+	    void (*fn)(void *, const char *, const char *), void *arg);
+void	 audience_lookup_close(struct audience_lookup *l);
 
 /* ==== tags.c ==== */
 

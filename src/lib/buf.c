@@ -145,6 +145,23 @@ buf_add_money(struct buf *b, int64_t minor)
 	buf_addc(b, (char)('0' + u % 10));
 }
 
+/*
+ * A share of num in den (both 0 or more) as every CSV writes one
+ * (crm(7)): a fraction with four decimals, rounded half up, "0.3958";
+ * 0.0000 when den is 0.
+ */
+void
+buf_add_share(struct buf *b, int64_t num, int64_t den)
+{
+	int64_t q = den > 0 ? (num * 10000 + den / 2) / den : 0;
+	int k;
+
+	buf_add_dec(b, q / 10000);
+	buf_addc(b, '.');
+	for (k = 1000; k > 0; k /= 10)
+		buf_addc(b, (char)('0' + q / k % 10));
+}
+
 void
 buf_add_field(struct buf *b, int delim, const char *s)
 {

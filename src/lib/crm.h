@@ -31,6 +31,9 @@ void	crm_help(const char *synopsis, const char *help)
 	    __attribute__((noreturn));
 void	crm_usage_error(const char *synopsis, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
+struct buf;
+/* A phone, e-mail or account masked for a message: 0912***666. */
+const char *crm_mask(const char *v, struct buf *out);
 
 /* ==== opts.c: options every command shares ==== */
 
@@ -106,6 +109,8 @@ void	buf_free(struct buf *b);
 void	buf_add_dec(struct buf *b, int64_t v);
 void	buf_add_money(struct buf *b, int64_t minor);
 void	buf_add_field(struct buf *b, int delim, const char *s);
+/* A share in a CSV: a fraction, 4 decimals ("0.3958"), see crm(7). */
+void	buf_add_share(struct buf *b, int64_t num, int64_t den);
 void	*xmalloc(size_t n);
 void	*xrealloc(void *p, size_t n);
 char	*xstrdup(const char *s);
@@ -146,11 +151,35 @@ void	csv_row(FILE *fp, int delim, const char *const *f, size_t n);
 
 /*
  * When stdin is a pipe or a file, reads a customer list (CSV or TSV with
- * a customer_id column) into TEMP table "custlist(customer_id INTEGER
- * PRIMARY KEY)".  Returns 1 when a list was read, 0 when stdin is a
- * terminal or a device (no list), -1 after printing an error.
+ * a customer_id, account, phone or email column) into TEMP table
+ * "custlist(customer_id INTEGER PRIMARY KEY)".  Customers the store does
+ * not know are left out with one warning.  Returns 1 when a list was
+ * read, 0 when stdin is a terminal or a device (no list), -1 after
+ * printing an error.
  */
 int	custlist_load(sqlite3 *db, int force);
+
+/* The ways a list or crm-report customer names a customer. */
+enum cust_key { CK_ID, CK_ACCOUNT, CK_PHONE, CK_EMAIL, CK_ANY };
+extern const char *const cust_key_name[CK_ANY];
+/*
+ * The customer that value (as a shop writes it: normalised here the way
+ * crm-import normalises it) names as a key of kind k; CK_ANY tries an
+ * id, an e-mail, a phone, then an account.  An account is
+ * "channel:account" or an account on any channel.  Sets *id and *kind
+ * (the kind that matched, when not NULL).  Returns 1 when found, 0 when
+ * unknown, 2 when several customers share it, -1 on a store error.
+ */
+int	cust_find(sqlite3 *db, enum cust_key k, const char *value,
+	    int64_t *id, enum cust_key *kind);
+/*
+ * Why customer id's records are one customer (crm-import --explain,
+ * crm-report customer): calls fn with record ("identity" or "merge"),
+ * kind, channel, value and detail for each value that identifies them
+ * (and which buyer first gave it) and each merge or split.  0, or -1.
+ */
+int	cust_explain(sqlite3 *db, int64_t id,
+	    void (*fn)(void *, const char *const f[5]), void *arg);
 
 /* ==== date.c: dates, times and time zones ==== */
 
@@ -293,5 +322,17 @@ int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
 	    long *basis);
 int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
 	    const char *into);
+/* One customer against the shop's cycle (crm-report customer). */
+struct cycle_pos {
+	double	 cycle;			/* the shop's cycle, days (0: none) */
+	long	 basis;			/* customers it rests on */
+	int64_t	 lost;			/* the lost threshold, days */
+	int	 bought;		/* the customer has a purchase */
+	int64_t	 days_since;		/* since the last purchase */
+	double	 of_cycle;		/* days_since / cycle */
+	int64_t	 lost_in;		/* lost - days_since */
+};
+int	 cycle_position(sqlite3 *db, int64_t asof, int64_t lost_after,
+	    int64_t last, struct cycle_pos *p);
 
 #endif /* CRM_H */

@@ -79,3 +79,38 @@ crm_usage_error(const char *synopsis, const char *fmt, ...)
 	fprintf(stderr, "%s", synopsis);
 	exit(EXIT_USAGE);
 }
+
+/*
+ * A personal value fit for a message: an e-mail keeps its first
+ * character and its domain (a***@example.com), anything else its first
+ * four and last three characters when it is long enough
+ * (0912***666), else its first character only.  Returns out->s.
+ */
+const char *
+crm_mask(const char *v, struct buf *out)
+{
+	const char *at = strchr(v, '@');
+	size_t n = strlen(v), k;
+
+	buf_reset(out);
+	if (n == 0) {
+		buf_adds(out, "");
+		return out->s;
+	}
+	/* Whole UTF-8 characters only: skip continuation bytes. */
+	for (k = 1; k < n && ((unsigned char)v[k] & 0xc0) == 0x80; k++)
+		;
+	if (at != NULL) {
+		buf_add(out, v, k < (size_t)(at - v) ? k : (size_t)(at - v));
+		buf_adds(out, "***");
+		buf_adds(out, at);
+	} else if (n >= 10) {
+		buf_add(out, v, 4);
+		buf_adds(out, "***");
+		buf_adds(out, v + n - 3);
+	} else {
+		buf_add(out, v, k);
+		buf_adds(out, "***");
+	}
+	return out->s;
+}

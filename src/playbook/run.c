@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "playbook/run.h"
 #include "segexpr.h"
@@ -294,8 +295,9 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 /*
  * Makes temp.pb_reach: for each customer in temp.`from`, the email that
  * may be written to (none after an unsubscribe or a bounce up to day d,
- * of the customer's or of the address when the event has no customer)
- * and the phone.
+ * of the customer's or of the address when the event has no customer),
+ * the phone (never a masked one: none is stored) and the account on a
+ * platform with a chat, "shopee:wen_0529".
  */
 static int
 make_reach(sqlite3 *db, int64_t d, const char *from)
@@ -312,19 +314,29 @@ make_reach(sqlite3 *db, int64_t d, const char *from)
 	    " events WHERE customer_id IS NULL AND email <> '' AND kind IN"
 	    " ('unsubscribed', 'bounced') AND at < %lld;"
 	    "CREATE TEMP TABLE pb_reach (customer_id INTEGER PRIMARY KEY,"
-	    " email TEXT, phone TEXT);"
+	    " email TEXT, phone TEXT, account TEXT);"
 	    "INSERT INTO temp.pb_reach SELECT c.id, CASE WHEN"
 	    " coalesce(c.email, '') <> '' AND NOT EXISTS (SELECT 1 FROM"
 	    " events e WHERE e.customer_id = c.id AND e.kind IN"
 	    " ('unsubscribed', 'bounced') AND e.at < %lld) AND lower(c.email)"
 	    " NOT IN (SELECT email FROM temp.pb_noemail) THEN c.email END,"
-	    " CASE WHEN coalesce(c.phone, '') <> '' THEN c.phone END"
+	    " CASE WHEN coalesce(c.phone, '') <> '' AND instr(c.phone, '*') ="
+	    " 0 THEN c.phone END,"
+	    " " AUDIENCE_CHAT_ACCOUNT("c.id")
 	    " FROM customers c WHERE c.id IN (SELECT customer_id FROM"
 	    " temp.%s)", (long long)end, (long long)end, from);
 	rc = store_exec(db, sql.s);
 	buf_free(&sql);
 	return rc;
 }
+
+/*
+ * The best channel a step (via v, an enum pb_via) has to customer r:
+ * e-mail, else a text message, else the platform's chat; NULL: none.
+ */
+#define BEST_CHANNEL(v) "CASE WHEN r.email IS NOT NULL AND " v " <> 2" \
+	" THEN 'email' WHEN r.phone IS NOT NULL AND " v " <> 1 THEN 'sms'" \
+	" WHEN r.account IS NOT NULL AND " v " = 0 THEN 'chat' END"
 
 int64_t
 pbrun_recorded(sqlite3 *db, const struct playbook *pb, int64_t d)
@@ -369,8 +381,8 @@ pick(sqlite3 *db, const struct playbook *pb, int64_t d)
 	    " OVER (PARTITION BY d.customer_id ORDER BY s.priority DESC,"
 	    " d.idx) AS rn FROM temp.pb_due d JOIN temp.pb_steps s ON"
 	    " s.idx = d.idx JOIN temp.pb_reach r ON r.customer_id ="
-	    " d.customer_id WHERE ((s.via <> 2 AND r.email IS NOT NULL) OR"
-	    " (s.via <> 1 AND r.phone IS NOT NULL)) AND d.customer_id NOT IN"
+	    " d.customer_id WHERE " BEST_CHANNEL("s.via") " IS NOT NULL"
+	    " AND d.customer_id NOT IN"
 	    " (SELECT customer_id FROM temp.pb_capped)) WHERE rn = 1");
 }
 
@@ -536,7 +548,21 @@ pbrun_compute(sqlite3 *db, const struct playbook *pb, int64_t d,
 	if (fill_out(db, pb, d, c) != 0)
 		return -1;
 	c->unreachable = c->due - c->capped - c->treatment - c->holdout;
-	return 0;
+	/* Of them, those the shop has no way at all to reach. */
+	c->no_way = pb_query_int(db, "SELECT count(*) FROM temp.pb_reach r"
+	    " WHERE r.email IS NULL AND r.phone IS NULL AND r.account IS NULL"
+	    " AND r.customer_id NOT IN (SELECT customer_id FROM"
+	    " temp.pb_capped)", NULL, 0, NULL);
+	c->email = pb_query_int(db, "SELECT count(*) FROM temp.pb_out o"
+	    " JOIN temp.pb_reach r USING (customer_id) JOIN temp.pb_steps s"
+	    " ON s.name = o.step WHERE o.grp = 'treatment' AND "
+	    BEST_CHANNEL("s.via") " = 'email'", NULL, 0, NULL);
+	c->sms = pb_query_int(db, "SELECT count(*) FROM temp.pb_out o"
+	    " JOIN temp.pb_reach r USING (customer_id) JOIN temp.pb_steps s"
+	    " ON s.name = o.step WHERE o.grp = 'treatment' AND "
+	    BEST_CHANNEL("s.via") " = 'sms'", NULL, 0, NULL);
+	c->chat = c->treatment - c->email - c->sms;
+	return c->no_way < 0 || c->email < 0 || c->sms < 0 ? -1 : 0;
 }
 
 int
@@ -563,8 +589,8 @@ pbrun_contacts(sqlite3 *db, void (*fn)(void *, const struct pb_contact *),
 	int rc;
 
 	st = store_prepare(db, "SELECT o.customer_id, c.name, r.email,"
-	    " r.phone, CASE WHEN o.grp = 'holdout' THEN NULL"
-	    " WHEN s.via = 2 OR r.email IS NULL THEN 'sms' ELSE 'email' END,"
+	    " r.phone, CASE WHEN o.grp = 'holdout' THEN NULL ELSE "
+	    BEST_CHANNEL("coalesce(s.via, 0)") " END,"
 	    " o.step, o.template, o.code, o.threshold, o.discount,"
 	    " o.discount_pct, o.expires_day, o.grp"
 	    " FROM temp.pb_out o JOIN customers c ON c.id = o.customer_id"

@@ -19,13 +19,15 @@ struct segexpr;
 
 struct pb_counts {
 	int64_t	 due, capped, unreachable, treatment, holdout;
+	int64_t	 no_way;		/* unreachable: no e-mail, phone, chat */
+	int64_t	 email, sms, chat;	/* the treatment by channel */
 };
 
 /* One contact of a run, as pbrun_contacts() hands it out. */
 struct pb_contact {
 	const char *customer_id;
 	const char *name, *email, *phone;	/* "" when unknown */
-	const char *channel;		/* "email", "sms", "" when held out */
+	const char *channel;		/* "email", "sms", "chat", "" held out */
 	const char *step, *template, *code, *grp;	/* "" when NULL */
 	int	 holdout;		/* grp is "holdout" */
 	int	 coupon;		/* a code to write (never a holdout's) */

@@ -37,6 +37,7 @@ struct rp_ctx {
 	int	 nbrackets;
 	int64_t	 free_ship;		/* minor units */
 	const char *sort;
+	const char *who;		/* customer: WHO */
 };
 
 /* First second of day d, and the second after day d. */
@@ -129,5 +130,6 @@ int	 rp_heatmap(struct rp_ctx *c);		/* heatmap.c */
 int	 rp_channels(struct rp_ctx *c);		/* channels.c */
 int	 rp_migration(struct rp_ctx *c);		/* migration.c */
 int	 rp_quality(struct rp_ctx *c);		/* quality.c */
+int	 rp_customer(struct rp_ctx *c);		/* customer.c */
 
 #endif /* REPORT_H */
