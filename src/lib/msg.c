@@ -1,6 +1,7 @@
 /*
- * msg.c: the program's name, --version, usage errors and the final check
- * of stdout.  Warnings and errors themselves use err(3) and warnx(3).
+ * msg.c: the program's name, --version, usage errors, the final check
+ * of stdout, and crm_mask() for a customer's value in a message.
+ * Warnings and errors themselves use err(3) and warnx(3).
  */
 #include <err.h>
 #include <errno.h>
