@@ -31,9 +31,16 @@ void	crm_help(const char *synopsis, const char *help)
 	    __attribute__((noreturn));
 void	crm_usage_error(const char *synopsis, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
-struct buf;
-/* A phone, e-mail or account masked for a message: 0912***666. */
-const char *crm_mask(const char *v, struct buf *out);
+
+/*
+ * A value as a message may show it (messages go to cron mails and logs):
+ * a phone its first 4 and last 3 digits ("0912***666"), an e-mail its
+ * first character and its domain ("a***@example.com"), anything else at
+ * most a quarter of its characters at each end ("ca***me"; "***" when
+ * short).  Control characters and bidi marks become '?'.  Returns out.
+ */
+#define CRM_MASK_SIZE	64
+const char *crm_mask(const char *value, char out[CRM_MASK_SIZE]);
 
 /* ==== opts.c: options every command shares ==== */
 

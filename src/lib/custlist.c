@@ -152,7 +152,8 @@ custlist_load(sqlite3 *db, int force)
 {
 	struct stat sb;
 	struct csvr *r;
-	struct buf first = { 0 }, m = { 0 };
+	struct buf first = { 0 };
+	char m[CRM_MASK_SIZE];
 	sqlite3_stmt *ins = NULL;
 	size_t i, col[CK_ANY];
 	long long id;
@@ -229,7 +230,7 @@ custlist_load(sqlite3 *db, int force)
 		if (unknown++ == 0) {
 			first_line = csvr_line(r);
 			buf_printf(&first, "%s %s", cust_key_name[k],
-			    k == CK_ID ? v : crm_mask(v, &m));
+			    k == CK_ID ? v : crm_mask(v, m));
 		}
 	}
 	if (rc < 0)
@@ -242,7 +243,6 @@ custlist_load(sqlite3 *db, int force)
 	sqlite3_finalize(ins);
 	csvr_close(r);
 	buf_free(&first);
-	buf_free(&m);
 	return 1;
 bad:
 	warnx("stdin:%ld: %s", csvr_line(r), csvr_error(r));
@@ -250,7 +250,6 @@ fail:
 	sqlite3_finalize(ins);
 	csvr_close(r);
 	buf_free(&first);
-	buf_free(&m);
 	return -1;
 }
 

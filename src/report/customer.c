@@ -293,7 +293,7 @@ int
 rp_customer(struct rp_ctx *c)
 {
 	struct table t;
-	struct buf m = { 0 };
+	char m[CRM_MASK_SIZE];
 	enum cust_key kind;
 	int64_t id;
 	int rc;
@@ -302,15 +302,13 @@ rp_customer(struct rp_ctx *c)
 	if (rc <= 0 || rc == 2) {
 		if (rc == 0)
 			warnx("no customer '%s' (an id, account, phone or "
-			    "e-mail)", crm_mask(c->who, &m));
+			    "e-mail)", crm_mask(c->who, m));
 		else if (rc == 2)
 			warnx("'%s' names several customers: give a "
 			    "customer_id or channel:account",
-			    crm_mask(c->who, &m));
-		buf_free(&m);
+			    crm_mask(c->who, m));
 		return -1;
 	}
-	buf_free(&m);
 	if (stats_asof(c->db, c->asof) != 0)
 		return -1;
 	if (rp_part_is(c, "profile", 1) &&
