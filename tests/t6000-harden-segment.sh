@@ -117,32 +117,29 @@ test_expect_success 'product conditions nested 40 deep run; 70 do not' '
 	an_error err
 '
 
-head='playbook p
-cap 3
-'
-test_expect_success 'crm-playbook check: a segment 100,000 deep' '
-	{ printf "%sstep s\n  audience segment " "$head" &&
-	    rep 100000 "(" && printf "new" && rep 100000 ")" &&
+# playbook FILE: a playbook whose one step's audience is the segment
+# expression on stdin, then crm-playbook check on it, which must fail.
+playbook() {
+	{ printf "playbook p\ncap 3\nstep s\n  audience segment " &&
+	    cat &&
 	    printf "\n  trigger 3 days after purchase\n  template t\n"
-	} >deep.playbook &&
-	{ crm-playbook check deep.playbook 2>err; test $? = 1; } &&
+	} >"$1" &&
+	{ crm-playbook check "$1" 2>err; test $? = 1; }
+}
+
+test_expect_success 'crm-playbook check: a segment 100,000 deep' '
+	{ rep 100000 "(" && printf new && rep 100000 ")"; } |
+	    playbook deep.playbook &&
 	test_grep "^crm-playbook: deep.playbook:4: bad segment expression:" err &&
 	test_grep "expression is longer than 65536 bytes$" err &&
 	test_grep "^ *\^$" err
 '
 
 test_expect_success 'crm-playbook check: a segment 2,000 deep, 5,000 ands' '
-	{ printf "%sstep s\n  audience segment " "$head" &&
-	    rep 2000 "not (" && printf "new" && rep 2000 ")" &&
-	    printf "\n  trigger 3 days after purchase\n  template t\n"
-	} >deep.playbook &&
-	{ crm-playbook check deep.playbook 2>err; test $? = 1; } &&
+	{ rep 2000 "not (" && printf new && rep 2000 ")"; } |
+	    playbook deep.playbook &&
 	test_grep "expression nests deeper than 100$" err &&
-	{ printf "%sstep s\n  audience segment " "$head" &&
-	    rep 5000 new " and " &&
-	    printf "\n  trigger 3 days after purchase\n  template t\n"
-	} >long.playbook &&
-	{ crm-playbook check long.playbook 2>err; test $? = 1; } &&
+	rep 5000 new " and " | playbook long.playbook &&
 	test_grep "expression has more than 1000 conditions$" err
 '
 
