@@ -9,11 +9,12 @@
 # in tests/fuzz/regress/NAME, which tests/unit/fuzz_regress_test.c replays.
 #
 # Environment: FUZZ_SECONDS (run time per fuzzer), FUZZ_MAXLEN (largest
-# input, default 4096), CC (default clang), FUZZ_FLAGS (more libFuzzer
-# flags).
+# input, default 1048576: 1 MiB, the size of the inputs that crashed the
+# expression parser and the CSV reader), CC (default clang), FUZZ_FLAGS
+# (more libFuzzer flags).
 cd "$(dirname "$0")/.." || exit 1
 secs=${FUZZ_SECONDS:-60}
-maxlen=${FUZZ_MAXLEN:-4096}
+maxlen=${FUZZ_MAXLEN:-1048576}
 cc=${CC:-clang}
 case $cc in cc|gcc*) cc=clang ;; esac
 out=build/fuzz

@@ -22,14 +22,32 @@
 
 #include "crm.h"
 
-#define MAX_RECORD	(4 << 20)	/* bytes in one record, at most */
+#define MAX_FIELD	(4 << 20)	/* bytes in one field, at most */
+#define MAX_RECORD	(16 << 20)	/* bytes in one record, at most */
+#define BLOCK		(64 << 10)	/* bytes read at a time; the first
+					 * decides line ends and encoding */
 
 struct csvr {
 	FILE		*fp;		/* the input */
 	char		*name;		/* file name, or "stdin" */
 	struct csv_parser p;		/* libcsv state */
-	char		*line;		/* current physical line (getline) */
+	char		*line;		/* current physical line */
 	size_t		 linecap;	/* bytes allocated for line */
+	char		*ibuf;		/* a block of input (BLOCK bytes) */
+	size_t		 ipos, ilen;	/* read up to ipos, filled to ilen */
+	int		 primed;	/* the first block is read */
+	int		 eol;		/* the line end: LF, or CR */
+	struct buf	 head;		/* the first block, till decided */
+	int		 inq;		/* in quotes where the line began */
+	size_t		 scan;		/* long line: bytes looked at */
+	size_t		 run;		/* and since a delimiter */
+	size_t		 fno;		/* the field they are in, from 0 */
+	int		 sq;		/* in quotes there */
+	size_t		 recbytes;	/* bytes of the record's lines */
+	struct buf	 hdr;		/* the first record's fields, to name
+					 * a field in a message */
+	size_t		 hnf;		/* how many */
+	int		 nrec;		/* records read, up to 1 */
 	long		 lineno;	/* physical lines read so far */
 	long		 recline;	/* line the current record began on */
 	int		 inrec;		/* a record has begun, not yet ended */
@@ -289,22 +307,107 @@ sniff(struct csvr *r, const char *s, size_t n)
 }
 
 /*
- * Decides the encoding on the first line with bytes above 0x7f: UTF-8
- * when they are valid UTF-8, else CP950 (Big5 as Excel writes it) when
- * they convert cleanly.  Returns 0, or -1 with r->err set.
+ * Whether the bytes above 0x7f of s could as well be Latin-1 text: each
+ * an accented letter (0xc0 to 0xff, but for the signs for times and
+ * division) with ASCII on both sides, as in "Ren\xe9e" or "M\xfcller".
+ * Such a byte and the ASCII letter after it also make a Big5 pair (a
+ * trail byte may be 0x40 to 0x7e), but Chinese text comes in runs of
+ * high bytes, and its common characters lead with 0xa4 to 0xc6.
+ */
+static int
+latin1_like(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] < 0x80)
+			continue;
+		if (u[i] < 0xc0 || u[i] == 0xd7 || u[i] == 0xf7)
+			return 0;
+		if (i + 1 < n && u[i + 1] >= 0x80)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The length of the lines of s (n bytes) that are valid UTF-8, up to the
+ * first that is not.
+ */
+static size_t
+utf8_lines(const char *s, size_t n, int eol)
+{
+	const char *p = s, *e = s + n, *q;
+
+	while (p < e) {
+		q = memchr(p, eol, (size_t)(e - p));
+		q = q != NULL ? q + 1 : e;
+		if (!utf8_valid(p, (size_t)(q - p)))
+			break;
+		p = q;
+	}
+	return (size_t)(p - s);
+}
+
+/*
+ * Decides the encoding when line, the first with bytes above 0x7f, is
+ * fed.  It looks at the first block of the file (BLOCK bytes, many lines),
+ * or at the line when the block had none: UTF-8 when the lines before the
+ * first that is not valid UTF-8 have bytes above 0x7f; else CP950 (Big5
+ * as Excel writes it) when the lines before the first bad one convert,
+ * unless they could as well be Latin-1, when it asks to be told.  A bad
+ * line is reported when it is fed.  Returns 0, or -1 with r->err set.
  */
 static int
 decide(struct csvr *r, char *line, size_t n)
 {
-	size_t bad;
+	size_t bad, len, linelen = n;
+	const char *s = line, *q;
 
 	if (!has_high(line, n))
 		return 0;
 	r->decided = 1;
-	if (utf8_valid(line, n))
+	if (r->head.len > 0) {
+		/* Its whole lines: a character never spans a line end. */
+		s = r->head.s;
+		n = r->head.len;
+		if (n == BLOCK)
+			n = (q = memrchr(s, r->eol, n)) != NULL ?
+			    (size_t)(q - s) + 1 : 0;
+		if (!has_high(s, n)) {
+			s = line;
+			n = linelen;
+		}
+	}
+	if (has_high(s, utf8_lines(s, n, r->eol))) {
+		buf_free(&r->head);
 		return 0;
+	}
 	r->cd = iconv_open("UTF-8", "CP950");
-	if (r->cd != (iconv_t)-1 && convert(r, line, n, &bad) == 0) {
+	len = n;
+	if (r->cd != (iconv_t)-1 && s != line &&
+	    convert(r, (char *)s, len, &bad) != 0) {
+		/* Judged by the lines before the first bad one, which is
+		 * reported when it is fed. */
+		for (len = bad; len > 0 && s[len - 1] != r->eol; len--)
+			;
+		if (!has_high(s, len)) {
+			s = line;
+			len = linelen;
+		}
+	}
+	if (r->cd != (iconv_t)-1 && convert(r, (char *)s, len, &bad) == 0) {
+		if (latin1_like(s, len)) {
+			buf_free(&r->head);
+			iconv_close(r->cd);
+			r->cd = (iconv_t)-1;
+			buf_printf(&r->err, "text could be Big5 or Latin-1; "
+			    "name it with --encoding big5 or --encoding "
+			    "latin1");
+			return -1;
+		}
+		buf_free(&r->head);
 		strcpy(r->enc, "CP950");
 		dbcs_table(r);
 		return 0;
@@ -312,9 +415,33 @@ decide(struct csvr *r, char *line, size_t n)
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	r->cd = (iconv_t)-1;
-	buf_printf(&r->err, "text is neither UTF-8 nor Big5 (CP950); "
-	    "name the encoding with --encoding (see iconv -l)");
+	if (latin1_like(s, len))
+		buf_printf(&r->err, "text is neither UTF-8 nor Big5 (CP950) "
+		    "and looks like Latin-1; name it with --encoding latin1");
+	else
+		buf_printf(&r->err, "text is neither UTF-8 nor Big5 (CP950); "
+		    "name the encoding with --encoding (see iconv -l)");
+	buf_free(&r->head);
 	return -1;
+}
+
+/*
+ * Says "field 'NAME': " for field i (from 0) in r->err, by the first
+ * record (the header), or "field N: " when it has no such field.
+ */
+static void
+field_err(struct csvr *r, size_t i)
+{
+	const char *h = r->hdr.s;
+	size_t k;
+
+	if (i >= r->hnf) {
+		buf_printf(&r->err, "field %zu: ", i + 1);
+		return;
+	}
+	for (k = 0; k < i; k++)
+		h += strlen(h) + 1;
+	buf_printf(&r->err, "field '%.60s': ", h);
 }
 
 /*
@@ -356,6 +483,7 @@ feed(struct csvr *r, char *line, size_t n, int first)
 	const char *s = line;
 
 	if (memchr(line, '\0', n) != NULL) {
+		r->recline = r->lineno;
 		buf_printf(&r->err, "binary data (a NUL byte); "
 		    "is this a CSV file?");
 		return -1;
@@ -382,37 +510,182 @@ feed(struct csvr *r, char *line, size_t n, int first)
 		    "unquoted field, or text after a closing quote)");
 		return -1;
 	}
-	if (csv_get_buffer_size(&r->p) > MAX_RECORD) {
-		buf_printf(&r->err, "field longer than %d bytes "
-		    "(an unterminated quote?)", MAX_RECORD);
+	if (csv_get_buffer_size(&r->p) > MAX_FIELD) {
+		field_err(r, r->nf);
+		buf_printf(&r->err, "longer than %d bytes (an unterminated "
+		    "quote?)", MAX_FIELD);
 		return -1;
 	}
 	return 0;
+}
+
+/* ==== Lines ==== */
+
+/* Reads the next block of input: 1, 0 at the end, -1 on a read error. */
+static int
+fill_block(struct csvr *r)
+{
+	if (r->ibuf == NULL)
+		r->ibuf = xmalloc(BLOCK);
+	r->ipos = 0;
+	r->ilen = fread(r->ibuf, 1, BLOCK, r->fp);
+	if (r->ilen > 0)
+		return 1;
+	return ferror(r->fp) ? -1 : 0;
+}
+
+/*
+ * Reads the first block, keeps it for decide(), and picks the line end:
+ * a carriage return alone (old Mac files) when the block has one and no
+ * line feed at all, else a line feed (with or without CR before it).  In
+ * a file with line feeds, a lone CR inside a field is data.
+ */
+static int
+prime(struct csvr *r)
+{
+	const char *cr;
+	int rc;
+
+	r->primed = 1;
+	r->eol = '\n';
+	if ((rc = fill_block(r)) <= 0)
+		return rc;
+	buf_add(&r->head, r->ibuf, r->ilen);
+	cr = memchr(r->ibuf, '\r', r->ilen);
+	if (cr != NULL && memchr(r->ibuf, '\n', r->ilen) == NULL &&
+	    (cr + 1 < r->ibuf + r->ilen || r->ilen < BLOCK))
+		r->eol = '\r';
+	return 1;
+}
+
+/*
+ * A line that has grown past MAX_FIELD bytes: looks at what came since
+ * last time for a field that long, with the quotes as they go (a doubled
+ * quote toggles twice).  Returns -1 with r->err set when there is one.
+ */
+static int
+long_field(struct csvr *r, size_t n)
+{
+	const char *s = r->line;
+	int d = r->delim;
+	size_t i;
+
+	for (i = r->scan; i < n; i++) {
+		if (s[i] == '\n' || s[i] == '\r')
+			continue;	/* the line's end */
+		if (s[i] == '"')
+			r->sq = !r->sq;
+		else if (!r->sq && (d != 0 ? s[i] == d : s[i] == ',' ||
+		    s[i] == '\t')) {
+			r->fno++;
+			r->run = 0;
+			continue;
+		}
+		if (++r->run > MAX_FIELD) {
+			r->recline = r->lineno + 1;
+			field_err(r, r->fno);
+			buf_printf(&r->err, "longer than %d bytes", MAX_FIELD);
+			return -1;
+		}
+	}
+	r->scan = n;
+	return 0;
+}
+
+/*
+ * Reads the next physical line into r->line, with its end (a line feed,
+ * or the carriage return of a CR file), and one byte to spare; *np is its
+ * length.  A NUL byte ends the line there (feed refuses it), so binary
+ * input is not read on.  A field longer than MAX_FIELD bytes, or a record
+ * longer than MAX_RECORD (room is what it has left), is refused before
+ * it is read whole.  Returns 1, 0 at the end, -1 with r->err set.
+ */
+static int
+read_line(struct csvr *r, size_t room, size_t *np)
+{
+	char *p, *e, *z;
+	size_t n = 0, take;
+	int rc;
+
+	r->scan = r->run = 0;
+	r->fno = r->nf;
+	r->sq = r->inq;
+	for (;;) {
+		if (r->ipos == r->ilen) {
+			rc = r->primed ? fill_block(r) : prime(r);
+			if (rc < 0) {
+				buf_printf(&r->err, "%s", strerror(errno));
+				return -1;
+			}
+			if (rc == 0)
+				break;
+		}
+		p = r->ibuf + r->ipos;
+		take = r->ilen - r->ipos;
+		if ((e = memchr(p, r->eol, take)) != NULL)
+			take = (size_t)(e - p) + 1;
+		if ((z = memchr(p, '\0', take)) != NULL) {
+			take = (size_t)(z - p) + 1;
+			e = z;
+		}
+		if (n + take > room) {
+			if (!r->inrec)
+				r->recline = r->lineno + 1;
+			buf_printf(&r->err, "record longer than %d bytes "
+			    "(an unterminated quote?)", MAX_RECORD);
+			return -1;
+		}
+		if (n + take + 2 > r->linecap) {
+			r->linecap = (n + take + 2) * 2;
+			r->line = xrealloc(r->line, r->linecap);
+		}
+		memcpy(r->line + n, p, take);
+		n += take;
+		r->ipos += take;
+		if (n > MAX_FIELD && long_field(r, n) != 0)
+			return -1;
+		if (e != NULL)
+			break;
+	}
+	*np = n;
+	return n > 0;
+}
+
+/* Counts the quotes of s, to know whether the next line begins in them. */
+static int
+quotes_odd(const char *s, size_t n)
+{
+	const char *q, *e = s + n;
+	int odd = 0;
+
+	while ((q = memchr(s, '"', (size_t)(e - s))) != NULL) {
+		odd = !odd;
+		s = q + 1;
+	}
+	return odd;
 }
 
 /* Reads the next record into r->rec: 1, 0 at the end, -1 on error. */
 static int
 read_record(struct csvr *r)
 {
-	ssize_t n;
 	size_t len;
 	char *s;
-	int first;
+	int first, rc;
 
 	buf_reset(&r->rec);
 	buf_reset(&r->err);
 	r->nf = 0;
 	r->done = 0;
 	r->inrec = 0;
+	r->inq = 0;
+	r->recbytes = 0;
 	while (!r->done) {
 		if (r->eof)
 			return 0;
-		n = getline(&r->line, &r->linecap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp)) {
-				buf_printf(&r->err, "%s", strerror(errno));
-				return -1;
-			}
+		if ((rc = read_line(r, MAX_RECORD - r->recbytes, &len)) < 0)
+			return -1;
+		if (rc == 0) {
 			r->eof = 1;
 			if (csv_fini(&r->p, on_field, on_record, r) != 0) {
 				if (!r->inrec)
@@ -423,9 +696,9 @@ read_record(struct csvr *r)
 			}
 			continue;
 		}
-		len = (size_t)n;
 		s = r->line;
-		r->bytes += n;
+		r->bytes += (off_t)len;
+		r->recbytes += len;
 		if (r->tap != NULL)
 			r->tap(r->taparg, s, len);
 		if (r->lineno++ == 0) {
@@ -455,9 +728,15 @@ read_record(struct csvr *r)
 			r->inrec = 1;
 			r->recline = r->lineno;
 		}
+		if (r->inq || memchr(s, '"', len) != NULL)
+			r->inq ^= quotes_odd(s, len);
 		s[len] = '\n';
 		if (feed(r, s, len + 1, first) != 0)
 			return -1;
+	}
+	if (r->nrec++ == 0) {
+		buf_add(&r->hdr, r->rec.s, r->rec.len);
+		r->hnf = r->nf;
 	}
 	return 1;
 }
@@ -689,6 +968,9 @@ csvr_read_ahead(struct csvr *r)
 	r->fp = NULL;
 	r->line = NULL;
 	r->linecap = 0;
+	r->ibuf = NULL;
+	memset(&r->head, 0, sizeof(r->head));
+	memset(&r->hdr, 0, sizeof(r->hdr));
 	r->off = NULL;
 	r->offcap = 0;
 	memset(&r->rec, 0, sizeof(r->rec));
@@ -758,6 +1040,9 @@ csvr_close(struct csvr *r)
 	free(r->dbcs);
 	csv_free(&r->p);
 	free(r->line);
+	free(r->ibuf);
+	buf_free(&r->head);
+	buf_free(&r->hdr);
 	free(r->off);
 	free(r->name);
 	buf_free(&r->rec);

@@ -8,6 +8,11 @@
 
 #include "crm.h"
 
+/*
+ * Never edit a migration once it is released: a store that has run it
+ * will not run it again, so the change would reach new stores only.
+ * Add a migration at the end instead.
+ */
 static const char *const migrations[] = {
 /* 1: everything the five programs need. */
 "CREATE TABLE meta (\n"
@@ -206,6 +211,46 @@ static const char *const migrations[] = {
 /* 4: crm-playbook A/B variants: which variant of its step each treatment
  * contact got (NULL for a holdout, or a step without variants). */
 "ALTER TABLE contacts ADD COLUMN variant TEXT;\n",
+/* 5: customers.id with AUTOINCREMENT in every store.  Stores made before
+ * migration 1 had it kept plain rowids, which give the id of the highest
+ * customer, once merged away, to the next new one: orders, contacts and
+ * tags kept elsewhere under that id would then point at someone else.
+ * The table is rebuilt with the same ids (schema_migrate turns foreign
+ * keys off around this, as SQLite's ALTER TABLE page says to); the
+ * sequence starts above every id ever used: the table's, the old
+ * sequence's, and every reference, merges included. */
+"CREATE TABLE customers_new (\n"
+"  id         INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"  name       TEXT,\n"
+"  email      TEXT,\n"
+"  phone      TEXT,\n"
+"  channel    TEXT NOT NULL,\n"
+"  first_seen INTEGER NOT NULL,\n"
+"  gender     TEXT,\n"
+"  birthday   TEXT,\n"
+"  is_member  INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"INSERT INTO customers_new (id, name, email, phone, channel, first_seen,"
+" gender, birthday, is_member) SELECT id, name, email, phone, channel,"
+" first_seen, gender, birthday, is_member FROM customers ORDER BY id;\n"
+"CREATE TEMP TABLE migrate_seq AS SELECT coalesce(max(x), 0) AS seq FROM ("
+" SELECT seq AS x FROM sqlite_sequence WHERE name IN ('customers',"
+" 'customers_new')"
+" UNION ALL SELECT max(kept_id) FROM merges"
+" UNION ALL SELECT max(merged_id) FROM merges"
+" UNION ALL SELECT max(customer_id) FROM identities"
+" UNION ALL SELECT max(customer_id) FROM orders"
+" UNION ALL SELECT max(customer_id) FROM customer_stats"
+" UNION ALL SELECT max(customer_id) FROM members"
+" UNION ALL SELECT max(customer_id) FROM tags"
+" UNION ALL SELECT max(customer_id) FROM events"
+" UNION ALL SELECT max(customer_id) FROM contacts);\n"
+"DELETE FROM sqlite_sequence WHERE name = 'customers_new';\n"
+"INSERT INTO sqlite_sequence (name, seq) SELECT 'customers_new', seq"
+" FROM temp.migrate_seq;\n"
+"DROP TABLE temp.migrate_seq;\n"
+"DROP TABLE customers;\n"
+"ALTER TABLE customers_new RENAME TO customers;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

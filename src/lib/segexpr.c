@@ -142,6 +142,7 @@ struct node {
 	int	 lo_adj, hi_adj;	/* days added to them ("after" is +1) */
 	struct node *prod;		/* bought(): the product condition */
 	char	*arg;			/* opened('campaign'): NULL for any */
+	int	 pos;			/* N_COND: where it starts */
 };
 
 struct segexpr {
@@ -174,7 +175,14 @@ struct parser {
 	int	 failed;
 	int	 uses_rfm;
 	int	 uses_stage;
+	int	 depth;			/* open "(" and "not" around here */
+	int	 nconds;		/* conditions so far */
+	int	 nvals;			/* values so far */
+	int	 njoins;		/* bought() and units() so far */
 };
+
+/* Bytes of a long expression shown either side of an error's column. */
+#define ERR_SHOW 60
 
 static void
 fail(struct parser *p, int pos, const char *fmt, ...)
@@ -190,7 +198,7 @@ fail(struct parser *p, int pos, const char *fmt, ...)
 	struct buf line = { 0 };
 	va_list ap;
 	char *pre;
-	int w, n, i;
+	int w, n, i, start, end;
 
 	if (p->failed)
 		return;
@@ -212,9 +220,36 @@ fail(struct parser *p, int pos, const char *fmt, ...)
 	if (w < 0)
 		w = pos;
 	buf_printf(p->err, "expression, column %d: %s\n  ", w + 1, pre);
-	for (i = 0; p->src[i] != '\0'; i++)
+	/*
+	 * A long expression is shown around the column only, from a
+	 * character's first byte, with "..." where it was cut.
+	 */
+	start = 0;
+	end = (int)strlen(p->src);
+	if (end > 2 * ERR_SHOW) {
+		if (pos > ERR_SHOW)
+			start = pos - ERR_SHOW;
+		while (start > 0 && (p->src[start] & 0xc0) == 0x80)
+			start--;
+		if (end - pos > ERR_SHOW)
+			end = pos + ERR_SHOW;
+		while (end > pos && (p->src[end] & 0xc0) == 0x80)
+			end--;
+	}
+	if (start > 0) {
+		buf_adds(p->err, "...");
+		buf_reset(&line);
+		buf_add(&line, p->src + start, (size_t)(pos - start));
+		w = text_width(line.s != NULL ? line.s : "");
+		if (w < 0)
+			w = pos - start;
+		w += 3;
+	}
+	for (i = start; i < end; i++)
 		buf_addc(p->err, p->src[i] == '\n' || p->src[i] == '\t' ||
 		    p->src[i] == '\r' ? ' ' : p->src[i]);
+	if (p->src[end] != '\0')
+		buf_adds(p->err, "...");
 	buf_printf(p->err, "\n  %*s^", w, "");
 	free(pre);
 	buf_free(&line);
@@ -427,6 +462,7 @@ tok_desc(const struct parser *p)
 
 static void node_free(struct node *n);
 static struct node *parse_or(struct parser *p, enum fctx ctx);
+static int sql_too_deep(struct parser *p, const struct node *root);
 
 static struct node *
 node_new(enum nkind k)
@@ -814,8 +850,21 @@ parse_cond(struct parser *p, enum fctx ctx)
 		p->uses_rfm = 1;
 	if (f->id == F_STAGE || (f->id >= F_POTENTIAL && f->id <= F_LOST))
 		p->uses_stage = 1;
+	if (++p->nconds > SEGEXPR_MAX_CONDS) {
+		fail(p, pos, "expression has more than %d conditions",
+		    SEGEXPR_MAX_CONDS);
+		return NULL;
+	}
+	/* SQLite joins at most 64 tables; the query has 3 of its own. */
+	if ((f->id == FN_BOUGHT || f->id == FN_UNITS) &&
+	    ++p->njoins > SEGEXPR_MAX_JOINS) {
+		fail(p, pos, "expression has more than %d bought() and "
+		    "units() conditions", SEGEXPR_MAX_JOINS);
+		return NULL;
+	}
 	n = node_new(N_COND);
 	n->f = f;
+	n->pos = pos;
 	if (f->ctx == CTX_FUNC) {
 		next(p);
 		if (parse_args(p, n) != 0)
@@ -938,6 +987,11 @@ parse_cond(struct parser *p, enum fctx ctx)
 			goto bad;
 		add_val(n, &v);
 	}
+	if ((p->nvals += (int)n->nv) > SEGEXPR_MAX_VALUES) {
+		fail(p, pos, "expression has more than %d values",
+		    SEGEXPR_MAX_VALUES);
+		goto bad;
+	}
 	return n;
 bad:
 	node_free(n);
@@ -952,9 +1006,18 @@ parse_unary(struct parser *p, enum fctx ctx)
 
 	if (p->t.k == T_BAD)
 		return NULL;
+	if ((is_kw(p, "not") || p->t.k == T_LP) &&
+	    p->depth >= SEGEXPR_MAX_DEPTH) {
+		fail(p, p->t.pos, "expression nests deeper than %d",
+		    SEGEXPR_MAX_DEPTH);
+		return NULL;
+	}
 	if (is_kw(p, "not")) {
 		next(p);
-		if ((a = parse_unary(p, ctx)) == NULL)
+		p->depth++;
+		a = parse_unary(p, ctx);
+		p->depth--;
+		if (a == NULL)
 			return NULL;
 		n = node_new(N_NOT);
 		n->a = a;
@@ -963,7 +1026,10 @@ parse_unary(struct parser *p, enum fctx ctx)
 	if (p->t.k == T_LP) {
 		pos = p->t.pos;
 		next(p);
-		if ((n = parse_or(p, ctx)) == NULL)
+		p->depth++;
+		n = parse_or(p, ctx);
+		p->depth--;
+		if (n == NULL)
 			return NULL;
 		if (p->t.k != T_RP) {
 			fail(p, p->t.pos,
@@ -1030,6 +1096,11 @@ segexpr_compile(const char *expr, struct buf *err)
 	memset(&p, 0, sizeof(p));
 	p.src = expr;
 	p.err = err;
+	if (strlen(expr) > SEGEXPR_MAX_LEN) {
+		fail(&p, SEGEXPR_MAX_LEN, "expression is longer than %d "
+		    "bytes", SEGEXPR_MAX_LEN);
+		return NULL;
+	}
 	next(&p);
 	if (p.t.k == T_END && !p.failed) {
 		fail(&p, 0, "empty expression");
@@ -1047,6 +1118,10 @@ segexpr_compile(const char *expr, struct buf *err)
 	if (root == NULL) {
 		if (!p.failed)
 			fail(&p, p.pos, "syntax error");
+		return NULL;
+	}
+	if (sql_too_deep(&p, root)) {
+		node_free(root);
 		return NULL;
 	}
 	e = xmalloc(sizeof(*e));
@@ -1082,6 +1157,180 @@ segexpr_free(struct segexpr *e)
 		return;
 	node_free(e->root);
 	free(e);
+}
+
+/* ==== The SQL's nesting ==== */
+
+/*
+ * How the and, or and not of the tree become SQL.  SQLite's parser has a
+ * stack of 100 entries (YYSTACKDEPTH), and "x AND" stays on it while it
+ * reads what follows.  So a chain's deepest operand comes first, alone,
+ * and the rest follow as a balanced tree of pairs, (a op b) op (c op d),
+ * which stays log2(n) deep; and "not not" is dropped (a condition is 0
+ * or 1).  The order of operands changes nothing else: each is 0 or 1 and
+ * has no side effect.  sql_cost() tells what that costs on the stack.
+ */
+
+/* Appends to *v the operands of the chain of n->k (and, or) at n. */
+static void
+chain_collect(const struct node *n, enum nkind k, const struct node ***v,
+    size_t *nv)
+{
+	while (n->k == k) {
+		chain_collect(n->a, k, v, nv);
+		n = n->b;
+	}
+	*v = xrealloc(*v, (*nv + 1) * sizeof(**v));
+	(*v)[(*nv)++] = n;
+}
+
+/* The operands of a chain, deepest first; c[] their costs. */
+struct chain {
+	const struct node **v;
+	int	*c;			/* the stack each needs */
+	int	*at;			/* where its costliest condition is */
+	size_t	 n;
+};
+
+static int sql_cost(const struct node *n, int prod, int *pos);
+
+/* Collects the chain at n in the order gen_chain writes it. */
+static void
+chain_order(const struct node *n, int prod, struct chain *ch)
+{
+	const struct node *t;
+	size_t i, j;
+	int c, pos;
+
+	ch->v = NULL;
+	ch->n = 0;
+	chain_collect(n, n->k, &ch->v, &ch->n);
+	ch->c = xmalloc(ch->n * sizeof(ch->c[0]));
+	ch->at = xmalloc(ch->n * sizeof(ch->at[0]));
+	/* A stable insertion sort: equal costs keep the written order. */
+	for (i = 0; i < ch->n; i++) {
+		t = ch->v[i];
+		c = sql_cost(t, prod, &pos);
+		for (j = i; j > 0 && ch->c[j - 1] < c; j--) {
+			ch->v[j] = ch->v[j - 1];
+			ch->c[j] = ch->c[j - 1];
+			ch->at[j] = ch->at[j - 1];
+		}
+		ch->v[j] = t;
+		ch->c[j] = c;
+		ch->at[j] = pos;
+	}
+}
+
+static void
+chain_free(struct chain *ch)
+{
+	free(ch->v);
+	free(ch->c);
+	free(ch->at);
+}
+
+/* The stack a balanced tree of the operands c[0..n) needs. */
+static int
+balanced_cost(const int *c, size_t n)
+{
+	size_t half = n - n / 2;
+	int l, r;
+
+	if (n == 1)
+		return c[0];
+	/* "(" then the left; "(", left, op then the right. */
+	l = 1 + balanced_cost(c, half);
+	r = 3 + balanced_cost(c + half, n - half);
+	return l > r ? l : r;
+}
+
+/*
+ * Stack entries of a condition's own SQL, and what the statement around
+ * may take, measured with SQLite 3.40 on the deepest conditions (age,
+ * category in): the where clause overflows at a cost of 79, a product
+ * condition of bought() at 85.
+ */
+#define COST_COND	24
+#define COST_PROD	8
+#define COST_MAX	72
+
+/*
+ * The entries SQLite's parser stack needs for the SQL of n (a product
+ * condition when prod), as gen_node and gen_prod write it; *pos is where
+ * the costliest condition starts.
+ */
+static int
+sql_cost(const struct node *n, int prod, int *pos)
+{
+	struct chain ch;
+	int c, rest;
+
+	switch (n->k) {
+	case N_AND:
+	case N_OR:
+		/* "(" then the first; "(", first, op then the rest. */
+		chain_order(n, prod, &ch);
+		c = 1 + ch.c[0];
+		*pos = ch.at[0];
+		rest = 3 + balanced_cost(ch.c + 1, ch.n - 1);
+		if (rest > c) {
+			c = rest;
+			*pos = ch.at[1];
+		}
+		chain_free(&ch);
+		return c;
+	case N_NOT:
+		if (!prod && n->a->k == N_NOT)
+			return sql_cost(n->a->a, prod, pos);
+		/* "NOT x", or "NOT coalesce(x, 0)" in a product condition */
+		return (prod ? 4 : 1) + sql_cost(n->a, prod, pos);
+	default:
+		*pos = n->pos;
+		return prod ? COST_PROD : COST_COND;
+	}
+}
+
+/* The costliest product condition of bought() and units() in n. */
+static int
+prod_cost(const struct node *n, int *pos)
+{
+	int c = 0, d, at;
+
+	if (n == NULL)
+		return 0;
+	if (n->k == N_COND)
+		return n->prod != NULL ? sql_cost(n->prod, 1, pos) : 0;
+	while (n->k == N_AND || n->k == N_OR) {
+		if ((d = prod_cost(n->b, &at)) > c) {
+			c = d;
+			*pos = at;
+		}
+		n = n->a;
+	}
+	if ((d = prod_cost(n->k == N_NOT ? n->a : n, &at)) > c) {
+		c = d;
+		*pos = at;
+	}
+	return c;
+}
+
+/*
+ * Fails with the costliest condition when the SQL of root would overflow
+ * SQLite's parser stack; returns nonzero then.
+ */
+static int
+sql_too_deep(struct parser *p, const struct node *root)
+{
+	int pos = 0;
+
+	if (sql_cost(root, 0, &pos) > COST_MAX ||
+	    prod_cost(root, &pos) > COST_MAX) {
+		fail(p, pos, "expression nests too deep for SQLite's "
+		    "parser");
+		return 1;
+	}
+	return 0;
 }
 
 /* ==== SQL ==== */
@@ -1121,6 +1370,40 @@ bind_text(struct gen *g, const char *s, char *own)
 	g->b[g->nb].s = own != NULL ? own : s;
 	g->b[g->nb].own = own;
 	return ++g->nb;
+}
+
+/* Writes the operands v[0..n) as a balanced tree of pairs. */
+static void
+gen_balanced(struct gen *g, const struct node **v, size_t n, const char *op,
+    void (*one)(struct gen *, const struct node *))
+{
+	size_t half = n - n / 2;
+
+	if (n == 1) {
+		one(g, v[0]);
+		return;
+	}
+	buf_adds(g->out, "(");
+	gen_balanced(g, v, half, op, one);
+	buf_adds(g->out, op);
+	gen_balanced(g, v + half, n - half, op, one);
+	buf_adds(g->out, ")");
+}
+
+/* An and or or chain at n, each operand written by one: (v0 op rest). */
+static void
+gen_chain(struct gen *g, const struct node *n, int prod, const char *op,
+    void (*one)(struct gen *, const struct node *))
+{
+	struct chain ch;
+
+	chain_order(n, prod, &ch);
+	buf_adds(g->out, "(");
+	one(g, ch.v[0]);
+	buf_adds(g->out, op);
+	gen_balanced(g, ch.v + 1, ch.n - 1, op, one);
+	buf_adds(g->out, ")");
+	chain_free(&ch);
 }
 
 static int
@@ -1290,11 +1573,8 @@ gen_prod(struct gen *g, const struct node *n)
 	switch (n->k) {
 	case N_AND:
 	case N_OR:
-		buf_adds(g->out, "(");
-		gen_prod(g, n->a);
-		buf_adds(g->out, n->k == N_AND ? " AND " : " OR ");
-		gen_prod(g, n->b);
-		buf_adds(g->out, ")");
+		gen_chain(g, n, 1, n->k == N_AND ? " AND " : " OR ",
+		    gen_prod);
 		break;
 	case N_NOT:
 		buf_adds(g->out, "NOT coalesce(");
@@ -1553,16 +1833,17 @@ gen_node(struct gen *g, const struct node *n)
 	switch (n->k) {
 	case N_AND:
 	case N_OR:
-		buf_adds(g->out, "(");
-		gen_node(g, n->a);
-		buf_adds(g->out, n->k == N_AND ? "\n AND " : "\n OR ");
-		gen_node(g, n->b);
-		buf_adds(g->out, ")");
+		gen_chain(g, n, 0, n->k == N_AND ? "\n AND " : "\n OR ",
+		    gen_node);
 		break;
 	case N_NOT:
-		buf_adds(g->out, "(NOT ");
+		/* A condition is 0 or 1, so "not not" is no-op. */
+		if (n->a->k == N_NOT) {
+			gen_node(g, n->a->a);
+			break;
+		}
+		buf_adds(g->out, "NOT ");
 		gen_node(g, n->a);
-		buf_adds(g->out, ")");
 		break;
 	case N_COND:
 		buf_adds(g->out, "coalesce((");

@@ -13,6 +13,17 @@
 
 #include "crm.h"
 
+/*
+ * What an expression may hold.  The SQL it becomes must fit SQLite's
+ * limits: a parser stack of 100 entries (nesting), 1000 levels of
+ * expression tree, 32766 parameters, 64 tables in a join.
+ */
+#define SEGEXPR_MAX_LEN		65536	/* bytes */
+#define SEGEXPR_MAX_DEPTH	100	/* open "(" and "not" */
+#define SEGEXPR_MAX_CONDS	1000	/* conditions */
+#define SEGEXPR_MAX_VALUES	10000	/* values compared with */
+#define SEGEXPR_MAX_JOINS	60	/* bought() and units() */
+
 /* A compiled crm-segment audience expression. */
 struct segexpr;
 

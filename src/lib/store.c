@@ -9,12 +9,34 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crm.h"
 
 #define APPLICATION_ID	1129467211	/* "CRMK" */
 #define BUSY_MS		60000		/* wait this long for a writer */
+
+/*
+ * PRAGMA synchronous for a connection that writes.  NORMAL in WAL mode
+ * syncs at checkpoints only, not at each commit: a power loss may lose
+ * the last transactions committed since the last checkpoint, never the
+ * store's integrity.  CRM_SYNC=full syncs the WAL at every commit, so
+ * that what was committed stays committed.  Returns 0, or -1 after
+ * printing why.
+ */
+static int
+set_sync(sqlite3 *db)
+{
+	const char *env = getenv("CRM_SYNC");
+
+	if (env == NULL || *env == '\0' || strcasecmp(env, "normal") == 0)
+		return store_exec(db, "PRAGMA synchronous = NORMAL");
+	if (strcasecmp(env, "full") == 0)
+		return store_exec(db, "PRAGMA synchronous = FULL");
+	warnx("CRM_SYNC is '%.20s'; want full or normal", env);
+	return -1;
+}
 
 const char *
 store_path(sqlite3 *db)
@@ -233,8 +255,7 @@ store_open(const char *path, int mode)
 		sqlite3_close(db);
 		return store_open(path, STORE_RO);
 	}
-	if (mode == STORE_RW && (set_wal(db) != 0 ||
-	    store_exec(db, "PRAGMA synchronous = NORMAL") != 0))
+	if (mode == STORE_RW && (set_wal(db) != 0 || set_sync(db) != 0))
 		goto fail;
 	if (store_exec(db, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE") != 0)

@@ -4,6 +4,8 @@
  * audience, a trigger and a template, coupons with a discount and a
  * validity) or refused with one "fuzz.pb:LINE: message" whose line is
  * inside the input; and that reading it twice gives the same answer.
+ * A segment audience then goes through the expression compiler and runs
+ * on a small store, as crm-playbook check and run do with it.
  * Run it with `sh tools/fuzz.sh playbook`.
  */
 #include "fuzz.h"
@@ -65,6 +67,8 @@ FUZZ_NAME(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(s->audience != NULL);
 			FUZZ_ASSERT(playbook_step(&pb, s->name) == s);
 			FUZZ_ASSERT(s->aud != AUD_SEGMENT || s->segment != NULL);
+			if (s->aud == AUD_SEGMENT)
+				(void)fuzz_segexpr_run(s->segment);
 			FUZZ_ASSERT(s->aud != AUD_STAGES || s->stages != 0);
 			FUZZ_ASSERT(s->holdout >= 0 && s->holdout <= 10000);
 			FUZZ_ASSERT(s->trig != TRIG_WINDOW || s->from <= s->to);

@@ -404,6 +404,124 @@ test_ahead(void)
 	buf_free(&plain);
 }
 
+/* Reads n bytes of data as the file name; returns readpath's answer. */
+static const char *
+readbuf(const char *name, const struct buf *b, int delim)
+{
+	return readpath(put(name, b->s, b->len), delim, NULL);
+}
+
+static void
+test_cr(void)
+{
+	/* CR-only line ends (old Mac files); a CR in quotes is a LF. */
+	CHECK_STR(READ("cr.csv", "a,b\r1,\"x\ry\"\r\r2,3\r", ','),
+	    "1:a|b\n2:1|x\\ny\n5:2|3\n");
+	CHECK_STR(READ("crnoeol.csv", "a,b\r1,2", 0), "1:a|b\n2:1|2\n");
+	/* In a file with line feeds, a lone CR is data. */
+	CHECK_STR(READ("crdata.csv", "a,b\n1,x\ry\n", ','),
+	    "1:a|b\n2:1|x\ry\n");
+	CHECK_STR(READ("crdata2.csv", "a,b\r1,2\r\n3,4\n", ','),
+	    "1:a|b\r1|2\n2:3|4\n");
+}
+
+static void
+test_limits(void)
+{
+	struct buf b = { 0 };
+	const char *got;
+	size_t i;
+
+	/* A NUL byte is refused on the line it is on. */
+	got = READ("nul3.csv", "a,b\n1,\"x\ny\0z\"\n", ',');
+	CHECK_STR(got, "1:a|b\n3:error: binary data (a NUL byte); is this "
+	    "a CSV file?\n");
+	/* A field of 4 MiB is read; one byte more is not, quoted or not. */
+	buf_adds(&b, "id,note\n1,");
+	for (i = 0; i < (4 << 20); i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "\n");
+	got = readbuf("4mib.csv", &b, ',');
+	CHECK(strncmp(got, "1:id|note\n2:1|xxx", 17) == 0);
+	CHECK_INT(nrec, 2);
+	b.len -= 1;
+	buf_adds(&b, "x\n");
+	CHECK_STR(readbuf("4mib1.csv", &b, ','), "1:id|note\n2:error: field "
+	    "'note': longer than 4194304 bytes\n");
+	b.s[10] = '"';
+	b.len -= 1;
+	buf_adds(&b, "\"\n");
+	CHECK_STR(readbuf("4mib1q.csv", &b, ','), "1:id|note\n2:error: "
+	    "field 'note': longer than 4194304 bytes\n");
+	/* Quoted, with delimiters and line breaks in it. */
+	buf_reset(&b);
+	buf_adds(&b, "id,note\n1,\"");
+	for (i = 0; i < (3 << 20); i++)
+		buf_adds(&b, i % 2 ? "x\n" : "x,");
+	buf_adds(&b, "\"\n");
+	CHECK(error_has(readbuf("4mib1ql.csv", &b, ','),
+	    "2:error: field 'note': longer than 4194304 bytes (an "
+	    "unterminated quote?)"));
+	/* A record of more than 16 MiB, in short fields. */
+	buf_reset(&b);
+	buf_adds(&b, "id,note\n");
+	for (i = 0; i < (8 << 20) + 1; i++)
+		buf_adds(&b, "1,");
+	buf_adds(&b, "\n");
+	CHECK_STR(readbuf("16mib.csv", &b, ','), "1:id|note\n2:error: "
+	    "record longer than 16777216 bytes (an unterminated quote?)\n");
+	/* A field too long in the header: its number. */
+	buf_reset(&b);
+	buf_adds(&b, "id,");
+	for (i = 0; i < (4 << 20) + 1; i++)
+		buf_addc(&b, 'n');
+	CHECK_STR(readbuf("longhead.csv", &b, 0), "1:error: field 2: longer "
+	    "than 4194304 bytes\n");
+	buf_free(&b);
+}
+
+static void
+test_encodings(void)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	/* Latin-1 whose every byte above 0x7f pairs with the next as Big5. */
+	static const char latin1[] = "name\nRen\xe9" "e\nM\xfcller\n";
+
+	CHECK_STR(READ("latin1.csv", latin1, ','), "1:name\n2:error: text "
+	    "could be Big5 or Latin-1; name it with --encoding big5 or "
+	    "--encoding latin1\n");
+	CHECK_STR(readpath(path, ',', "latin1"),
+	    "1:name\n2:Ren\xc3\xa9" "e\n3:M\xc3\xbcller\n");
+	/* Not Big5 at all (an e-acute before a comma): say Latin-1. */
+	CHECK(error_has(READ("latin1b.csv", "name,x\nJos\xe9,1\n", ','),
+	    "2:error: text is neither UTF-8 nor Big5 (CP950) and looks like "
+	    "Latin-1; name it with --encoding latin1"));
+	/* One line alone looks like Latin-1; the next is Chinese. */
+	CHECK_STR(READ("big5two.csv", "n\n\xe9\x65\n\xa4\xfd\n", ','),
+	    "1:n\n2:\xe5\xb6\xaa\n3:\xe7\x8e\x8b\n");
+	CHECK_STR(enc, "CP950");
+	/* A UTF-8 line first: UTF-8 wins, the bad line is passed on. */
+	CHECK_STR(READ("utf8first.csv", "n\n\xc3\xa9\nRen\xe9" "e\n", ','),
+	    "1:n\n2:\xc3\xa9\n3:Ren\xe9" "e\n");
+	CHECK_STR(enc, "UTF-8");
+	/* The first block may end inside a character. */
+	for (i = 0; i < (64 << 10) - 1; i++)
+		buf_addc(&b, 'a');
+	buf_adds(&b, "\xc3\xa9\n");
+	readbuf("cut8.csv", &b, ',');
+	CHECK_INT(nrec, 1);
+	CHECK_STR(enc, "UTF-8");
+	b.len -= 3;
+	buf_adds(&b, "\xa4\xfd\n");
+	readbuf("cut5.csv", &b, ',');
+	CHECK_INT(nrec, 1);
+	CHECK_STR(enc, "CP950");
+	CHECK(strstr(res.s, "a\xe7\x8e\x8b\n") != NULL);
+	buf_free(&b);
+}
+
 /* Every case that reads a file, in the caller's thread or ahead. */
 static void
 test_reading(int read_ahead)
@@ -417,6 +535,9 @@ test_reading(int read_ahead)
 	test_big5();
 	test_errors();
 	test_misc();
+	test_cr();
+	test_limits();
+	test_encodings();
 	ahead = 0;
 }
 
