@@ -7,6 +7,12 @@
  * line on which each record began.  Lines are converted to UTF-8 before
  * parsing: Big5 trail bytes never collide with the comma, the tab, the
  * quote or the newline, so splitting raw lines first is safe.
+ *
+ * A workbook (.xlsx: a zip, recognised by its first bytes, not its name)
+ * is read through xlsxr.c instead: each row of its sheet is a record,
+ * its row number the record's line, and the reader is named "file:sheet"
+ * so messages say where.  A workbook on a pipe is first copied to a
+ * temporary file (a zip is read from its end): disk holds it, not memory.
  */
 #include <sys/stat.h>
 
@@ -19,8 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "crm.h"
+#include "xlsxr.h"
 
 #define MAX_RECORD	(4 << 20)	/* bytes in one record, at most */
 
@@ -57,9 +65,18 @@ struct csvr {
 	size_t		 vnf;
 	size_t		 vend;		/* where the last field's NUL ends */
 	struct ahead	*ahead;		/* NULL: read in the caller's thread */
+	/* Recognising the input, and a workbook's sheet. */
+	char		 pre[4];	/* bytes read to recognise it, unread */
+	size_t		 npre;
+	char		*base;		/* the name without the sheet */
+	struct xlsxr	*x;		/* a workbook, or NULL */
+	int		 xbad;		/* a workbook that cannot be read */
+	struct buf	 xwhy;		/* why */
+	int		 xfd;		/* the workbook's bytes, for the tap */
 };
 
 static void dbcs_table(struct csvr *);
+static void recognise(struct csvr *);
 
 static void
 on_field(void *s, size_t len, void *arg)
@@ -107,6 +124,7 @@ csvr_open(const char *path, int delim, const char *encoding)
 	memset(r, 0, sizeof(*r));
 	r->cd = (iconv_t)-1;
 	r->size = -1;
+	r->xfd = -1;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		r->fp = stdin;
 		r->name = xstrdup("stdin");
@@ -119,6 +137,9 @@ csvr_open(const char *path, int delim, const char *encoding)
 	}
 	if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->size = sb.st_size;
+	r->base = xstrdup(r->name);
+	if (!(fstat(fileno(r->fp), &sb) == 0 && S_ISDIR(sb.st_mode)))
+		recognise(r);
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		csvr_close(r);
 		errno = ENOMEM;
@@ -156,6 +177,170 @@ csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
 {
 	r->tap = fn;
 	r->taparg = arg;
+}
+
+/* ==== Workbooks ==== */
+
+/* Names the reader "file:sheet". */
+static void
+name_sheet(struct csvr *r)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s", r->base, xlsxr_sheet(r->x));
+	free(r->name);
+	r->name = b.s;
+}
+
+/* Opens the workbook in fd (taken). */
+static void
+open_book(struct csvr *r, int fd)
+{
+	r->xfd = dup(fd);
+	strcpy(r->enc, "UTF-8");
+	r->decided = 1;
+	if ((r->x = xlsxr_open(fd, &r->xwhy)) == NULL) {
+		r->xbad = 1;
+		return;
+	}
+	name_sheet(r);
+}
+
+/*
+ * Copies a workbook on a pipe to an unlinked temporary file: the bytes
+ * read so far, then the rest.  Returns its descriptor, or -1.
+ */
+static int
+spool(struct csvr *r)
+{
+	const char *dir = getenv("TMPDIR");
+	struct buf path = { 0 };
+	char b[1 << 16];
+	size_t n;
+	int fd;
+
+	buf_printf(&path, "%s/crm-xlsx.XXXXXX", dir != NULL && *dir != '\0' ?
+	    dir : "/tmp");
+	fd = mkstemp(path.s);
+	if (fd >= 0)
+		unlink(path.s);
+	buf_free(&path);
+	if (fd < 0) {
+		buf_printf(&r->xwhy, "cannot keep the workbook from stdin "
+		    "in a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	n = r->npre;
+	memcpy(b, r->pre, n);
+	r->npre = 0;
+	do {
+		if (n > 0 && write(fd, b, n) != (ssize_t)n) {
+			buf_printf(&r->xwhy, "cannot keep the workbook from "
+			    "stdin in a temporary file: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	} while ((n = fread(b, 1, sizeof(b), r->fp)) > 0);
+	if (ferror(r->fp) || lseek(fd, 0, SEEK_SET) != 0) {
+		buf_printf(&r->xwhy, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Recognises a workbook by its first bytes (a zip's "PK\3\4").  A file
+ * is read again from its start; the bytes read from a pipe are kept in
+ * r->pre for the first line.
+ */
+static void
+recognise(struct csvr *r)
+{
+	off_t at = ftello(r->fp);
+	int fd;
+
+	r->npre = fread(r->pre, 1, sizeof(r->pre), r->fp);
+	if (at >= 0 && fseeko(r->fp, at, SEEK_SET) == 0) {
+		if (r->npre == 4 && memcmp(r->pre, "PK\003\004", 4) == 0) {
+			if ((fd = dup(fileno(r->fp))) < 0 ||
+			    lseek(fd, 0, SEEK_SET) != 0) {
+				r->xbad = 1;
+				buf_printf(&r->xwhy, "%s", strerror(errno));
+				return;
+			}
+			open_book(r, fd);
+		}
+		r->npre = 0;
+		return;
+	}
+	clearerr(r->fp);
+	if (r->npre == 4 && memcmp(r->pre, "PK\003\004", 4) == 0) {
+		if ((fd = spool(r)) < 0) {
+			r->xbad = 1;
+			strcpy(r->enc, "UTF-8");
+			return;
+		}
+		open_book(r, fd);
+	}
+}
+
+int
+csvr_set_sheet(struct csvr *r, const char *sheet)
+{
+	if (r->x == NULL)
+		return r->xbad ? -1 : 0;
+	if (xlsxr_select(r->x, sheet, &r->xwhy) != 0) {
+		r->xbad = 1;
+		return -1;
+	}
+	name_sheet(r);
+	return 0;
+}
+
+/* Feeds the whole workbook to the tap, once. */
+static int
+tap_book(struct csvr *r)
+{
+	char b[1 << 16];
+	ssize_t n;
+	off_t at = 0;
+
+	while ((n = pread(r->xfd, b, sizeof(b), at)) > 0) {
+		r->tap(r->taparg, b, (size_t)n);
+		at += n;
+	}
+	close(r->xfd);
+	r->xfd = -1;
+	if (n < 0) {
+		buf_printf(&r->err, "%s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* read_record for a workbook: its next row. */
+static int
+read_row(struct csvr *r)
+{
+	off_t done, total;
+	int rc;
+
+	if (r->xbad) {
+		r->recline = 0;
+		buf_adds(&r->err, r->xwhy.s != NULL ? r->xwhy.s : "");
+		return -1;
+	}
+	if (r->tap != NULL && r->xfd >= 0 && tap_book(r) != 0)
+		return -1;
+	rc = xlsxr_next(r->x, &r->rec, &r->off, &r->offcap, &r->nf,
+	    &r->recline, &r->err);
+	r->lineno = r->recline;
+	xlsxr_progress(r->x, &done, &total);
+	if (total > 0 && r->size > 0)
+		r->bytes = (off_t)((double)r->size * (double)done /
+		    (double)total);
+	return rc;
 }
 
 /*
@@ -273,16 +458,11 @@ has_high(const char *s, size_t n)
 static int
 sniff(struct csvr *r, const char *s, size_t n)
 {
-	if (n >= 4 && memcmp(s, "PK\003\004", 4) == 0) {
-		buf_printf(&r->err, "this is a spreadsheet (.xlsx), not CSV; "
-		    "convert it first, e.g. 'xlsx2csv %s | %s'", r->name,
-		    crm_prog);
-		return -1;
-	}
 	if (n >= 4 && memcmp(s, "\320\317\021\340", 4) == 0) {
 		buf_printf(&r->err, "this is an Excel 97 spreadsheet (.xls), "
 		    "not CSV; convert it first, e.g. with 'libreoffice "
-		    "--headless --convert-to csv %s'", r->name);
+		    "--headless --convert-to xlsx %s', or save it as .xlsx "
+		    "or CSV", r->name);
 		return -1;
 	}
 	return 0;
@@ -390,6 +570,37 @@ feed(struct csvr *r, char *line, size_t n, int first)
 	return 0;
 }
 
+/* getline(), after the bytes read to recognise the input (r->pre). */
+static ssize_t
+get_line(struct csvr *r)
+{
+	ssize_t n;
+	char *nl;
+	size_t k = r->npre;
+
+	if (k == 0)
+		return getline(&r->line, &r->linecap, r->fp);
+	if ((nl = memchr(r->pre, '\n', k)) != NULL) {
+		k = (size_t)(nl - r->pre) + 1;
+		n = 0;
+	} else if ((n = getline(&r->line, &r->linecap, r->fp)) < 0) {
+		if (ferror(r->fp))
+			return -1;
+		n = 0;
+	}
+	if (r->linecap < (size_t)n + k + 1) {
+		r->linecap = (size_t)n + k + 64;
+		r->line = xrealloc(r->line, r->linecap);
+	}
+	if (n > 0)
+		memmove(r->line + k, r->line, (size_t)n);
+	memcpy(r->line, r->pre, k);
+	r->line[n + (ssize_t)k] = '\0';
+	memmove(r->pre, r->pre + k, r->npre - k);
+	r->npre -= k;
+	return n + (ssize_t)k;
+}
+
 /* Reads the next record into r->rec: 1, 0 at the end, -1 on error. */
 static int
 read_record(struct csvr *r)
@@ -404,10 +615,12 @@ read_record(struct csvr *r)
 	r->nf = 0;
 	r->done = 0;
 	r->inrec = 0;
+	if (r->x != NULL || r->xbad)
+		return read_row(r);
 	while (!r->done) {
 		if (r->eof)
 			return 0;
-		n = getline(&r->line, &r->linecap, r->fp);
+		n = get_line(r);
 		if (n < 0) {
 			if (ferror(r->fp)) {
 				buf_printf(&r->err, "%s", strerror(errno));
@@ -685,7 +898,11 @@ csvr_read_ahead(struct csvr *r)
 	in = xmalloc(sizeof(*in));
 	*in = *r;			/* the thread's reader takes it all */
 	in->name = xstrdup(r->name);
+	in->base = xstrdup(r->base);
 	a->in = in;
+	r->x = NULL;			/* the thread's now */
+	r->xfd = -1;
+	memset(&r->xwhy, 0, sizeof(r->xwhy));
 	r->fp = NULL;
 	r->line = NULL;
 	r->linecap = 0;
@@ -755,6 +972,11 @@ csvr_close(struct csvr *r)
 		fclose(r->fp);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
+	xlsxr_close(r->x);
+	if (r->xfd >= 0)
+		close(r->xfd);
+	free(r->base);
+	buf_free(&r->xwhy);
 	free(r->dbcs);
 	csv_free(&r->p);
 	free(r->line);
