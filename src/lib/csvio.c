@@ -27,6 +27,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "crm.h"
 #include "xlsxr.h"
 
@@ -1034,4 +1036,167 @@ csv_row(FILE *fp, int delim, const char *const *f, size_t n)
 		csv_put(fp, delim, f[i]);
 	}
 	putc('\n', fp);
+}
+
+/* ==== Writing for spreadsheets and older tools ==== */
+
+/*
+ * A row is put together in UTF-8, then converted when CP950 is asked
+ * for: a character CP950 cannot hold fails the whole row, before any of
+ * it is written, and the message names the row and the column.
+ */
+struct csvw {
+	FILE	*fp;
+	int	 delim;
+	int	 flags;
+	long	 row;			/* rows written */
+	struct buf line;		/* the row, UTF-8 */
+	struct buf field;		/* one field, before quoting */
+	size_t	*start;			/* where each field begins in line */
+	size_t	 nf, cap;
+	iconv_t	 cd;
+	struct buf out;			/* the row converted */
+	struct buf err;
+};
+
+struct csvw *
+csvw_open(FILE *fp, int delim, int flags)
+{
+	struct csvw *w;
+
+	w = xmalloc(sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	w->fp = fp;
+	w->delim = delim;
+	w->flags = flags;
+	w->cd = (iconv_t)-1;
+	if ((flags & CSVW_CP950) &&
+	    (w->cd = iconv_open("CP950", "UTF-8")) == (iconv_t)-1) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Digits alone, perhaps after a '+': an id, a phone or a code. */
+static int
+digits_only(const char *s)
+{
+	if (*s == '+')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+void
+csvw_field(struct csvw *w, const char *s, int text)
+{
+	if (s == NULL)
+		s = "";
+	if (w->nf == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 32;
+		w->start = xrealloc(w->start, w->cap * sizeof(*w->start));
+	}
+	if (w->nf > 0)
+		buf_addc(&w->line, (char)w->delim);
+	w->start[w->nf++] = w->line.len;
+	buf_reset(&w->field);
+	if ((w->flags & CSVW_EXCEL) && text && digits_only(s)) {
+		/* Excel reads ="0912345678" as that text, zeros and all. */
+		buf_printf(&w->field, "=\"%s\"", s);
+	} else if ((w->flags & CSVW_EXCEL) && text &&
+	    strchr("=+-@\t\r", *s) != NULL && *s != '\0') {
+		/* A formula to Excel: made inert (OWASP, CSV injection). */
+		buf_addc(&w->field, '\'');
+		buf_adds(&w->field, s);
+	} else
+		buf_adds(&w->field, s);
+	buf_add_field(&w->line, w->delim, w->field.s != NULL ?
+	    w->field.s : "");
+}
+
+/* The field the byte at off of the row is in, from 1. */
+static size_t
+field_at(const struct csvw *w, size_t off)
+{
+	size_t i;
+
+	for (i = w->nf; i > 1; i--)
+		if (w->start[i - 1] <= off)
+			break;
+	return i;
+}
+
+int
+csvw_endrow(struct csvw *w)
+{
+	const char *eol = (w->flags & CSVW_EXCEL) ? "\r\n" : "\n";
+	char *in, *o;
+	size_t il, ol, at;
+	utf8proc_int32_t c;
+	int rc = 0;
+
+	w->row++;
+	if (w->row == 1 && (w->flags & CSVW_EXCEL) && w->cd == (iconv_t)-1)
+		fputs("\357\273\277", w->fp);	/* UTF-8, says the BOM */
+	if (w->cd == (iconv_t)-1) {
+		fwrite(w->line.s != NULL ? w->line.s : "", 1, w->line.len,
+		    w->fp);
+		fputs(eol, w->fp);
+		goto done;
+	}
+	buf_reset(&w->out);
+	if (w->out.cap < w->line.len * 2 + 8) {
+		w->out.cap = w->line.len * 2 + 8;
+		w->out.s = xrealloc(w->out.s, w->out.cap);
+	}
+	in = w->line.s != NULL ? w->line.s : "";
+	il = w->line.len;
+	o = w->out.s;
+	ol = w->out.cap;
+	iconv(w->cd, NULL, NULL, NULL, NULL);
+	if (il > 0 && iconv(w->cd, &in, &il, &o, &ol) == (size_t)-1) {
+		at = (size_t)(in - w->line.s);
+		if (utf8proc_iterate((const utf8proc_uint8_t *)w->line.s + at,
+		    (utf8proc_ssize_t)(w->line.len - at), &c) <= 0)
+			c = (unsigned char)w->line.s[at];
+		buf_reset(&w->err);
+		buf_printf(&w->err, "row %ld, column %zu: U+%04X has no Big5 "
+		    "(CP950) form; write UTF-8 (--encoding utf-8) or --xlsx",
+		    w->row, field_at(w, at), (unsigned)c);
+		w->row--;
+		rc = -1;
+		goto done;
+	}
+	fwrite(w->out.s, 1, (size_t)(o - w->out.s), w->fp);
+	fputs(eol, w->fp);
+done:
+	buf_reset(&w->line);
+	w->nf = 0;
+	return rc;
+}
+
+const char *
+csvw_error(const struct csvw *w)
+{
+	return w->err.s != NULL ? w->err.s : "";
+}
+
+void
+csvw_close(struct csvw *w)
+{
+	if (w == NULL)
+		return;
+	if (w->cd != (iconv_t)-1)
+		iconv_close(w->cd);
+	buf_free(&w->line);
+	buf_free(&w->field);
+	buf_free(&w->out);
+	buf_free(&w->err);
+	free(w->start);
+	free(w);
 }
