@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+# mkxlsx.py: workbooks for the tests, made by another program than the
+# reader (openpyxl), so the reader is checked against what others write.
+#
+#   mkxlsx.py csv IN.csv OUT.xlsx [--enc E] [--typed] [--1904]
+#             [--write-only] [--sheet NAME] [--junk-first] [--sst]
+#       the CSV's cells in a sheet: as text, or --typed (dates and times
+#       as date serials in date styles, whole numbers without a leading
+#       zero and decimals as numbers, the rest text)
+#       --sst: its text in a shared string table, as Excel writes it
+#       (openpyxl writes text in its cells)
+#   mkxlsx.py edit IN.xlsx OUT.xlsx PART REGEX REPLACEMENT
+#       the same zip with one part's text changed (re.sub, once)
+#   mkxlsx.py part IN.xlsx PART
+#       one part's text, to stdout
+import csv
+import datetime
+import re
+import sys
+import zipfile
+
+import openpyxl
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+DATE = re.compile(r'^(\d{4})[-/](\d{1,2})[-/](\d{1,2})'
+                  r'(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$')
+INT = re.compile(r'^-?(0|[1-9]\d{0,14})$')
+DEC = re.compile(r'^-?(0|[1-9]\d*)\.\d+$')
+
+
+def typed(v):
+    m = DATE.match(v)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        if m[4] is None:
+            return datetime.date(y, mo, d)
+        return datetime.datetime(y, mo, d, int(m[4]), int(m[5]),
+                                 int(m[6] or 0))
+    if INT.match(v):
+        return int(v)
+    if DEC.match(v):
+        return float(v)
+    return v
+
+
+def from_csv(args):
+    src, out = args[0], args[1]
+    opts = args[2:]
+    enc = 'utf-8-sig'
+    if '--enc' in opts:
+        enc = opts[opts.index('--enc') + 1]
+    name = 'Sheet1'
+    if '--sheet' in opts:
+        name = opts[opts.index('--sheet') + 1]
+    wb = openpyxl.Workbook(write_only='--write-only' in opts)
+    if '--1904' in opts:
+        wb.epoch = CALENDAR_MAC_1904
+    if '--write-only' in opts:
+        if '--junk-first' in opts:
+            wb.create_sheet('Notes').append(['not the orders'])
+        ws = wb.create_sheet(name)
+    else:
+        ws = wb.active
+        if '--junk-first' in opts:
+            ws.title = 'Notes'
+            ws.append(['not the orders'])
+            ws = wb.create_sheet(name)
+        else:
+            ws.title = name
+    with open(src, encoding=enc, newline='') as f:
+        for i, row in enumerate(csv.reader(f)):
+            if '--typed' in opts and i > 0:
+                row = [typed(v) for v in row]
+            # An empty text is no cell at all, as Excel writes it.
+            ws.append([None if v == '' else v for v in row])
+    wb.save(out)
+    if '--sst' in opts:
+        to_sst(out)
+
+
+SST_TYPE = ('application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sharedStrings+xml')
+SST_REL = ('http://schemas.openxmlformats.org/officeDocument/2006/'
+           'relationships/sharedStrings')
+INLINE = re.compile(r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)'
+                    r'</t></is></c>')
+
+
+def to_sst(path):
+    z = zipfile.ZipFile(path)
+    parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    z.close()
+    strings, index = [], {}
+
+    def shared(m):
+        t = m[3]
+        if t not in index:
+            index[t] = len(strings)
+            strings.append(t)
+        return '<c %st="s"%s><v>%d</v></c>' % (m[1], m[2], index[t])
+
+    out = []
+    for item, data in parts:
+        text = data.decode()
+        if item.filename.startswith('xl/worksheets/sheet'):
+            text = INLINE.sub(shared, text)
+        elif item.filename == '[Content_Types].xml':
+            text = text.replace('</Types>', '<Override PartName="/xl/'
+                                'sharedStrings.xml" ContentType="%s"/>'
+                                '</Types>' % SST_TYPE)
+        elif item.filename == 'xl/_rels/workbook.xml.rels':
+            text = text.replace('</Relationships>', '<Relationship '
+                                'Id="rIdSst" Type="%s" Target="shared'
+                                'Strings.xml"/></Relationships>' % SST_REL)
+        out.append((item, text.encode()))
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main" count="%d" uniqueCount="%d">' %
+           (len(strings), len(strings)) +
+           ''.join('<si><t xml:space="preserve">%s</t></si>' % t
+                   for t in strings) + '</sst>')
+    zout = zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED)
+    for item, data in out:
+        zout.writestr(item, data)
+    zout.writestr('xl/sharedStrings.xml', sst)
+    zout.close()
+
+
+def part(args):
+    sys.stdout.write(zipfile.ZipFile(args[0]).read(args[1]).decode())
+
+
+def edit(args):
+    src, out, part, rx, repl = args
+    zin = zipfile.ZipFile(src)
+    zout = zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED)
+    done = False
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == part:
+            text, n = re.subn(rx, repl, data.decode(), count=1)
+            done = n == 1
+            data = text.encode()
+        zout.writestr(item, data)
+    zout.close()
+    if not done:
+        sys.exit('mkxlsx: %s: no match for %s' % (part, rx))
+
+
+if __name__ == '__main__':
+    {'csv': from_csv, 'edit': edit, 'part': part}[sys.argv[1]](sys.argv[2:])
