@@ -11,10 +11,15 @@
 #       (openpyxl writes text in its cells)
 #   mkxlsx.py edit IN.xlsx OUT.xlsx PART REGEX REPLACEMENT
 #       the same zip with one part's text changed (re.sub, once)
+#   mkxlsx.py big IN.csv OUT.xlsx
+#       fast, for large files: openpyxl makes the workbook, and the rows
+#       are written here as Excel writes them (text in a shared string
+#       table, whole numbers as numbers), streamed
 #   mkxlsx.py part IN.xlsx PART
 #       one part's text, to stdout
 import csv
 import datetime
+import os
 import re
 import sys
 import zipfile
@@ -126,6 +131,78 @@ def to_sst(path):
     zout.close()
 
 
+def col(i):
+    s = ''
+    i += 1
+    while i > 0:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def big(args):
+    from xml.sax.saxutils import escape
+    src, out = args[0], args[1]
+    tmp = out + '.tmp'
+    wb = openpyxl.Workbook()
+    wb.active.append(['x'])
+    wb.save(tmp)
+    z = zipfile.ZipFile(tmp)
+    parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    z.close()
+    os.unlink(tmp)
+    head = parts[[i.filename for i, _ in parts].index(
+        'xl/worksheets/sheet1.xml')][1].decode()
+    head = head[:head.index('<sheetData>')]
+    zout = zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED)
+    for item, data in parts:
+        if item.filename == 'xl/worksheets/sheet1.xml':
+            continue
+        text = data.decode()
+        if item.filename == '[Content_Types].xml':
+            text = text.replace('</Types>', '<Override PartName="/xl/'
+                                'sharedStrings.xml" ContentType="%s"/>'
+                                '</Types>' % SST_TYPE)
+        elif item.filename == 'xl/_rels/workbook.xml.rels':
+            text = text.replace('</Relationships>', '<Relationship '
+                                'Id="rIdSst" Type="%s" Target="shared'
+                                'Strings.xml"/></Relationships>' % SST_REL)
+        zout.writestr(item, text)
+    strings, index = [], {}
+    cols = [col(i) for i in range(64)]
+    with open(src, encoding='utf-8-sig', newline='') as f, \
+            zout.open('xl/worksheets/sheet1.xml', 'w') as w:
+        w.write((head + '<sheetData>').encode())
+        for r, row in enumerate(csv.reader(f), 1):
+            cells = []
+            for i, v in enumerate(row):
+                if v == '':
+                    continue
+                if r > 1 and INT.match(v):
+                    cells.append('<c r="%s%d"><v>%s</v></c>' %
+                                 (cols[i], r, v))
+                    continue
+                k = index.get(v)
+                if k is None:
+                    k = index[v] = len(strings)
+                    strings.append(v)
+                cells.append('<c r="%s%d" t="s"><v>%d</v></c>' %
+                             (cols[i], r, k))
+            w.write(('<row r="%d">%s</row>' % (r, ''.join(cells)))
+                    .encode())
+        w.write(b'</sheetData></worksheet>')
+    with zout.open('xl/sharedStrings.xml', 'w') as w:
+        w.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 '\n<sst xmlns="http://schemas.openxmlformats.org/'
+                 'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' %
+                 (len(strings), len(strings))).encode())
+        for i in range(0, len(strings), 4096):
+            w.write(''.join('<si><t>%s</t></si>' % escape(t)
+                            for t in strings[i:i + 4096]).encode())
+        w.write(b'</sst>')
+    zout.close()
+
+
 def part(args):
     sys.stdout.write(zipfile.ZipFile(args[0]).read(args[1]).decode())
 
@@ -148,4 +225,4 @@ def edit(args):
 
 
 if __name__ == '__main__':
-    {'csv': from_csv, 'edit': edit, 'part': part}[sys.argv[1]](sys.argv[2:])
+    {'csv': from_csv, 'edit': edit, 'part': part, 'big': big}[sys.argv[1]](sys.argv[2:])

@@ -574,6 +574,50 @@ num_text(double d, struct buf *out)
 	return 0;
 }
 
+/*
+ * num_text for a number written as plain decimal digits with at most
+ * 15 significant ones (most are): those read back as themselves, so
+ * the text is the answer, without leading or trailing zeros.  Returns
+ * 0, or -1 to leave the number to num_text.
+ */
+static int
+plain_text(const char *s, struct buf *out)
+{
+	const char *p = s, *int0, *dot = NULL, *end;
+	int sig = 0, lead = 1;
+
+	if (*p == '-')
+		p++;
+	int0 = p;
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && dot == NULL)
+			dot = p;
+		else if (*p < '0' || *p > '9')
+			return -1;
+		else if (*p != '0' || !lead) {
+			lead = 0;
+			sig++;
+		}
+	}
+	if (p == int0 || sig > 15 || (dot != NULL && (dot == int0 ||
+	    dot[1] == '\0')))
+		return -1;
+	end = p;
+	if (dot != NULL) {
+		while (end[-1] == '0')
+			end--;
+		if (end[-1] == '.')
+			end--;
+	} else
+		dot = end;
+	while (int0 < dot - 1 && *int0 == '0')
+		int0++;
+	if (sig > 0 && *s == '-')
+		buf_addc(out, '-');
+	buf_add(out, int0, (size_t)(end - int0));
+	return 0;
+}
+
 /* A date serial as "YYYY-MM-DD[ HH:MM:SS]" into out; 0 or -1. */
 static int
 date_text(const struct xlsxr *x, double d, int kind, struct buf *out,
@@ -701,6 +745,8 @@ end_cell(struct xlsxr *x)
 		buf_adds(&o, strcmp(t->s, "0") == 0 ? "FALSE" : "TRUE");
 		break;
 	case 'n':
+		if (!(x->style & ST_DATE) && plain_text(t->s, &o) == 0)
+			break;
 		d = strtod(t->s, &e);
 		if (e == t->s || *e != '\0' || !isfinite(d)) {
 			cell_fail(x, "'%s' is not a number", t->s);
