@@ -15,6 +15,9 @@
 #       fast, for large files: openpyxl makes the workbook, and the rows
 #       are written here as Excel writes them (text in a shared string
 #       table, whole numbers as numbers), streamed
+#   mkxlsx.py fixtures DIR
+#       the small workbooks tests/unit/xlsxr_test.c reads, kept in
+#       tests/data/xlsx
 #   mkxlsx.py part IN.xlsx PART
 #       one part's text, to stdout
 import csv
@@ -203,6 +206,50 @@ def big(args):
     zout.close()
 
 
+def fixtures(args):
+    d = args[0]
+    wb = openpyxl.Workbook()
+    wb.active.title = 'Notes'
+    wb.active.append(['not the orders'])
+    ws = wb.create_sheet('訂單')
+    ws.append(['order_id', 'amount'])
+    ws.append(['A1', 5])
+    ws.append(['A2', 7.25])
+    wb.create_sheet('Third').append(['x', 'y', 'z'])
+    wb.save(d + '/sheets.xlsx')
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(['what', 'value'])
+    rows = [('int', 912345678), ('tenth', 0.1), ('small', 1e-7),
+            ('fifteen', 123456789012345), ('big', 1.5e20),
+            ('negative', -12.5), ('zero', -0.0), ('true', True),
+            ('false', False), ('text', '0912345678'),
+            ('date', datetime.date(2024, 2, 29)),
+            ('datetime', datetime.datetime(2024, 3, 1, 13, 45, 30)),
+            ('serial-one', datetime.date(1900, 1, 1)),
+            ('serial-61', datetime.date(1900, 3, 1))]
+    for what, v in rows:
+        ws.append([what, v])
+    for what, v, fmt in [('custom-date', 45000, 'dd/mm/yy'),
+                         ('custom-time', 45000.25, '[$-404]e/m/d h:mm'),
+                         ('quoted', 45000, '0 "days"'),
+                         ('red', 45000, '[Red]0.00'),
+                         ('builtin-14', 45000, 'mm-dd-yy')]:
+        ws.append([what, v])
+        ws.cell(ws.max_row, 2).number_format = fmt
+    ws.append(['third', 2 / 3])
+    wb.save(d + '/numbers.xlsx')
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(['what', 'value'])
+    ws.append(['date', datetime.date(2024, 2, 29)])
+    ws.append(['first', datetime.date(1904, 1, 1)])
+    wb.save(d + '/date1904.xlsx')
+
+
 def part(args):
     sys.stdout.write(zipfile.ZipFile(args[0]).read(args[1]).decode())
 
@@ -225,4 +272,5 @@ def edit(args):
 
 
 if __name__ == '__main__':
-    {'csv': from_csv, 'edit': edit, 'part': part, 'big': big}[sys.argv[1]](sys.argv[2:])
+    {'csv': from_csv, 'edit': edit, 'part': part, 'big': big,
+     'fixtures': fixtures}[sys.argv[1]](sys.argv[2:])

@@ -294,6 +294,8 @@ csvr_set_sheet(struct csvr *r, const char *sheet)
 		return r->xbad ? -1 : 0;
 	if (xlsxr_select(r->x, sheet, &r->xwhy) != 0) {
 		r->xbad = 1;
+		free(r->name);
+		r->name = xstrdup(r->base);
 		return -1;
 	}
 	name_sheet(r);

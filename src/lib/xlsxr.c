@@ -760,8 +760,8 @@ end_cell(struct xlsxr *x)
 			}
 		} else if (num_text(d, &o) != 0) {
 			cell_fail(x, "the number %s has more than 15 "
-			    "significant digits (Excel keeps 15: digits were "
-			    "lost); store it as text", t->s);
+			    "significant digits, more than Excel keeps (an id "
+			    "or a code? store it as text)", t->s);
 			buf_free(&o);
 			return;
 		}
