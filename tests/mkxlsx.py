@@ -94,6 +94,19 @@ INLINE = re.compile(r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)'
                     r'</t></is></c>')
 
 
+def with_sst(name, text):
+    """A part's text naming the shared strings, when it is one that must."""
+    if name == '[Content_Types].xml':
+        return text.replace('</Types>', '<Override PartName="/xl/shared'
+                            'Strings.xml" ContentType="%s"/></Types>' %
+                            SST_TYPE)
+    if name == 'xl/_rels/workbook.xml.rels':
+        return text.replace('</Relationships>', '<Relationship Id="rIdSst" '
+                            'Type="%s" Target="sharedStrings.xml"/>'
+                            '</Relationships>' % SST_REL)
+    return text
+
+
 def to_sst(path):
     z = zipfile.ZipFile(path)
     parts = [(i, z.read(i.filename)) for i in z.infolist()]
@@ -112,14 +125,7 @@ def to_sst(path):
         text = data.decode()
         if item.filename.startswith('xl/worksheets/sheet'):
             text = INLINE.sub(shared, text)
-        elif item.filename == '[Content_Types].xml':
-            text = text.replace('</Types>', '<Override PartName="/xl/'
-                                'sharedStrings.xml" ContentType="%s"/>'
-                                '</Types>' % SST_TYPE)
-        elif item.filename == 'xl/_rels/workbook.xml.rels':
-            text = text.replace('</Relationships>', '<Relationship '
-                                'Id="rIdSst" Type="%s" Target="shared'
-                                'Strings.xml"/></Relationships>' % SST_REL)
+        text = with_sst(item.filename, text)
         out.append((item, text.encode()))
     sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
@@ -162,14 +168,7 @@ def big(args):
         if item.filename == 'xl/worksheets/sheet1.xml':
             continue
         text = data.decode()
-        if item.filename == '[Content_Types].xml':
-            text = text.replace('</Types>', '<Override PartName="/xl/'
-                                'sharedStrings.xml" ContentType="%s"/>'
-                                '</Types>' % SST_TYPE)
-        elif item.filename == 'xl/_rels/workbook.xml.rels':
-            text = text.replace('</Relationships>', '<Relationship '
-                                'Id="rIdSst" Type="%s" Target="shared'
-                                'Strings.xml"/></Relationships>' % SST_REL)
+        text = with_sst(item.filename, text)
         zout.writestr(item, text)
     strings, index = [], {}
     cols = [col(i) for i in range(64)]
