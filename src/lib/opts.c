@@ -102,9 +102,9 @@ crm_common_opt(struct crm_common *c, int ch, const char *arg,
 		c->out_mode = TM_TSV;
 		return 1;
 	case CRM_OPT_XLSX:
-		if (*arg == '\0')
-			crm_usage_error(synopsis, "--xlsx: a file name is "
-			    "needed");
+		if (*arg == '\0' || strcmp(arg, "-") == 0)
+			crm_usage_error(synopsis, "--xlsx: a workbook needs "
+			    "a file name (it cannot be written to a pipe)");
 		c->xlsx = arg;
 		c->out_mode = TM_XLSX;
 		return 1;
