@@ -141,9 +141,9 @@ struct csvr *csvr_open(const char *path, int delim, const char *encoding);
  * A workbook (.xlsx, recognised by its bytes) is read as its first sheet
  * would be as CSV, each row a record (csvr_line its row number, csvr_name
  * "file:sheet"); this chooses another sheet, by name or number from 1,
- * before the first csvr_next.  Returns 0 (a CSV file ignores it), or -1
- * when there is no such sheet: csvr_next then fails and says which there
- * are.
+ * before csvr_read_ahead and the first csvr_next.  Returns 0 (a CSV file
+ * ignores it), or -1 when there is no such sheet: csvr_error (and every
+ * csvr_next after) then says which there are.
  */
 int	 csvr_set_sheet(struct csvr *r, const char *sheet);
 /* Reads the next record: 1 when there is one, 0 at the end, -1 on error. */

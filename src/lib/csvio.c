@@ -296,6 +296,8 @@ csvr_set_sheet(struct csvr *r, const char *sheet)
 		r->xbad = 1;
 		free(r->name);
 		r->name = xstrdup(r->base);
+		buf_reset(&r->err);
+		buf_adds(&r->err, r->xwhy.s);
 		return -1;
 	}
 	name_sheet(r);

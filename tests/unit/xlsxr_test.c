@@ -25,7 +25,7 @@ records(const char *path, const char *sheet)
 	if ((r = csvr_open(path, 0, NULL)) == NULL)
 		return xstrdup("cannot open");
 	if (sheet != NULL && csvr_set_sheet(r, sheet) != 0)
-		buf_adds(&b, "no sheet; ");
+		buf_printf(&b, "no sheet: %s; ", csvr_error(r));
 	while ((rc = csvr_next(r)) == 1) {
 		buf_printf(&b, "%ld:", csvr_line(r));
 		for (i = 0; i < csvr_nfields(r); i++)
@@ -69,7 +69,9 @@ main(void)
 	    "1:x|y|z\n"
 	    DIR "sheets.xlsx:Third: end\n");
 	check(DIR "sheets.xlsx", "4",
-	    "no sheet; " DIR "sheets.xlsx:0: no sheet '4' in the workbook; "
+	    "no sheet: no sheet '4' in the workbook; its sheets: 1 'Notes', "
+	    "2 '訂單', 3 'Third'; "
+	    DIR "sheets.xlsx:0: no sheet '4' in the workbook; "
 	    "its sheets: 1 'Notes', 2 '訂單', 3 'Third'\n");
 	check(DIR "numbers.xlsx", NULL,
 	    "1:what|value\n"
