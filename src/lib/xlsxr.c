@@ -3,8 +3,8 @@
  *
  * The workbook's list of sheets, its relationships, its styles and its
  * shared strings are read whole when the first row is asked for (the
- * shared strings cost their text plus one NUL and one offset, 8 bytes,
- * each).  The sheet itself is inflated by libzip in chunks and fed to
+ * shared strings cost their text plus 5 bytes each: a NUL and a 32-bit
+ * offset).  The sheet itself is inflated by libzip in chunks and fed to
  * expat, which is suspended at the end of every row: memory does not
  * grow with rows.
  *
@@ -22,6 +22,7 @@
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,7 +56,7 @@ struct xlsxr {
 	size_t	 nsheets, cur;
 	/* Shared strings: text, each ending in a NUL, at sst_off[i]. */
 	struct buf sst;
-	size_t	*sst_off;
+	uint32_t *sst_off;
 	size_t	 nsst, sstcap;
 	/* Styles: what each cellXfs entry does to a number. */
 	unsigned char *xf;
@@ -454,7 +455,13 @@ sst_end(void *ud, const char *el)
 			x->sst_off = xrealloc(x->sst_off, x->sstcap *
 			    sizeof(*x->sst_off));
 		}
-		x->sst_off[x->nsst++] = x->sst.len;
+		if (x->sst.len > UINT32_MAX - x->val.len - 1) {
+			buf_reset(&x->fail);
+			buf_printf(&x->fail, "more than 4 GB of shared strings");
+			stop(x);
+			return;
+		}
+		x->sst_off[x->nsst++] = (uint32_t)x->sst.len;
 		buf_add(&x->sst, x->val.s != NULL ? x->val.s : "", x->val.len);
 		buf_addc(&x->sst, '\0');
 	}
