@@ -58,7 +58,8 @@ bad 'a bad phone' "order_id,ordered_at,phone,unit_price\nA1,2024-01-01,call me,1
 	"in.csv:2: field 'phone': 'call me' is not a phone number"
 bad 'an empty file' "" 'in.csv: empty file'
 bad 'binary garbage' "\037\213\010\000\000\000\000\000\000\003" 'binary data'
-bad 'a spreadsheet' "PK\003\004\024\000\006\000" 'xlsx2csv'
+bad 'a damaged spreadsheet' "PK\003\004\024\000\006\000" \
+	'in.csv: a damaged .xlsx (zip) file: Not a zip archive'
 bad 'a bad row late in the file' "$H\nA1,2024-01-01,a,1,1,completed\nA2,2024-01-01,b,1,1,completed\nA3,2024-01-01,c,1,-5,completed\n" \
 	"in.csv:4: field 'unit_price': negative price"
 

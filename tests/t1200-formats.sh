@@ -284,10 +284,14 @@ test_expect_success 'an encoding that cannot be read says which line and what to
 	test_grep "unknown encoding" err
 '
 
-test_expect_success 'a spreadsheet gets the pipeline that works' '
+test_expect_success 'a damaged spreadsheet is named as one, from a file or stdin' '
 	printf "PK\003\004rest of a zip" >orders.xlsx &&
 	{ crm-import --db x.db orders.xlsx 2>err; test $? = 1; } &&
-	test_grep "spreadsheet (.xlsx), not CSV; convert it first, e.g. .xlsx2csv orders.xlsx | crm-import." err
+	test_grep "orders.xlsx: a damaged .xlsx (zip) file: Not a zip archive" err &&
+	{ crm-import --db x.db - <orders.xlsx 2>err; test $? = 1; } &&
+	test_grep "stdin: a damaged .xlsx (zip) file" err &&
+	{ cat orders.xlsx | crm-import --db x.db 2>err; test $? = 1; } &&
+	test_grep "stdin: a damaged .xlsx (zip) file" err
 '
 
 test_done

@@ -63,7 +63,10 @@ enum {
 	CRM_OPT_TZ,
 	CRM_OPT_TABLE,
 	CRM_OPT_CSV,
-	CRM_OPT_TSV
+	CRM_OPT_TSV,
+	CRM_OPT_XLSX,
+	CRM_OPT_EXCEL,
+	CRM_OPT_OUT_ENCODING
 };
 #define CRM_LONGOPT_DB	 { "db", required_argument, NULL, CRM_OPT_DB }
 #define CRM_LONGOPT_ASOF { "as-of", required_argument, NULL, CRM_OPT_ASOF }
@@ -74,6 +77,17 @@ enum {
 #define CRM_LONGOPT_CSV	 { "csv", no_argument, NULL, CRM_OPT_CSV }
 #define CRM_LONGOPT_TSV	 { "tsv", no_argument, NULL, 'T' }, \
 	{ "out-tab", no_argument, NULL, 'T' }
+/*
+ * Spreadsheets out: --xlsx FILE (a workbook, each table a sheet), --excel
+ * (CSV for Excel), --encoding utf-8|big5 (of CSV output; also spelled
+ * --out-encoding).  crm-import, whose --encoding names its input, lists
+ * only { "out-encoding", required_argument, NULL, CRM_OPT_OUT_ENCODING }.
+ */
+#define CRM_LONGOPT_XLSX { "xlsx", required_argument, NULL, CRM_OPT_XLSX }
+#define CRM_LONGOPT_EXCEL { "excel", no_argument, NULL, CRM_OPT_EXCEL }
+#define CRM_LONGOPT_OUT_ENCODING \
+	{ "encoding", required_argument, NULL, CRM_OPT_OUT_ENCODING }, \
+	{ "out-encoding", required_argument, NULL, CRM_OPT_OUT_ENCODING }
 #define CRM_LONGOPT_HELP { "help", no_argument, NULL, 'h' }
 #define CRM_LONGOPT_VERSION { "version", no_argument, NULL, 'V' }
 
@@ -85,6 +99,8 @@ struct crm_common {
 	long long lost_after;		/* --lost-after, 0: from the cycle */
 	const char *tz;			/* --tz, or NULL */
 	int	 out_mode;		/* -1, or enum tmode (table.h) */
+	const char *xlsx;		/* --xlsx FILE, or NULL */
+	int	 out_cp950;		/* --encoding big5 */
 };
 
 void	crm_common_init(struct crm_common *c);
@@ -133,6 +149,15 @@ struct csvr;
  * Returns NULL with errno set.
  */
 struct csvr *csvr_open(const char *path, int delim, const char *encoding);
+/*
+ * A workbook (.xlsx, recognised by its bytes) is read as its first sheet
+ * would be as CSV, each row a record (csvr_line its row number, csvr_name
+ * "file:sheet"); this chooses another sheet, by name or number from 1,
+ * before csvr_read_ahead and the first csvr_next.  Returns 0 (a CSV file
+ * ignores it), or -1 when there is no such sheet: csvr_error (and every
+ * csvr_next after) then says which there are.
+ */
+int	 csvr_set_sheet(struct csvr *r, const char *sheet);
 /* Reads the next record: 1 when there is one, 0 at the end, -1 on error. */
 int	 csvr_next(struct csvr *r);
 size_t	 csvr_nfields(const struct csvr *r);
@@ -153,6 +178,31 @@ void	 csvr_close(struct csvr *r);
 void	csv_put(FILE *fp, int delim, const char *s);
 void	csv_putn(FILE *fp, int delim, const char *s, size_t n);
 void	csv_row(FILE *fp, int delim, const char *const *f, size_t n);
+
+/*
+ * A CSV writer for spreadsheets and older tools.  CSVW_EXCEL: a UTF-8
+ * byte order mark, CRLF line ends, text cells that Excel would take for
+ * a formula (beginning with =, +, -, @, a tab or a carriage return) made
+ * inert with a leading apostrophe (OWASP), and text of digits alone
+ * (ids, phones, codes) written ="0912345678" so Excel keeps it as text.
+ * CSVW_CP950: Big5 (CP950) instead of UTF-8, for older tools.  Without
+ * flags the bytes are those of csv_row().  Returns NULL when iconv has
+ * no CP950.
+ */
+#define CSVW_EXCEL	0x01
+#define CSVW_CP950	0x02
+struct csvw;
+struct csvw *csvw_open(FILE *fp, int delim, int flags);
+/* Adds a field to the row: text (1, guarded) or a number (0, as it is). */
+void	csvw_field(struct csvw *w, const char *s, int text);
+/*
+ * Writes the row.  Returns 0, or -1 when a character has no CP950 form:
+ * nothing of the row is written and csvw_error() names the row (from 1,
+ * the header's) and the column.
+ */
+int	csvw_endrow(struct csvw *w);
+const char *csvw_error(const struct csvw *w);
+void	csvw_close(struct csvw *w);
 
 /* ==== custlist.c: customer lists on stdin ==== */
 

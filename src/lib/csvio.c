@@ -7,6 +7,12 @@
  * line on which each record began.  Lines are converted to UTF-8 before
  * parsing: Big5 trail bytes never collide with the comma, the tab, the
  * quote or the newline, so splitting raw lines first is safe.
+ *
+ * A workbook (.xlsx: a zip, recognised by its first bytes, not its name)
+ * is read through xlsxr.c instead: each row of its sheet is a record,
+ * its row number the record's line, and the reader is named "file:sheet"
+ * so messages say where.  A workbook on a pipe is first copied to a
+ * temporary file (a zip is read from its end): disk holds it, not memory.
  */
 #include <sys/stat.h>
 
@@ -19,8 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
 
 #include "crm.h"
+#include "xlsxr.h"
 
 #define MAX_FIELD	(4 << 20)	/* bytes in one field, at most */
 #define MAX_RECORD	(16 << 20)	/* bytes in one record, at most */
@@ -75,9 +85,18 @@ struct csvr {
 	size_t		 vnf;
 	size_t		 vend;		/* where the last field's NUL ends */
 	struct ahead	*ahead;		/* NULL: read in the caller's thread */
+	/* Recognising the input, and a workbook's sheet. */
+	char		 pre[4];	/* bytes read to recognise it, unread */
+	size_t		 npre;
+	char		*base;		/* the name without the sheet */
+	struct xlsxr	*x;		/* a workbook, or NULL */
+	int		 xbad;		/* a workbook that cannot be read */
+	struct buf	 xwhy;		/* why */
+	int		 xfd;		/* the workbook's bytes, for the tap */
 };
 
 static void dbcs_table(struct csvr *);
+static void recognise(struct csvr *);
 
 static void
 on_field(void *s, size_t len, void *arg)
@@ -125,6 +144,7 @@ csvr_open(const char *path, int delim, const char *encoding)
 	memset(r, 0, sizeof(*r));
 	r->cd = (iconv_t)-1;
 	r->size = -1;
+	r->xfd = -1;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		r->fp = stdin;
 		r->name = xstrdup("stdin");
@@ -137,6 +157,9 @@ csvr_open(const char *path, int delim, const char *encoding)
 	}
 	if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->size = sb.st_size;
+	r->base = xstrdup(r->name);
+	if (!(fstat(fileno(r->fp), &sb) == 0 && S_ISDIR(sb.st_mode)))
+		recognise(r);
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		csvr_close(r);
 		errno = ENOMEM;
@@ -174,6 +197,174 @@ csvr_set_tap(struct csvr *r, void (*fn)(void *, const void *, size_t),
 {
 	r->tap = fn;
 	r->taparg = arg;
+}
+
+/* ==== Workbooks ==== */
+
+/* Names the reader "file:sheet". */
+static void
+name_sheet(struct csvr *r)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s", r->base, xlsxr_sheet(r->x));
+	free(r->name);
+	r->name = b.s;
+}
+
+/* Opens the workbook in fd (taken). */
+static void
+open_book(struct csvr *r, int fd)
+{
+	r->xfd = dup(fd);
+	strcpy(r->enc, "UTF-8");
+	r->decided = 1;
+	if ((r->x = xlsxr_open(fd, &r->xwhy)) == NULL) {
+		r->xbad = 1;
+		return;
+	}
+	name_sheet(r);
+}
+
+/*
+ * Copies a workbook on a pipe to an unlinked temporary file: the bytes
+ * read so far, then the rest.  Returns its descriptor, or -1.
+ */
+static int
+spool(struct csvr *r)
+{
+	const char *dir = getenv("TMPDIR");
+	struct buf path = { 0 };
+	char b[1 << 16];
+	size_t n;
+	int fd;
+
+	buf_printf(&path, "%s/crm-xlsx.XXXXXX", dir != NULL && *dir != '\0' ?
+	    dir : "/tmp");
+	fd = mkstemp(path.s);
+	if (fd >= 0)
+		unlink(path.s);
+	buf_free(&path);
+	if (fd < 0) {
+		buf_printf(&r->xwhy, "cannot keep the workbook from stdin "
+		    "in a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	n = r->npre;
+	memcpy(b, r->pre, n);
+	r->npre = 0;
+	do {
+		if (n > 0 && write(fd, b, n) != (ssize_t)n) {
+			buf_printf(&r->xwhy, "cannot keep the workbook from "
+			    "stdin in a temporary file: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+	} while ((n = fread(b, 1, sizeof(b), r->fp)) > 0);
+	if (ferror(r->fp) || lseek(fd, 0, SEEK_SET) != 0) {
+		buf_printf(&r->xwhy, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Recognises a workbook by its first bytes (a zip's "PK\3\4").  A file
+ * is read again from its start; the bytes read from a pipe are kept in
+ * r->pre for the first line.
+ */
+static void
+recognise(struct csvr *r)
+{
+	off_t at = ftello(r->fp);
+	int fd;
+
+	r->npre = fread(r->pre, 1, sizeof(r->pre), r->fp);
+	if (at >= 0 && fseeko(r->fp, at, SEEK_SET) == 0) {
+		if (r->npre == 4 && memcmp(r->pre, "PK\003\004", 4) == 0) {
+			if ((fd = dup(fileno(r->fp))) < 0 ||
+			    lseek(fd, 0, SEEK_SET) != 0) {
+				r->xbad = 1;
+				buf_printf(&r->xwhy, "%s", strerror(errno));
+				return;
+			}
+			open_book(r, fd);
+		}
+		r->npre = 0;
+		return;
+	}
+	clearerr(r->fp);
+	if (r->npre == 4 && memcmp(r->pre, "PK\003\004", 4) == 0) {
+		if ((fd = spool(r)) < 0) {
+			r->xbad = 1;
+			strcpy(r->enc, "UTF-8");
+			return;
+		}
+		open_book(r, fd);
+	}
+}
+
+int
+csvr_set_sheet(struct csvr *r, const char *sheet)
+{
+	if (r->x == NULL)
+		return r->xbad ? -1 : 0;
+	if (xlsxr_select(r->x, sheet, &r->xwhy) != 0) {
+		r->xbad = 1;
+		free(r->name);
+		r->name = xstrdup(r->base);
+		buf_reset(&r->err);
+		buf_adds(&r->err, r->xwhy.s);
+		return -1;
+	}
+	name_sheet(r);
+	return 0;
+}
+
+/* Feeds the whole workbook to the tap, once. */
+static int
+tap_book(struct csvr *r)
+{
+	char b[1 << 16];
+	ssize_t n;
+	off_t at = 0;
+
+	while ((n = pread(r->xfd, b, sizeof(b), at)) > 0) {
+		r->tap(r->taparg, b, (size_t)n);
+		at += n;
+	}
+	close(r->xfd);
+	r->xfd = -1;
+	if (n < 0) {
+		buf_printf(&r->err, "%s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* read_record for a workbook: its next row. */
+static int
+read_row(struct csvr *r)
+{
+	off_t done, total;
+	int rc;
+
+	if (r->xbad) {
+		r->recline = 0;
+		buf_adds(&r->err, r->xwhy.s != NULL ? r->xwhy.s : "");
+		return -1;
+	}
+	if (r->tap != NULL && r->xfd >= 0 && tap_book(r) != 0)
+		return -1;
+	rc = xlsxr_next(r->x, &r->rec, &r->off, &r->offcap, &r->nf,
+	    &r->recline, &r->err);
+	r->lineno = r->recline;
+	xlsxr_progress(r->x, &done, &total);
+	if (total > 0 && r->size > 0)
+		r->bytes = (off_t)((double)r->size * (double)done /
+		    (double)total);
+	return rc;
 }
 
 /*
@@ -291,16 +482,11 @@ has_high(const char *s, size_t n)
 static int
 sniff(struct csvr *r, const char *s, size_t n)
 {
-	if (n >= 4 && memcmp(s, "PK\003\004", 4) == 0) {
-		buf_printf(&r->err, "this is a spreadsheet (.xlsx), not CSV; "
-		    "convert it first, e.g. 'xlsx2csv %s | %s'", r->name,
-		    crm_prog);
-		return -1;
-	}
 	if (n >= 4 && memcmp(s, "\320\317\021\340", 4) == 0) {
 		buf_printf(&r->err, "this is an Excel 97 spreadsheet (.xls), "
 		    "not CSV; convert it first, e.g. with 'libreoffice "
-		    "--headless --convert-to csv %s'", r->name);
+		    "--headless --convert-to xlsx %s', or save it as .xlsx "
+		    "or CSV", r->name);
 		return -1;
 	}
 	return 0;
@@ -525,10 +711,14 @@ feed(struct csvr *r, char *line, size_t n, int first)
 static int
 fill_block(struct csvr *r)
 {
+	size_t k = r->npre;	/* bytes read to recognise the input */
+
 	if (r->ibuf == NULL)
 		r->ibuf = xmalloc(BLOCK);
 	r->ipos = 0;
-	r->ilen = fread(r->ibuf, 1, BLOCK, r->fp);
+	memcpy(r->ibuf, r->pre, k);
+	r->npre = 0;
+	r->ilen = k + fread(r->ibuf + k, 1, BLOCK - k, r->fp);
 	if (r->ilen > 0)
 		return 1;
 	return ferror(r->fp) ? -1 : 0;
@@ -680,6 +870,8 @@ read_record(struct csvr *r)
 	r->inrec = 0;
 	r->inq = 0;
 	r->recbytes = 0;
+	if (r->x != NULL || r->xbad)
+		return read_row(r);
 	while (!r->done) {
 		if (r->eof)
 			return 0;
@@ -964,7 +1156,11 @@ csvr_read_ahead(struct csvr *r)
 	in = xmalloc(sizeof(*in));
 	*in = *r;			/* the thread's reader takes it all */
 	in->name = xstrdup(r->name);
+	in->base = xstrdup(r->base);
 	a->in = in;
+	r->x = NULL;			/* the thread's now */
+	r->xfd = -1;
+	memset(&r->xwhy, 0, sizeof(r->xwhy));
 	r->fp = NULL;
 	r->line = NULL;
 	r->linecap = 0;
@@ -1037,6 +1233,11 @@ csvr_close(struct csvr *r)
 		fclose(r->fp);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
+	xlsxr_close(r->x);
+	if (r->xfd >= 0)
+		close(r->xfd);
+	free(r->base);
+	buf_free(&r->xwhy);
 	free(r->dbcs);
 	csv_free(&r->p);
 	free(r->line);
@@ -1097,4 +1298,167 @@ csv_row(FILE *fp, int delim, const char *const *f, size_t n)
 		csv_put(fp, delim, f[i]);
 	}
 	putc('\n', fp);
+}
+
+/* ==== Writing for spreadsheets and older tools ==== */
+
+/*
+ * A row is put together in UTF-8, then converted when CP950 is asked
+ * for: a character CP950 cannot hold fails the whole row, before any of
+ * it is written, and the message names the row and the column.
+ */
+struct csvw {
+	FILE	*fp;
+	int	 delim;
+	int	 flags;
+	long	 row;			/* rows written */
+	struct buf line;		/* the row, UTF-8 */
+	struct buf field;		/* one field, before quoting */
+	size_t	*start;			/* where each field begins in line */
+	size_t	 nf, cap;
+	iconv_t	 cd;
+	struct buf out;			/* the row converted */
+	struct buf err;
+};
+
+struct csvw *
+csvw_open(FILE *fp, int delim, int flags)
+{
+	struct csvw *w;
+
+	w = xmalloc(sizeof(*w));
+	memset(w, 0, sizeof(*w));
+	w->fp = fp;
+	w->delim = delim;
+	w->flags = flags;
+	w->cd = (iconv_t)-1;
+	if ((flags & CSVW_CP950) &&
+	    (w->cd = iconv_open("CP950", "UTF-8")) == (iconv_t)-1) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Digits alone, perhaps after a '+': an id, a phone or a code. */
+static int
+digits_only(const char *s)
+{
+	if (*s == '+')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+void
+csvw_field(struct csvw *w, const char *s, int text)
+{
+	if (s == NULL)
+		s = "";
+	if (w->nf == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 32;
+		w->start = xrealloc(w->start, w->cap * sizeof(*w->start));
+	}
+	if (w->nf > 0)
+		buf_addc(&w->line, (char)w->delim);
+	w->start[w->nf++] = w->line.len;
+	buf_reset(&w->field);
+	if ((w->flags & CSVW_EXCEL) && text && digits_only(s)) {
+		/* Excel reads ="0912345678" as that text, zeros and all. */
+		buf_printf(&w->field, "=\"%s\"", s);
+	} else if ((w->flags & CSVW_EXCEL) && text &&
+	    strchr("=+-@\t\r", *s) != NULL && *s != '\0') {
+		/* A formula to Excel: made inert (OWASP, CSV injection). */
+		buf_addc(&w->field, '\'');
+		buf_adds(&w->field, s);
+	} else
+		buf_adds(&w->field, s);
+	buf_add_field(&w->line, w->delim, w->field.s != NULL ?
+	    w->field.s : "");
+}
+
+/* The field the byte at off of the row is in, from 1. */
+static size_t
+field_at(const struct csvw *w, size_t off)
+{
+	size_t i;
+
+	for (i = w->nf; i > 1; i--)
+		if (w->start[i - 1] <= off)
+			break;
+	return i;
+}
+
+int
+csvw_endrow(struct csvw *w)
+{
+	const char *eol = (w->flags & CSVW_EXCEL) ? "\r\n" : "\n";
+	char *in, *o;
+	size_t il, ol, at;
+	utf8proc_int32_t c;
+	int rc = 0;
+
+	w->row++;
+	if (w->row == 1 && (w->flags & CSVW_EXCEL) && w->cd == (iconv_t)-1)
+		fputs("\357\273\277", w->fp);	/* UTF-8, says the BOM */
+	if (w->cd == (iconv_t)-1) {
+		fwrite(w->line.s != NULL ? w->line.s : "", 1, w->line.len,
+		    w->fp);
+		fputs(eol, w->fp);
+		goto done;
+	}
+	buf_reset(&w->out);
+	if (w->out.cap < w->line.len * 2 + 8) {
+		w->out.cap = w->line.len * 2 + 8;
+		w->out.s = xrealloc(w->out.s, w->out.cap);
+	}
+	in = w->line.s != NULL ? w->line.s : "";
+	il = w->line.len;
+	o = w->out.s;
+	ol = w->out.cap;
+	iconv(w->cd, NULL, NULL, NULL, NULL);
+	if (il > 0 && iconv(w->cd, &in, &il, &o, &ol) == (size_t)-1) {
+		at = (size_t)(in - w->line.s);
+		if (utf8proc_iterate((const utf8proc_uint8_t *)w->line.s + at,
+		    (utf8proc_ssize_t)(w->line.len - at), &c) <= 0)
+			c = (unsigned char)w->line.s[at];
+		buf_reset(&w->err);
+		buf_printf(&w->err, "row %ld, column %zu: U+%04X has no Big5 "
+		    "(CP950) form; write UTF-8 (--encoding utf-8) or --xlsx",
+		    w->row, field_at(w, at), (unsigned)c);
+		w->row--;
+		rc = -1;
+		goto done;
+	}
+	fwrite(w->out.s, 1, (size_t)(o - w->out.s), w->fp);
+	fputs(eol, w->fp);
+done:
+	buf_reset(&w->line);
+	w->nf = 0;
+	return rc;
+}
+
+const char *
+csvw_error(const struct csvw *w)
+{
+	return w->err.s != NULL ? w->err.s : "";
+}
+
+void
+csvw_close(struct csvw *w)
+{
+	if (w == NULL)
+		return;
+	if (w->cd != (iconv_t)-1)
+		iconv_close(w->cd);
+	buf_free(&w->line);
+	buf_free(&w->field);
+	buf_free(&w->out);
+	buf_free(&w->err);
+	free(w->start);
+	free(w);
 }

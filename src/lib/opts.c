@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm.h"
 #include "table.h"
@@ -99,6 +100,27 @@ crm_common_opt(struct crm_common *c, int ch, const char *arg,
 		return 1;
 	case 'T':
 		c->out_mode = TM_TSV;
+		return 1;
+	case CRM_OPT_XLSX:
+		if (*arg == '\0' || strcmp(arg, "-") == 0)
+			crm_usage_error(synopsis, "--xlsx: a workbook needs "
+			    "a file name (it cannot be written to a pipe)");
+		c->xlsx = arg;
+		c->out_mode = TM_XLSX;
+		return 1;
+	case CRM_OPT_EXCEL:
+		c->out_mode = TM_EXCEL;
+		return 1;
+	case CRM_OPT_OUT_ENCODING:
+		if (strcasecmp(arg, "big5") == 0 ||
+		    strcasecmp(arg, "cp950") == 0)
+			c->out_cp950 = 1;
+		else if (strcasecmp(arg, "utf-8") == 0 ||
+		    strcasecmp(arg, "utf8") == 0)
+			c->out_cp950 = 0;
+		else
+			crm_usage_error(synopsis, "--encoding: '%s' is not "
+			    "utf-8 or big5", arg);
 		return 1;
 	case 'h':
 		crm_help(synopsis, help);

@@ -4,6 +4,7 @@
  */
 #include <sys/ioctl.h>
 
+#include <err.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "crm.h"
 #include "table.h"
+#include "xlsxw.h"
 
 #define GAP	2		/* spaces between columns */
 #define BARMIN	4		/* a bar column is at least this wide */
@@ -40,6 +42,60 @@ tout_init(struct tout *o, FILE *fp, int mode)
 	else if (tty && ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 20)
 		o->width = ws.ws_col;
+}
+
+int
+tout_start(struct tout *o, FILE *fp, const struct crm_common *c)
+{
+	struct buf why = { 0 };
+	int mode = c->out_mode;
+
+	if (c->out_cp950 && mode == TM_XLSX) {
+		warnx("--encoding big5 is for CSV; a workbook is always "
+		    "Unicode");
+		return -1;
+	}
+	/* Big5 is for files and older tools: CSV even on a terminal. */
+	if (c->out_cp950 && mode < 0 && isatty(fileno(fp)))
+		mode = TM_CSV;
+	tout_init(o, fp, mode);
+	if (o->mode == TM_XLSX) {
+		o->path = c->xlsx;
+		if ((o->xw = xlsxw_open(c->xlsx, &why)) == NULL) {
+			warnx("%s: %s", c->xlsx, why.s);
+			buf_free(&why);
+			return -1;
+		}
+	} else if (o->mode == TM_EXCEL || c->out_cp950) {
+		o->cw = csvw_open(fp, o->mode == TM_TSV ? '\t' : ',',
+		    (o->mode == TM_EXCEL ? CSVW_EXCEL : 0) |
+		    (c->out_cp950 ? CSVW_CP950 : 0));
+		if (o->cw == NULL) {
+			warnx("--encoding big5: this system's iconv has no "
+			    "CP950");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+tout_close(struct tout *o)
+{
+	struct buf why = { 0 };
+	int rc = o->failed ? -1 : 0;
+
+	if (o->xw != NULL && xlsxw_close(o->xw, &why) != 0) {
+		warnx("%s: %s", o->path, why.s);
+		rc = -1;
+	}
+	o->xw = NULL;
+	csvw_close(o->cw);
+	o->cw = NULL;
+	free(o->title);
+	o->title = NULL;
+	buf_free(&why);
+	return rc;
 }
 
 const char *
@@ -147,13 +203,18 @@ tout_title(struct tout *o, const char *fmt, ...)
 	va_list ap;
 	char *s;
 
-	if (o->mode != TM_TABLE)
+	if (o->mode != TM_TABLE && o->mode != TM_XLSX)
 		return;
 	va_start(ap, fmt);
 	s = vfmt(fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
+	if (o->mode == TM_XLSX) {	/* the next sheet's name */
+		free(o->title);
+		o->title = s;
+		return;
+	}
 	if (o->blocks++ > 0)
 		fputc('\n', o->fp);
 	fputs(tc_bold(o), o->fp);
@@ -354,18 +415,30 @@ shown(const struct table *t, int i)
 	return !(t->flags[i] & (TC_TTYONLY | TC_BAR));
 }
 
-void
-table_cell(struct table *t, const char *csv, const char *tty, double v)
+/* Adds a cell of type type; NULL when the row is full. */
+static struct tcell *
+add_cell(struct table *t, const char *csv, const char *tty, double v,
+    int type)
 {
 	struct tcell *c;
 
 	if (t->col >= t->ncols)
-		return;
+		return NULL;
 	c = &t->row[t->col++];
 	c->csv = xstrdup(csv != NULL ? csv : "");
 	c->tty = xstrdup(tty != NULL ? tty : csv != NULL ? csv : "");
 	c->v = v;
 	c->v2 = -1;
+	c->iv = 0;
+	c->type = (char)type;
+	c->prec = 0;
+	return c;
+}
+
+void
+table_cell(struct table *t, const char *csv, const char *tty, double v)
+{
+	add_cell(t, csv, tty, v, TT_GUESS);
 }
 
 void
@@ -378,25 +451,29 @@ table_barpart(struct table *t, double part)
 void
 table_str(struct table *t, const char *s)
 {
-	table_cell(t, s, s, 0);
+	add_cell(t, s, s, 0, TT_TEXT);
 }
 
 void
 table_int(struct table *t, int64_t v)
 {
 	char a[32], b[32];
+	struct tcell *c;
 
 	snprintf(a, sizeof(a), "%lld", (long long)v);
-	table_cell(t, a, fmt_int(v, b), (double)v);
+	if ((c = add_cell(t, a, fmt_int(v, b), (double)v, TT_INT)) != NULL)
+		c->iv = v;
 }
 
 void
 table_money(struct table *t, int64_t minor)
 {
 	char a[32], b[40];
+	struct tcell *c;
 
-	table_cell(t, money_format(minor, a), fmt_money(minor, b),
-	    (double)minor);
+	if ((c = add_cell(t, money_format(minor, a), fmt_money(minor, b),
+	    (double)minor, TT_MONEY)) != NULL)
+		c->iv = minor;
 }
 
 void
@@ -405,35 +482,40 @@ table_ratio(struct table *t, int64_t num, int64_t den)
 	char a[32], b[16];
 
 	if (den == 0) {
-		table_cell(t, "", "-", 0);
+		add_cell(t, "", "-", 0, TT_NULL);
 		return;
 	}
 	snprintf(a, sizeof(a), "%.4f", (double)num / (double)den);
-	table_cell(t, a, fmt_pct(num, den, b), (double)num / (double)den);
+	add_cell(t, a, fmt_pct(num, den, b), (double)num / (double)den,
+	    TT_RATIO);
 }
 
 void
 table_num(struct table *t, double v, int prec)
 {
 	char a[48], b[64];
+	struct tcell *c;
 
 	snprintf(a, sizeof(a), "%.*f", prec, v);
-	table_cell(t, a, group(a, b, sizeof(b)), v);
+	if ((c = add_cell(t, a, group(a, b, sizeof(b)), v, TT_NUM)) != NULL)
+		c->prec = (char)prec;
 }
 
 void
 table_days(struct table *t, double v)
 {
 	char a[32];
+	struct tcell *c;
 
 	fmt_days(v, a);
-	table_cell(t, a, a, v);
+	if ((c = add_cell(t, a, a, v, TT_NUM)) != NULL)
+		c->prec = v == floor(v) ? 0 : 1;
 }
 
 void
 table_null(struct table *t)
 {
-	table_cell(t, "", "-", 0);
+	add_cell(t, "", "-", 0, TT_NULL);
 }
 
 static void
@@ -444,11 +526,133 @@ free_cell(struct tcell *c)
 	c->csv = c->tty = NULL;
 }
 
+/* ==== Spreadsheets ==== */
+
+/* A number as table_cell's text may hold one: -12, 3.25 (15 digits). */
+static int
+plain_number(const char *s, int *decimals)
+{
+	const char *p = s, *dot = NULL;
+	int digits = 0;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0' && p[1] != '.' && p[1] != '\0')
+		return 0;		/* a leading zero: a code */
+	for (; *p != '\0'; p++) {
+		if (*p == '.' && dot == NULL && digits > 0)
+			dot = p;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return 0;
+	}
+	if (digits == 0 || digits > 15 || (dot != NULL && dot[1] == '\0'))
+		return 0;
+	*decimals = dot != NULL ? (int)(p - dot - 1) : 0;
+	return 1;
+}
+
+/* A day written YYYY-MM-DD: 1 and *day, or 0. */
+static int
+iso_day(const char *s, int64_t *day)
+{
+	int y, m, d, y2, m2, d2, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	*day = days_from_civil(y, m, d);
+	civil_from_days(*day, &y2, &m2, &d2);
+	return y == y2 && m == m2 && d == d2 && y >= 1900;
+}
+
+/* Is the cell text, to a spreadsheet? */
+static int
+is_text(const struct tcell *c)
+{
+	int k;
+
+	return c->type == TT_TEXT || (c->type == TT_GUESS &&
+	    !plain_number(c->csv, &k));
+}
+
+/* Writes the row's cells to the workbook, typed. */
+static void
+xlsx_row(struct table *t, struct tcell *row)
+{
+	struct xlsxw *w = t->out->xw;
+	int64_t day;
+	int i, k;
+
+	for (i = 0; i < t->ncols; i++) {
+		struct tcell *c = &row[i];
+
+		if (!shown(t, i))
+			continue;
+		if (c->type == TT_INT)
+			xlsxw_int(w, c->iv);
+		else if (c->type == TT_MONEY)
+			xlsxw_money(w, c->iv);
+		else if (c->type == TT_RATIO)
+			xlsxw_ratio(w, c->v);
+		else if (c->type == TT_NUM)
+			xlsxw_num(w, c->v, c->prec);
+		else if (c->csv[0] == '\0' || c->type == TT_NULL)
+			xlsxw_blank(w);
+		else if (iso_day(c->csv, &day))
+			xlsxw_day(w, day);
+		else if (c->type == TT_GUESS && plain_number(c->csv, &k))
+			xlsxw_num(w, strtod(c->csv, NULL), k);
+		else
+			xlsxw_text(w, c->csv);
+	}
+	xlsxw_endrow(w);
+}
+
+/* Begins the table's sheet: named by the last title, under its header. */
+static void
+xlsx_sheet(struct table *t)
+{
+	const char *h[TABLE_MAXCOLS];
+	int i, n = 0;
+
+	for (i = 0; i < t->ncols; i++)
+		if (shown(t, i))
+			h[n++] = t->name[i];
+	xlsxw_sheet(t->out->xw, t->out->title, n, h);
+	free(t->out->title);
+	t->out->title = NULL;
+}
+
+/* Ends a row of the CSV writer; the first row that fails stops output. */
+static void
+cw_endrow(struct tout *o)
+{
+	if (csvw_endrow(o->cw) != 0 && !o->failed) {
+		warnx("output %s", csvw_error(o->cw));
+		o->failed = 1;
+	}
+}
+
 static void
 csv_header(struct table *t)
 {
 	int delim = t->out->mode == TM_TSV ? '\t' : ',', i, first = 1;
 
+	if (t->out->cw != NULL) {
+		for (i = 0; i < t->ncols; i++)
+			if (shown(t, i))
+				csvw_field(t->out->cw, t->name[i], 1);
+		cw_endrow(t->out);
+		t->out->headers++;
+		return;
+	}
 	for (i = 0; i < t->ncols; i++) {
 		if (!shown(t, i))
 			continue;
@@ -469,6 +673,27 @@ table_endrow(struct table *t)
 	while (t->col < t->ncols)
 		table_null(t);
 	t->col = 0;
+	if (t->out->mode == TM_XLSX) {
+		if (t->nrows++ == 0)
+			xlsx_sheet(t);
+		xlsx_row(t, t->row);
+		for (i = 0; i < t->ncols; i++)
+			free_cell(&t->row[i]);
+		return;
+	}
+	if (t->out->cw != NULL) {
+		if (t->nrows++ == 0 && t->out->headers == 0)
+			csv_header(t);
+		for (i = 0; i < t->ncols; i++) {
+			if (shown(t, i) && !t->out->failed)
+				csvw_field(t->out->cw, t->row[i].csv,
+				    is_text(&t->row[i]));
+			free_cell(&t->row[i]);
+		}
+		if (!t->out->failed)
+			cw_endrow(t->out);
+		return;
+	}
 	if (t->out->mode != TM_TABLE) {
 		/* One header for the whole output: a report that writes
 		 * two tables of the same columns writes one. */
@@ -667,7 +892,10 @@ table_end(struct table *t)
 
 	if (t->out->mode == TM_TABLE)
 		table_print(t);
-	else if (t->nrows == 0 && t->out->headers == 0 && t->ncols > 0)
+	else if (t->out->mode == TM_XLSX) {
+		if (t->nrows == 0 && t->ncols > 0)
+			xlsx_sheet(t);	/* no rows: the header says what */
+	} else if (t->nrows == 0 && t->out->headers == 0 && t->ncols > 0)
 		csv_header(t);	/* no rows: the header still says what */
 	for (i = 0; i < t->nrows * (size_t)t->ncols &&
 	    t->out->mode == TM_TABLE; i++)

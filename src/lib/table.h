@@ -5,6 +5,10 @@
  * whose columns line up by display width (CJK counts two), with bar
  * charts in Unicode blocks, fitted to $COLUMNS, coloured only on a
  * terminal and never when NO_COLOR is set.
+ *
+ * For spreadsheets (tout_start): a workbook whose sheets are the tables,
+ * their cells typed (TM_XLSX, --xlsx FILE); CSV for Excel (TM_EXCEL,
+ * --excel); CSV in Big5 (--encoding big5).  Plain CSV stays as it was.
  */
 #ifndef TABLE_H
 #define TABLE_H
@@ -12,7 +16,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum tmode { TM_CSV, TM_TSV, TM_TABLE };
+enum tmode { TM_CSV, TM_TSV, TM_TABLE, TM_XLSX, TM_EXCEL };
+
+struct crm_common;
+struct csvw;
+struct xlsxw;
 
 struct tout {
 	FILE	*fp;			/* where everything goes */
@@ -21,6 +29,11 @@ struct tout {
 	int	 width;			/* terminal columns to fit in */
 	int	 blocks;		/* sections printed so far */
 	int	 headers;		/* CSV headers printed so far */
+	struct xlsxw *xw;		/* TM_XLSX: the workbook */
+	const char *path;		/* its file */
+	char	*title;			/* the next sheet's name */
+	struct csvw *cw;		/* TM_EXCEL or Big5: the CSV writer */
+	int	 failed;		/* a row could not be written */
 };
 
 /* Column flags. */
@@ -38,7 +51,19 @@ struct tcell {
 	char	*tty;			/* the table form */
 	double	 v;			/* the value, for bars */
 	double	 v2;			/* its solid part, or -1 */
+	int64_t	 iv;			/* the value of a count or an amount */
+	char	 type;			/* a spreadsheet's cell: TT_* */
+	char	 prec;			/* decimals of a TT_NUM */
 };
+
+/* Cell types (the table calls that made them). */
+#define TT_GUESS	0	/* table_cell: a number if it reads as one */
+#define TT_TEXT		1
+#define TT_INT		2
+#define TT_MONEY	3
+#define TT_RATIO	4
+#define TT_NUM		5
+#define TT_NULL		6
 
 struct table {
 	struct tout *out;
@@ -59,6 +84,17 @@ struct table {
  * unset or empty.  The width is $COLUMNS, else the terminal's, else 80.
  */
 void	tout_init(struct tout *o, FILE *fp, int mode);
+/*
+ * tout_init with the shared options' choice (c->out_mode, c->xlsx,
+ * c->out_cp950).  Returns 0, or -1 after a message (the workbook cannot
+ * be made, or Big5 was asked of a workbook).
+ */
+int	tout_start(struct tout *o, FILE *fp, const struct crm_common *c);
+/*
+ * Ends the output: writes the workbook.  Returns 0, or -1 after a message
+ * (a row could not be written, the workbook could not be).
+ */
+int	tout_close(struct tout *o);
 /* A heading (table form only): a blank line between blocks. */
 void	tout_title(struct tout *o, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

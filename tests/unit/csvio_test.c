@@ -229,12 +229,14 @@ test_errors(void)
 	/* A NUL byte means a binary file. */
 	got = READ("nul.csv", "a,b\n1,\0\n", ',');
 	CHECK(strncmp(got, "1:a|b\n2:error: binary data", 26) == 0);
-	/* Spreadsheets are named, with what to do about them. */
+	/* A zip is read as a workbook: a damaged one is named as one, before
+	 * any row (line 0).  An Excel 97 file is refused, with what to do. */
 	got = READ("sheet.xlsx", "PK\003\004\024\000\006\000\010\000", 0);
-	CHECK(strncmp(got, "1:error: this is a spreadsheet (.xlsx)", 38) == 0);
-	CHECK(strstr(got, "xlsx2csv") != NULL);
+	CHECK(strncmp(got, "0:error: a damaged .xlsx (zip) file: Not a zip "
+	    "archive", 53) == 0);
 	got = READ("sheet.xls", "\320\317\021\340\241\261\032\341", 0);
 	CHECK(strncmp(got, "1:error: this is an Excel 97", 28) == 0);
+	CHECK(strstr(got, "save it as .xlsx or CSV") != NULL);
 	/* A file that is not there. */
 	snprintf(path, sizeof(path), "%s/missing.csv", dir);
 	CHECK_STR(readpath(path, ',', NULL), "open: No such file or directory");
