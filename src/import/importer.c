@@ -128,6 +128,8 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future = 0;
 	keymap_free(r->unchanged);
 	r->unchanged = keymap_new(IDCACHE);
+	keymap_free(r->rejected_orders);
+	r->rejected_orders = NULL;
 	if (write_import_begin(r, csvr_name(r->in)) != 0)
 		goto fail;
 	r->st_fmt = NULL;		/* a new file's format: words anew */
@@ -240,6 +242,7 @@ import_close(struct run *r, int rollback)
 	keymap_free(r->ids);
 	keymap_free(r->moved);
 	keymap_free(r->unchanged);
+	keymap_free(r->rejected_orders);
 	free(r->held);
 	buf_free(&r->heldtxt);
 	buf_free(&r->masked);

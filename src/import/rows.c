@@ -134,6 +134,29 @@ hold_row(struct run *r, const char *field, const char *why)
 	h->len = r->heldtxt.len - h->off;
 }
 
+/* The key of the current order in r->rejected: channel and number. */
+static void
+order_key(struct run *r, struct mapkey *k)
+{
+	buf_reset(&r->key);
+	buf_add(&r->key, r->ord.channel.s, r->ord.channel.len + 1);
+	buf_add(&r->key, r->ord.order_no.s, r->ord.order_no.len);
+	keymap_key(r->key.s, r->key.len, k);
+}
+
+/* Whether this file rejected the current order whole at an earlier part. */
+static int
+rejected_before(struct run *r)
+{
+	struct mapkey k;
+	int64_t v;
+
+	if (r->rejected_orders == NULL)
+		return 0;
+	order_key(r, &k);
+	return keymap_get(r->rejected_orders, &k, &v);
+}
+
 static void
 drop_held(struct run *r)
 {
@@ -173,7 +196,18 @@ order_bad(struct run *r, int f, const char *why)
 			put_reject(r, h->line, w.s, w.len, r->heldtxt.s +
 			    h->off, h->len);
 	}
+	if (rejected_before(r))
+		goto done;		/* a later part: counted once */
 	r->o_rejected++;
+	if (r->rejected_orders == NULL)
+		r->rejected_orders = keymap_new(MOVED);
+	if (r->rejected_orders != NULL) {
+		struct mapkey k;
+
+		order_key(r, &k);
+		keymap_put(r->rejected_orders, &k, 1);	/* full: no more */
+	}
+done:
 	buf_free(&w);
 	drop_held(r);
 	order_clear(&r->ord);
@@ -753,6 +787,9 @@ take_row(struct run *r)
 		buf_add(&o->order_no, r->val[F_ORDER_ID].s,
 		    r->val[F_ORDER_ID].len);
 		buf_add(&o->channel, chan.s, chan.len);
+		/* A later part of an order rejected whole goes too. */
+		if (r->rejects != NULL && rejected_before(r))
+			o->bad = o->open = 1;
 	}
 	if (o->bad) {
 		/* Rejected anyway: read no more of it. */

@@ -96,6 +96,7 @@ struct run {
 	struct keymap *moved;		/* merged customer -> kept customer */
 	struct keymap *unchanged;	/* stored orders this file left as
 					   they were */
+	struct keymap *rejected_orders;	/* orders this file rejected whole */
 	int	 ids_complete;
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */

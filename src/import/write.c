@@ -659,8 +659,9 @@ setup_zone(struct run *r, const char *tz)
 /*
  * The shop's currency (meta 'currency'): set by the first import that
  * names one (--currency, else the format's `currency`), TWD when none
- * did; an import naming another is refused, as a time zone is.
- * Returns 0, or -1 after saying why.
+ * did (from NULL: the default, set when none is); an import naming
+ * another is refused, as a time zone is.  Returns 0, or -1 after saying
+ * why.
  */
 int
 write_currency(struct run *r, const char *code, const char *from)
@@ -670,7 +671,7 @@ write_currency(struct run *r, const char *code, const char *from)
 
 	if (store_meta(r->db, "currency", &have) == NULL)
 		rc = store_set_meta(r->db, "currency", code);
-	else if (strcasecmp(have.s, code) != 0) {
+	else if (from != NULL && strcasecmp(have.s, code) != 0) {
 		warnx("%s: the store keeps amounts in %s, not %s (from %s)",
 		    store_path(r->db), have.s, code, from);
 		rc = -1;
@@ -731,7 +732,7 @@ import_commit(struct run *r)
 	 * customers this run touched. */
 	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0)
 		return -1;
-	if (write_currency(r, "TWD", "the default") != 0)
+	if (write_currency(r, "TWD", NULL) != 0)
 		return -1;
 	write_finalize(r);
 	return store_commit(r->db);
