@@ -127,7 +127,7 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
 	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future = 0;
 	keymap_free(r->unchanged);
-	r->unchanged = keymap_new(IDCACHE);
+	r->unchanged = keymap_new(UNCHANGED);
 	keymap_free(r->rejected_orders);
 	r->rejected_orders = NULL;
 	if (write_import_begin(r, csvr_name(r->in)) != 0)

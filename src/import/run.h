@@ -64,6 +64,11 @@ struct held {
  */
 #define IDCACHE	(768 * 1024)
 #define MOVED	(48 * 1024)
+/*
+ * Stored orders a file found unchanged (4 MB at most): past these, a
+ * later part of such an order, apart in the file, replaces it.
+ */
+#define UNCHANGED (192 * 1024)
 
 struct run {
 	sqlite3	*db;
