@@ -1,9 +1,9 @@
 /*
  * mask.c: messages never show a whole phone number or e-mail address.
- * A phone keeps its first 4 and last 3 characters (0912***666), an
- * e-mail the first character of its name and its domain
- * (a***@example.com); a short value keeps less.  Cuts fall between
- * UTF-8 characters.
+ * A phone keeps its first 4 and last 3 bytes (0912***666), an e-mail
+ * the first character of its name and its domain (a***@example.com); a
+ * short value keeps less.  A cut inside a UTF-8 character moves on to
+ * the next one.
  */
 #include <string.h>
 
