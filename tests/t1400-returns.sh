@@ -119,7 +119,22 @@ test_expect_success 'a customer with credits only has no aggregates; the credit 
 	sql cr.db "SELECT order_no, status, net, (SELECT sum(quantity)
 	    FROM order_items WHERE order_id = o.id) FROM orders o ORDER BY 1" >actual &&
 	test_cmp expect actual &&
-	test "$(sql cr.db "SELECT purchases, purchase_days, spent FROM customer_stats")" = "2|2|20000"
+	test "$(sql cr.db "SELECT purchases, purchase_days, spent FROM customer_stats")" = "2|2|20000" &&
+	printf "order_id,ordered_at,account,unit_price,status\nK1,2024-01-01,ann,5,credit note\n" >k.csv &&
+	crm-import -q --db k.db k.csv &&
+	test "$(sql k.db "SELECT status, net FROM orders")" = "credit|-500"
+'
+
+test_expect_success 'a store made before credits: the first re-import turns its cancelled credit notes into credits, then nothing changes' '
+	sqlite3 old.db "PRAGMA user_version" >/dev/null &&
+	crm-import -q --db old.db --channel online --map-file $MAP uci.csv &&
+	sqlite3 old.db "UPDATE orders SET status = \"cancelled\", net = 0,
+	    total = -total, items_total = -items_total, digest = 0
+	    WHERE status = \"credit\"" &&
+	crm-import --db old.db --channel online --map-file $MAP uci.csv 2>err &&
+	test_grep "orders 0 new, 2 updated, 6 unchanged" err &&
+	test "$(sql old.db "SELECT group_concat(status || \":\" || net) FROM orders
+	    WHERE order_no LIKE \"C%\"")" = "credit:-2550,credit:-16846960"
 '
 
 test_expect_success 'a return within an order still lowers that order' '

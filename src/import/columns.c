@@ -176,6 +176,8 @@ static const struct {
 	{ "退貨", S_RETURNED }, { "退款", S_RETURNED },
 	{ "已退貨", S_RETURNED }, { "已退款", S_RETURNED },
 	{ "退貨/退款", S_RETURNED }, { "退貨退款", S_RETURNED },
+	{ "credit", S_CREDIT }, { "credit note", S_CREDIT },
+	{ "credited", S_CREDIT }, { "折讓", S_CREDIT },
 };
 
 /*

@@ -677,7 +677,7 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
 			buf_reset(&r->bad_msg);
 			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
-			    "completed, pending, cancelled, returned, 已完成, "
+			    "completed, pending, cancelled, returned, credit, 已完成, "
 			    "待出貨, 已取消, 退貨, 退款 ...)",
 			    r->val[F_STATUS].s);
 			return bad(r, F_STATUS, r->bad_msg.s);
