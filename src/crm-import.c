@@ -16,7 +16,8 @@
 #include "import/import.h"
 
 static const char synopsis[] =
-"usage: crm-import [-qt] [-d delim] [--channel name] [--db path] [--dmy]\n"
+"usage: crm-import [-qt] [-d delim] [--blanks] [--channel name]\n"
+"                  [--currency code] [--db path] [--dmy]\n"
 "                  [--encoding enc] [--format name] [--format-file file]\n"
 "                  [--kind kind] [--map field=column,...] [--map-file file]\n"
 "                  [--no-merge] [--skip-bad rejects.csv] [--tz zone]\n"
@@ -31,8 +32,12 @@ static const char help[] =
 "Options:\n"
 "  -d, --delimiter C     field separator [default: ,]\n"
 "  -t, --tab             the input is TSV; overrides -d\n"
+"      --blanks          fields are separated by runs of spaces (of tabs\n"
+"                        with -t); blanks at either end are ignored\n"
 "      --channel NAME    channel for rows without a channel column\n"
 "                        [default: shop]\n"
+"      --currency CODE   the shop's currency, set at the first import\n"
+"                        [default: the format's, else TWD]\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --dmy             read 1/2/2024 as 1 February (default: January 2)\n"
 "      --encoding ENC    UTF-8, CP950 (Big5) or any iconv name\n"
@@ -60,7 +65,9 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "blanks",	no_argument,		NULL, 'B' },
 		{ "channel",	required_argument,	NULL, 'C' },
+		{ "currency",	required_argument,	NULL, 'Y' },
 		CRM_LONGOPT_DB,
 		{ "delimiter",	required_argument,	NULL, 'd' },
 		{ "dmy",	no_argument,		NULL, 'M' },
@@ -100,8 +107,18 @@ main(int argc, char *argv[])
 		if (crm_common_opt(&c, ch, optarg, synopsis, help))
 			continue;
 		switch (ch) {
+		case 'B':
+			o.blanks = 1;
+			break;
 		case 'C':
 			o.channel = optarg;
+			break;
+		case 'Y':
+			if (!currency_code(optarg))
+				crm_usage_error(synopsis, "--currency takes a "
+				    "code of 3 capitals (TWD, USD, GBP ...): "
+				    "'%s'", optarg);
+			o.currency = optarg;
 			break;
 		case 'd':
 			if (strlen(optarg) != 1)
@@ -175,6 +192,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (tab)
 		delim = '\t';
+	else if (o.blanks)
+		delim = ' ';
 	for (i = 0; o.channel != NULL && o.channel[i] != '\0'; i++)
 		if (o.channel[i] == ',' || o.channel[i] == ' ')
 			crm_usage_error(synopsis, "channel name '%s' has a "

@@ -206,7 +206,7 @@ test_expect_success 'TSV with -t, and stdin' '
 	test "$(sql t.db "SELECT file FROM imports")" = stdin
 '
 
-test_expect_success '--map imports a line-item log as it is (cancellations, 17850.0 ids)' '
+test_expect_success '--map imports a line-item log as it is (credit notes, 17850.0 ids)' '
 	crm-import -q --db u.db --channel online --map-file $DATA/import/retail.map \
 	    $DATA/import/retail.csv &&
 	cat >expect <<-\EOF &&
@@ -214,7 +214,7 @@ test_expect_success '--map imports a line-item log as it is (cancellations, 1785
 	536366|17850|completed|1110|2010-12-01 08:28:00
 	536367|13047|completed|5408|2010-12-01 08:34:00
 	536380|17809|completed|3480|2010-12-01 09:41:00
-	C536379|14527|cancelled|0|2010-12-01 09:41:00
+	C536379|14527|credit|-2750|2010-12-01 09:41:00
 	EOF
 	sql u.db "SELECT o.order_no, i.value, o.status, o.net,
 	    datetime(o.ordered_at, \"unixepoch\") FROM orders o

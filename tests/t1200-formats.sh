@@ -95,8 +95,8 @@ test_expect_success 'a masked phone, the shop phone and a family line merge nobo
 
 test_expect_success 'shared values are reported and marked' '
 	crm-import --db rep.db "$EX/shopee-orders.csv" "$EX/momo-orders.csv" 2>err &&
-	test_grep "phone 0227718899 is shared by different buyers in shopee" err &&
-	test_grep "phone 0223456789 is shared by different buyers in momo" err &&
+	test_grep "phone 0227\*\*\*899 is shared by different buyers in shopee" err &&
+	test_grep "phone 0223\*\*\*789 is shared by different buyers in momo" err &&
 	printf "0223456789\n0227718899\n" >expect &&
 	sql rep.db "SELECT value FROM identities WHERE shared ORDER BY 1" >actual &&
 	test_cmp expect actual

@@ -14,6 +14,7 @@
 #include "crm.h"
 #include "import/buyers.h"
 #include "import/import.h"
+#include "import/mask.h"
 #include "import/run.h"
 #include "import/write.h"
 
@@ -187,7 +188,9 @@ mark_shared(struct run *r, const struct ident *id)
 	if (!r->quiet)
 		warnx("%s:%ld: %s %s is shared by different buyers in %s; "
 		    "it no longer matches anyone", csvr_name(r->in),
-		    r->ord.line, id->kind, id->value->s, r->ord.channel.s);
+		    r->ord.line, id->kind, strcmp(id->kind, "account") == 0 ?
+		    id->value->s : mask_contact(id->value->s, &r->masked),
+		    r->ord.channel.s);
 	return 0;
 }
 

@@ -11,14 +11,16 @@
 
 #include "crm.h"
 #include "import/columns.h"
+#include "import/rows.h"
 #include "import/run.h"
+#include "import/write.h"
 
 const char *const field_names[NFIELDS] = {
 	"order_id", "ordered_at", "channel", "status", "account", "phone",
 	"email", "name", "sku", "product", "category", "quantity",
 	"unit_price", "shipping", "discount", "coupon", "paid_total",
 	"returned_quantity", "refund", "cost", "address", "cancel_reason",
-	"return_status", "items", "variation",
+	"return_status", "items", "variation", "credit",
 	"member_no", "joined_at", "birthday", "gender", "tags",
 	"event", "campaign", "at", "buyer",
 };
@@ -34,6 +36,18 @@ field_index(const char *name)
 	return -1;
 }
 
+/* Whether s is an ISO 4217 code as crm-import takes one: 3 capitals. */
+int
+currency_code(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return s[3] == '\0';
+}
+
 /* Whether kind is one crm-import reads. */
 int
 import_kind_known(const char *kind)
@@ -44,7 +58,7 @@ import_kind_known(const char *kind)
 
 /* Settings a format file may hold besides fields and status words. */
 static const char *const settings[] = {
-	"order_key_length", "cancel_unless", "price_missing",
+	"order_key_length", "cancel_unless", "price_missing", "currency",
 };
 
 /*
@@ -162,6 +176,8 @@ static const struct {
 	{ "退貨", S_RETURNED }, { "退款", S_RETURNED },
 	{ "已退貨", S_RETURNED }, { "已退款", S_RETURNED },
 	{ "退貨/退款", S_RETURNED }, { "退貨退款", S_RETURNED },
+	{ "credit", S_CREDIT }, { "credit note", S_CREDIT },
+	{ "credited", S_CREDIT }, { "折讓", S_CREDIT },
 };
 
 /*
@@ -289,13 +305,14 @@ read_header(struct run *r)
 			    csvr_line(r->in), csvr_error(r->in));
 		return -1;
 	}
-	n = csvr_nfields(r->in);
+	if (r->blanks)
+		row_blanks(r);
+	n = row_nfields(r);
 	r->ncols = n;
 	buf_reset(&r->hdrs);
 	r->cells = xrealloc(r->cells, (n + 1) * sizeof(*r->cells));
 	for (i = 0; i < n; i++) {
-		if (text_norm(csvr_field(r->in, i), csvr_fieldlen(r->in, i),
-		    &h) != 0) {
+		if (text_norm(row_field(r, i), row_fieldlen(r, i), &h) != 0) {
 			warnx("%s:%ld: column %zu: the header is not UTF-8 "
 			    "(try --encoding)", csvr_name(r->in),
 			    csvr_line(r->in), i + 1);
@@ -338,6 +355,18 @@ read_header(struct run *r)
 			return -1;
 		}
 		r->key_length = (size_t)kl;
+	}
+	if (r->currency == NULL &&
+	    format_setting(r->fmt, "currency") != NULL) {
+		const char *c = format_setting(r->fmt, "currency");
+
+		if (!currency_code(c)) {
+			warnx("%s: currency must be a code of 3 letters (TWD, "
+			    "USD ...): '%s'", r->fmt->file, c);
+			return -1;
+		}
+		if (write_currency(r, c, r->fmt->file) != 0)
+			return -1;
 	}
 	if (r->kind != NULL && strcmp(r->kind, r->fmt->kind) != 0) {
 		warnx("%s: format %s is for %s, not %s", csvr_name(r->in),

@@ -12,6 +12,7 @@
 struct run;
 
 int	 import_kind_known(const char *kind);
+int	 currency_code(const char *s);
 /* 0, or -1 after printing why (where names the option or file). */
 int	 format_check(const struct format *f, const char *where);
 int	 map_add(struct format *m, char *spec);

@@ -22,6 +22,8 @@ struct import_opts {
 	int	 dmy;			/* --dmy */
 	int	 quiet;			/* -q */
 	int	 no_merge;		/* --no-merge */
+	int	 blanks;		/* --blanks */
+	const char *currency;		/* --currency, or NULL */
 };
 
 /* Opens the store; NULL (after saying why) when it cannot. */

@@ -29,10 +29,9 @@ reject(struct run *r, long line, const char *field, const char *why)
 	csv_put(r->rejects, ',', field);
 	putc(',', r->rejects);
 	csv_put(r->rejects, ',', why);
-	for (i = 0; i < csvr_nfields(r->in); i++) {
+	for (i = 0; i < row_nfields(r); i++) {
 		putc(',', r->rejects);
-		csv_putn(r->rejects, ',', csvr_field(r->in, i),
-		    csvr_fieldlen(r->in, i));
+		csv_putn(r->rejects, ',', row_field(r, i), row_fieldlen(r, i));
 	}
 	putc('\n', r->rejects);
 }
@@ -67,12 +66,24 @@ summary(struct run *r)
 {
 	const char *k = r->fmt->kind, *name = csvr_name(r->in);
 
-	if (strcmp(k, "orders") == 0)
+	if (strcmp(k, "orders") == 0) {
 		fprintf(stderr, "%s: %s: %ld rows read, orders %ld new, %ld "
 		    "updated, %ld unchanged, %ld customers new, %ld rows "
-		    "rejected\n", crm_prog, name, r->rows, r->o_new,
+		    "rejected", crm_prog, name, r->rows, r->o_new,
 		    r->o_updated, r->o_unchanged, r->c_new, r->rejected);
-	else if (strcmp(k, "members") == 0)
+		if (r->o_rejected > 0)
+			fprintf(stderr, " (%ld order%s rejected whole)",
+			    r->o_rejected, r->o_rejected == 1 ? "" : "s");
+		if (r->future > 0)
+			fprintf(stderr, ", %ld order%s dated after today",
+			    r->future, r->future == 1 ? "" : "s");
+		putc('\n', stderr);
+		if (r->guests > 0)
+			fprintf(stderr, "%s: %s: %ld order%s without a known "
+			    "buyer (guest checkouts) stored for shop-level "
+			    "figures\n", crm_prog, name, r->guests,
+			    r->guests == 1 ? "" : "s");
+	} else if (strcmp(k, "members") == 0)
 		fprintf(stderr, "%s: %s: %ld rows read, members %ld new, %ld "
 		    "updated, %ld unchanged, %ld customers new, %ld rows "
 		    "rejected\n", crm_prog, name, r->rows, r->o_new,
@@ -114,7 +125,11 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 	csvr_set_tap(r->in, tap_sha, &sha);
 	csvr_read_ahead(r->in);		/* a file: read it in a thread */
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
-	    r->c_new = r->c_unknown = 0;
+	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future = 0;
+	keymap_free(r->unchanged);
+	r->unchanged = keymap_new(UNCHANGED);
+	keymap_free(r->rejected_orders);
+	r->rejected_orders = NULL;
 	if (write_import_begin(r, csvr_name(r->in)) != 0)
 		goto fail;
 	r->st_fmt = NULL;		/* a new file's format: words anew */
@@ -133,6 +148,8 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 			goto fail;
 		}
 		r->rows++;
+		if (r->blanks)
+			row_blanks(r);
 		if ((r->rows & 1023) == 0)
 			progress(r, 0);
 		switch (r->fmt->kind[0]) {
@@ -160,7 +177,7 @@ import_file(struct run *r, const char *path, int delim, const char *enc)
 			reject(r, line, r->bad_field, r->bad_why);
 		}
 	}
-	if (flush_order(r) != 0)
+	if (flush_order(r) != 0 || write_file_end(r) != 0)
 		goto fail;
 	progress(r, 1);
 	if (r->rows == 0 && !r->quiet)
@@ -194,6 +211,8 @@ import_open(const char *db, const struct import_opts *o)
 	r->dorder = o->dmy ? DATE_DMY : DATE_MDY;
 	r->quiet = o->quiet;
 	r->no_merge = o->no_merge;
+	r->blanks = o->blanks;
+	r->currency = o->currency;
 	r->progress = isatty(STDERR_FILENO);
 	if ((r->db = store_open(db, STORE_RW)) == NULL) {
 		free(r);
@@ -222,6 +241,12 @@ import_close(struct run *r, int rollback)
 	buf_free(&r->st_word);
 	keymap_free(r->ids);
 	keymap_free(r->moved);
+	keymap_free(r->unchanged);
+	keymap_free(r->rejected_orders);
+	free(r->held);
+	buf_free(&r->heldtxt);
+	buf_free(&r->masked);
+	free(r->fidx);
 	buf_free(&r->hdrs);
 	free(r->cells);
 	if (r->fmt != r->fmt_given)

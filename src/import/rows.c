@@ -14,61 +14,256 @@
 #include "crm.h"
 #include "import/buyers.h"
 #include "import/columns.h"
+#include "import/mask.h"
 #include "import/rows.h"
 #include "import/run.h"
 #include "import/write.h"
 
+/* Lists the fields of the current row that runs of blanks leave. */
+void
+row_blanks(struct run *r)
+{
+	size_t i, n = csvr_nfields(r->in);
+
+	r->nfidx = 0;
+	for (i = 0; i < n; i++) {
+		if (csvr_fieldlen(r->in, i) == 0)
+			continue;
+		if (r->nfidx == r->capfidx) {
+			r->capfidx = r->capfidx ? r->capfidx * 2 : 16;
+			r->fidx = xrealloc(r->fidx, r->capfidx *
+			    sizeof(*r->fidx));
+		}
+		r->fidx[r->nfidx++] = i;
+	}
+}
+
 /*
- * Reports a bad order (one found wrong only when all its rows are in).
- * Strict: prints it and returns -1 to stop the run.  With --skip-bad the
- * order is dropped, written to the rejects file, and the run goes on.
+ * Writes a row to the rejects file: file, line, field and reason, then
+ * the row's own fields (row, as CSV with a leading comma).
+ */
+static void
+put_reject(struct run *r, long line, const char *why, size_t whylen,
+    const char *row, size_t rowlen)
+{
+	r->rejected++;
+	fprintf(r->rejects, "%s,%ld,", csvr_name(r->in), line);
+	fwrite(why, 1, whylen, r->rejects);
+	fwrite(row, 1, rowlen, r->rejects);
+	putc('\n', r->rejects);
+}
+
+/* The current row's fields as CSV, each after a comma, into out. */
+static void
+row_csv(struct run *r, struct buf *out)
+{
+	size_t i, n = row_nfields(r);
+	const char *f;
+	size_t len, k;
+	int quote;
+
+	for (i = 0; i < n; i++) {
+		f = row_field(r, i);
+		len = row_fieldlen(r, i);
+		buf_addc(out, ',');
+		quote = 0;
+		for (k = 0; k < len; k++)
+			if (f[k] == ',' || f[k] == '"' || f[k] == '\n' ||
+			    f[k] == '\r')
+				quote = 1;
+		if (!quote) {
+			buf_add(out, f, len);
+			continue;
+		}
+		buf_addc(out, '"');
+		for (k = 0; k < len; k++) {
+			if (f[k] == '"')
+				buf_addc(out, '"');
+			buf_addc(out, f[k]);
+		}
+		buf_addc(out, '"');
+	}
+}
+
+/* "field,reason" as CSV, into out. */
+static void
+why_csv(struct buf *out, const char *field, const char *why)
+{
+	const char *w[2] = { field, why };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (k > 0)
+			buf_addc(out, ',');
+		if (strpbrk(w[k], ",\"\n\r") == NULL) {
+			buf_adds(out, w[k]);
+			continue;
+		}
+		buf_addc(out, '"');
+		for (const char *p = w[k]; *p != '\0'; p++) {
+			if (*p == '"')
+				buf_addc(out, '"');
+			buf_addc(out, *p);
+		}
+		buf_addc(out, '"');
+	}
+}
+
+/*
+ * With --skip-bad, keeps the current row of the order being built, with
+ * the reason it is bad (why NULL: a good row), until the order is
+ * stored or rejected whole.
+ */
+static void
+hold_row(struct run *r, const char *field, const char *why)
+{
+	struct held *h;
+
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? r->capheld * 2 : 16;
+		r->held = xrealloc(r->held, r->capheld * sizeof(*r->held));
+	}
+	h = &r->held[r->nheld++];
+	h->line = csvr_line(r->in);
+	h->why_off = r->heldtxt.len;
+	if (why != NULL)
+		why_csv(&r->heldtxt, field, why);
+	h->why_len = r->heldtxt.len - h->why_off;
+	h->off = r->heldtxt.len;
+	row_csv(r, &r->heldtxt);
+	h->len = r->heldtxt.len - h->off;
+}
+
+/* The key of the current order in r->rejected: channel and number. */
+static void
+order_key(struct run *r, struct mapkey *k)
+{
+	buf_reset(&r->key);
+	buf_add(&r->key, r->ord.channel.s, r->ord.channel.len + 1);
+	buf_add(&r->key, r->ord.order_no.s, r->ord.order_no.len);
+	keymap_key(r->key.s, r->key.len, k);
+}
+
+/* Whether this file rejected the current order whole at an earlier part. */
+static int
+rejected_before(struct run *r)
+{
+	struct mapkey k;
+	int64_t v;
+
+	if (r->rejected_orders == NULL)
+		return 0;
+	order_key(r, &k);
+	return keymap_get(r->rejected_orders, &k, &v);
+}
+
+static void
+drop_held(struct run *r)
+{
+	r->nheld = 0;
+	buf_reset(&r->heldtxt);
+}
+
+/*
+ * Reports a bad order (one found wrong only when all its rows are in, or
+ * one of whose rows is bad).  Strict: prints it and returns -1 to stop
+ * the run.  With --skip-bad the order is dropped and every row of it
+ * written to the rejects file, each with its own fields (a bad row with
+ * its reason, the others with this one), so that the file can be fixed
+ * and imported again; the run goes on.
  */
 static int
 order_bad(struct run *r, int f, const char *why)
 {
 	const char *field = HAS(r, f) ? r->map.hdr[f].s :
 	    field_names[f];
+	struct buf w = { 0 };
+	size_t i;
 
 	if (r->rejects == NULL) {
 		warnx("%s:%ld: field '%s': %s", csvr_name(r->in), r->ord.line,
 		    field, why);
 		return -1;
 	}
-	r->rejected++;
-	fprintf(r->rejects, "%s,%ld,", csvr_name(r->in), r->ord.line);
-	csv_put(r->rejects, ',', field);
-	putc(',', r->rejects);
-	csv_put(r->rejects, ',', why);
-	fputs(",order ", r->rejects);
-	csv_put(r->rejects, ',', r->ord.order_no.s);
-	putc('\n', r->rejects);
+	why_csv(&w, field, why);
+	for (i = 0; i < r->nheld; i++) {
+		const struct held *h = &r->held[i];
+
+		if (h->why_len > 0)
+			put_reject(r, h->line, r->heldtxt.s + h->why_off,
+			    h->why_len, r->heldtxt.s + h->off, h->len);
+		else
+			put_reject(r, h->line, w.s, w.len, r->heldtxt.s +
+			    h->off, h->len);
+	}
+	if (rejected_before(r))
+		goto done;		/* a later part: counted once */
+	r->o_rejected++;
+	if (r->rejected_orders == NULL)
+		r->rejected_orders = keymap_new(MOVED);
+	if (r->rejected_orders != NULL) {
+		struct mapkey k;
+
+		order_key(r, &k);
+		keymap_put(r->rejected_orders, &k, 1);	/* full: no more */
+	}
+done:
+	buf_free(&w);
+	drop_held(r);
 	order_clear(&r->ord);
 	return 0;
 }
 
+/* Says so when the order is dated after the run's day. */
+static void
+check_future(struct run *r)
+{
+	static int64_t today = -1;
+	char d[11], t[11];
+
+	if (today < 0)
+		today = day_of(tz_now_local());
+	if (day_of(r->ord.ordered_at) <= today)
+		return;
+	r->future++;
+	if (!r->quiet)
+		warnx("%s:%ld: order %s is dated %s, after today (%s)",
+		    csvr_name(r->in), r->ord.line, r->ord.order_no.s,
+		    day_format(day_of(r->ord.ordered_at), d),
+		    day_format(today, t));
+}
+
 /*
  * Settles the assembled order and stores it, with its buyer (see
- * settle.c and write_order).  Returns 0, or -1 to stop the run.
+ * settle.c and write_order); an order with no account, phone or email
+ * (nor a name at an address) is an order of no known buyer, stored for
+ * the shop's figures.  Returns 0, or -1 to stop the run.
  */
 int
 flush_order(struct run *r)
 {
 	struct order *o = &r->ord;
 	struct settled v;
-	int64_t cid;
+	int64_t cid = 0;
+	int rc;
 
 	if (!o->open)
 		return 0;
+	if (o->bad) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "another row of order %s is bad",
+		    o->order_no.s);
+		return order_bad(r, F_ORDER_ID, r->bad_msg.s);
+	}
 	if (settle(o, &v) != 0)
 		return order_bad(r, F_PAID_TOTAL, "order total too large");
 	if (o->account.len == 0 && o->phone.len == 0 && o->email.len == 0 &&
-	    (o->address.len == 0 || o->name.len == 0))
-		return order_bad(r, HAS(r, F_ACCOUNT) ? F_ACCOUNT : HAS(r,
-		    F_PHONE) ? F_PHONE : F_EMAIL, "no buyer: account, phone and "
-		    "email are all empty or masked");
-	if ((cid = resolve_customer(r)) < 0)
+	    (o->address.len == 0 || o->name.len == 0)) {
+		buf_reset(&r->buyer);
+		r->guests++;
+	} else if ((cid = resolve_customer(r)) < 0)
 		return -1;
-	switch (write_order(r, &v, order_digest(o, &v), cid)) {
+	switch ((rc = write_order(r, &v, cid))) {
 	case 0:
 		break;
 	case -2:
@@ -76,6 +271,8 @@ flush_order(struct run *r)
 	default:
 		return -1;
 	}
+	check_future(r);
+	drop_held(r);
 	order_clear(o);
 	return 0;
 }
@@ -141,7 +338,9 @@ ident_field(struct run *r, int f, struct buf *out,
 		return 0;
 	case ID_INVALID:
 		buf_reset(&r->bad_msg);
-		buf_printf(&r->bad_msg, "'%s' is not %s", r->val[f].s, what);
+		buf_printf(&r->bad_msg, "'%s' is not %s", f == F_PHONE ||
+		    f == F_EMAIL ? mask_contact(r->val[f].s, &r->masked) :
+		    r->val[f].s, what);
 		return bad(r, f, r->bad_msg.s);
 	}
 	return 0;
@@ -185,8 +384,8 @@ row_values(struct run *r)
 		buf_reset(&r->val[f]);
 		for (k = 0; k < r->map.ncol[f] && r->val[f].len == 0; k++) {
 			c = r->map.col[f][k];
-			if (text_norm(csvr_field(r->in, (size_t)c),
-			    csvr_fieldlen(r->in, (size_t)c), &r->val[f]) != 0) {
+			if (text_norm(row_field(r, (size_t)c),
+			    row_fieldlen(r, (size_t)c), &r->val[f]) != 0) {
 				bad(r, f, strcmp(csvr_encoding(r->in),
 				    "UTF-8") == 0 ? "invalid UTF-8 (if the file "
 				    "is Big5, try --encoding CP950)" :
@@ -233,6 +432,64 @@ opt_money(const char *s, int64_t *v, int *has, const char **why)
 }
 
 /*
+ * Reads a unit price for qty units.  A price may hold up to 8 decimals
+ * (0.001 in some logs): it is kept rounded to the cent in *price, and
+ * the line's amount, quantity x price rounded to the cent half away from
+ * zero, computed exactly from the digits, in *amount.  Returns 0, or -1
+ * with *why set.
+ */
+static int
+price_parse(const char *s, int64_t qty, int64_t *price, int64_t *amount,
+    const char **why)
+{
+	char text[128], *dot;
+	size_t n = strlen(s), k = 0, i;
+	int64_t cents, fine, tail = 0, scale = 1, half, q;
+	int neg;
+
+	if (money_parse(s, price, why) == 0)
+		return money_mul(*price, qty, amount) == 0 ? 0 :
+		    (*why = "amount too large", -1);
+	if (strcmp(*why, "more than two decimals") != 0 || n >= sizeof(text))
+		return -1;
+	memcpy(text, s, n + 1);
+	dot = strchr(text, '.');
+	/* Take the digits after the second decimal off the text. */
+	for (i = 3; isdigit((unsigned char)dot[i]); i++, k++) {
+		if (k == 6) {
+			*why = "more than eight decimals";
+			return -1;
+		}
+		tail = tail * 10 + (dot[i] - '0');
+		scale *= 10;
+	}
+	memmove(dot + 3, dot + i, strlen(dot + i) + 1);
+	if (money_parse(text, &cents, why) != 0)
+		return -1;
+	neg = cents < 0 || strpbrk(text, "-(") != NULL;
+	if (cents < 0)
+		cents = -cents;
+	q = qty < 0 ? -qty : qty;
+	/* fine: the price in cents x scale; the amount, fine x q / scale. */
+	if (__builtin_mul_overflow(cents, scale, &fine) ||
+	    __builtin_add_overflow(fine, tail, &fine) ||
+	    __builtin_mul_overflow(fine, q, amount)) {
+		*why = "amount too large";
+		return -1;
+	}
+	half = scale / 2;
+	*amount = (*amount + half) / scale;
+	*price = (fine + half) / scale;
+	if (neg) {
+		*amount = -*amount;
+		*price = -*price;
+	}
+	if (qty < 0)
+		*amount = -*amount;
+	return 0;
+}
+
+/*
  * Adds a line to the order being built.  A negative quantity takes units
  * back.  Returns 0, 1 when the line is bad, -1 on a store error.
  */
@@ -243,7 +500,6 @@ take_line(struct run *r, const struct linein *li)
 	struct item it = { 0 };
 	struct buf name = { 0 }, sku = { 0 }, cat = { 0 };
 	const char *why;
-	int has;
 
 	it.qty = 1;
 	if (li->qty != NULL && qty_parse(li->qty, &it.qty, &why) != 0)
@@ -255,7 +511,8 @@ take_line(struct run *r, const struct linein *li)
 		    "0 or more", li->returned);
 	if (li->price != NULL && *li->price == '\0')
 		return line_bad(r, li, F_UNIT_PRICE, "empty amount", NULL);
-	if (opt_money(li->price, &it.price, &has, &why) != 0)
+	if (li->price != NULL && strcmp(li->price, "-") != 0 &&
+	    price_parse(li->price, it.qty, &it.price, &it.amount, &why) != 0)
 		return line_bad(r, li, F_UNIT_PRICE, why, li->price);
 	if (opt_money(li->cost, &it.cost, &it.has_cost, &why) != 0)
 		return line_bad(r, li, F_COST, why, li->cost);
@@ -263,6 +520,7 @@ take_line(struct run *r, const struct linein *li)
 		o->negative++;
 		it.qty = -it.qty;
 		it.returned = it.qty;
+		it.amount = -it.amount;
 	} else if (it.qty > 0)
 		o->positive++;
 	if (it.returned > it.qty)
@@ -270,9 +528,8 @@ take_line(struct run *r, const struct linein *li)
 		    "bought", NULL);
 	if (it.price < 0)
 		return line_bad(r, li, F_UNIT_PRICE, "negative price", NULL);
-	if (money_mul(it.price, it.qty, &it.amount) != 0 ||
-	    (it.has_cost && money_mul(it.cost, it.qty, &it.cost) != 0))
-		return line_bad(r, li, F_UNIT_PRICE, "amount too large", NULL);
+	if (it.has_cost && money_mul(it.cost, it.qty, &it.cost) != 0)
+		return line_bad(r, li, F_COST, "amount too large", NULL);
 	/* Shopee splits a name into product and variation (烏龍茶梅 +
 	 * 150g); the other channels write it whole. */
 	buf_adds(&name, li->product != NULL ? li->product : "");
@@ -369,6 +626,25 @@ take_items_cell(struct run *r)
 }
 
 /*
+ * Whether a credit column's value marks a credit note: any value but
+ * empty, 0, false, no, n, f, - or 否.
+ */
+static int
+marks_credit(const char *v)
+{
+	static const char *const no[] = { "0", "false", "no", "n", "f", "-",
+	    "否" };
+	size_t i;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/*
  * Reads the order-level values of the current row into the order: its
  * time and status (from the first row that has them), cancel and return
  * marks, amounts, and the buyer's values the earlier rows lacked.
@@ -401,7 +677,7 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 		if (row_status(r, r->val[F_STATUS].s, &st) != 0) {
 			buf_reset(&r->bad_msg);
 			buf_printf(&r->bad_msg, "unknown status '%s' (known: "
-			    "completed, pending, cancelled, returned, 已完成, "
+			    "completed, pending, cancelled, returned, credit, 已完成, "
 			    "待出貨, 已取消, 退貨, 退款 ...)",
 			    r->val[F_STATUS].s);
 			return bad(r, F_STATUS, r->bad_msg.s);
@@ -419,6 +695,8 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 	}
 	if (r->val[F_RETURN_STATUS].len > 0)
 		o->returned = 1;
+	if (marks_credit(r->val[F_CREDIT].s))
+		o->credit = 1;
 	fill_if_empty(&o->address, &r->val[F_ADDRESS]);
 	if (parse_money_field(r, F_SHIPPING, &t, &has))
 		return 1;
@@ -453,7 +731,9 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 /*
  * Takes the current row into the order being built, flushing the previous
  * order when this row starts another.  Returns 0, 1 when the row is bad
- * (r->bad_field and r->bad_why say why), or -1 to stop the run.
+ * (r->bad_field and r->bad_why say why), or -1 to stop the run.  With
+ * --skip-bad a bad row of an order makes the whole order bad: it is
+ * rejected with all its rows when it is complete (see order_bad).
  */
 int
 take_row(struct run *r)
@@ -461,7 +741,7 @@ take_row(struct run *r)
 	struct order *o = &r->ord;
 	struct buf acct = { 0 }, phone = { 0 }, email = { 0 }, chan = { 0 };
 	int rc = 1, first;
-	size_t n = csvr_nfields(r->in);
+	size_t n = row_nfields(r);
 
 	if (n != r->ncols) {
 		/* Name the first column the row lacks, or the first extra. */
@@ -492,10 +772,6 @@ take_row(struct run *r)
 			    (unsigned char)r->val[F_CHANNEL].s[i]));
 	} else
 		buf_adds(&chan, r->channel);
-	if (ident_field(r, F_ACCOUNT, &acct, account_norm, "an account") ||
-	    ident_field(r, F_PHONE, &phone, phone_norm, "a phone number") ||
-	    ident_field(r, F_EMAIL, &email, email_norm, "an email address"))
-		goto out;
 
 	first = !o->open || strcmp(o->order_no.s, r->val[F_ORDER_ID].s) != 0 ||
 	    strcmp(o->channel.s, chan.s) != 0;
@@ -506,12 +782,25 @@ take_row(struct run *r)
 	}
 	if (first) {
 		order_clear(o);
+		drop_held(r);
 		o->line = csvr_line(r->in);
 		buf_add(&o->order_no, r->val[F_ORDER_ID].s,
 		    r->val[F_ORDER_ID].len);
 		buf_add(&o->channel, chan.s, chan.len);
+		/* A later part of an order rejected whole goes too. */
+		if (r->rejects != NULL && rejected_before(r))
+			o->bad = o->open = 1;
 	}
-	if (take_order_values(r, first, &acct, &phone, &email) != 0)
+	if (o->bad) {
+		/* Rejected anyway: read no more of it. */
+		hold_row(r, NULL, NULL);
+		rc = 0;
+		goto out;
+	}
+	if (ident_field(r, F_ACCOUNT, &acct, account_norm, "an account") ||
+	    ident_field(r, F_PHONE, &phone, phone_norm, "a phone number") ||
+	    ident_field(r, F_EMAIL, &email, email_norm, "an email address") ||
+	    take_order_values(r, first, &acct, &phone, &email) != 0)
 		goto undo;
 	if (HAS(r, F_ITEMS))
 		rc = take_items_cell(r);
@@ -530,13 +819,20 @@ take_row(struct run *r)
 		goto undo;
 	if (rc < 0)
 		goto out;
+	if (r->rejects != NULL)
+		hold_row(r, NULL, NULL);
 	o->open = 1;
 	goto out;
 undo:
-	/* A bad first row leaves no half-built order behind. */
-	if (first)
-		order_clear(o);
 	rc = 1;
+	if (r->rejects != NULL) {
+		/* The order is bad: kept, to be rejected whole. */
+		hold_row(r, r->bad_field, r->bad_why);
+		o->bad = 1;
+		o->open = 1;
+		rc = 0;
+	} else if (first)
+		order_clear(o);	/* no half-built order behind */
 out:
 	buf_free(&acct);
 	buf_free(&phone);

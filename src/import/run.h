@@ -19,7 +19,7 @@ enum field {
 	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
 	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
 	F_RETURNED_QTY, F_REFUND, F_COST, F_ADDRESS, F_CANCEL_REASON,
-	F_RETURN_STATUS, F_ITEMS, F_VARIATION,
+	F_RETURN_STATUS, F_ITEMS, F_VARIATION, F_CREDIT,
 	/* members */
 	F_MEMBER_NO, F_JOINED_AT, F_BIRTHDAY, F_GENDER, F_TAGS,
 	/* events and coupon claims */
@@ -45,8 +45,16 @@ struct stmts {
 	    *acct_any;
 	sqlite3_stmt *id_find, *id_add, *id_share, *buyer_find, *cust_add,
 	    *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
-	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log;
+	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log,
+	    *replaced;
 	sqlite3_stmt *merge[10];
+};
+
+/* A row of the current order kept for the rejects file (--skip-bad). */
+struct held {
+	long	 line;
+	size_t	 off, len;		/* its fields, as CSV, in heldtxt */
+	size_t	 why_off, why_len;	/* its field and reason, or none */
 };
 
 #define PCACHE	4096			/* product ids remembered */
@@ -56,6 +64,11 @@ struct stmts {
  */
 #define IDCACHE	(768 * 1024)
 #define MOVED	(48 * 1024)
+/*
+ * Stored orders a file found unchanged (4 MB at most): past these, a
+ * later part of such an order, apart in the file, replaces it.
+ */
+#define UNCHANGED (192 * 1024)
 
 struct run {
 	sqlite3	*db;
@@ -69,7 +82,7 @@ struct run {
 	int64_t	 import_id;
 	int	 was_empty;		/* the store had no orders */
 	/* Counts for this file and for the run. */
-	long	 rows, rejected;
+	long	 rows, rejected, o_rejected, guests, future;
 	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
 	int	 no_merge;		/* --no-merge */
 	size_t	 key_length;		/* the format's order_key_length */
@@ -86,6 +99,9 @@ struct run {
 	 */
 	struct keymap *ids;
 	struct keymap *moved;		/* merged customer -> kept customer */
+	struct keymap *unchanged;	/* stored orders this file left as
+					   they were */
+	struct keymap *rejected_orders;	/* orders this file rejected whole */
 	int	 ids_complete;
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */
@@ -103,11 +119,42 @@ struct run {
 	const char *bad_field;		/* set with bad_why by a check */
 	const char *bad_why;
 	struct buf bad_msg;
+	struct buf masked;		/* a value as a message shows it */
+	struct held *held;		/* the current order's rows */
+	size_t	 nheld, capheld;
+	struct buf heldtxt;
+	int	 blanks;		/* --blanks: runs of blanks separate */
+	size_t	*fidx;			/* with blanks, the fields not empty */
+	size_t	 nfidx, capfidx;
+	const char *currency;		/* --currency */
 	struct {
 		uint64_t hash;
 		int64_t	 id;
 	} pcache[PCACHE];
 	time_t	 last_progress;
 };
+
+/*
+ * The current row's fields.  With --blanks the reader splits on every
+ * blank, and the empty fields that runs of blanks leave are skipped
+ * (row_blanks in rows.c lists the others).
+ */
+static inline size_t
+row_nfields(const struct run *r)
+{
+	return r->blanks ? r->nfidx : csvr_nfields(r->in);
+}
+
+static inline const char *
+row_field(const struct run *r, size_t i)
+{
+	return csvr_field(r->in, r->blanks ? r->fidx[i] : i);
+}
+
+static inline size_t
+row_fieldlen(const struct run *r, size_t i)
+{
+	return csvr_fieldlen(r->in, r->blanks ? r->fidx[i] : i);
+}
 
 #endif

@@ -13,7 +13,8 @@
 #include "crm.h"
 
 /* The order statuses the store knows, in the order of status_names[]. */
-enum status { S_COMPLETED, S_PENDING, S_CANCELLED, S_RETURNED, NSTATUS };
+enum status { S_COMPLETED, S_PENDING, S_CANCELLED, S_RETURNED, S_CREDIT,
+    NSTATUS };
 
 extern const char *const status_names[NSTATUS];
 
@@ -36,6 +37,8 @@ struct order {
 	int	 cancelled;		/* a cancel reason says so */
 	int	 excused;		/* a cancel reason that is no cancel */
 	int	 returned;		/* a return status says so */
+	int	 credit;		/* the credit column marks it a credit */
+	int	 bad;			/* a row of it is bad (--skip-bad) */
 	int64_t	 ordered_at;
 	int	 has_time, has_status;
 	enum status status;
@@ -45,6 +48,22 @@ struct order {
 	size_t	 nitems, capitems;
 	int	 negative, positive;	/* lines with quantity < 0, > 0 */
 };
+
+/*
+ * A line as the store keeps it: a credit's lines have negative quantity,
+ * amount and cost and nothing returned; an order's lines as read.
+ */
+static inline void
+item_stored(const struct item *it, int credit, struct item *out)
+{
+	*out = *it;
+	if (credit) {
+		out->qty = -it->qty;
+		out->returned = 0;
+		out->amount = -it->amount;
+		out->cost = -it->cost;
+	}
+}
 
 /* What the rules make of an order. */
 struct settled {
@@ -57,8 +76,11 @@ struct settled {
 
 int	 settle(const struct order *o, struct settled *s);
 int64_t	 settle_net(enum status st, int64_t total, int64_t refund);
+int	 order_is_credit(const struct order *o);
 int	 status_from_name(const char *name, enum status *st);
-uint64_t order_digest(const struct order *o, const struct settled *s);
+uint64_t order_lines_digest(const struct order *o);
+uint64_t order_digest(const struct order *o, const struct settled *s,
+	    uint64_t lines);
 void	 order_add_item(struct order *o, const struct item *it);
 void	 order_clear(struct order *o);
 void	 order_free(struct order *o);

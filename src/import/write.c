@@ -8,6 +8,7 @@
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crm.h"
@@ -91,8 +92,11 @@ prepare_all(struct run *r)
 	    " digest = ?, import_id = ?, buyer = ? WHERE id = ?");
 	P(ord_append, "UPDATE orders SET items_total = items_total + ?1,"
 	    " total = total + ?2, refund = refund + ?3, net = ?7,"
-	    " lines = lines + ?4, digest = (digest | ?5) - (digest & ?5)"
-	    " WHERE id = ?6");
+	    " lines = lines + ?4, digest = ?5, import_id = ?8 WHERE id = ?6");
+	P(replaced, "INSERT OR IGNORE INTO temp.replaced (order_id, digest,"
+	    " customer_id, import_id, lines, counted, line)"
+	    " SELECT id, digest, customer_id, import_id, lines, ?2, ?3"
+	    " FROM orders WHERE id = ?1");
 	P(items_del, "DELETE FROM order_items WHERE order_id = ?");
 	P(item_add, "INSERT INTO order_items (order_id, line, product_id,"
 	    " quantity, returned_qty, unit_price, amount, cost)"
@@ -137,7 +141,7 @@ write_finalize(struct run *r)
 	    &r->st.buyer_find, &r->st.cust_add,
 	    &r->st.cust_fill, &r->st.ord_find, &r->st.ord_add, &r->st.ord_set,
 	    &r->st.ord_append, &r->st.items_del, &r->st.item_add, &r->st.prod_find,
-	    &r->st.prod_add, &r->st.touch, &r->st.merge_log };
+	    &r->st.prod_add, &r->st.touch, &r->st.merge_log, &r->st.replaced };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -157,7 +161,7 @@ write_finalize(struct run *r)
 int
 write_touch(struct run *r, int64_t cid)
 {
-	if (r->was_empty)
+	if (r->was_empty || cid == 0)
 		return 0;
 	sqlite3_bind_int64(r->st.touch, 1, cid);
 	return run_stmt(r->st.touch);
@@ -208,7 +212,10 @@ bind_order(struct run *r, sqlite3_stmt *s, int64_t cid,
 {
 	struct order *o = &r->ord;
 
-	sqlite3_bind_int64(s, 1, cid);
+	if (cid > 0)
+		sqlite3_bind_int64(s, 1, cid);
+	else
+		sqlite3_bind_null(s, 1);	/* no known buyer */
 	sqlite3_bind_int64(s, 2, o->ordered_at);
 	sqlite3_bind_text(s, 3, status_names[v->status], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, v->items);
@@ -221,50 +228,105 @@ bind_order(struct run *r, sqlite3_stmt *s, int64_t cid,
 	sqlite3_bind_int64(s, 11, (int64_t)o->nitems);
 	sqlite3_bind_int64(s, 12, (int64_t)dg);
 	sqlite3_bind_int64(s, 13, r->import_id);
-	sqlite3_bind_text(s, 14, r->buyer.s, (int)r->buyer.len, SQLITE_STATIC);
+	if (cid > 0)
+		sqlite3_bind_text(s, 14, r->buyer.s, (int)r->buyer.len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 14);
 }
 
 /*
- * Adds more lines of order oid, met earlier in this run, to its sums:
- * its status stays the first part's, its net follows the new sums.
- * Returns as write_order does.
+ * Adds more lines of order oid, met earlier in this file, to its sums:
+ * its status stays the first part's, its net follows the new sums.  The
+ * digest becomes that of the whole: the stored one's lines, these lines
+ * and the order's values with the new sums (see order_digest).  Returns
+ * as write_order does.
  */
 static int
-append_order(struct run *r, const struct settled *v, uint64_t dg,
-    int64_t oid, enum status st, int64_t total, int64_t refund)
+append_order(struct run *r, const struct settled *v, uint64_t lines,
+    int64_t oid, const struct settled *old, uint64_t old_digest)
 {
 	const struct order *o = &r->ord;
 	sqlite3_stmt *ap = r->st.ord_append;
+	struct settled now = *old;
 	int64_t more_total = o->has_paid_total ? 0 : v->items;
 	int64_t more_refund = o->has_refund ? 0 : v->refund;
+	uint64_t dg;
 
-	if (money_add(&total, more_total) != 0 ||
-	    money_add(&refund, more_refund) != 0)
+	if (money_add(&now.total, more_total) != 0 ||
+	    money_add(&now.refund, more_refund) != 0)
 		return -2;
+	dg = old_digest - order_digest(o, old, 0) + lines +
+	    order_digest(o, &now, 0);
 	sqlite3_bind_int64(ap, 1, v->items);
 	sqlite3_bind_int64(ap, 2, more_total);
 	sqlite3_bind_int64(ap, 3, more_refund);
 	sqlite3_bind_int64(ap, 4, (int64_t)o->nitems);
-	sqlite3_bind_int64(ap, 5, (int64_t)dg);
+	sqlite3_bind_int64(ap, 5, (int64_t)(dg & INT64_MAX));
 	sqlite3_bind_int64(ap, 6, oid);
-	sqlite3_bind_int64(ap, 7, settle_net(st, total, refund));
+	sqlite3_bind_int64(ap, 7, settle_net(now.status, now.total,
+	    now.refund));
+	sqlite3_bind_int64(ap, 8, r->import_id);
 	return run_stmt(ap);
 }
 
 /*
- * Stores the settled order r->ord of customer cid: new, updated (its
- * content changed since an earlier import: a status, an amount, a line)
- * or unchanged.  More lines of an order met earlier in this run are
- * added to it.  Returns 0, -1 on a store error, or -2 when the order's
- * sums grow too large to hold.
+ * Notes how stored order oid was before this file changed it (counted
+ * as updated or unchanged), for write_file_end.  Once per order a file.
+ */
+static int
+note_replaced(struct run *r, int64_t oid, int counted_updated)
+{
+	sqlite3_bind_int64(r->st.replaced, 1, oid);
+	sqlite3_bind_int(r->st.replaced, 2, counted_updated);
+	sqlite3_bind_int64(r->st.replaced, 3, r->ord.line);
+	return run_stmt(r->st.replaced);
+}
+
+/* Whether stored order oid was found unchanged earlier in this file. */
+static int
+seen_unchanged(struct run *r, int64_t oid)
+{
+	struct mapkey k;
+	int64_t v;
+
+	if (r->unchanged == NULL)
+		return 0;
+	keymap_int(oid, &k);
+	return keymap_get(r->unchanged, &k, &v);
+}
+
+static void
+note_unchanged(struct run *r, int64_t oid)
+{
+	struct mapkey k;
+
+	if (r->unchanged == NULL)
+		return;
+	keymap_int(oid, &k);
+	if (keymap_put(r->unchanged, &k, 1) != 0) {
+		/* Full: a later part of such an order replaces it. */
+		keymap_free(r->unchanged);
+		r->unchanged = NULL;
+	}
+}
+
+/*
+ * Stores the settled order r->ord of customer cid (0: no known buyer):
+ * new, updated (its content changed since an earlier import: a status,
+ * an amount, a line) or unchanged.  More lines of an order met earlier
+ * in this file are added to it.  Returns 0, -1 on a store error, or -2
+ * when the order's sums grow too large to hold.
  */
 int
-write_order(struct run *r, const struct settled *v, uint64_t dg, int64_t cid)
+write_order(struct run *r, const struct settled *v, int64_t cid)
 {
 	struct order *o = &r->ord;
+	struct settled old = { 0 };
+	struct item it;
+	uint64_t lines = order_lines_digest(o), dg = order_digest(o, v, lines);
 	int64_t oid = 0, old_cid = 0, old_digest = 0, old_import = 0;
-	int64_t old_lines = 0, old_total = 0, old_refund = 0;
-	enum status old_st = S_CANCELLED;
+	int64_t old_lines = 0;
 	size_t i;
 	int rc;
 
@@ -294,28 +356,39 @@ write_order(struct run *r, const struct settled *v, uint64_t dg, int64_t cid)
 		old_lines = sqlite3_column_int64(r->st.ord_find, 4);
 		/* An unknown status counts as no purchase. */
 		if (status_from_name((const char *)sqlite3_column_text(
-		    r->st.ord_find, 5), &old_st) != 0)
-			old_st = S_CANCELLED;
-		old_total = sqlite3_column_int64(r->st.ord_find, 6);
-		old_refund = sqlite3_column_int64(r->st.ord_find, 7);
+		    r->st.ord_find, 5), &old.status) != 0)
+			old.status = S_CANCELLED;
+		old.total = sqlite3_column_int64(r->st.ord_find, 6);
+		old.refund = sqlite3_column_int64(r->st.ord_find, 7);
 	}
 	sqlite3_reset(r->st.ord_find);
 	if (rc != SQLITE_ROW)
 		return -1;
+	if (old_import != r->import_id && seen_unchanged(r, oid)) {
+		/* A later part of an order whose first part was the whole
+		 * stored order: it grows, and write_file_end counts it. */
+		if (note_replaced(r, oid, 0) != 0)
+			return -1;
+		old_import = r->import_id;
+	}
 	if (old_import == r->import_id) {
-		/* More lines of an order met earlier in this run. */
-		if ((rc = append_order(r, v, dg, oid, old_st, old_total,
-		    old_refund)) != 0)
+		/* More lines of an order met earlier in this file. */
+		if ((rc = append_order(r, v, lines, oid, &old,
+		    (uint64_t)old_digest)) != 0)
 			return rc;
 		goto items;
 	}
 	old_lines = 0;
 	if (old_digest == (int64_t)dg && old_cid == cid) {
 		r->o_unchanged++;
+		note_unchanged(r, oid);
 		return 0;
 	}
 	/* The order changed since an earlier import: a status, an amount,
-	 * a line.  Replace it whole. */
+	 * a line.  Replace it whole; write_file_end tells whether the whole
+	 * file made it what it was after all. */
+	if (note_replaced(r, oid, 1) != 0)
+		return -1;
 	bind_order(r, r->st.ord_set, cid, v, dg);
 	sqlite3_bind_int64(r->st.ord_set, 15, oid);
 	if (run_stmt(r->st.ord_set) != 0)
@@ -328,24 +401,86 @@ write_order(struct run *r, const struct settled *v, uint64_t dg, int64_t cid)
 		return -1;
 items:
 	for (i = 0; i < o->nitems; i++) {
-		struct item *it = &o->items[i];
 		sqlite3_stmt *s = r->st.item_add;
 
+		item_stored(&o->items[i], v->status == S_CREDIT, &it);
 		sqlite3_bind_int64(s, 1, oid);
 		sqlite3_bind_int64(s, 2, old_lines + (int64_t)i + 1);
-		sqlite3_bind_int64(s, 3, it->product_id);
-		sqlite3_bind_int64(s, 4, it->qty);
-		sqlite3_bind_int64(s, 5, it->returned);
-		sqlite3_bind_int64(s, 6, it->price);
-		sqlite3_bind_int64(s, 7, it->amount);
-		if (it->has_cost)
-			sqlite3_bind_int64(s, 8, it->cost);
+		sqlite3_bind_int64(s, 3, it.product_id);
+		sqlite3_bind_int64(s, 4, it.qty);
+		sqlite3_bind_int64(s, 5, it.returned);
+		sqlite3_bind_int64(s, 6, it.price);
+		sqlite3_bind_int64(s, 7, it.amount);
+		if (it.has_cost)
+			sqlite3_bind_int64(s, 8, it.cost);
 		else
 			sqlite3_bind_null(s, 8);
 		if (run_stmt(s) != 0)
 			return -1;
 	}
 	return write_touch(r, cid);
+}
+
+/*
+ * At the end of a file, the stored orders it replaced: one whose parts
+ * made it what it was is unchanged after all (and keeps the import that
+ * wrote it); one left with fewer lines than it had is said, since a
+ * platform's export holds whole orders and a cut file (head -3 of an
+ * export) would shrink them.  Returns 0, or -1 on a store error.
+ */
+int
+write_file_end(struct run *r)
+{
+	sqlite3_stmt *sel, *keep;
+	int rc, same, counted;
+	int64_t had, now;
+
+	sel = store_prepare(r->db, "SELECT p.order_id, p.import_id,"
+	    " p.counted, p.line, p.lines, o.lines, o.order_no,"
+	    " o.digest = p.digest AND o.customer_id IS p.customer_id"
+	    " FROM temp.replaced p JOIN orders o ON o.id = p.order_id"
+	    " ORDER BY p.line");
+	keep = store_prepare(r->db, "UPDATE orders SET import_id = ?2"
+	    " WHERE id = ?1");
+	if (sel == NULL || keep == NULL) {
+		sqlite3_finalize(sel);
+		sqlite3_finalize(keep);
+		return -1;
+	}
+	while ((rc = store_step(sel)) == SQLITE_ROW) {
+		counted = sqlite3_column_int(sel, 2);
+		same = sqlite3_column_int(sel, 7);
+		had = sqlite3_column_int64(sel, 4);
+		now = sqlite3_column_int64(sel, 5);
+		if (same) {
+			sqlite3_bind_int64(keep, 1,
+			    sqlite3_column_int64(sel, 0));
+			sqlite3_bind_value(keep, 2, sqlite3_column_value(sel,
+			    1));
+			if (run_stmt(keep) != 0)
+				break;
+			if (counted) {
+				r->o_updated--;
+				r->o_unchanged++;
+			}
+			continue;
+		}
+		if (!counted) {
+			r->o_unchanged--;
+			r->o_updated++;
+		}
+		if (now < had)
+			warnx("%s:%lld: order %s had %lld lines and now has "
+			    "%lld: this file replaces it whole",
+			    csvr_name(r->in), sqlite3_column_int64(sel, 3),
+			    (const char *)sqlite3_column_text(sel, 6),
+			    (long long)had, (long long)now);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(keep);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return store_exec(r->db, "DELETE FROM temp.replaced");
 }
 
 /*
@@ -521,6 +656,30 @@ setup_zone(struct run *r, const char *tz)
 	return rc;
 }
 
+/*
+ * The shop's currency (meta 'currency'): set by the first import that
+ * names one (--currency, else the format's `currency`), TWD when none
+ * did (from NULL: the default, set when none is); an import naming
+ * another is refused, as a time zone is.  Returns 0, or -1 after saying
+ * why.
+ */
+int
+write_currency(struct run *r, const char *code, const char *from)
+{
+	struct buf have = { 0 };
+	int rc = 0;
+
+	if (store_meta(r->db, "currency", &have) == NULL)
+		rc = store_set_meta(r->db, "currency", code);
+	else if (from != NULL && strcasecmp(have.s, code) != 0) {
+		warnx("%s: the store keeps amounts in %s, not %s (from %s)",
+		    store_path(r->db), have.s, code, from);
+		rc = -1;
+	}
+	buf_free(&have);
+	return rc;
+}
+
 int
 import_begin(struct run *r, const char *tz)
 {
@@ -538,8 +697,15 @@ import_begin(struct run *r, const char *tz)
 		return -1;
 	if (setup_zone(r, tz) != 0)
 		return -1;
+	if (r->currency != NULL && write_currency(r, r->currency,
+	    "--currency") != 0)
+		return -1;
 	if (store_exec(r->db, "CREATE TEMP TABLE IF NOT EXISTS touched "
-	    "(customer_id INTEGER PRIMARY KEY)") != 0 ||
+	    "(customer_id INTEGER PRIMARY KEY); "
+	    "CREATE TEMP TABLE IF NOT EXISTS replaced "
+	    "(order_id INTEGER PRIMARY KEY, digest INTEGER, customer_id "
+	    "INTEGER, import_id INTEGER, lines INTEGER, counted INTEGER, "
+	    "line INTEGER)") != 0 ||
 	    prepare_all(r) != 0)
 		return -1;
 	st = store_prepare(r->db, "SELECT NOT EXISTS (SELECT 1 FROM orders),"
@@ -565,6 +731,8 @@ import_commit(struct run *r)
 	/* Aggregates: for everyone after a first import, else only for the
 	 * customers this run touched. */
 	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0)
+		return -1;
+	if (write_currency(r, "TWD", NULL) != 0)
 		return -1;
 	write_finalize(r);
 	return store_commit(r->db);

@@ -16,8 +16,9 @@ void	 write_finalize(struct run *r);
 int	 write_touch(struct run *r, int64_t cid);
 int64_t	 write_product(struct run *r, const struct buf *sku,
 	    const struct buf *name, const struct buf *cat);
-int	 write_order(struct run *r, const struct settled *v, uint64_t dg,
-	    int64_t cid);
+int	 write_order(struct run *r, const struct settled *v, int64_t cid);
+int	 write_file_end(struct run *r);
+int	 write_currency(struct run *r, const char *code, const char *from);
 int	 write_member(struct run *r, int64_t cid, const int64_t *joined,
 	    const char *bday, const char *gender);
 int	 write_tag(struct run *r, const char *tag, int64_t cid);

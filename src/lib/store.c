@@ -318,15 +318,19 @@ store_set_meta(sqlite3 *db, const char *key, const char *value)
 
 /*
  * Computes per-customer aggregates into table `into` (customer_stats'
- * columns) from purchases, the orders neither cancelled nor fully
- * returned: for the customers in TEMP table `only` (column customer_id)
- * or everyone when only is NULL, on channel `channel` or any when NULL,
- * counting orders placed before `before` (local seconds; INT64_MAX for
- * all).  Several orders on one local day
- * are one purchase day.  One pass over the orders in (customer, time)
- * order, which the index orders_customer gives without sorting; memory
- * stays that of one customer.  On one channel, the index would fetch
- * every order to test its channel: a plain scan and a sort cost less.
+ * columns): purchases (the orders neither cancelled nor fully returned)
+ * give the counts, purchase days and first, second and last days; spent
+ * is the net of the purchases and of the credit notes (returns, whose
+ * net is negative), so it may be 0 or below.  A customer with credits
+ * but no purchase has no row, nor do orders of no known buyer.  For the
+ * customers in TEMP table `only` (column customer_id) or everyone when
+ * only is NULL, on channel `channel` or any when NULL, counting orders
+ * placed before `before` (local seconds; INT64_MAX for all).  Several
+ * orders on one local day are one purchase day.  One pass over the
+ * orders in (customer, time) order, which the index orders_customer
+ * gives without sorting; memory stays that of one customer.  On one
+ * channel, the index would fetch every order to test its channel: a
+ * plain scan and a sort cost less.
  */
 int
 store_compute_stats(sqlite3 *db, const char *into, const char *only,
@@ -337,17 +341,18 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 	int64_t cur = 0, at, day, net, lastday = 0;
 	int64_t n = 0, days = 0, spent = 0, first_at = 0, last_at = 0;
 	int64_t first_day = 0, second_day = -1;
-	int rc = -1, step;
+	int rc = -1, step, credit;
 
 	if (only != NULL)
-		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
-		    " FROM orders WHERE " CRM_PURCHASE("")
+		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net,"
+		    " status = 'credit' FROM orders WHERE " CRM_REVENUE("")
 		    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)"
 		    " AND customer_id IN (SELECT customer_id FROM temp.\"%w\")"
 		    " ORDER BY customer_id, ordered_at", only);
 	else
-		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net"
-		    " FROM orders %s WHERE " CRM_PURCHASE("")
+		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net,"
+		    " status = 'credit' FROM orders %s WHERE " CRM_REVENUE("")
+		    " AND customer_id IS NOT NULL"
 		    " AND ordered_at < ?1%s ORDER BY customer_id, ordered_at",
 		    channel == NULL ? "INDEXED BY orders_customer" :
 		    "NOT INDEXED", channel == NULL ? "" : " AND channel = ?2");
@@ -402,6 +407,14 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 		}
 		at = sqlite3_column_int64(sel, 1);
 		net = sqlite3_column_int64(sel, 2);
+		credit = sqlite3_column_int(sel, 3);
+		if (money_add(&spent, net) != 0) {
+			warnx("%s: customer %lld: spend overflows",
+			    store_path(db), (long long)cur);
+			goto out;
+		}
+		if (credit)
+			continue;	/* a return: spend, not a purchase */
 		day = day_of(at);
 		if (n == 0) {
 			first_at = at;
@@ -412,11 +425,6 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 		lastday = day;
 		last_at = at;
 		n++;
-		if (money_add(&spent, net) != 0) {
-			warnx("%s: customer %lld: spend overflows",
-			    store_path(db), (long long)cur);
-			goto out;
-		}
 	}
 	rc = 0;
 out:

@@ -134,19 +134,52 @@ main(void)
 	o.refund = 40000;
 	SETTLES(S_RETURNED, 30000, 30000, 40000, 0);
 
-	/* All lines negative, no status: a cancellation record; the lines'
-	 * returns are no refund. */
+	/* All lines negative, no status: a credit note (a return of earlier
+	 * purchases): -2 x 100 = -200, its net; no refund. */
 	fresh();
 	line(-2, 10000, 0);
-	SETTLES(S_CANCELLED, 20000, 20000, 0, 0);
+	SETTLES(S_CREDIT, -20000, -20000, 0, -20000);
 
-	/* The same with a completed status: cancelled as well. */
+	/* The same with a completed or pending status: a credit still. */
 	status(S_COMPLETED);
-	SETTLES(S_CANCELLED, 20000, 20000, 0, 0);
-
-	/* With a pending status the status stands, with no refund. */
+	SETTLES(S_CREDIT, -20000, -20000, 0, -20000);
 	status(S_PENDING);
-	SETTLES(S_PENDING, 20000, 20000, 0, 20000);
+	SETTLES(S_CREDIT, -20000, -20000, 0, -20000);
+
+	/* A cancelled credit counts for nothing; so does one whose cancel
+	 * reason is set. */
+	status(S_CANCELLED);
+	SETTLES(S_CANCELLED, -20000, -20000, 0, 0);
+	status(S_COMPLETED);
+	o.cancelled = 1;
+	SETTLES(S_CANCELLED, -20000, -20000, 0, 0);
+
+	/* Two negative lines, refunded shipping 60 and a discount 10 given
+	 * back: -(2 x 100 + 1 x 50) = -250, -60, +10 = -300. */
+	fresh();
+	line(-2, 10000, 0);
+	line(-1, 5000, 0);
+	o.shipping = -6000;
+	o.discount = 1000;
+	SETTLES(S_CREDIT, -25000, -30000, 0, -30000);
+
+	/* A paid total on a credit is money back, whatever its sign. */
+	o.paid_total = 27000;
+	o.has_paid_total = 1;
+	SETTLES(S_CREDIT, -25000, -27000, 0, -27000);
+
+	/* Marked a credit by its column, lines written positive: 3 x 40
+	 * back = -120. */
+	fresh();
+	line(3, 4000, 0);
+	o.credit = 1;
+	SETTLES(S_CREDIT, -12000, -12000, 0, -12000);
+
+	/* Marked by its status word. */
+	fresh();
+	status(S_CREDIT);
+	line(1, 4000, 0);
+	SETTLES(S_CREDIT, -4000, -4000, 0, -4000);
 
 	/* A negative line among positive ones takes its units back:
 	 * 2 x 100 + 1 x 50 = 250, 50 back, net 200. */
@@ -210,6 +243,8 @@ main(void)
 	CHECK_INT(settle_net(S_PENDING, 10000, 15000), 0);
 	CHECK_INT(settle_net(S_CANCELLED, 10000, 0), 0);
 	CHECK_INT(settle_net(S_RETURNED, 10000, 0), 0);
+	CHECK_INT(settle_net(S_CREDIT, -10000, 0), -10000);
+	CHECK_INT(settle_net(S_CREDIT, 500, 0), 0);
 
 	/* It counts the statuses SQL counts as a purchase, and no other. */
 	for (k = 0; k < NSTATUS; k++) {
@@ -220,10 +255,36 @@ main(void)
 		    settle_net((enum status)k, 100, 0) == 100);
 	}
 
+	/* Revenue counts the purchases and the credits. */
+	for (k = 0; k < NSTATUS; k++) {
+		char quoted[32];
+
+		snprintf(quoted, sizeof(quoted), "'%s'", status_names[k]);
+		CHECK_INT(strstr(CRM_REVENUE(""), quoted) != NULL,
+		    k == S_COMPLETED || k == S_PENDING || k == S_CREDIT);
+	}
+
+	/* A line priced below a cent: 7 x 0.001 = 0.007, amount 1 cent as
+	 * the reader rounds it; every unit back refunds the amount, not
+	 * 7 x the rounded price 0. */
+	fresh();
+	{
+		struct item it = { 0 };
+
+		it.qty = 7;
+		it.returned = 7;
+		it.amount = 1;
+		order_add_item(&o, &it);
+		o.positive++;
+	}
+	SETTLES(S_RETURNED, 1, 1, 1, 0);
+
 	/* Status names read back. */
 	CHECK_INT(status_from_name("returned", &st), 0);
 	CHECK_INT(st, S_RETURNED);
 	CHECK_INT(status_from_name("shipped", &st), -1);
+	CHECK_INT(status_from_name("credit", &st), 0);
+	CHECK_INT(st, S_CREDIT);
 
 	/* The digest: the same order the same; a status, a line's price or
 	 * a buyer's value changes it; never negative in the store. */
@@ -231,22 +292,34 @@ main(void)
 	line(2, 10000, 0);
 	buf_adds(&o.account, "u1");
 	CHECK_INT(settle(&o, &s), 0);
-	d1 = order_digest(&o, &s);
-	CHECK_INT(order_digest(&o, &s) == d1, 1);
+	d1 = order_digest(&o, &s, order_lines_digest(&o));
+	CHECK_INT(order_digest(&o, &s, order_lines_digest(&o)) == d1, 1);
 	CHECK_INT(d1 <= (uint64_t)INT64_MAX, 1);
 	o.cancelled = 1;
 	CHECK_INT(settle(&o, &s), 0);
-	d2 = order_digest(&o, &s);
+	d2 = order_digest(&o, &s, order_lines_digest(&o));
 	CHECK_INT(d2 != d1, 1);
 	o.cancelled = 0;
 	o.items[0].price = 10001;
 	CHECK_INT(settle(&o, &s), 0);
-	CHECK_INT(order_digest(&o, &s) != d1, 1);
+	CHECK_INT(order_digest(&o, &s, order_lines_digest(&o)) != d1, 1);
 	o.items[0].price = 10000;
 	buf_reset(&o.account);
 	buf_adds(&o.account, "u2");
 	CHECK_INT(settle(&o, &s), 0);
-	CHECK_INT(order_digest(&o, &s) != d1, 1);
+	CHECK_INT(order_digest(&o, &s, order_lines_digest(&o)) != d1, 1);
+
+	/* The lines' digest does not depend on their order. */
+	fresh();
+	line(2, 10000, 0);
+	line(1, 5000, 0);
+	d1 = order_lines_digest(&o);
+	fresh();
+	line(1, 5000, 0);
+	line(2, 10000, 0);
+	CHECK_INT(order_lines_digest(&o) == d1, 1);
+	line(1, 1, 0);
+	CHECK_INT(order_lines_digest(&o) != d1, 1);
 
 	order_free(&o);
 	return unit_done();
