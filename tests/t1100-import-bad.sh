@@ -53,7 +53,7 @@ bad 'a missing required column' "order_id,account,unit_price\nA1,a,1\n" \
 bad 'no column names the buyer' "order_id,ordered_at,unit_price\nA1,2024-01-01,1\n" \
 	'no column names the buyer'
 bad 'a bad phone, masked in the message' "order_id,ordered_at,phone,unit_price\nA1,2024-01-01,call me,1\n" \
-	"in.csv:2: field 'phone': 'c\\*\\*\\*' is not a phone number"
+	"in.csv:2: field 'phone': 'c\\*\\*\\*e' is not a phone number"
 bad 'an empty file' "" 'in.csv: empty file'
 bad 'binary garbage' "\037\213\010\000\000\000\000\000\000\003" 'binary data'
 bad 'a damaged spreadsheet' "PK\003\004\024\000\006\000" \

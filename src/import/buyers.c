@@ -14,7 +14,6 @@
 #include "crm.h"
 #include "import/buyers.h"
 #include "import/import.h"
-#include "import/mask.h"
 #include "import/run.h"
 #include "import/write.h"
 
@@ -189,7 +188,7 @@ mark_shared(struct run *r, const struct ident *id)
 		warnx("%s:%ld: %s %s is shared by different buyers in %s; "
 		    "it no longer matches anyone", csvr_name(r->in),
 		    r->ord.line, id->kind, strcmp(id->kind, "account") == 0 ?
-		    id->value->s : mask_contact(id->value->s, &r->masked),
+		    id->value->s : crm_mask(id->value->s, r->masked),
 		    r->ord.channel.s);
 	return 0;
 }

@@ -245,7 +245,6 @@ import_close(struct run *r, int rollback)
 	keymap_free(r->rejected_orders);
 	free(r->held);
 	buf_free(&r->heldtxt);
-	buf_free(&r->masked);
 	free(r->fidx);
 	buf_free(&r->hdrs);
 	free(r->cells);

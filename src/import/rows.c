@@ -14,7 +14,6 @@
 #include "crm.h"
 #include "import/buyers.h"
 #include "import/columns.h"
-#include "import/mask.h"
 #include "import/rows.h"
 #include "import/run.h"
 #include "import/write.h"
@@ -339,7 +338,7 @@ ident_field(struct run *r, int f, struct buf *out,
 	case ID_INVALID:
 		buf_reset(&r->bad_msg);
 		buf_printf(&r->bad_msg, "'%s' is not %s", f == F_PHONE ||
-		    f == F_EMAIL ? mask_contact(r->val[f].s, &r->masked) :
+		    f == F_EMAIL ? crm_mask(r->val[f].s, r->masked) :
 		    r->val[f].s, what);
 		return bad(r, f, r->bad_msg.s);
 	}

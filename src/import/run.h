@@ -119,7 +119,7 @@ struct run {
 	const char *bad_field;		/* set with bad_why by a check */
 	const char *bad_why;
 	struct buf bad_msg;
-	struct buf masked;		/* a value as a message shows it */
+	char	 masked[CRM_MASK_SIZE];	/* a value as a message shows it */
 	struct held *held;		/* the current order's rows */
 	size_t	 nheld, capheld;
 	struct buf heldtxt;
