@@ -266,6 +266,9 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--from is after --to");
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
+	if (asof_check(c.db, c.asof, c.lost_after, "--as-of") < 0)
+		goto done;
+	store_currency(c.db, c.currency);
 	tout_init(&c.out, stdout, co.out_mode);
 	if ((c.list = custlist_load(c.db, 0)) < 0)
 		goto done;

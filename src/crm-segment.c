@@ -255,7 +255,8 @@ main(int argc, char *argv[])
 	}
 	store_zone(db);
 	r.asof = crm_common_asof(&o.c, synopsis);
-	if (stats_asof(db, r.asof) != 0)
+	if (asof_check(db, r.asof, o.c.lost_after, "--as-of") < 0 ||
+	    stats_asof(db, r.asof) != 0)
 		goto done;
 	/* The repurchase cycle costs a sort: only when stages are used. */
 	r.lost = 365;

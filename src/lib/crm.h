@@ -293,5 +293,10 @@ int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
 	    long *basis);
 int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
 	    const char *into);
+/* Warns once when the newest order is long before asof (1: warned). */
+int	 asof_check(sqlite3 *db, int64_t asof, int64_t lost_after,
+	    const char *opt);
+/* meta 'currency', or "TWD" when absent. */
+const char *store_currency(sqlite3 *db, char out[8]);
 
 #endif /* CRM_H */

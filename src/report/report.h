@@ -37,6 +37,7 @@ struct rp_ctx {
 	int	 nbrackets;
 	int64_t	 free_ship;		/* minor units */
 	const char *sort;
+	char	 currency[8];		/* meta 'currency' (ISO 4217) */
 };
 
 /* First second of day d, and the second after day d. */
