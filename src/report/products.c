@@ -93,6 +93,49 @@ pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
 		e->first = 1;
 }
 
+/*
+ * What the pass over known buyers leaves out: the lines of purchases of
+ * no known buyer (units, revenue and orders, no buyer) and of credit
+ * notes (returns: their negative units and revenue lower the product on
+ * the credit's own day; never an order or a buyer).
+ */
+static int
+products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
+    const int64_t *pcat, struct pacc *pa, struct pacc *ca)
+{
+	sqlite3_stmt *st;
+	int64_t pid, rev, qty, n;
+	int rc;
+
+	st = rp_prep(c, "SELECT i.product_id,"
+	    " SUM(i.amount - i.returned_qty * i.unit_price),"
+	    " SUM(i.quantity - i.returned_qty),"
+	    " COUNT(DISTINCT CASE WHEN r.status <> 'credit' THEN r.id END)"
+	    " FROM temp.r r JOIN main.order_items i ON i.order_id = r.id"
+	    " WHERE (r.cid IS NULL OR r.status = 'credit')"
+	    " AND r.day BETWEEN ?1 AND ?2 AND i.product_id IS NOT NULL"
+	    " GROUP BY i.product_id");
+	if (st == NULL)
+		return -1;
+	rp_bind2(st, from, to);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		pid = sqlite3_column_int64(st, 0);
+		rev = sqlite3_column_int64(st, 1);
+		qty = sqlite3_column_int64(st, 2);
+		n = sqlite3_column_int64(st, 3);
+		if (pid < 0 || pid > maxpid)
+			continue;
+		pa[pid].rev += rev;
+		pa[pid].qty += qty;
+		pa[pid].orders += n;
+		ca[pcat[pid]].rev += rev;
+		ca[pcat[pid]].qty += qty;
+		ca[pcat[pid]].orders += n;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 products_build(struct rp_ctx *c, int64_t from, int64_t to)
 {
@@ -158,6 +201,8 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	}
 	pents_close(&pp, pa, days >= 2);
 	pents_close(&pc, ca, days >= 2);
+	if (products_rest(c, from, to, maxpid, pcat, pa, ca) != 0)
+		goto done;
 
 	/* The totals, as small tables the rankings sort. */
 	if (store_exec(c->db, "CREATE TEMP TABLE pa (pid INTEGER PRIMARY KEY,"
@@ -174,7 +219,8 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k <= maxpid; k++) {
-		if (pa[k].buyers == 0)
+		if (pa[k].buyers == 0 && pa[k].orders == 0 &&
+		    pa[k].qty == 0 && pa[k].rev == 0)
 			continue;
 		sqlite3_bind_int64(ins, 1, k);
 		sqlite3_bind_int64(ins, 2, pa[k].rev);
@@ -195,7 +241,8 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k < ncat; k++) {
-		if (ca[k].buyers == 0)
+		if (ca[k].buyers == 0 && ca[k].orders == 0 &&
+		    ca[k].qty == 0 && ca[k].rev == 0)
 			continue;
 		sqlite3_bind_text(ins, 1, cats[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 2, ca[k].rev);
