@@ -256,17 +256,19 @@ rp_quant_get(const struct quant *q, int j)
 }
 
 /*
- * One row per customer and purchase day, in customer then day order,
- * with the day's orders and revenue (purchases of known buyers only:
- * the customer-level figures): the stream that summary, monthly
+ * One row per customer and day of a purchase or a return, in customer
+ * then day order, with the day's purchases (n: 0 on a day of returns
+ * only, which is no purchase day) and net revenue, of known buyers only
+ * (the customer-level figures): the stream that summary, monthly
  * and cohort read, so that a customer's history passes by once and
  * nothing per customer is kept.
  */
 sqlite3_stmt *
 rp_cust_days(struct rp_ctx *c)
 {
-	return rp_prep(c, "SELECT cid, day, COUNT(*), SUM(net) FROM temp.p"
-	    " WHERE cid IS NOT NULL GROUP BY cid, day ORDER BY cid, day");
+	return rp_prep(c, "SELECT cid, day, SUM(status <> 'credit'), SUM(net)"
+	    " FROM temp.r WHERE cid IS NOT NULL GROUP BY cid, day"
+	    " ORDER BY cid, day");
 }
 
 void
@@ -281,7 +283,7 @@ rp_cday_get(sqlite3_stmt *st, struct cday *d)
 void
 rp_pcust_close(struct period *a, struct pcust *pc, int64_t first)
 {
-	if (pc->n > 0 || pc->days > 0) {
+	if (pc->n > 0) {
 		a->customers++;
 		a->orders += pc->n;
 		a->revenue += pc->rev;

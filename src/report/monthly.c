@@ -47,14 +47,16 @@ rp_monthly(struct rp_ctx *c)
 			if (cm >= 0)
 				rp_pcust_close(&mp[cm - m0], &pc, first);
 			if (d.cid != cid)
-				first = d.day;
+				first = INT64_MAX;
 			cid = d.cid;
 			cm = rp_month_of(d.day);
 		}
+		if (d.n > 0 && first == INT64_MAX)
+			first = d.day;
 		if (d.day >= from && d.day <= to) {
 			pc.n += d.n;
 			pc.rev += d.rev;
-			pc.days++;
+			pc.days += d.n > 0;
 		}
 	}
 	if (cm >= 0)

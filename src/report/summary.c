@@ -11,7 +11,9 @@
 
 /*
  * Both periods in one pass: a customer is returning in a period when
- * they bought before it or on two or more days in it.
+ * they bought before it or on two or more days in it.  A customer's
+ * revenue is net of their returns in the period; a customer with only
+ * returns in it is not one of its customers.
  */
 static int
 period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
@@ -32,13 +34,15 @@ period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
 			for (k = 0; k < 2; k++)
 				rp_pcust_close(ps[k], &pc[k], first);
 			cid = d.cid;
-			first = d.day;
+			first = INT64_MAX;
 		}
+		if (d.n > 0 && first == INT64_MAX)
+			first = d.day;
 		for (k = 0; k < 2; k++)
 			if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
 				pc[k].n += d.n;
 				pc[k].rev += d.rev;
-				pc[k].days++;
+				pc[k].days += d.n > 0;
 			}
 	}
 	for (k = 0; k < 2; k++)
