@@ -1099,8 +1099,12 @@ check_name(struct val *v, const char *what, const char *const *known,
 		return 0;
 	}
 	buf_printf(err, "unknown %s '%s'", what, v->s);
+	/* The same name in another case, or one that begins the other. */
 	for (i = 0; i < n; i++)
-		if (strcasecmp(v->s, known[i]) == 0) {
+		if (strcasecmp(v->s, known[i]) == 0 || (strlen(v->s) >= 4 &&
+		    strlen(known[i]) >= 4 && strncasecmp(v->s, known[i],
+		    strlen(v->s) < strlen(known[i]) ? strlen(v->s) :
+		    strlen(known[i])) == 0)) {
 			buf_printf(err, " (did you mean '%s'?)", known[i]);
 			return -1;
 		}

@@ -142,7 +142,8 @@ rp_channels(struct rp_ctx *c)
 			name = "";
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
 		    sqlite3_column_int64(st, 2) == 0) {
-			ch = &chs.e[chan_find(&chs, name, 1)];
+			i = chan_find(&chs, name, 1);
+			ch = &chs.e[i];
 			ch->orders += sqlite3_column_int64(st, 2);
 			ch->rev += sqlite3_column_int64(st, 3);
 			total += sqlite3_column_int64(st, 3);
