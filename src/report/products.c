@@ -112,7 +112,8 @@ products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	    " SUM(i.quantity - i.returned_qty),"
 	    " COUNT(DISTINCT CASE WHEN r.status <> 'credit' THEN r.id END)"
 	    " FROM temp.r r JOIN main.order_items i ON i.order_id = r.id"
-	    " WHERE (r.cid IS NULL OR r.status = 'credit')"
+	    " WHERE (r.status = 'credit' OR (r.cid IS NULL AND"
+	    " i.quantity > i.returned_qty))"
 	    " AND r.day BETWEEN ?1 AND ?2 AND i.product_id IS NOT NULL"
 	    " GROUP BY i.product_id");
 	if (st == NULL)
