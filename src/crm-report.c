@@ -125,34 +125,6 @@ report_names(struct buf *b)
 	return b->s;
 }
 
-/*
- * --channel must name a channel the store holds: a misspelt one would
- * give an empty report.  Exits 2 naming the known channels.
- */
-static void
-check_channel(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st;
-	struct buf known = { 0 };
-	int found = 0;
-
-	if ((st = store_prepare(db, "SELECT DISTINCT channel FROM orders"
-	    " WHERE channel IS NOT NULL ORDER BY 1")) == NULL)
-		exit(EXIT_DATA);
-	while (store_step(st) == SQLITE_ROW) {
-		const char *ch = (const char *)sqlite3_column_text(st, 0);
-
-		if (strcmp(ch, name) == 0)
-			found = 1;
-		buf_printf(&known, "%s%s", known.len ? ", " : "", ch);
-	}
-	sqlite3_finalize(st);
-	if (!found)
-		crm_usage_error(synopsis, "--channel: no order on channel '%s'"
-		    " (channels: %s)", name, known.len ? known.s : "none");
-	buf_free(&known);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -294,8 +266,13 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--from is after --to");
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
-	if (c.channel != NULL)
-		check_channel(c.db, c.channel);
+	/* A misspelt --channel would give an empty report. */
+	if (c.channel != NULL && (i = rp_channel_known(&c, &names)) <= 0) {
+		if (i < 0)
+			goto done;
+		crm_usage_error(synopsis, "--channel: no order on channel '%s'"
+		    " (channels: %s)", c.channel, names.len ? names.s : "none");
+	}
 	if (asof_check(c.db, c.asof, c.lost_after, "--as-of") < 0)
 		goto done;
 	store_currency(c.db, c.currency);
@@ -308,6 +285,7 @@ main(int argc, char *argv[])
 		goto done;
 	rc = 0;
 done:
+	buf_free(&names);
 	store_close(c.db);
 	if (crm_finish_stdout() != 0)
 		rc = EXIT_DATA;

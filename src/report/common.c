@@ -192,6 +192,31 @@ rp_scope_stats(struct rp_ctx *c, int64_t d, int lite)
 	return stats_asof_in(c->db, d, &sc);
 }
 
+/*
+ * Whether the store holds an order on channel c->channel: 1 or 0, with
+ * the channels there are in known ("a, b"), or -1 on a store error.
+ */
+int
+rp_channel_known(struct rp_ctx *c, struct buf *known)
+{
+	sqlite3_stmt *st;
+	int found = 0, rc;
+
+	buf_reset(known);
+	if ((st = rp_prep(c, "SELECT DISTINCT channel FROM main.orders"
+	    " WHERE channel IS NOT NULL ORDER BY 1")) == NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		const char *ch = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(ch, c->channel) == 0)
+			found = 1;
+		buf_printf(known, "%s%s", known->len ? ", " : "", ch);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? found : -1;
+}
+
 /* A line under the title saying what the report covers. */
 void
 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to)

@@ -109,6 +109,7 @@ int64_t	 rp_month_of(int64_t day);
 int64_t	 rp_month_start(int64_t mi);
 int64_t	 rp_div_round(int64_t a, int64_t b);
 int	 rp_scope_setup(struct rp_ctx *c);
+int	 rp_channel_known(struct rp_ctx *c, struct buf *known);
 int	 rp_scope_stats(struct rp_ctx *c, int64_t d, int lite);
 void	 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to);
 int	 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1);
