@@ -63,6 +63,28 @@ only_cond(const char *kw, const char *only)
 }
 
 /*
+ * Prepares sql (from sqlite3_mprintf, freed; NULL fails) with ?1 bound
+ * to the end of day asof and ?2 to the scope's channel.
+ */
+static sqlite3_stmt *
+scope_prepare(sqlite3 *db, char *sql, int64_t asof,
+    const struct asof_scope *sc)
+{
+	sqlite3_stmt *st;
+
+	if (sql == NULL)
+		return NULL;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
+	if (sc->channel != NULL)
+		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
+	return st;
+}
+
+/*
  * asof_stats with only what lifecycle_table() reads (purchase_days is 1,
  * or 2 for two days or more: the first day is before the last), for
  * stats_asof_in().  One plain scan of the purchases, each customer's
@@ -97,15 +119,8 @@ stats_lite(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
 		    " MIN(day) AS first_day, MAX(day) AS last_day FROM (%z)"
 		    " GROUP BY customer_id", sql);
-	if (sql == NULL)
+	if ((st = scope_prepare(db, sql, asof, sc)) == NULL)
 		return -1;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
-	if (sc->channel != NULL)
-		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
 	if (maxcid < 0 || maxcid > 64 * 1024 * 1024) {
 		rc = store_step(st) == SQLITE_DONE ? 0 : -1;
 		goto done;
@@ -193,15 +208,8 @@ spent_asof(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	    " coalesce(sum(net), 0) FROM main.orders o WHERE o.customer_id ="
 	    " asof_stats.customer_id AND " CRM_REVENUE("o.")
 	    " AND o.ordered_at < ?1 AND (?2 IS NULL OR o.channel = ?2))");
-	if (sql == NULL)
+	if ((st = scope_prepare(db, sql, asof, sc)) == NULL)
 		return -1;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
-	if (sc->channel != NULL)
-		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
 	rc = store_step(st) == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(st);
 	return rc;

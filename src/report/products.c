@@ -137,6 +137,13 @@ products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Nothing bought, sold or returned: no row. */
+static int
+pacc_empty(const struct pacc *a)
+{
+	return a->buyers == 0 && a->orders == 0 && a->qty == 0 && a->rev == 0;
+}
+
 static int
 products_build(struct rp_ctx *c, int64_t from, int64_t to)
 {
@@ -220,8 +227,7 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k <= maxpid; k++) {
-		if (pa[k].buyers == 0 && pa[k].orders == 0 &&
-		    pa[k].qty == 0 && pa[k].rev == 0)
+		if (pacc_empty(&pa[k]))
 			continue;
 		sqlite3_bind_int64(ins, 1, k);
 		sqlite3_bind_int64(ins, 2, pa[k].rev);
@@ -242,8 +248,7 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k < ncat; k++) {
-		if (ca[k].buyers == 0 && ca[k].orders == 0 &&
-		    ca[k].qty == 0 && ca[k].rev == 0)
+		if (pacc_empty(&ca[k]))
 			continue;
 		sqlite3_bind_text(ins, 1, cats[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 2, ca[k].rev);
