@@ -243,7 +243,7 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--sort: unknown key '%s' (revenue, "
 		    "quantity, buyers, returning, gateway)", c.sort);
 	if (c.channel != NULL) {
-		struct buf low = { 0 };
+		static struct buf low;	/* static: kept until exit */
 
 		for (p = c.channel; *p != '\0'; p++)
 			buf_addc(&low, (char)(*p >= 'A' && *p <= 'Z' ?
