@@ -199,6 +199,7 @@ rp_channels(struct rp_ctx *c)
 			table_endrow(&t);
 		}
 		table_end(&t);
+		rp_currency_note(c);
 	}
 	if (rp_part_is(c, "overlap", 0)) {
 		tout_title(&c->out, "Customers by the channels they bought on");

@@ -217,6 +217,14 @@ rp_channel_known(struct rp_ctx *c, struct buf *known)
 	return rc == SQLITE_DONE ? found : -1;
 }
 
+/* The currency of a table's amounts, for a person: "Amounts in TWD." */
+void
+rp_currency_note(struct rp_ctx *c)
+{
+	tout_note(&c->out, "%sAmounts in %s.%s", tc_dim(&c->out), c->currency,
+	    tc_off(&c->out));
+}
+
 /* A line under the title saying what the report covers. */
 void
 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to)

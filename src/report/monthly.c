@@ -99,6 +99,7 @@ rp_monthly(struct rp_ctx *c)
 	tout_note(&c->out, "%sbar: revenue, %s█%s%s from returning customers, "
 	    "░ from new%s", tc_dim(&c->out), tc_off(&c->out), tc_bar(&c->out),
 	    tc_dim(&c->out), tc_off(&c->out));
+	rp_currency_note(c);
 	rc = 0;
 done:
 	free(mp);

@@ -443,6 +443,7 @@ rp_products(struct rp_ctx *c)
 	tout_note(&c->out, "%sRevenue of lines: quantity x unit price less "
 	    "returned quantities, before order discounts and shipping%s",
 	    tc_dim(&c->out), tc_off(&c->out));
+	rp_currency_note(c);
 	for (i = 0; i < NPSORTS; i++)
 		if (products_table(c, i, total, rp_limit(c, 10)) != 0)
 			return -1;

@@ -112,6 +112,7 @@ int	 rp_scope_setup(struct rp_ctx *c);
 int	 rp_channel_known(struct rp_ctx *c, struct buf *known);
 int	 rp_scope_stats(struct rp_ctx *c, int64_t d, int lite);
 void	 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to);
+void	 rp_currency_note(struct rp_ctx *c);
 int	 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1);
 int	 rp_shop(struct rp_ctx *c, int64_t from, int64_t to, int by_month,
 	    int64_t m0, struct period *a, int64_t nm);

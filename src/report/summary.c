@@ -292,7 +292,7 @@ rp_summary(struct rp_ctx *c)
 			    " totals are not compared.", i ? "previous" :
 			    "current", (long long)ddays[i], (long long)days,
 			    rp_day(first, a));
-	tout_note(&c->out, "Amounts in %s.", c->currency);
+	rp_currency_note(c);
 
 	/* The stages are the consultants' NT$ figures: for TWD only. */
 	if (!twd)
