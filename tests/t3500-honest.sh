@@ -193,6 +193,8 @@ test_expect_success 'currency: another currency is named and gets no stage' '
 	sql gbp.db "INSERT OR REPLACE INTO meta VALUES ('"'currency'"', '"'GBP'"')" &&
 	crm-report --db gbp.db --as-of $AS --table summary >out &&
 	test_grep "^Amounts in GBP\.$" out &&
+	crm-report --db gbp.db --as-of $AS --table monthly >out2 &&
+	test_grep "^Amounts in GBP\.$" out2 &&
 	! grep -i "stage\|target" out &&
 	crm-report --db gbp.db --as-of $AS summary | sed -n 2p |
 	    cut -d, -f15-18 >actual &&
@@ -216,6 +218,10 @@ test_expect_success 'as-of far from the data: every reader says so once' '
 	echo "crm-segment: $msg" >expect && test_cmp expect err &&
 	crm-playbook results --db h.db --as-of 2025-08-28 >out 2>err &&
 	echo "crm-playbook: $msg" >expect && test_cmp expect err &&
+	crm-playbook run --db h.db --dry-run --date 2025-08-28 \
+	    "$DATA/playbook-timeline.playbook" >out 2>err &&
+	test_grep "^crm-playbook: the newest order is from 2025-05-15, 105 days before the as-of day 2025-08-28; pass --date 2025-05-15" err &&
+	test $(grep -c "newest order" err) -eq 1 &&
 	crm-report --db h.db --as-of 2025-08-28 --lost-after 200 summary \
 	    >out 2>err &&
 	test ! -s err
