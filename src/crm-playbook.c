@@ -303,6 +303,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	/* "today" is the shop's today: read the day again in its zone. */
 	d = crm_day_arg(synopsis, "--date", o->date ? o->date : "today");
 	ao.asof = d;
+	asof_check(db, d, o->c.lost_after, "--date");
 	/* One transaction: the list is worked out and recorded at once,
 	 * so two runs at the same time take turns. */
 	if (!o->dry_run) {
@@ -932,6 +933,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		goto done;
 	/* "today" is the shop's today: read the day again in its zone. */
 	asof = crm_common_asof(&o->c, synopsis);
+	asof_check(db, asof, o->c.lost_after, "--as-of");
 	x.o = o;
 	x.pb = &pb;
 	x.lim.min_claim = o->min_claim;

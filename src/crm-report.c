@@ -256,7 +256,7 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--sort: unknown key '%s' (revenue, "
 		    "quantity, buyers, returning, gateway)", c.sort);
 	if (c.channel != NULL) {
-		struct buf low = { 0 };
+		static struct buf low;	/* static: kept until exit */
 
 		for (p = c.channel; *p != '\0'; p++)
 			buf_addc(&low, (char)(*p >= 'A' && *p <= 'Z' ?
@@ -279,6 +279,16 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--from is after --to");
 	if (c.has_to && c.to > c.asof)
 		c.to = c.asof;
+	/* A misspelt --channel would give an empty report. */
+	if (c.channel != NULL && (i = rp_channel_known(&c, &names)) <= 0) {
+		if (i < 0)
+			goto done;
+		crm_usage_error(synopsis, "--channel: no order on channel '%s'"
+		    " (channels: %s)", c.channel, names.len ? names.s : "none");
+	}
+	if (asof_check(c.db, c.asof, c.lost_after, "--as-of") < 0)
+		goto done;
+	store_currency(c.db, c.currency);
 	tout_init(&c.out, stdout, co.out_mode);
 	/* customer names its customer: stdin is not read. */
 	if (c.who == NULL && (c.list = custlist_load(c.db, 0)) < 0)
@@ -289,6 +299,7 @@ main(int argc, char *argv[])
 		goto done;
 	rc = 0;
 done:
+	buf_free(&names);
 	store_close(c.db);
 	if (crm_finish_stdout() != 0)
 		rc = EXIT_DATA;

@@ -267,7 +267,8 @@ main(int argc, char *argv[])
 		goto done;
 	store_zone(db);
 	asof = crm_common_asof(&co, synopsis);
-	if (stats_asof(db, asof) != 0)
+	if (asof_check(db, asof, co.lost_after, "--as-of") < 0 ||
+	    stats_asof(db, asof) != 0)
 		goto done;
 	if ((list = custlist_load(db, 0)) < 0)
 		goto done;

@@ -260,8 +260,17 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	store_zone(db);
+	/* A misspelt segment name or tag matches nobody: say so. */
+	if (e != NULL && (i = segexpr_check_names(db, e, &err)) != 0) {
+		if (i == -1) {
+			warnx("%s", err.s);
+			rc = EXIT_USAGE;
+		}
+		goto done;
+	}
 	r.asof = crm_common_asof(&o.c, synopsis);
-	if (stats_asof(db, r.asof) != 0)
+	if (asof_check(db, r.asof, o.c.lost_after, "--as-of") < 0 ||
+	    stats_asof(db, r.asof) != 0)
 		goto done;
 	/* The repurchase cycle costs a sort: only when stages are used. */
 	r.lost = 365;

@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,28 @@ only_cond(const char *kw, const char *only)
 }
 
 /*
+ * Prepares sql (from sqlite3_mprintf, freed; NULL fails) with ?1 bound
+ * to the end of day asof and ?2 to the scope's channel.
+ */
+static sqlite3_stmt *
+scope_prepare(sqlite3 *db, char *sql, int64_t asof,
+    const struct asof_scope *sc)
+{
+	sqlite3_stmt *st;
+
+	if (sql == NULL)
+		return NULL;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
+	if (sc->channel != NULL)
+		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
+	return st;
+}
+
+/*
  * asof_stats with only what lifecycle_table() reads (purchase_days is 1,
  * or 2 for two days or more: the first day is before the last), for
  * stats_asof_in().  One plain scan of the purchases, each customer's
@@ -88,6 +111,7 @@ stats_lite(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	/* The scope's purchases up to asof, in the order they lie. */
 	sql = sqlite3_mprintf("SELECT customer_id, crm_day(ordered_at) AS day"
 	    " FROM main.orders NOT INDEXED WHERE " CRM_PURCHASE("")
+	    " AND customer_id IS NOT NULL"
 	    " AND ordered_at < ?1 AND (?2 IS NULL OR channel = ?2)%z",
 	    only_cond("AND", sc->only));
 	if (sql != NULL && (maxcid < 0 || maxcid > 64 * 1024 * 1024))
@@ -95,15 +119,8 @@ stats_lite(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		    " customer_id, 1 + (MIN(day) < MAX(day)) AS purchase_days,"
 		    " MIN(day) AS first_day, MAX(day) AS last_day FROM (%z)"
 		    " GROUP BY customer_id", sql);
-	if (sql == NULL)
+	if ((st = scope_prepare(db, sql, asof, sc)) == NULL)
 		return -1;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
-	if (sc->channel != NULL)
-		sqlite3_bind_text(st, 2, sc->channel, -1, SQLITE_STATIC);
 	if (maxcid < 0 || maxcid > 64 * 1024 * 1024) {
 		rc = store_step(st) == SQLITE_DONE ? 0 : -1;
 		goto done;
@@ -161,6 +178,44 @@ done:
 }
 
 /*
+ * A customer's spend as of day asof, as customer_stats keeps it for the
+ * whole store: the net of their purchases and credit notes (returns)
+ * up to the day, which may be zero or negative.  Orders of no known
+ * buyer make no row.  Recomputed from the orders, so it holds whatever
+ * the per-customer writer added up; skipped when the scope holds no
+ * credit note, as spend is then the purchases' net.
+ */
+static int
+spent_asof(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc, any;
+
+	if (store_exec(db, "DELETE FROM temp.asof_stats WHERE customer_id"
+	    " IS NULL OR customer_id NOT IN (SELECT id FROM main.customers)")
+	    != 0)
+		return -1;
+	if ((st = store_prepare(db, "SELECT EXISTS (SELECT 1 FROM main.orders"
+	    " WHERE status = 'credit' AND ordered_at < ?1)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
+	any = store_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!any)
+		return 0;
+	sql = sqlite3_mprintf("UPDATE temp.asof_stats SET spent = (SELECT"
+	    " coalesce(sum(net), 0) FROM main.orders o WHERE o.customer_id ="
+	    " asof_stats.customer_id AND " CRM_REVENUE("o.")
+	    " AND o.ordered_at < ?1 AND (?2 IS NULL OR o.channel = ?2))");
+	if ((st = scope_prepare(db, sql, asof, sc)) == NULL)
+		return -1;
+	rc = store_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * Makes TEMP table asof_stats: customer_stats as it would be had the
  * store held only the purchases of scope sc (NULL: the whole store)
  * placed on or before day asof.  Over the whole store or a customer
@@ -194,10 +249,11 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	if (store_exec(db, "CREATE TEMP TABLE asof_stats (customer_id INTEGER"
 	    " PRIMARY KEY, purchases INTEGER, purchase_days INTEGER,"
 	    " spent INTEGER, first_at INTEGER, last_at INTEGER,"
-	    " first_day INTEGER, second_day INTEGER, last_day INTEGER)") != 0)
+	    " first_day INTEGER, second_day INTEGER, last_day INTEGER)") != 0 ||
+	    store_compute_stats(db, "temp.asof_stats", sc->only,
+	    sc->channel, (asof + 1) * DAY_SECS) != 0)
 		return -1;
-	return store_compute_stats(db, "temp.asof_stats", sc->only,
-	    sc->channel, (asof + 1) * DAY_SECS);
+	return spent_asof(db, asof, sc);
 }
 
 /* asof_stats for the whole store: stats_asof_in() with no scope. */
@@ -215,18 +271,22 @@ stats_asof(sqlite3 *db, int64_t asof)
  * customers) and the median is read off it, without a sort.  Returns how
  * many customers it rests on (0: no cycle; *median is then 0), or -1.
  */
-long
-repurchase_cycle(sqlite3 *db, double *median)
+static long
+cycle_in(sqlite3 *db, const char *stats, double *median)
 {
 	sqlite3_stmt *st;
 	long *hist = NULL, n = 0, seen = 0, lo = -1, hi = -1;
 	size_t cap = 0, g, k;
 	int64_t gap;
+	char *sql;
 	int rc;
 
 	*median = 0;
-	st = store_prepare(db, "SELECT second_day - first_day FROM "
-	    "temp.asof_stats WHERE second_day IS NOT NULL");
+	if ((sql = sqlite3_mprintf("SELECT second_day - first_day FROM %s"
+	    " WHERE second_day IS NOT NULL", stats)) == NULL)
+		return -1;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
 	if (st == NULL)
 		return -1;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
@@ -262,6 +322,12 @@ repurchase_cycle(sqlite3 *db, double *median)
 	return n;
 }
 
+long
+repurchase_cycle(sqlite3 *db, double *median)
+{
+	return cycle_in(db, "temp.asof_stats", median);
+}
+
 /*
  * The lost threshold L in days: lost_after when positive, else three
  * times the repurchase cycle, rounded up to a whole day.  With no cycle
@@ -287,6 +353,56 @@ lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle, long *basis)
 		return 365;
 	}
 	return (int64_t)ceil(3.0 * med);
+}
+
+/*
+ * Says once on stderr when the store's newest order is more than the
+ * lost threshold before day asof (every customer would be lost and every
+ * period empty), naming the day to pass as --as-of.  The threshold is
+ * lost_after, or the one lost_threshold() gives the whole store at that
+ * day: 3 x its repurchase cycle, rounded up (365 days with no cycle).
+ * opt is the option that sets the day ("--as-of").
+ * Returns 1 when it warned, 0 when not, -1 on a store error.
+ */
+int
+asof_check(sqlite3 *db, int64_t asof, int64_t lost_after, const char *opt)
+{
+	int64_t last = store_last_day(db), lost = lost_after;
+	double med;
+	long n;
+	char a[11], b[11];
+
+	if (last == INT64_MIN || asof - last <= 0)
+		return 0;
+	if (lost <= 0) {
+		/* As of a day after the newest order, the store's statistics
+		 * are customer_stats itself. */
+		if ((n = cycle_in(db, "main.customer_stats", &med)) < 0)
+			return -1;
+		lost = n > 0 ? (int64_t)ceil(3.0 * med) : 365;
+	}
+	if (asof - last <= lost)
+		return 0;
+	day_format(last, a);
+	warnx("the newest order is from %s, %lld days before the as-of day %s;"
+	    " pass %s %s to see the store as of then", a,
+	    (long long)(asof - last), day_format(asof, b), opt, a);
+	return 1;
+}
+
+/*
+ * The shop's currency (meta 'currency', an ISO 4217 code; TWD when the
+ * store names none) into out.
+ */
+const char *
+store_currency(sqlite3 *db, char out[8])
+{
+	struct buf v = { 0 };
+	const char *s = store_meta(db, "currency", &v);
+
+	snprintf(out, 8, "%s", s != NULL && *s != '\0' ? s : "TWD");
+	buf_free(&v);
+	return out;
 }
 
 /*

@@ -391,5 +391,10 @@ struct cycle_pos {
 };
 int	 cycle_position(sqlite3 *db, int64_t asof, int64_t lost_after,
 	    int64_t last, struct cycle_pos *p);
+/* Warns once when the newest order is long before asof (1: warned). */
+int	 asof_check(sqlite3 *db, int64_t asof, int64_t lost_after,
+	    const char *opt);
+/* meta 'currency', or "TWD" when absent. */
+const char *store_currency(sqlite3 *db, char out[8]);
 
 #endif /* CRM_H */

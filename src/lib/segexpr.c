@@ -1150,6 +1150,129 @@ segexpr_set_rules(struct segexpr *e, const struct rfm_rules *rules)
 	e->rules = rules;
 }
 
+/*
+ * One name compared with = != in() not in(): known[] (n of them) holds
+ * the names there are.  A segment name (nocase) is the toolkit's: any
+ * case matches, and the value takes the table's spelling.  Returns 0, or
+ * -1 after writing why to err.
+ */
+static int
+check_name(struct val *v, const char *what, const char *const *known,
+    size_t n, int nocase, struct buf *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		if (nocase ? strcasecmp(v->s, known[i]) == 0 :
+		    strcmp(v->s, known[i]) == 0)
+			break;
+	if (i < n) {
+		if (nocase && strcmp(v->s, known[i]) != 0) {
+			free(v->s);
+			v->s = xstrdup(known[i]);
+		}
+		return 0;
+	}
+	buf_printf(err, "unknown %s '%s'", what, v->s);
+	/* The same name in another case, or one that begins the other. */
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v->s, known[i]) == 0 || (strlen(v->s) >= 4 &&
+		    strlen(known[i]) >= 4 && strncasecmp(v->s, known[i],
+		    strlen(v->s) < strlen(known[i]) ? strlen(v->s) :
+		    strlen(known[i])) == 0)) {
+			buf_printf(err, " (did you mean '%s'?)", known[i]);
+			return -1;
+		}
+	buf_printf(err, " (%ss: ", what);
+	for (j = 0; j < n; j++)
+		buf_printf(err, "%s%s", j ? ", " : "", known[j]);
+	buf_adds(err, n ? ")" : "none)");
+	return -1;
+}
+
+static int
+check_node(struct node *n, int neg, const char *const *segs, size_t nsegs,
+    const char *const *tags, size_t ntags, struct buf *err)
+{
+	size_t i;
+
+	if (n == NULL)
+		return 0;
+	if (n->k != N_COND) {
+		neg ^= n->k == N_NOT;
+		return check_node(n->a, neg, segs, nsegs, tags, ntags, err) ||
+		    check_node(n->b, neg, segs, nsegs, tags, ntags, err) ?
+		    -1 : 0;
+	}
+	if (n->op != OP_EQ && n->op != OP_NE && n->op != OP_IN &&
+	    n->op != OP_NIN)
+		return 0;
+	for (i = 0; i < n->nv; i++) {
+		if (n->v[i].k != V_TEXT)
+			continue;
+		if (n->f->id == F_RFM_SEGMENT && check_name(&n->v[i],
+		    "segment", segs, nsegs, 1, err) != 0)
+			return -1;
+		/* A tag no one has yet may rightly be excluded. */
+		if (n->f->id == F_TAG &&
+		    (n->op == OP_EQ || n->op == OP_IN) != neg &&
+		    check_name(&n->v[i], "tag", tags, ntags, 0, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Segment names (of the rules set, or the default table) compared with
+ * = != in() not in(), and tags (the store's) asked for with = or in(),
+ * must exist: a misspelt one would match nobody, or everybody, without
+ * a word.  Returns 0, -1 after writing why to err, or -2
+ * on a store error.
+ */
+int
+segexpr_check_names(sqlite3 *db, struct segexpr *e, struct buf *err)
+{
+	struct rfm_rules *dflt = NULL;
+	const struct rfm_rules *rules = e->rules;
+	const char **segs = NULL, **tags = NULL;
+	size_t nsegs = 0, ntags = 0, cap = 0, i;
+	sqlite3_stmt *st;
+	int rc = -2;
+
+	if (rules == NULL)
+		rules = dflt = rfm_rules_default();
+	segs = xmalloc((rules->n + 1) * sizeof(*segs));
+	for (i = 0; i < rules->n; i++) {
+		size_t j;
+
+		for (j = 0; j < nsegs && strcmp(segs[j], rules->v[i].name); j++)
+			;
+		if (j == nsegs)
+			segs[nsegs++] = rules->v[i].name;
+	}
+	if ((st = store_prepare(db, "SELECT DISTINCT tag FROM tags"
+	    " ORDER BY 1")) == NULL)
+		goto done;
+	while (store_step(st) == SQLITE_ROW) {
+		if (ntags == cap) {
+			cap = cap ? cap * 2 : 16;
+			tags = xrealloc(tags, cap * sizeof(*tags));
+		}
+		tags[ntags++] = xstrdup((const char *)
+		    sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	rc = check_node(e->root, 0, segs, nsegs, tags, ntags, err);
+done:
+	for (i = 0; i < ntags; i++)
+		free((char *)tags[i]);
+	free(tags);
+	free(segs);
+	if (dflt != NULL)
+		rfm_rules_free(dflt);
+	return rc;
+}
+
 void
 segexpr_free(struct segexpr *e)
 {

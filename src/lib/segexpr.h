@@ -63,6 +63,13 @@ struct rfm_rules;
  */
 void	segexpr_set_rules(struct segexpr *e, const struct rfm_rules *rules);
 
+/*
+ * Segment names (of the rules set, or the default table; any case) and
+ * tags (the store's) that e compares for equality must exist.  Returns
+ * 0, -1 with why in err, or -2 on a store error (said on stderr).
+ */
+int	segexpr_check_names(sqlite3 *db, struct segexpr *e, struct buf *err);
+
 void	segexpr_free(struct segexpr *e);
 
 #endif /* SEGEXPR_H */

@@ -98,6 +98,7 @@ rp_basket(struct rp_ctx *c)
 		tout_note(&c->out, "%sa bracket holds values from its lower "
 		    "bound up to, not including, the next%s", tc_dim(&c->out),
 		    tc_off(&c->out));
+		rp_currency_note(c);
 	}
 	if (!rp_part_is(c, "summary", 0))
 		return 0;

@@ -84,13 +84,14 @@ struct cch {				/* one channel of the customer at hand */
 /* Adds the customer at hand to the channel and set totals. */
 static void
 cust_channels(struct chans *chs, struct chans *sets, struct cch *cur,
-    size_t *ncur, struct buf *combo)
+    size_t *ncur, struct buf *combo, int64_t *ncust)
 {
 	struct chan *set, *ch;
 	size_t i;
 
 	if (*ncur == 0)
 		return;
+	(*ncust)++;
 	i = chan_find(sets, combo->s, (int)*ncur);
 	set = &sets->e[i];
 	set->cust++;
@@ -121,7 +122,11 @@ rp_channels(struct rp_ctx *c)
 	int64_t cid = -1, multi = 0;
 	int rc, ret = -1;
 
-	st = rp_prep(c, "SELECT cid, channel, COUNT(*), SUM(net) FROM temp.p"
+	/* Purchases and returns: a channel's revenue is net of its
+	 * returns, its customers those who bought on it.  The orders of
+	 * no known buyer (cid NULL, first) count in the channel only. */
+	st = rp_prep(c, "SELECT cid, channel, SUM(status <> 'credit'),"
+	    " SUM(net) FROM temp.r"
 	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400"
 	    " GROUP BY cid, channel ORDER BY cid, channel");
 	if (st == NULL)
@@ -131,14 +136,23 @@ rp_channels(struct rp_ctx *c)
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
+		struct chan *ch;
 
-		if (id != cid) {
-			cust_channels(&chs, &sets, cur, &ncur, &combo);
-			cid = id;
-			cust++;
-		}
 		if (name == NULL)
 			name = "";
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
+		    sqlite3_column_int64(st, 2) == 0) {
+			i = chan_find(&chs, name, 1);
+			ch = &chs.e[i];
+			ch->orders += sqlite3_column_int64(st, 2);
+			ch->rev += sqlite3_column_int64(st, 3);
+			total += sqlite3_column_int64(st, 3);
+			continue;
+		}
+		if (id != cid) {
+			cust_channels(&chs, &sets, cur, &ncur, &combo, &cust);
+			cid = id;
+		}
 		if (ncur == capcur) {
 			capcur = capcur ? capcur * 2 : 8;
 			cur = xrealloc(cur, capcur * sizeof(*cur));
@@ -154,7 +168,7 @@ rp_channels(struct rp_ctx *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		goto done;
-	cust_channels(&chs, &sets, cur, &ncur, &combo);
+	cust_channels(&chs, &sets, cur, &ncur, &combo, &cust);
 	if (chs.n > 0)
 		qsort(chs.e, chs.n, sizeof(*chs.e), chan_by_rev);
 	if (sets.n > 0)
@@ -185,6 +199,7 @@ rp_channels(struct rp_ctx *c)
 			table_endrow(&t);
 		}
 		table_end(&t);
+		rp_currency_note(c);
 	}
 	if (rp_part_is(c, "overlap", 0)) {
 		tout_title(&c->out, "Customers by the channels they bought on");

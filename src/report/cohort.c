@@ -39,6 +39,8 @@ rp_cohort(struct rp_ctx *c)
 			goto done;
 		while (store_step(st) == SQLITE_ROW) {
 			rp_cday_get(st, &d);
+			if (d.n == 0)		/* returns only: no purchase */
+				continue;
 			if (d.cid != cid) {
 				cid = d.cid;
 				f = d.day;

@@ -10,6 +10,10 @@
 
 #include "report.h"
 
+#define SHOP_COLS "coalesce(SUM(status <> 'credit'), 0),"\
+	" coalesce(SUM(net), 0), coalesce(SUM(CASE WHEN cid IS NULL"\
+	" THEN net END), 0)"
+
 /* ==== The run ==== */
 
 sqlite3_stmt *
@@ -100,6 +104,16 @@ rp_fn_mstart(sqlite3_context *cx, int n, sqlite3_value **v)
 		    rp_month_start(sqlite3_value_int64(v[0])));
 }
 
+/* An amount for a person to read: "TWD 1,234.50" (the shop's currency). */
+char *
+rp_money(const struct rp_ctx *c, int64_t minor, char buf[48])
+{
+	char m[40];
+
+	snprintf(buf, 48, "%s %s", c->currency, fmt_money(minor, m));
+	return buf;
+}
+
 /* Ratio a/b rounded half up, for money averages in minor units. */
 int64_t
 rp_div_round(int64_t a, int64_t b)
@@ -112,7 +126,9 @@ rp_div_round(int64_t a, int64_t b)
 /*
  * The scope every report reads: view p holds the purchases (completed or
  * pending orders) up to the as-of date, on --channel, of the customers
- * on the list; view ao the same orders of any status.
+ * on the list, with those of no known buyer (cid NULL) unless a list is
+ * read; view r the same with the credit notes (returns), the orders
+ * whose net counts in revenue; view ao the same orders of any status.
  */
 int
 rp_scope_setup(struct rp_ctx *c)
@@ -142,7 +158,9 @@ rp_scope_setup(struct rp_ctx *c)
 	    "  AND (NOT (SELECT list FROM temp.prm) OR customer_id IN"
 	    "   (SELECT customer_id FROM temp.custlist));\n"
 	    "CREATE TEMP VIEW p AS SELECT id, cid, t, day, net, shipping,"
-	    " channel FROM temp.ao WHERE " CRM_PURCHASE("") ";\n")
+	    " channel FROM temp.ao WHERE " CRM_PURCHASE("") ";\n"
+	    "CREATE TEMP VIEW r AS SELECT id, cid, t, day, net, status,"
+	    " channel FROM temp.ao WHERE " CRM_REVENUE("") ";\n")
 	    != 0)
 		return -1;
 	if ((st = rp_prep(c, "INSERT INTO temp.prm VALUES (?, ?, ?)")) == NULL)
@@ -172,6 +190,39 @@ rp_scope_stats(struct rp_ctx *c, int64_t d, int lite)
 	sc.only = c->list ? "custlist" : NULL;
 	sc.lite = lite;
 	return stats_asof_in(c->db, d, &sc);
+}
+
+/*
+ * Whether the store holds an order on channel c->channel: 1 or 0, with
+ * the channels there are in known ("a, b"), or -1 on a store error.
+ */
+int
+rp_channel_known(struct rp_ctx *c, struct buf *known)
+{
+	sqlite3_stmt *st;
+	int found = 0, rc;
+
+	buf_reset(known);
+	if ((st = rp_prep(c, "SELECT DISTINCT channel FROM main.orders"
+	    " WHERE channel IS NOT NULL ORDER BY 1")) == NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		const char *ch = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(ch, c->channel) == 0)
+			found = 1;
+		buf_printf(known, "%s%s", known->len ? ", " : "", ch);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? found : -1;
+}
+
+/* The currency of a table's amounts, for a person: "Amounts in TWD." */
+void
+rp_currency_note(struct rp_ctx *c)
+{
+	tout_note(&c->out, "%sAmounts in %s.%s", tc_dim(&c->out), c->currency,
+	    tc_off(&c->out));
 }
 
 /* A line under the title saying what the report covers. */
@@ -238,16 +289,19 @@ rp_quant_get(const struct quant *q, int j)
 }
 
 /*
- * One row per customer and purchase day, in customer then day order,
- * with the day's orders and revenue: the stream that summary, monthly
+ * One row per customer and day of a purchase or a return, in customer
+ * then day order, with the day's purchases (n: 0 on a day of returns
+ * only, which is no purchase day) and net revenue, of known buyers only
+ * (the customer-level figures): the stream that summary, monthly
  * and cohort read, so that a customer's history passes by once and
  * nothing per customer is kept.
  */
 sqlite3_stmt *
 rp_cust_days(struct rp_ctx *c)
 {
-	return rp_prep(c, "SELECT cid, day, COUNT(*), SUM(net) FROM temp.p"
-	    " GROUP BY cid, day ORDER BY cid, day");
+	return rp_prep(c, "SELECT cid, day, SUM(status <> 'credit'), SUM(net)"
+	    " FROM temp.r WHERE cid IS NOT NULL GROUP BY cid, day"
+	    " ORDER BY cid, day");
 }
 
 void
@@ -262,7 +316,7 @@ rp_cday_get(sqlite3_stmt *st, struct cday *d)
 void
 rp_pcust_close(struct period *a, struct pcust *pc, int64_t first)
 {
-	if (pc->n > 0 || pc->days > 0) {
+	if (pc->n > 0) {
 		a->customers++;
 		a->orders += pc->n;
 		a->revenue += pc->rev;
@@ -274,7 +328,55 @@ rp_pcust_close(struct period *a, struct pcust *pc, int64_t first)
 	memset(pc, 0, sizeof(*pc));
 }
 
-/* The month index of the first and last purchase in the scope. */
+/*
+ * The shop-level figures of days [from, to], per month when by_month
+ * (a[k] is month m0 + k, nm of them), else into a[0]: orders are the
+ * purchases, revenue the net of purchases and credit notes on their own
+ * day, guest_revenue the part of no known buyer.
+ */
+int
+rp_shop(struct rp_ctx *c, int64_t from, int64_t to, int by_month,
+    int64_t m0, struct period *a, int64_t nm)
+{
+	sqlite3_stmt *st;
+	int64_t k;
+	int rc;
+
+	st = rp_prep(c, by_month ? "SELECT mon(day), " SHOP_COLS " FROM temp.r"
+	    " WHERE day BETWEEN ?1 AND ?2 GROUP BY 1" : "SELECT 0, " SHOP_COLS
+	    " FROM temp.r WHERE day BETWEEN ?1 AND ?2");
+	if (st == NULL)
+		return -1;
+	rp_bind2(st, from, to);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		k = by_month ? sqlite3_column_int64(st, 0) - m0 : 0;
+		if (k < 0 || k >= nm)
+			continue;
+		a[k].sorders = sqlite3_column_int64(st, 1);
+		a[k].srevenue = sqlite3_column_int64(st, 2);
+		a[k].grevenue = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The first day of an order or a return in the scope, or NOFROM. */
+int64_t
+rp_first_day(struct rp_ctx *c)
+{
+	sqlite3_stmt *st;
+	int64_t d = NOFROM;
+
+	if ((st = rp_prep(c, "SELECT min(day) FROM temp.r")) == NULL)
+		return NOFROM;
+	if (store_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		d = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return d;
+}
+
+/* The first and last order or return in the scope, as month indices. */
 int
 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1)
 {
@@ -282,7 +384,7 @@ rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1)
 	int rc;
 
 	*m0 = *m1 = -1;
-	if ((st = rp_prep(c, "SELECT mon(min(day)), mon(max(day)) FROM temp.p"))
+	if ((st = rp_prep(c, "SELECT mon(min(day)), mon(max(day)) FROM temp.r"))
 	    == NULL)
 		return -1;
 	if ((rc = store_step(st)) == SQLITE_ROW &&
@@ -372,7 +474,8 @@ rp_ord_sort(struct rp_lines *pl)
 }
 
 /*
- * Every purchase in view p, in customer, day and id order, with its
+ * Every purchase of a known buyer in view p, in customer, day and id
+ * order, with its
  * lines whose quantity was not all returned, whose product id is in
  * [0, maxpid], and whose day is in [from, to] (an order outside keeps no
  * line but still marks its day).  The purchases in rowid order, then
@@ -394,7 +497,8 @@ rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	memset(pl, 0, sizeof(*pl));
 	if (store_exec(c->db, "PRAGMA main.cache_size = -1024") != 0)
 		return -1;
-	if ((st = rp_prep(c, "SELECT id, cid, day FROM temp.p")) == NULL)
+	if ((st = rp_prep(c, "SELECT id, cid, day FROM temp.p"
+	    " WHERE cid IS NOT NULL")) == NULL)
 		goto done;
 	while ((step = store_step(st)) == SQLITE_ROW) {
 		struct rp_ord *o;

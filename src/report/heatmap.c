@@ -19,7 +19,7 @@ rp_heatmap(struct rp_ctx *c)
 	int64_t from = c->has_from ? c->from : NOFROM;
 	int64_t to = c->has_to ? c->to : c->asof;
 	int64_t n[7][24], rv[7][24], max = 0, total = 0, hour[24] = { 0 };
-	int rc, d, h, best[3][2], k, narrow;
+	int rc, d, h, best[3][2], k, narrow, timed = 0;
 	FILE *fp;
 	char *mem = NULL;
 	size_t memlen = 0;
@@ -28,7 +28,7 @@ rp_heatmap(struct rp_ctx *c)
 	memset(rv, 0, sizeof(rv));
 	/* Monday is 0; 1970-01-01, day 0, was a Thursday. */
 	st = rp_prep(c, "SELECT ((day + 3) % 7 + 7) % 7, (t - day * 86400)"
-	    " / 3600, COUNT(*), SUM(net) FROM temp.p"
+	    " / 3600, COUNT(*), SUM(net), MAX(t - day * 86400) FROM temp.p"
 	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400"
 	    " GROUP BY 1, 2");
 	if (st == NULL)
@@ -43,6 +43,8 @@ rp_heatmap(struct rp_ctx *c)
 			max = n[d][h];
 		total += n[d][h];
 		hour[h] += n[d][h];
+		if (sqlite3_column_int64(st, 4) > 0)
+			timed = 1;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -111,6 +113,12 @@ rp_heatmap(struct rp_ctx *c)
 				    n[d][h] > n[best[k][0]][best[k][1]]))
 					best[k][0] = d, best[k][1] = h;
 			}
+	}
+	/* Every order at midnight: the data has dates and no times. */
+	if (total > 0 && !timed) {
+		tout_note(&c->out, "The orders carry no time of day (all at "
+		    "00:00): the hours say nothing, and no hour is advised.");
+		return 0;
 	}
 	if (best[0][0] >= 0) {
 		struct buf s = { 0 };

@@ -28,8 +28,15 @@ rp_monthly(struct rp_ctx *c)
 	nm = m0 < 0 ? 0 : m1 - m0 + 1;
 	if (nm > 0 && (mp = calloc((size_t)nm, sizeof(*mp))) == NULL)
 		err(EXIT_DATA, NULL);
-	for (k = 0; k < nm; k++)
+	/* Each month clipped to the period, as the summary clips its own:
+	 * a customer who bought before --from is returning in it. */
+	for (k = 0; k < nm; k++) {
 		mp[k].from = rp_month_start(m0 + k);
+		if (mp[k].from < from)
+			mp[k].from = from;
+	}
+	if (nm > 0 && rp_shop(c, from, to, 1, m0, mp, nm) != 0)
+		goto done;
 	memset(&pc, 0, sizeof(pc));
 	if ((st = rp_cust_days(c)) == NULL)
 		goto done;
@@ -40,14 +47,16 @@ rp_monthly(struct rp_ctx *c)
 			if (cm >= 0)
 				rp_pcust_close(&mp[cm - m0], &pc, first);
 			if (d.cid != cid)
-				first = d.day;
+				first = INT64_MAX;
 			cid = d.cid;
 			cm = rp_month_of(d.day);
 		}
+		if (d.n > 0 && first == INT64_MAX)
+			first = d.day;
 		if (d.day >= from && d.day <= to) {
 			pc.n += d.n;
 			pc.rev += d.rev;
-			pc.days++;
+			pc.days += d.n > 0;
 		}
 	}
 	if (cm >= 0)
@@ -71,18 +80,18 @@ rp_monthly(struct rp_ctx *c)
 	for (k = 0; k < nm; k++) {
 		struct period *p = &mp[k];
 
-		if (p->customers == 0)
+		if (p->customers == 0 && p->sorders == 0 && p->srevenue == 0)
 			continue;
 		table_str(&t, rp_month(m0 + k, m));
 		table_int(&t, p->customers);
 		table_int(&t, p->customers - p->returning);
 		table_int(&t, p->returning);
-		table_int(&t, p->orders);
-		table_money(&t, p->revenue);
+		table_int(&t, p->sorders);
+		table_money(&t, p->srevenue);
 		table_money(&t, p->revenue - p->ret_revenue);
 		table_money(&t, p->ret_revenue);
 		table_ratio(&t, p->returning, p->customers);
-		table_cell(&t, "", "", (double)p->revenue);
+		table_cell(&t, "", "", (double)p->srevenue);
 		table_barpart(&t, (double)p->ret_revenue);
 		table_endrow(&t);
 	}
@@ -90,6 +99,7 @@ rp_monthly(struct rp_ctx *c)
 	tout_note(&c->out, "%sbar: revenue, %s█%s%s from returning customers, "
 	    "░ from new%s", tc_dim(&c->out), tc_off(&c->out), tc_bar(&c->out),
 	    tc_dim(&c->out), tc_off(&c->out));
+	rp_currency_note(c);
 	rc = 0;
 done:
 	free(mp);

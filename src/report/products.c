@@ -93,6 +93,57 @@ pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
 		e->first = 1;
 }
 
+/*
+ * What the pass over known buyers leaves out: the lines of purchases of
+ * no known buyer (units, revenue and orders, no buyer) and of credit
+ * notes (returns: their negative units and revenue lower the product on
+ * the credit's own day; never an order or a buyer).
+ */
+static int
+products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
+    const int64_t *pcat, struct pacc *pa, struct pacc *ca)
+{
+	sqlite3_stmt *st;
+	int64_t pid, rev, qty, n;
+	int rc;
+
+	st = rp_prep(c, "SELECT i.product_id,"
+	    " SUM(i.amount - i.returned_qty * i.unit_price),"
+	    " SUM(i.quantity - i.returned_qty),"
+	    " COUNT(DISTINCT CASE WHEN r.status <> 'credit' THEN r.id END)"
+	    " FROM temp.r r JOIN main.order_items i ON i.order_id = r.id"
+	    " WHERE (r.status = 'credit' OR (r.cid IS NULL AND"
+	    " i.quantity > i.returned_qty))"
+	    " AND r.day BETWEEN ?1 AND ?2 AND i.product_id IS NOT NULL"
+	    " GROUP BY i.product_id");
+	if (st == NULL)
+		return -1;
+	rp_bind2(st, from, to);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		pid = sqlite3_column_int64(st, 0);
+		rev = sqlite3_column_int64(st, 1);
+		qty = sqlite3_column_int64(st, 2);
+		n = sqlite3_column_int64(st, 3);
+		if (pid < 0 || pid > maxpid)
+			continue;
+		pa[pid].rev += rev;
+		pa[pid].qty += qty;
+		pa[pid].orders += n;
+		ca[pcat[pid]].rev += rev;
+		ca[pcat[pid]].qty += qty;
+		ca[pcat[pid]].orders += n;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Nothing bought, sold or returned: no row. */
+static int
+pacc_empty(const struct pacc *a)
+{
+	return a->buyers == 0 && a->orders == 0 && a->qty == 0 && a->rev == 0;
+}
+
 static int
 products_build(struct rp_ctx *c, int64_t from, int64_t to)
 {
@@ -158,6 +209,8 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	}
 	pents_close(&pp, pa, days >= 2);
 	pents_close(&pc, ca, days >= 2);
+	if (products_rest(c, from, to, maxpid, pcat, pa, ca) != 0)
+		goto done;
 
 	/* The totals, as small tables the rankings sort. */
 	if (store_exec(c->db, "CREATE TEMP TABLE pa (pid INTEGER PRIMARY KEY,"
@@ -174,7 +227,7 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k <= maxpid; k++) {
-		if (pa[k].buyers == 0)
+		if (pacc_empty(&pa[k]))
 			continue;
 		sqlite3_bind_int64(ins, 1, k);
 		sqlite3_bind_int64(ins, 2, pa[k].rev);
@@ -195,7 +248,7 @@ products_build(struct rp_ctx *c, int64_t from, int64_t to)
 	if (ins == NULL)
 		goto done;
 	for (k = 0; k < ncat; k++) {
-		if (ca[k].buyers == 0)
+		if (pacc_empty(&ca[k]))
 			continue;
 		sqlite3_bind_text(ins, 1, cats[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 2, ca[k].rev);
@@ -390,6 +443,7 @@ rp_products(struct rp_ctx *c)
 	tout_note(&c->out, "%sRevenue of lines: quantity x unit price less "
 	    "returned quantities, before order discounts and shipping%s",
 	    tc_dim(&c->out), tc_off(&c->out));
+	rp_currency_note(c);
 	for (i = 0; i < NPSORTS; i++)
 		if (products_table(c, i, total, rp_limit(c, 10)) != 0)
 			return -1;

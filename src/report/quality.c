@@ -71,7 +71,8 @@ quality_customers(struct rp_ctx *c, int64_t from, int64_t to, int64_t *v)
 	for (k = 0; k <= maxcid; k++)
 		ch[k] = -1;
 	st = rp_prep(c, "SELECT cid, channel FROM temp.ao"
-	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400");
+	    " WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400"
+	    " AND cid IS NOT NULL");
 	if (st == NULL)
 		goto done;
 	rp_bind2(st, from, to);
@@ -137,11 +138,11 @@ done:
 int
 rp_quality(struct rp_ctx *c)
 {
-	struct check ck[16];
+	struct check ck[24];
 	struct table t;
 	sqlite3_stmt *st;
 	int64_t from = c->has_from ? c->from : NOFROM;
-	int64_t to = c->has_to ? c->to : c->asof, v[16];
+	int64_t to = c->has_to ? c->to : c->asof, v[24];
 	int n = 0, i, rc;
 
 	memset(v, 0, sizeof(v));
@@ -150,14 +151,19 @@ rp_quality(struct rp_ctx *c)
 	    " total(" CRM_PURCHASE("") " AND refund > 0),"
 	    " total(status = 'pending'),"
 	    " total(" CRM_PURCHASE("") "),"
-	    " total(" CRM_PURCHASE("") " AND net = 0)"
+	    " total(" CRM_PURCHASE("") " AND net = 0),"
+	    " total(status = 'credit'), total(" CRM_PURCHASE("")
+	    " AND cid IS NULL)"
 	    " FROM temp.ao WHERE t >= ?1 * 86400 AND t < (?2 + 1) * 86400");
 	if (st == NULL)
 		return -1;
 	rp_bind2(st, from, to);
-	if ((rc = store_step(st)) == SQLITE_ROW)
+	if ((rc = store_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < 7; i++)
 			v[i] = sqlite3_column_int64(st, i);
+		v[15] = sqlite3_column_int64(st, 7);
+		v[16] = sqlite3_column_int64(st, 8);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return -1;
@@ -171,18 +177,25 @@ rp_quality(struct rp_ctx *c)
 	    "counted as purchases; may still be cancelled", v[4], v[0] };
 	ck[n++] = (struct check){ "zero_value", "zero-value purchases",
 	    "lower the AOV; gifts or full discounts?", v[6], v[5] };
+	ck[n++] = (struct check){ "credit_notes", "credit notes (returns)",
+	    "lower revenue and spend on their own day", v[15], v[0] };
+	ck[n++] = (struct check){ "no_buyer", "purchases of no known buyer",
+	    "shop figures only: not in customer figures", v[16], v[5] };
+	/* The imports run by the end of the as-of day. */
 	st = rp_prep(c, "SELECT total(orders_unchanged + orders_updated),"
 	    " total(orders_new + orders_unchanged + orders_updated)"
-	    " FROM main.imports");
+	    " FROM main.imports WHERE started_at < ?1");
 	if (st == NULL)
 		return -1;
+	sqlite3_bind_int64(st, 1, T1(c->asof));
 	if (store_step(st) == SQLITE_ROW) {
 		v[7] = sqlite3_column_int64(st, 0);
 		v[8] = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 	ck[n++] = (struct check){ "duplicate_orders", "orders seen again",
-	    "an order imported twice is stored once (all imports)", v[7],
+	    "an order imported twice is stored once (imports by the as-of"
+	    " day)", v[7],
 	    v[8] };
 	if (quality_customers(c, from, to, v + 9) != 0)
 		return -1;

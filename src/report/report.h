@@ -3,8 +3,9 @@
  * and main), src/report/common.c (what the reports share) and one file
  * per report in src/report/, named after it.  Every report reads
  * one scope: TEMP view p, the purchases up to the as-of day on
- * --channel of the listed customers, and view ao, the same orders of
- * any status.
+ * --channel of the listed customers (or with no known buyer), view r,
+ * the same with the credit notes (what counts in revenue), and view ao,
+ * the same orders of any status.
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -38,6 +39,7 @@ struct rp_ctx {
 	int64_t	 free_ship;		/* minor units */
 	const char *sort;
 	const char *who;		/* customer: WHO */
+	char	 currency[8];		/* meta 'currency' (ISO 4217) */
 };
 
 /* First second of day d, and the second after day d. */
@@ -76,9 +78,15 @@ struct quant {
 	double	 lo[3], hi[3];		/* x[k] and x[k+1] per quartile */
 };
 
+/*
+ * A period's figures: customers, orders and revenue of known buyers'
+ * purchases (customer level), and the shop's (s*: every purchase, and
+ * revenue net of returns, with guest_revenue the part of no known buyer).
+ */
 struct period {
 	int64_t	 from, to;		/* days */
 	int64_t	 customers, orders, revenue, returning, ret_revenue;
+	int64_t	 sorders, srevenue, grevenue;
 };
 
 struct cday {
@@ -102,9 +110,15 @@ int64_t	 rp_month_of(int64_t day);
 int64_t	 rp_month_start(int64_t mi);
 int64_t	 rp_div_round(int64_t a, int64_t b);
 int	 rp_scope_setup(struct rp_ctx *c);
+int	 rp_channel_known(struct rp_ctx *c, struct buf *known);
 int	 rp_scope_stats(struct rp_ctx *c, int64_t d, int lite);
 void	 rp_scope_note(struct rp_ctx *c, int64_t from, int64_t to);
+void	 rp_currency_note(struct rp_ctx *c);
 int	 rp_scope_months(struct rp_ctx *c, int64_t *m0, int64_t *m1);
+int	 rp_shop(struct rp_ctx *c, int64_t from, int64_t to, int by_month,
+	    int64_t m0, struct period *a, int64_t nm);
+int64_t	 rp_first_day(struct rp_ctx *c);
+char	*rp_money(const struct rp_ctx *c, int64_t minor, char buf[48]);
 void	 rp_quant_start(struct quant *q, long n);
 void	 rp_quant_add(struct quant *q, double x);
 double	 rp_quant_get(const struct quant *q, int j);

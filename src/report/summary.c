@@ -11,7 +11,9 @@
 
 /*
  * Both periods in one pass: a customer is returning in a period when
- * they bought before it or on two or more days in it.
+ * they bought before it or on two or more days in it.  A customer's
+ * revenue is net of their returns in the period; a customer with only
+ * returns in it is not one of its customers.
  */
 static int
 period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
@@ -32,13 +34,15 @@ period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
 			for (k = 0; k < 2; k++)
 				rp_pcust_close(ps[k], &pc[k], first);
 			cid = d.cid;
-			first = d.day;
+			first = INT64_MAX;
 		}
+		if (d.n > 0 && first == INT64_MAX)
+			first = d.day;
 		for (k = 0; k < 2; k++)
 			if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
 				pc[k].n += d.n;
 				pc[k].rev += d.rev;
-				pc[k].days++;
+				pc[k].days += d.n > 0;
 			}
 	}
 	for (k = 0; k < 2; k++)
@@ -53,7 +57,7 @@ monthly_revenue(const struct period *a)
 {
 	int64_t days = a->to - a->from + 1;
 
-	return days > 0 ? rp_div_round(a->revenue * 1461, 48 * days) : 0;
+	return days > 0 ? rp_div_round(a->srevenue * 1461, 48 * days) : 0;
 }
 
 struct stage {
@@ -88,15 +92,23 @@ stage_value(const struct stage *s, const struct period *a)
 {
 	if (strcmp(s->metric, "repurchase_rate") == 0)
 		return a->customers ? (double)a->returning / a->customers : 0;
-	return a->revenue ? (double)a->ret_revenue / a->revenue : 0;
+	return a->srevenue ? (double)a->ret_revenue / a->srevenue : 0;
 }
 
+/*
+ * The change from before to now, in points for a rate, else in percent;
+ * "-" when the two are not comparable (unlike spans of data, or a rate
+ * with an empty denominator) or before is zero.
+ */
 static void
-change_cell(struct table *t, double now, double before, int pct_points)
+change_cell(struct table *t, double now, double before, int pct_points,
+    int comparable)
 {
 	char b[32];
 
-	if (pct_points) {
+	if (!comparable)
+		table_null(t);
+	else if (pct_points) {
 		snprintf(b, sizeof(b), "%+.1f pt", 100 * (now - before));
 		table_cell(t, "", b, 0);
 	} else if (before == 0)
@@ -114,9 +126,9 @@ rp_summary(struct rp_ctx *c)
 	struct period *ps[2] = { &cur, &prev };
 	struct table t;
 	struct stage sg;
-	int64_t days;
-	char a[11], b[11], m1[40], m2[64];
-	int i;
+	int64_t days, first, ddays[2];
+	char a[11], b[11], m1[48], m2[64];
+	int i, unlike, twd = strcmp(c->currency, "TWD") == 0;
 
 	memset(&cur, 0, sizeof(cur));
 	cur.to = c->has_to ? c->to : c->asof;
@@ -136,8 +148,20 @@ rp_summary(struct rp_ctx *c)
 	memset(&prev, 0, sizeof(prev));
 	prev.to = cur.from - 1;
 	prev.from = prev.to - days + 1;
-	if (period_agg(c, &cur, &prev) != 0)
+	if (period_agg(c, &cur, &prev) != 0 ||
+	    rp_shop(c, cur.from, cur.to, 0, 0, &cur, 1) != 0 ||
+	    rp_shop(c, prev.from, prev.to, 0, 0, &prev, 1) != 0)
 		return -1;
+	/* Days of each period on or after the scope's first order: when a
+	 * period starts before it, its totals cover fewer days of data. */
+	first = rp_first_day(c);
+	for (i = 0; i < 2; i++) {
+		int64_t f = ps[i]->from > first ? ps[i]->from : first;
+
+		ddays[i] = first == NOFROM || f > ps[i]->to ? 0 :
+		    ps[i]->to - f + 1;
+	}
+	unlike = ddays[0] != days || ddays[1] != days;
 
 	if (c->out.mode != TM_TABLE) {
 		table_init(&t, &c->out);
@@ -159,6 +183,9 @@ rp_summary(struct rp_ctx *c)
 		table_col(&t, "focus", NULL, 0);
 		table_col(&t, "target_metric", NULL, 0);
 		table_col(&t, "target", NULL, 0);
+		table_col(&t, "guest_revenue", NULL, 0);
+		table_col(&t, "guest_revenue_share", NULL, 0);
+		table_col(&t, "days_with_data", NULL, 0);
 		for (i = 0; i < 2; i++) {
 			struct period *p = ps[i];
 
@@ -168,9 +195,9 @@ rp_summary(struct rp_ctx *c)
 			table_str(&t, rp_day(p->to, b));
 			table_int(&t, p->to - p->from + 1);
 			table_int(&t, p->customers);
-			table_int(&t, p->orders);
-			table_money(&t, p->revenue);
-			table_money(&t, rp_div_round(p->revenue, p->orders));
+			table_int(&t, p->sorders);
+			table_money(&t, p->srevenue);
+			table_money(&t, rp_div_round(p->srevenue, p->sorders));
 			if (p->customers)
 				table_num(&t, (double)p->orders /
 				    p->customers, 2);
@@ -179,12 +206,22 @@ rp_summary(struct rp_ctx *c)
 			table_int(&t, p->returning);
 			table_ratio(&t, p->returning, p->customers);
 			table_money(&t, p->ret_revenue);
-			table_ratio(&t, p->ret_revenue, p->revenue);
+			table_ratio(&t, p->ret_revenue, p->srevenue);
 			table_money(&t, monthly_revenue(p));
-			table_int(&t, sg.n);
-			table_str(&t, sg.focus);
-			table_str(&t, sg.metric);
-			table_num(&t, sg.target, 2);
+			if (twd) {
+				table_int(&t, sg.n);
+				table_str(&t, sg.focus);
+				table_str(&t, sg.metric);
+				table_num(&t, sg.target, 2);
+			} else {
+				table_null(&t);
+				table_null(&t);
+				table_null(&t);
+				table_null(&t);
+			}
+			table_money(&t, p->grevenue);
+			table_ratio(&t, p->grevenue, p->srevenue);
+			table_int(&t, ddays[i]);
 			table_endrow(&t);
 		}
 		table_end(&t);
@@ -201,46 +238,68 @@ rp_summary(struct rp_ctx *c)
 	snprintf(m2, sizeof(m2), "previous (from %s)", rp_day(prev.from, a));
 	table_col(&t, "previous", m2, 0);
 	table_col(&t, "change", "change", 0);
-#define ROW(label, cell, nowv, prevv, pts) do {				\
+	/* A rate compares when both denominators hold something. */
+#define ROW(label, cell, nowv, prevv, pts, cmp) do {			\
 	table_str(&t, label);						\
 	for (i = 0; i < 2; i++) {					\
 		struct period *p = ps[i];				\
 		cell;							\
 	}								\
-	change_cell(&t, nowv, prevv, pts);				\
+	change_cell(&t, nowv, prevv, pts, cmp);				\
 	table_endrow(&t);						\
 } while (0)
+#define RATE(n, d) (d ? (double)(n) / (d) : 0)
 	ROW("customers", table_int(&t, p->customers),
-	    (double)cur.customers, (double)prev.customers, 0);
-	ROW("orders", table_int(&t, p->orders),
-	    (double)cur.orders, (double)prev.orders, 0);
-	ROW("revenue", table_money(&t, p->revenue),
-	    (double)cur.revenue, (double)prev.revenue, 0);
-	ROW("average order value", table_money(&t, rp_div_round(p->revenue,
-	    p->orders)), cur.orders ? (double)cur.revenue / cur.orders : 0,
-	    prev.orders ? (double)prev.revenue / prev.orders : 0, 0);
+	    (double)cur.customers, (double)prev.customers, 0, !unlike);
+	ROW("orders", table_int(&t, p->sorders),
+	    (double)cur.sorders, (double)prev.sorders, 0, !unlike);
+	ROW("revenue", table_money(&t, p->srevenue),
+	    (double)cur.srevenue, (double)prev.srevenue, 0, !unlike);
+	if (cur.grevenue != 0 || prev.grevenue != 0)
+		ROW("  of no known buyer", table_ratio(&t, p->grevenue,
+		    p->srevenue), RATE(cur.grevenue, cur.srevenue),
+		    RATE(prev.grevenue, prev.srevenue), 1,
+		    cur.srevenue && prev.srevenue);
+	ROW("average order value", table_money(&t, rp_div_round(p->srevenue,
+	    p->sorders)), RATE(cur.srevenue, cur.sorders),
+	    RATE(prev.srevenue, prev.sorders), 0, cur.sorders && prev.sorders);
 	ROW("orders per customer", p->customers ? table_num(&t,
 	    (double)p->orders / p->customers, 2) : table_null(&t),
-	    cur.customers ? (double)cur.orders / cur.customers : 0,
-	    prev.customers ? (double)prev.orders / prev.customers : 0, 0);
+	    RATE(cur.orders, cur.customers), RATE(prev.orders, prev.customers),
+	    0, cur.customers && prev.customers);
 	ROW("returning customers", table_int(&t, p->returning),
-	    (double)cur.returning, (double)prev.returning, 0);
+	    (double)cur.returning, (double)prev.returning, 0, !unlike);
 	ROW("repurchase rate", table_ratio(&t, p->returning, p->customers),
-	    cur.customers ? (double)cur.returning / cur.customers : 0,
-	    prev.customers ? (double)prev.returning / prev.customers : 0, 1);
+	    RATE(cur.returning, cur.customers),
+	    RATE(prev.returning, prev.customers), 1,
+	    cur.customers && prev.customers);
 	ROW("returning revenue", table_money(&t, p->ret_revenue),
-	    (double)cur.ret_revenue, (double)prev.ret_revenue, 0);
+	    (double)cur.ret_revenue, (double)prev.ret_revenue, 0, !unlike);
 	ROW("returning revenue share", table_ratio(&t, p->ret_revenue,
-	    p->revenue), cur.revenue ? (double)cur.ret_revenue / cur.revenue :
-	    0, prev.revenue ? (double)prev.ret_revenue / prev.revenue : 0, 1);
+	    p->srevenue), RATE(cur.ret_revenue, cur.srevenue),
+	    RATE(prev.ret_revenue, prev.srevenue), 1,
+	    cur.srevenue && prev.srevenue);
 	ROW("monthly revenue", table_money(&t, monthly_revenue(p)),
-	    (double)monthly_revenue(&cur), (double)monthly_revenue(&prev), 0);
+	    (double)monthly_revenue(&cur), (double)monthly_revenue(&prev), 0,
+	    !unlike);
+#undef RATE
 #undef ROW
 	table_end(&t);
+	for (i = 1; i >= 0; i--)
+		if (first != NOFROM && ddays[i] != days)
+			tout_note(&c->out, "The %s period holds data on %lld of"
+			    " its %lld days (the first order is from %s): its"
+			    " totals are not compared.", i ? "previous" :
+			    "current", (long long)ddays[i], (long long)days,
+			    rp_day(first, a));
+	rp_currency_note(c);
 
+	/* The stages are the consultants' NT$ figures: for TWD only. */
+	if (!twd)
+		return 0;
 	sg = stage_of(monthly_revenue(&cur));
 	tout_title(&c->out, "Stage %d of 3 (%s a month)", sg.n,
-	    fmt_money(monthly_revenue(&cur), m1));
+	    rp_money(c, monthly_revenue(&cur), m1));
 	tout_note(&c->out, "Focus: %s.", sg.focus);
 	{
 		double v = stage_value(&sg, &cur);
