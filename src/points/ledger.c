@@ -343,14 +343,18 @@ pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
 			e.usable = ev->day + pg->pending;
 			e.points = ev->amount / pg->earn_per *
 			    pg->earn_points * e.mult / 100;
-			add_lot(&r, &e);
+			/* The bonus goes in first, so that a return takes
+			 * back the order's own points (newest first). */
 			if (pg->first > 0 && !first_done) {
-				entry_init(&e, PK_FIRST, ev->day, pg->first);
-				e.ref = ev->ref;
-				e.usable = ev->day + pg->pending;
-				add_lot(&r, &e);
+				struct pt_entry f;
+
+				entry_init(&f, PK_FIRST, ev->day, pg->first);
+				f.ref = ev->ref;
+				f.usable = ev->day + pg->pending;
+				add_lot(&r, &f);
 			}
 			first_done = 1;
+			add_lot(&r, &e);
 			break;
 		case PE_CREDIT:
 			entry_init(&e, PK_RETURN, ev->day, 0);
