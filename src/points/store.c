@@ -1,8 +1,8 @@
 /*
- * store.c: crm-points' reads of the store.  Three ordered scans walked
- * side by side: customers by id, their orders by the orders_customer
- * index, their redemptions by redemptions_customer; no temporary table
- * and no sort, so memory does not grow with the store.
+ * store.c: crm-points' reads of the store.  Four ordered scans walked
+ * side by side: customers by id, their member records and orders by
+ * the members_customer and orders_customer indexes, their redemptions
+ * by redemptions_customer; no temporary table and no sort, so memory does not grow with the store.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 #include "points/store.h"
 
 struct pt_reader {
-	sqlite3_stmt *cust, *ord, *red;
-	int	 ord_rc, red_rc;	/* SQLITE_ROW while a row is waiting */
+	sqlite3_stmt *cust, *mem, *ord, *red;
+	int	 mem_rc, ord_rc, red_rc;	/* SQLITE_ROW while a row is waiting */
 	struct pt_event *ev;
 	size_t	 nev, evcap;
 	size_t	*refoff;		/* each event's ref in refs */
@@ -59,12 +59,12 @@ pt_read_open(sqlite3 *db, int64_t asof, int64_t only)
 	int64_t lo = only > 0 ? only : 0, hi = only > 0 ? only : INT64_MAX;
 
 	memset(rd, 0, sizeof(*rd));
-	rd->cust = store_prepare(db, "SELECT c.id, (SELECT min(joined_at)"
-	    " FROM members m WHERE m.customer_id = c.id), coalesce((SELECT"
-	    " max(birthday) FROM members m WHERE m.customer_id = c.id),"
-	    " c.birthday), EXISTS (SELECT 1 FROM members m WHERE"
-	    " m.customer_id = c.id) FROM customers c WHERE c.id BETWEEN ?1 AND ?2"
-	    " ORDER BY c.id");
+	rd->cust = store_prepare(db, "SELECT id, birthday FROM customers"
+	    " WHERE id BETWEEN ?1 AND ?2 ORDER BY id");
+	rd->mem = store_prepare(db, "SELECT customer_id, min(joined_at),"
+	    " max(birthday) FROM members INDEXED BY members_customer"
+	    " WHERE customer_id BETWEEN ?1 AND ?2 GROUP BY customer_id"
+	    " ORDER BY customer_id");
 	rd->ord = store_prepare(db, "SELECT customer_id, ordered_at, status,"
 	    " net, order_no FROM orders INDEXED BY orders_customer"
 	    " WHERE customer_id BETWEEN ?1 AND ?2 AND ordered_at < ?3 AND "
@@ -73,13 +73,17 @@ pt_read_open(sqlite3 *db, int64_t asof, int64_t only)
 		rd->red = store_prepare(db, "SELECT customer_id, at, points,"
 		    " ref FROM redemptions WHERE customer_id BETWEEN ?1 AND ?2"
 		    " AND at < ?3 ORDER BY customer_id, at, id");
-	if (rd->cust == NULL || rd->ord == NULL || (has_table(db) &&
+	if (rd->cust == NULL || rd->mem == NULL || rd->ord == NULL ||
+	    (has_table(db) &&
 	    rd->red == NULL)) {
 		pt_read_close(rd);
 		return NULL;
 	}
 	sqlite3_bind_int64(rd->cust, 1, lo);
 	sqlite3_bind_int64(rd->cust, 2, hi);
+	sqlite3_bind_int64(rd->mem, 1, lo);
+	sqlite3_bind_int64(rd->mem, 2, hi);
+	rd->mem_rc = store_step(rd->mem);
 	sqlite3_bind_int64(rd->ord, 1, lo);
 	sqlite3_bind_int64(rd->ord, 2, hi);
 	sqlite3_bind_int64(rd->ord, 3, (asof + 1) * DAY_SECS);
@@ -100,6 +104,7 @@ pt_read_close(struct pt_reader *rd)
 	if (rd == NULL)
 		return;
 	sqlite3_finalize(rd->cust);
+	sqlite3_finalize(rd->mem);
 	sqlite3_finalize(rd->ord);
 	sqlite3_finalize(rd->red);
 	free(rd->ev);
@@ -154,11 +159,23 @@ pt_read(struct pt_reader *rd, struct pt_cust *c)
 			return rc == SQLITE_DONE ? 0 : -1;
 		memset(c, 0, sizeof(*c));
 		c->id = sqlite3_column_int64(rd->cust, 0);
-		c->joined = sqlite3_column_type(rd->cust, 1) == SQLITE_NULL ?
-		    -1 : day_of(sqlite3_column_int64(rd->cust, 1));
-		birthday_of(sqlite3_column_text(rd->cust, 2), &c->bmonth,
-		    &c->bday);
-		c->member = sqlite3_column_int(rd->cust, 3);
+		c->joined = -1;
+		while (rd->mem_rc == SQLITE_ROW &&
+		    sqlite3_column_int64(rd->mem, 0) < c->id)
+			rd->mem_rc = store_step(rd->mem);
+		if (rd->mem_rc != SQLITE_ROW && rd->mem_rc != SQLITE_DONE)
+			return -1;
+		if (rd->mem_rc == SQLITE_ROW &&
+		    sqlite3_column_int64(rd->mem, 0) == c->id) {
+			c->member = 1;
+			if (sqlite3_column_type(rd->mem, 1) != SQLITE_NULL)
+				c->joined = day_of(sqlite3_column_int64(
+				    rd->mem, 1));
+		}
+		/* The member record's birthday, else the customer's. */
+		birthday_of(c->member && sqlite3_column_type(rd->mem, 2) !=
+		    SQLITE_NULL ? sqlite3_column_text(rd->mem, 2) :
+		    sqlite3_column_text(rd->cust, 1), &c->bmonth, &c->bday);
 		rd->nev = 0;
 		buf_reset(&rd->refs);
 		/* Orders and redemptions merged by time: an order first
