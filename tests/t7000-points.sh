@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: hand-worked ledgers.  Every figure below is worked out by
-# hand from the programme and the history written here (see the
-# comments), not by running the program.
+# hand from the programme and the history (tests/data/points-orders.csv
+# and points-history.sql; see the comments), not by running the program.
 test_description='crm-points ledgers'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -18,35 +18,11 @@ tier gold 3000 12m multiplier 2
 value 0.1
 EOF
 
-cat >o.csv <<'EOF'
-order_id,ordered_at,channel,status,account,phone,email,name,sku,product,category,quantity,unit_price,shipping,discount,coupon,paid_total
-O0,2023-12-20 10:00:00,web,completed,a1,,,,S1,P,C,1,700,0,0,,700
-O1,2024-01-10 10:00:00,web,completed,a1,,,,S1,P,C,1,1250,0,0,,1250
-O2,2024-02-01 10:00:00,web,completed,a1,,,,S1,P,C,1,2000,0,0,,2000
-O3,2024-03-01 10:00:00,web,completed,a1,,,,S1,P,C,1,1000,0,0,,1000
-O4,2024-04-01 10:00:00,web,completed,a1,,,,S1,P,C,1,555,0,0,,555
-B1,2024-05-01 10:00:00,web,completed,b2,,,,S1,P,C,1,900,0,0,,900
-X1,2024-05-02 10:00:00,web,cancelled,b2,,,,S1,P,C,1,900,0,0,,900
-EOF
-
-# day SQL for a local date at noon.
-at() { echo "(julianday('$1 12:00') - 2440587.5) * 86400"; }
-
 test_expect_success 'a store: orders, a credit note, a member, a redemption' '
 	crm-points check p.programme >out &&
 	test_grep "programme club, 1 tier, no holdout" out &&
-	crm-import --db t.db -q o.csv &&
-	sqlite3 t.db "
-	INSERT INTO orders (channel, order_no, customer_id, ordered_at, status,
-	    items_total, total, net, lines, digest)
-	  VALUES (\"web\", \"C1\", 1, CAST($(at 2024-02-05) AS INTEGER), \"credit\",
-	    -50000, -50000, -50000, 0, 0),
-	  (\"web\", \"C2\", 2, CAST($(at 2024-05-05) AS INTEGER), \"credit\",
-	    -90000, -90000, -90000, 0, 0);
-	INSERT INTO members (channel, member_no, customer_id, joined_at, birthday)
-	  VALUES (\"web\", \"M1\", 1, CAST($(at 2023-12-01) AS INTEGER), \"1992-02-29\");
-	INSERT INTO redemptions (channel, ref, customer_id, at, points)
-	  VALUES (\"web\", \"R1\", 1, CAST($(at 2024-06-01) AS INTEGER), 120);"
+	crm-import --db t.db -q "$DATA/points-orders.csv" &&
+	sqlite3 t.db <"$DATA/points-history.sql"
 '
 
 # Customer 1 joined before the start: signup 100 on 2024-01-01.  O0 is

@@ -28,15 +28,6 @@ test_expect_success 'generated orders: balances, pending and expired agree with 
 	test_cmp expect out
 '
 
-cat >o.csv <<'EOF'
-order_id,ordered_at,channel,status,account,phone,email,name,sku,product,category,quantity,unit_price,shipping,discount,coupon,paid_total
-O0,2023-12-20 10:00:00,web,completed,a1,,,,S1,P,C,1,700,0,0,,700
-O1,2024-01-10 10:00:00,web,completed,a1,,,,S1,P,C,1,1250,0,0,,1250
-O2,2024-02-01 10:00:00,web,completed,a1,,,,S1,P,C,1,2000,0,0,,2000
-O3,2024-03-01 10:00:00,web,completed,a1,,,,S1,P,C,1,1000,0,0,,1000
-O4,2024-04-01 10:00:00,web,completed,a1,,,,S1,P,C,1,555,0,0,,555
-B1,2024-05-01 10:00:00,web,completed,b2,,,,S1,P,C,1,900,0,0,,900
-EOF
 
 cat >p.programme <<'EOF'
 programme club
@@ -71,18 +62,8 @@ at() { echo "CAST((julianday('$1 12:00') - 2440587.5) * 86400 AS INTEGER)"; }
 # alt: customer 1 O1 24, O2 40, C1 takes 10 (3950 < 4000), O3 20, O4
 # 5 x 2 x 1.5 = 15 (spend 4450: silver); customer 2 B1 18, C2 takes 18.
 test_expect_success 'replay of two files side by side' '
-	crm-import --db t.db -q o.csv &&
-	sqlite3 t.db "
-	INSERT INTO orders (channel, order_no, customer_id, ordered_at, status,
-	    items_total, total, net, lines, digest)
-	  VALUES (\"web\", \"C1\", 1, $(at 2024-02-05), \"credit\",
-	    -50000, -50000, -50000, 0, 0),
-	  (\"web\", \"C2\", 2, $(at 2024-05-05), \"credit\",
-	    -90000, -90000, -90000, 0, 0);
-	INSERT INTO members (channel, member_no, customer_id, joined_at, birthday)
-	  VALUES (\"web\", \"M1\", 1, $(at 2023-12-01), \"1992-02-29\");
-	INSERT INTO redemptions (channel, ref, customer_id, at, points)
-	  VALUES (\"web\", \"R1\", 1, $(at 2024-06-01), 120);" &&
+	crm-import --db t.db -q "$DATA/points-orders.csv" &&
+	sqlite3 t.db <"$DATA/points-history.sql" &&
 	crm-points --db t.db --as-of 2025-03-01 --from 2024-01-01 --to 2024-12-31 \
 	    replay p.programme p2.programme >out &&
 	cat >expect <<-\EOF &&

@@ -106,28 +106,6 @@ get_int(struct parser *p, const char *key, const char *v, long long lo,
 	return 0;
 }
 
-/* A strict YYYY-MM-DD date as a day number. */
-static int
-get_date(const char *s, int64_t *day)
-{
-	int y, m, d, y2, m2, d2;
-	size_t i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	*day = days_from_civil(y, m, d);
-	civil_from_days(*day, &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d ? 0 : -1;
-}
-
 /*
  * Percent with up to two decimals ("10%", "12.5%") as basis points;
  * the '%' is required so that "10" cannot be read as a fraction.
@@ -246,9 +224,9 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 
 	if (n == 4 && strcmp(w[0], "from") == 0 && strcmp(w[2], "to") == 0) {
 		s->trig = TRIG_WINDOW;
-		if (get_date(w[1], &s->from) != 0)
+		if (day_strict(w[1], &s->from) != 0)
 			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[1]);
-		else if (get_date(w[3], &s->to) != 0)
+		else if (day_strict(w[3], &s->to) != 0)
 			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[3]);
 		else if (s->to < s->from)
 			fail(p, 0, "the window ends (%s) before it starts (%s)",

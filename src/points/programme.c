@@ -84,26 +84,6 @@ get_int(struct parser *p, const char *key, const char *v, long long lo,
 	return 0;
 }
 
-/* A strict YYYY-MM-DD date. */
-static int
-get_date(const char *s, int64_t *day)
-{
-	int y, m, d, y2, m2, d2;
-	size_t i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	*day = days_from_civil(y, m, d);
-	civil_from_days(*day, &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d ? 0 : -1;
-}
-
 /*
  * A decimal with at most `places` decimals as a whole number of
  * 10^-places, from 0 up to max (in those units); -1 when it is not.
@@ -268,7 +248,7 @@ line_of(struct parser *p, char **w, size_t n)
 			pg->name = xstrdup(w[1]);
 		break;
 	case K_START:
-		if (get_date(w[1], &pg->start) != 0)
+		if (day_strict(w[1], &pg->start) != 0)
 			fail(p, 0, "bad start date '%s' (YYYY-MM-DD)", w[1]);
 		break;
 	case K_PENDING:
