@@ -206,6 +206,8 @@ enum ident_status phone_norm(const char *in, struct buf *out);
 enum ident_status email_norm(const char *in, struct buf *out);
 enum ident_status account_norm(const char *in, struct buf *out);
 int	text_width(const char *s);	/* terminal columns */
+/* A name in a file: letters, digits, '.', '_' and '-', 1 to 64 of them. */
+int	name_valid(const char *s);
 
 /* ==== sha256.c ==== */
 

@@ -80,19 +80,6 @@ fail(struct parser *p, long line, const char *fmt, ...)
 	return -1;
 }
 
-/* A name: letters, digits, '.', '_' and '-', 1 to 64 of them. */
-static int
-is_name(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
-			return 0;
-	return n > 0 && n <= 64;
-}
-
 static int
 get_int(struct parser *p, const char *key, const char *v, long long lo,
     long long hi, int64_t *out)
@@ -421,7 +408,7 @@ new_step(struct parser *p, const char *value)
 	if (p->set_line[S_CAP] == 0)
 		return fail(p, 0, "no 'cap DAYS' line before the first step "
 		    "(at most one message per customer in DAYS days)");
-	if (!is_name(value))
+	if (!name_valid(value))
 		return fail(p, 0, "bad step name '%s' (letters, digits, '.', "
 		    "'_' and '-')", value);
 	for (i = 0; i < pb->nsteps; i++)
@@ -456,7 +443,7 @@ get_variant(struct parser *p, struct pb_step *s, const char *value)
 		    "'discount AMOUNT|PCT%%')", value);
 		goto out;
 	}
-	if (!is_name(w[0])) {
+	if (!name_valid(w[0])) {
 		fail(p, 0, "bad variant name '%s' (letters, digits, '.', "
 		    "'_' and '-')", w[0]);
 		goto out;
@@ -600,7 +587,7 @@ setting(struct parser *p, enum setting k, const char *v)
 	p->set_line[k] = p->line;
 	switch (k) {
 	case S_PLAYBOOK:
-		if (!is_name(v))
+		if (!name_valid(v))
 			return fail(p, 0, "bad playbook name '%s' (letters, "
 			    "digits, '.', '_' and '-')", v);
 		pb->name = xstrdup(v);

@@ -58,18 +58,6 @@ fail(struct parser *p, long line, const char *fmt, ...)
 }
 
 static int
-is_name(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
-			return 0;
-	return n > 0 && n <= 64;
-}
-
-static int
 get_int(struct parser *p, const char *key, const char *v, long long lo,
     long long hi, int64_t *out)
 {
@@ -137,7 +125,7 @@ tier_line(struct parser *p, char **w, size_t n)
 	t = &pg->tier[pg->ntiers];
 	memset(t, 0, sizeof(*t));
 	t->mult = 100;
-	if (!is_name(w[1]))
+	if (!name_valid(w[1]))
 		fail(p, 0, "bad tier name '%s' (letters, digits, '.', '_', "
 		    "'-')", w[1]);
 	for (i = 0; i < pg->ntiers; i++)
@@ -241,7 +229,7 @@ line_of(struct parser *p, char **w, size_t n)
 	}
 	switch (k) {
 	case K_PROGRAMME:
-		if (!is_name(w[1]))
+		if (!name_valid(w[1]))
 			fail(p, 0, "bad programme name '%s' (letters, digits, "
 			    "'.', '_', '-')", w[1]);
 		else
