@@ -42,9 +42,10 @@ static const char help[] =
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
 
-/* Reads one programme file; exits with its errors. */
+/* Reads one programme file (saying what it holds when say is set);
+ * exits with its errors. */
 static void
-load(const char *path, struct programme *pg, int quiet_ok)
+load(const char *path, struct programme *pg, int say)
 {
 	struct buf err = { 0 };
 	FILE *fp;
@@ -61,7 +62,7 @@ load(const char *path, struct programme *pg, int quiet_ok)
 	}
 	fclose(fp);
 	buf_free(&err);
-	if (!quiet_ok)
+	if (!say)
 		return;
 	printf("%s: programme %s, %d tier%s, %s\n", path, pg->name,
 	    pg->ntiers, pg->ntiers == 1 ? "" : "s", pg->holdout > 0 ?

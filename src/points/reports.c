@@ -598,7 +598,7 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 	struct table t;
 	struct cday d;
 	sqlite3_stmt *st;
-	int64_t cid = -1, first = 0, ds[2], dl[2], dh[2];
+	int64_t cid = -1, first = 0;
 	int rc, k, i, cur = 0, ng = pg->holdout > 0 ? 2 : 1;
 	int show_fig = o->part == NULL || strcmp(o->part, "figures") == 0;
 	int show_diff = o->part == NULL || strcmp(o->part, "difference") == 0;
@@ -649,7 +649,7 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 		eg_close(&g[cur], first);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		goto fail;
+		goto done;
 
 	if (o->out.mode == TM_TABLE)
 		tout_title(&o->out, "Programme %s: the year before and after "
@@ -708,13 +708,10 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 		ok = stats_boot_diff(g[0].order_net.v, g[0].order_net.n,
 		    g[1].order_net.v, g[1].order_net.n, (uint64_t)pg->seed,
 		    STATS_BOOT_REPS, &lo, &hi) == 0;
-		ds[0] = m->revenue;
-		dl[0] = m->orders;
-		dh[0] = h->revenue;
-		dh[1] = h->orders;
-		diff_row(&t, "aov", mean_of(ds[0], dl[0]) / 100,
-		    mean_of(dh[0], dh[1]) / 100, ok, (mean_of(ds[0], dl[0]) -
-		    mean_of(dh[0], dh[1])) / 100, lo / 100, hi / 100, 2);
+		diff_row(&t, "aov", mean_of(m->revenue, m->orders) / 100,
+		    mean_of(h->revenue, h->orders) / 100, ok,
+		    (mean_of(m->revenue, m->orders) - mean_of(h->revenue,
+		    h->orders)) / 100, lo / 100, hi / 100, 2);
 		ok = stats_boot_diff(g[0].cust_orders.v, g[0].cust_orders.n,
 		    g[1].cust_orders.v, g[1].cust_orders.n,
 		    (uint64_t)pg->seed + 1, STATS_BOOT_REPS, &lo, &hi) == 0;
@@ -731,16 +728,11 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 			    pg->holdout / 100.0, (long long)pg->seed,
 			    STATS_BOOT_REPS);
 	}
+	rc = SQLITE_DONE;
 done:
 	for (i = 0; i < 2; i++) {
 		free(g[i].order_net.v);
 		free(g[i].cust_orders.v);
 	}
-	return 0;
-fail:
-	for (i = 0; i < 2; i++) {
-		free(g[i].order_net.v);
-		free(g[i].cust_orders.v);
-	}
-	return -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
