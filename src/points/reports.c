@@ -71,7 +71,7 @@ static const struct {
 	{ "balance", NULL, 0 },
 	{ "pending", NULL, 0 },
 	{ "tier", NULL, TC_LEFT },
-	{ "tier_spend", "12m spend", 0 },
+	{ "tier_spend", "tier spend", 0 },
 	{ "to_next_tier", "to next tier", 0 },
 	{ "lapsing_30d", "lapsing 30d", 0 },
 };
