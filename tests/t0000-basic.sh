@@ -53,7 +53,7 @@ mk() {
 test_expect_success 'make install puts programs, pages and formats in place; uninstall takes them away' '
 	inst="PREFIX=/usr DESTDIR=$TRASH/root" &&
 	mk -s -j2 $inst install >/dev/null &&
-	for p in crm-import crm-rfm crm-segment crm-report crm-playbook; do
+	for p in crm-import crm-rfm crm-segment crm-report crm-playbook crm-points; do
 		test -x "root/usr/bin/$p" && test -f "root/usr/share/man/man1/$p.1" ||
 		{ echo "$p missing"; exit 1; }
 	done &&

@@ -266,6 +266,8 @@ int	date_parse(const char *s, enum date_order order, int64_t *t,
 	    const char **why);
 /* Parses an as-of style day: YYYY-MM-DD (or any date_parse form), "today". */
 int	day_parse(const char *s, int64_t *day, const char **why);
+/* Exactly YYYY-MM-DD, a real date: 0 and *day, or -1 (for files). */
+int	day_strict(const char *s, int64_t *day);
 int64_t	day_of(int64_t t);		/* the day of a time, rounding down */
 char	*time_format(int64_t t, char buf[20]);	/* YYYY-MM-DD HH:MM:SS */
 char	*day_format(int64_t day, char buf[11]);	/* YYYY-MM-DD */
@@ -290,6 +292,8 @@ enum ident_status phone_norm(const char *in, struct buf *out);
 enum ident_status email_norm(const char *in, struct buf *out);
 enum ident_status account_norm(const char *in, struct buf *out);
 int	text_width(const char *s);	/* terminal columns */
+/* A name in a file: letters, digits, '.', '_' and '-', 1 to 64 of them. */
+int	name_valid(const char *s);
 
 /* ==== sha256.c ==== */
 

@@ -288,3 +288,24 @@ day_format(int64_t day, char buf[11])
 	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
 	return buf;
 }
+
+int
+day_strict(const char *s, int64_t *day)
+{
+	int y, m, d, y2, m2, d2;
+	size_t i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	*day = days_from_civil(y, m, d);
+	civil_from_days(*day, &y2, &m2, &d2);
+	return y2 == y && m2 == m && d2 == d ? 0 : -1;
+}

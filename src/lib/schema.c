@@ -251,6 +251,19 @@ static const char *const migrations[] = {
 "DROP TABLE temp.migrate_seq;\n"
 "DROP TABLE customers;\n"
 "ALTER TABLE customers_new RENAME TO customers;\n",
+/* 6: points used by members (crm-points): one row per redemption in
+ * the shop's export, kept once by its channel and reference. */
+"CREATE TABLE redemptions (\n"
+"  id          INTEGER PRIMARY KEY,\n"
+"  channel     TEXT NOT NULL,\n"
+"  ref         TEXT NOT NULL,\n"
+"  customer_id INTEGER REFERENCES customers(id),\n"
+"  at          INTEGER NOT NULL,\n"
+"  points      INTEGER NOT NULL CHECK (points > 0),\n"
+"  import_id   INTEGER REFERENCES imports(id),\n"
+"  UNIQUE (channel, ref)\n"
+");\n"
+"CREATE INDEX redemptions_customer ON redemptions(customer_id, at);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

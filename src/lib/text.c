@@ -252,3 +252,15 @@ text_width(const char *s)
 	}
 	return w;
 }
+
+int
+name_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
+		    *s != '-')
+			return 0;
+	return n > 0 && n <= 64;
+}

@@ -80,19 +80,6 @@ fail(struct parser *p, long line, const char *fmt, ...)
 	return -1;
 }
 
-/* A name: letters, digits, '.', '_' and '-', 1 to 64 of them. */
-static int
-is_name(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++, n++)
-		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' &&
-		    *s != '-')
-			return 0;
-	return n > 0 && n <= 64;
-}
-
 static int
 get_int(struct parser *p, const char *key, const char *v, long long lo,
     long long hi, int64_t *out)
@@ -104,28 +91,6 @@ get_int(struct parser *p, const char *key, const char *v, long long lo,
 		    "%lld, not '%s'", key, lo, hi, v);
 	*out = n;
 	return 0;
-}
-
-/* A strict YYYY-MM-DD date as a day number. */
-static int
-get_date(const char *s, int64_t *day)
-{
-	int y, m, d, y2, m2, d2;
-	size_t i;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	*day = days_from_civil(y, m, d);
-	civil_from_days(*day, &y2, &m2, &d2);
-	return y2 == y && m2 == m && d2 == d ? 0 : -1;
 }
 
 /*
@@ -246,9 +211,9 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 
 	if (n == 4 && strcmp(w[0], "from") == 0 && strcmp(w[2], "to") == 0) {
 		s->trig = TRIG_WINDOW;
-		if (get_date(w[1], &s->from) != 0)
+		if (day_strict(w[1], &s->from) != 0)
 			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[1]);
-		else if (get_date(w[3], &s->to) != 0)
+		else if (day_strict(w[3], &s->to) != 0)
 			fail(p, 0, "bad date '%s' (want YYYY-MM-DD)", w[3]);
 		else if (s->to < s->from)
 			fail(p, 0, "the window ends (%s) before it starts (%s)",
@@ -443,7 +408,7 @@ new_step(struct parser *p, const char *value)
 	if (p->set_line[S_CAP] == 0)
 		return fail(p, 0, "no 'cap DAYS' line before the first step "
 		    "(at most one message per customer in DAYS days)");
-	if (!is_name(value))
+	if (!name_valid(value))
 		return fail(p, 0, "bad step name '%s' (letters, digits, '.', "
 		    "'_' and '-')", value);
 	for (i = 0; i < pb->nsteps; i++)
@@ -478,7 +443,7 @@ get_variant(struct parser *p, struct pb_step *s, const char *value)
 		    "'discount AMOUNT|PCT%%')", value);
 		goto out;
 	}
-	if (!is_name(w[0])) {
+	if (!name_valid(w[0])) {
 		fail(p, 0, "bad variant name '%s' (letters, digits, '.', "
 		    "'_' and '-')", w[0]);
 		goto out;
@@ -622,7 +587,7 @@ setting(struct parser *p, enum setting k, const char *v)
 	p->set_line[k] = p->line;
 	switch (k) {
 	case S_PLAYBOOK:
-		if (!is_name(v))
+		if (!name_valid(v))
 			return fail(p, 0, "bad playbook name '%s' (letters, "
 			    "digits, '.', '_' and '-')", v);
 		pb->name = xstrdup(v);

@@ -1,0 +1,49 @@
+/*
+ * store.h: what crm-points reads from the store, one customer at a
+ * time in customer_id order (memory follows the largest customer), and
+ * the report runs over that stream (points/reports.c).
+ */
+#ifndef POINTS_STORE_H
+#define POINTS_STORE_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "points/programme.h"
+#include "table.h"
+
+struct pt_reader;
+
+/*
+ * Customers with a member record or an order, each with their orders,
+ * credit notes and redemptions up to asof (by time, then id); only
+ * customer `only` when it is above 0.  pt_read gives 1 and a customer
+ * (valid until the next call), 0 at the end, -1 after saying why.
+ */
+struct pt_reader *pt_read_open(sqlite3 *db, int64_t asof, int64_t only);
+int	 pt_read(struct pt_reader *rd, struct pt_cust *c);
+void	 pt_read_close(struct pt_reader *rd);
+/* 1 when the store has a redemptions table with at least one row. */
+int	 pt_has_redemptions(sqlite3 *db);
+
+/* ==== reports.c: the subcommands' output; 0, or -1 after saying why ==== */
+
+struct pt_opts {
+	sqlite3	*db;
+	struct tout out;
+	int64_t	 asof;
+	int64_t	 from, to;		/* replay */
+	const char *part;		/* evaluate: figures or difference */
+	const char *columns;		/* --columns, or NULL */
+};
+
+int	 pt_balances(struct pt_opts *o, const struct programme *pg);
+int	 pt_statement(struct pt_opts *o, const struct programme *pg,
+	    int64_t who);
+int	 pt_liability(struct pt_opts *o, const struct programme *pg);
+int	 pt_replay(struct pt_opts *o, const struct programme *const *pg,
+	    int n);
+int	 pt_evaluate(struct pt_opts *o, const struct programme *pg);
+
+#endif /* POINTS_STORE_H */
