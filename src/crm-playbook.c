@@ -14,7 +14,7 @@
 
 #include "audience.h"
 #include "crm.h"
-#include "playbook/review.h"
+#include "playbook/advice.h"
 #include "playbook/run.h"
 #include "segexpr.h"
 #include "table.h"
@@ -91,30 +91,6 @@ struct opts {
 
 /* ==== Helpers ==== */
 
-/* Reads and checks a playbook; prints the error and returns -1. */
-static int
-load(const char *path, struct playbook *pb)
-{
-	struct buf e = { 0 };
-	FILE *fp;
-	int rc;
-
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL) {
-		warn("%s", path);
-		return -1;
-	}
-	rc = playbook_read(fp, strcmp(path, "-") == 0 ? "stdin" : path, pb,
-	    &e);
-	if (rc != 0)
-		warnx("%s", e.s);
-	if (fp != stdin)
-		fclose(fp);
-	buf_free(&e);
-	return rc;
-}
-
 /*
  * Compiles the segment audiences (when sel is NULL, only to check them).
  * Returns 0, or -1 after printing "FILE:LINE: error".
@@ -168,7 +144,7 @@ cmd_check(int argc, char **argv)
 
 	if (argc != 1)
 		crm_usage_error(synopsis, "check wants one playbook file");
-	if (load(argv[0], &pb) != 0)
+	if (playbook_load(argv[0], &pb) != 0)
 		return EXIT_DATA;
 	rc = compile_segments(&pb, NULL) == 0 ? 0 : EXIT_DATA;
 	playbook_free(&pb);
@@ -283,7 +259,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	ao.delim = o->delim;
 	if (o->columns != NULL && audience_columns(&ao, o->columns) != 0)
 		return EXIT_USAGE;
-	if (load(argv[0], &pb) != 0)
+	if (playbook_load(argv[0], &pb) != 0)
 		return EXIT_DATA;
 	seg = calloc(pb.nsteps, sizeof(*seg));
 	if (seg == NULL)
@@ -377,304 +353,11 @@ done:
 
 /* ==== results ==== */
 
-/* Formats a share with four decimals, never "-0.0000". */
-static const char *
-fmt_rate(double v, char *out, size_t n)
-{
-	snprintf(out, n, "%.4f", v);
-	if (strcmp(out, "-0.0000") == 0)
-		snprintf(out, n, "0.0000");
-	return out;
-}
-
-/* Minor units (a mean, not whole) as an amount, rounded. */
-static const char *
-fmt_mean_money(double minor, char out[32])
-{
-	return money_format((int64_t)llround(minor), out);
-}
-
-/* Percentage points with one decimal and a sign: "+4.4", never "-0.0". */
-static const char *
-fmt_points(double v, char *out, size_t n)
-{
-	snprintf(out, n, "%+.1f", v * 100);
-	if (strcmp(out, "-0.0") == 0)
-		snprintf(out, n, "+0.0");
-	return out;
-}
-
-/* "+4.4 [-23.4, +7.0]": a difference and its interval, in points. */
-static const char *
-fmt_diff(double d, double lo, double hi, char *out, size_t n)
-{
-	char a[16], b[16], c[16];
-
-	snprintf(out, n, "%s [%s, %s]", fmt_points(d, a, sizeof(a)),
-	    fmt_points(lo, b, sizeof(b)), fmt_points(hi, c, sizeof(c)));
-	return out;
-}
-
-/* One line of the review, kept until every row is out. */
-struct review {
-	char	*playbook;
-	char	*step;
-	char	*text;
-};
-
-/* The one change to try next, per playbook: the seeds' rules. */
-struct nextchange {
-	char	*playbook;
-	char	*step;
-	int	 rule;			/* 1 raise the discount, 2 lower the
-					 * threshold; 0 none yet */
-	int64_t	 contacted;
-	double	 rate;
-	int64_t	 measuring;		/* the playbook's open windows */
-};
-
+/* A row of results and the review it feeds. */
 struct rowctx {
-	const struct opts *o;
-	const struct playbook *pb;	/* the file's steps, or none */
-	struct pb_limits lim;
+	struct pb_review rv;
 	struct table t;
-	struct review *rv;
-	size_t	 nrv;
-	struct nextchange *nx;
-	size_t	 nnx;
 };
-
-static const char *const by_name[] = {
-	[PB_BY_STEP] = "step", [PB_BY_VARIANT] = "variant",
-	[PB_BY_VERSUS] = "versus", [PB_BY_COUPON] = "coupon",
-	[PB_BY_AUDIENCE] = "audience",
-};
-
-static void
-review_add(struct rowctx *x, const char *playbook, const char *step,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-review_add(struct rowctx *x, const char *playbook, const char *step,
-    const char *fmt, ...)
-{
-	struct review *r;
-	struct buf b = { 0 };
-	va_list ap;
-	char line[512];
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	buf_adds(&b, line);
-	x->rv = xrealloc(x->rv, (x->nrv + 1) * sizeof(*x->rv));
-	r = &x->rv[x->nrv++];
-	r->playbook = xstrdup(playbook);
-	r->step = xstrdup(step);
-	r->text = b.s;
-}
-
-/* The seeds' rules, one candidate per playbook: a low claim rate first
- * (nothing unclaimed can be used), then unused claims; of one rule, the
- * step with the most contacts. */
-static void
-next_consider(struct rowctx *x, const char *playbook, const char *step,
-    const struct pb_group *g, const struct pb_eval *e)
-{
-	struct nextchange *n = NULL;
-	size_t i;
-	int rule = e->low_claim ? 1 : e->low_use ? 2 : 0;
-
-	for (i = 0; i < x->nnx; i++)
-		if (strcmp(x->nx[i].playbook, playbook) == 0)
-			n = &x->nx[i];
-	if (n == NULL) {
-		x->nx = xrealloc(x->nx, (x->nnx + 1) * sizeof(*x->nx));
-		n = &x->nx[x->nnx++];
-		memset(n, 0, sizeof(*n));
-		n->playbook = xstrdup(playbook);
-	}
-	n->measuring += g->measuring;
-	if (rule == 0 || (n->rule != 0 && (n->rule < rule ||
-	    (n->rule == rule && n->contacted >= g->contacted))))
-		return;
-	free(n->step);
-	n->step = xstrdup(step);
-	n->rule = rule;
-	n->contacted = g->contacted;
-	n->rate = rule == 1 ? (double)g->claimed / (double)g->coupons :
-	    (double)g->used / (double)g->claimed;
-}
-
-/* What a row needs, as words: "480 more contacted and 55 more held out". */
-static const char *
-fmt_needs(const struct pb_eval *e, const char *first, const char *second,
-    char *out, size_t n)
-{
-	if (e->need > 0 && e->hneed > 0)
-		snprintf(out, n, "%lld more %s and %lld more %s",
-		    (long long)e->need, first, (long long)e->hneed, second);
-	else if (e->need > 0)
-		snprintf(out, n, "%lld more %s", (long long)e->need, first);
-	else
-		snprintf(out, n, "%lld more %s", (long long)e->hneed, second);
-	return out;
-}
-
-/*
- * The winner of a pair "STEP/A vs B" (A when the interval lies above 0,
- * B when below) into out, or NULL.
- */
-static const char *
-winner(const char *name, const struct pb_eval *e, char *out, size_t n)
-{
-	const char *a = strrchr(name, '/'), *vs = strstr(name, " vs ");
-
-	if (a == NULL || vs == NULL || vs < a)
-		return NULL;
-	if (e->verdict == PV_WORKS)
-		snprintf(out, n, "%.*s", (int)(vs - a - 1), a + 1);
-	else if (e->verdict == PV_HURTS)
-		snprintf(out, n, "%s", vs + 4);
-	else
-		return NULL;
-	return out;
-}
-
-/* 1 when the row is a step of the file with no holdout share. */
-static int
-no_holdout(const struct rowctx *x, enum pb_by by, const char *name)
-{
-	const struct pb_step *s;
-
-	return by == PB_BY_STEP && (s = playbook_step(x->pb, name)) != NULL &&
-	    s->holdout == 0;
-}
-
-/* The advice column, and the review's line for a step or a pair. */
-static void
-advise(struct rowctx *x, const char *playbook, enum pb_by by,
-    const char *name, const struct pb_group *g, const struct pb_eval *e,
-    struct buf *advice)
-{
-	char d[64], need[96], win[80];
-	const char *sep = "", *w;
-	int pts = (int)(PB_DETECT * 100 + 0.5), versus = by == PB_BY_VERSUS;
-
-	if (e->low_claim) {
-		buf_adds(advice, "low claim rate: raise the discount");
-		sep = "; ";
-	}
-	if (e->low_use) {
-		buf_printf(advice, "%sclaimed but not used: lower the "
-		    "threshold", sep);
-		sep = "; ";
-	}
-	d[0] = need[0] = '\0';
-	if (e->has_d)
-		fmt_diff(e->d, e->lo, e->hi, d, sizeof(d));
-	if (e->verdict == PV_TOOSMALL)
-		fmt_needs(e, versus ? "for the first" : "contacted",
-		    versus ? "for the second" : "held out", need,
-		    sizeof(need));
-	w = versus ? winner(name, e, win, sizeof(win)) : NULL;
-	switch (e->verdict) {
-	case PV_WORKS:
-	case PV_HURTS:
-		if (versus)
-			buf_printf(advice, "%s%s wins", sep, w);
-		else if (e->verdict == PV_WORKS)
-			buf_printf(advice, "%sworks: keep it", sep);
-		else
-			buf_printf(advice, "%sfewer buy than in the holdout: "
-			    "stop the step", sep);
-		break;
-	case PV_NOUPLIFT:
-		buf_printf(advice, "%sno difference of %d points: %s", sep,
-		    pts, versus ? "keep the cheaper" :
-		    "change or stop the step");
-		break;
-	case PV_TOOSMALL:
-		buf_printf(advice, "%stoo small to tell: %s would show %d "
-		    "points", sep, need, pts);
-		break;
-	case PV_NONE:
-		if (!versus && g->contacted > 0 && g->held_out == 0)
-			buf_printf(advice, "%s%s: cannot tell", sep,
-			    no_holdout(x, by, name) ? "no holdout" :
-			    "nobody held out yet");
-		break;
-	}
-	if (by != PB_BY_STEP && !versus)
-		return;
-
-	/* The review: steps and pairs of variants only. */
-	if (by == PB_BY_STEP)
-		next_consider(x, playbook, name, g, e);
-	switch (e->verdict) {
-	case PV_WORKS:
-	case PV_HURTS:
-		if (versus)
-			review_add(x, playbook, name, "%s: %s wins (%s points "
-			    "bought, first less second)", name, w, d);
-		else if (e->verdict == PV_WORKS)
-			review_add(x, playbook, name, "%s works: %s points "
-			    "bought over the holdout", name, d);
-		else
-			review_add(x, playbook, name, "%s does harm: %s points "
-			    "bought against the holdout; stop it", name, d);
-		break;
-	case PV_NOUPLIFT:
-		review_add(x, playbook, name, "%s: no difference of %d points "
-		    "(%s): %s", name, pts, d, versus ? "keep the cheaper" :
-		    "change or stop it");
-		break;
-	case PV_TOOSMALL:
-		if (versus)
-			review_add(x, playbook, name, "%s cannot be judged yet "
-			    "(%s): %s would show %d points", name, d, need,
-			    pts);
-		else
-			review_add(x, playbook, name, "%s cannot be judged yet "
-			    "(%s): %s would show %d points (with a 50%% "
-			    "holdout, %lld in each group)", name, d, need, pts,
-			    (long long)e->even);
-		break;
-	case PV_NONE:
-		if (versus)
-			break;
-		if (g->contacted > 0 && g->held_out == 0 &&
-		    no_holdout(x, by, name))
-			review_add(x, playbook, name, "%s cannot be judged: "
-			    "it has no holdout (give it one, like 10%%)", name);
-		else if (g->contacted > 0 && g->held_out == 0)
-			review_add(x, playbook, name, "%s cannot be judged "
-			    "yet: nobody held out so far", name);
-		else if (g->held_out > 0 && g->contacted == 0)
-			review_add(x, playbook, name, "%s cannot be judged "
-			    "yet: nobody contacted so far", name);
-		else if (g->measuring > 0)
-			review_add(x, playbook, name, "%s cannot be judged "
-			    "yet: every contact is still measuring", name);
-		break;
-	}
-}
-
-/* FNV-1a of the row's name: each row's bootstrap has a seed of its own
- * that does not hang on the rows before it. */
-static uint64_t
-row_seed(const char *playbook, enum pb_by by, const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *s;
-
-	for (s = playbook; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	h = (h ^ (unsigned)by) * 0x100000001b3ULL;
-	for (s = name; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
 
 /* A rate cell: four decimals as CSV, a percent in the table. */
 static void
@@ -686,7 +369,7 @@ cell_rate(struct table *t, int have, int64_t k, int64_t n)
 		table_null(t);
 		return;
 	}
-	table_cell(t, fmt_rate((double)k / (double)n, csv, sizeof(csv)),
+	table_cell(t, pb_fmt_rate((double)k / (double)n, csv, sizeof(csv)),
 	    fmt_pct(k, n, tty), 0);
 }
 
@@ -702,10 +385,10 @@ cell_diff(struct table *t, int have, double d, double lo, double hi)
 		table_null(t);
 		return;
 	}
-	table_cell(t, fmt_rate(d, a, sizeof(a)), fmt_diff(d, lo, hi, tty,
+	table_cell(t, pb_fmt_rate(d, a, sizeof(a)), pb_fmt_diff(d, lo, hi, tty,
 	    sizeof(tty)), 0);
-	table_cell(t, fmt_rate(lo, b, sizeof(b)), "", 0);
-	table_cell(t, fmt_rate(hi, c, sizeof(c)), "", 0);
+	table_cell(t, pb_fmt_rate(lo, b, sizeof(b)), "", 0);
+	table_cell(t, pb_fmt_rate(hi, c, sizeof(c)), "", 0);
 }
 
 static void
@@ -731,10 +414,10 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	char a[32], b[32], c[32], tty[96];
 	int coupons = g->coupons > 0 || g->hcoupons > 0;
 
-	pb_evaluate(g, by, &x->lim, row_seed(playbook, by, name), &e);
-	advise(x, playbook, by, name, g, &e, &advice);
+	pb_evaluate(g, by, &x->rv.lim, pb_row_seed(playbook, by, name), &e);
+	pb_advise(&x->rv, playbook, by, name, g, &e, &advice);
 	table_str(t, playbook);
-	table_str(t, by_name[by]);
+	table_str(t, pb_by_name[by]);
 	table_str(t, name);
 	table_int(t, g->measuring);
 	table_int(t, g->contacted);
@@ -743,7 +426,7 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 		table_int(t, g->claimed);
 	else
 		table_null(t);
-	cell_rate(t, x->lim.claims_known, g->claimed, g->coupons);
+	cell_rate(t, x->rv.lim.claims_known, g->claimed, g->coupons);
 	if (g->coupons > 0)
 		table_int(t, g->used);
 	else
@@ -758,14 +441,14 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	cell_money(t, 1, g->hrevenue);
 	if (e.has_rci) {
 		snprintf(tty, sizeof(tty), "%s [%s, %s]",
-		    fmt_mean_money(e.rd, a), fmt_mean_money(e.rlo, b),
-		    fmt_mean_money(e.rhi, c));
+		    pb_fmt_mean_money(e.rd, a), pb_fmt_mean_money(e.rlo, b),
+		    pb_fmt_mean_money(e.rhi, c));
 		table_cell(t, a, tty, 0);
 		table_cell(t, b, "", 0);
 		table_cell(t, c, "", 0);
 	} else {
 		if (e.has_rev)
-			table_str(t, fmt_mean_money(e.rd, a));
+			table_str(t, pb_fmt_mean_money(e.rd, a));
 		else
 			table_null(t);
 		table_null(t);
@@ -775,7 +458,7 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	cell_money(t, coupons && by != PB_BY_VERSUS, g->cost);
 	cell_diff(t, e.has_claim, e.cd, e.clo, e.chi);
 	cell_diff(t, e.has_use, e.ud, e.ulo, e.uhi);
-	if (by == PB_BY_VERSUS && winner(name, &e, tty, sizeof(tty)) != NULL)
+	if (by == PB_BY_VERSUS && pb_winner(name, &e, tty, sizeof(tty)) != NULL)
 		table_str(t, tty);
 	else
 		table_null(t);
@@ -830,41 +513,19 @@ static const struct {
  * next.  As rows (by "review") in CSV, as lines under a heading in the
  * table.
  */
+/*
+ * The review ends the output: as rows (by "review") in CSV, as lines
+ * under a heading per playbook in the table.
+ */
 static void
 write_review(struct rowctx *x, struct tout *out)
 {
 	const char *last = NULL;
 	size_t i, j;
-	char rate[16];
 
-	for (i = 0; i < x->nnx; i++) {
-		struct nextchange *c = &x->nx[i];
-
-		if (c->rule == 1)
-			review_add(x, c->playbook, c->step, "try next: raise "
-			    "the discount of %s (claim rate %s, below %lld%%), "
-			    "as a variant beside the present one", c->step,
-			    fmt_rate(c->rate, rate, sizeof(rate)),
-			    (long long)x->o->min_claim);
-		else if (c->rule == 2)
-			review_add(x, c->playbook, c->step, "try next: lower "
-			    "the threshold of %s (use rate %s, below %lld%%), "
-			    "as a variant beside the present one", c->step,
-			    fmt_rate(c->rate, rate, sizeof(rate)),
-			    (long long)x->o->min_use);
-		else
-			review_add(x, c->playbook, "", "try next: nothing "
-			    "yet: no coupon is surely below the claim or use "
-			    "limits");
-	}
-	for (i = 0; i < x->nnx; i++)
-		if (x->nx[i].measuring > 0)
-			review_add(x, x->nx[i].playbook, "", "still measuring: "
-			    "%lld contact%s whose window has not closed",
-			    (long long)x->nx[i].measuring,
-			    x->nx[i].measuring == 1 ? "" : "s");
-	for (i = 0; i < x->nrv; i++) {
-		struct review *r = &x->rv[i];
+	pb_review_close(&x->rv);
+	for (i = 0; i < x->rv.nrv; i++) {
+		struct pb_review_line *r = &x->rv.rv[i];
 
 		if (out->mode != TM_TABLE) {
 			table_str(&x->t, r->playbook);
@@ -881,24 +542,6 @@ write_review(struct rowctx *x, struct tout *out)
 		last = r->playbook;
 		tout_note(out, "- %s", r->text);
 	}
-}
-
-static void
-free_review(struct rowctx *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->nrv; i++) {
-		free(x->rv[i].playbook);
-		free(x->rv[i].step);
-		free(x->rv[i].text);
-	}
-	for (i = 0; i < x->nnx; i++) {
-		free(x->nx[i].playbook);
-		free(x->nx[i].step);
-	}
-	free(x->rv);
-	free(x->nx);
 }
 
 static int
@@ -921,7 +564,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		    "file");
 	asof = crm_common_asof(&o->c, synopsis);
 	if (argc == 1) {
-		if (load(argv[0], &pb) != 0)
+		if (playbook_load(argv[0], &pb) != 0)
 			return EXIT_DATA;
 		have_pb = 1;
 		name = pb.name;
@@ -934,11 +577,11 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	/* "today" is the shop's today: read the day again in its zone. */
 	asof = crm_common_asof(&o->c, synopsis);
 	asof_check(db, asof, o->c.lost_after, "--as-of");
-	x.o = o;
-	x.pb = &pb;
-	x.lim.min_claim = o->min_claim;
-	x.lim.min_use = o->min_use;
-	if (pbres_gather(db, &pb, name, asof, days, &x.lim.claims_known) != 0)
+	x.rv.pb = &pb;
+	x.rv.lim.min_claim = o->min_claim;
+	x.rv.lim.min_use = o->min_use;
+	if (pbres_gather(db, &pb, name, asof, days, &x.rv.lim.claims_known) !=
+	    0)
 		goto done;
 	tout_init(&out, stdout, o->c.out_mode);
 	tout_title(&out, "Results%s%s as of %s: bought within %lld days",
@@ -961,7 +604,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		table_end(&x.t);
 	rc = crm_finish_stdout();
 done:
-	free_review(&x);
+	pb_review_free(&x.rv);
 	if (db != NULL)
 		store_close(db);
 	if (have_pb)

@@ -6,6 +6,7 @@
  * "FILE:LINE: message".
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -829,4 +830,28 @@ playbook_variant(const struct playbook *pb, const struct pb_step *s,
 		if (v < (at += s->variants[i].share))
 			return i;
 	return s->nvariants - 1;
+}
+
+/* Reads and checks a playbook; prints the error and returns -1. */
+int
+playbook_load(const char *path, struct playbook *pb)
+{
+	struct buf e = { 0 };
+	FILE *fp;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		warn("%s", path);
+		return -1;
+	}
+	rc = playbook_read(fp, strcmp(path, "-") == 0 ? "stdin" : path, pb,
+	    &e);
+	if (rc != 0)
+		warnx("%s", e.s);
+	if (fp != stdin)
+		fclose(fp);
+	buf_free(&e);
+	return rc;
 }

@@ -131,4 +131,8 @@ size_t	 playbook_variant(const struct playbook *pb, const struct pb_step *s,
 /* The stage bits named by a word ("new", "purchased", ...), or 0. */
 unsigned playbook_stage(const char *word);
 
+/* Reads and checks the file at path ("-": stdin); prints the error
+ * and returns -1. */
+int	playbook_load(const char *path, struct playbook *pb);
+
 #endif /* PLAYBOOK_H */
