@@ -233,6 +233,13 @@ enum ident_status phone_norm(const char *in, struct buf *out);
 enum ident_status email_norm(const char *in, struct buf *out);
 enum ident_status account_norm(const char *in, struct buf *out);
 int	text_width(const char *s);	/* terminal columns */
+/*
+ * s as a terminal may show it: the controls, DEL, line separators and
+ * invisible format characters (bidi overrides and isolates) written
+ * visibly as \e, \t, \n, \r, \xNN or \uNNNN, into out.  Every text from
+ * the store that reaches a terminal goes through it.
+ */
+const char *text_visible(const char *s, struct buf *out);
 
 /* ==== sha256.c ==== */
 

@@ -27,13 +27,15 @@ tout_init(struct tout *o, FILE *fp, int mode)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS"), *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 	long long w;
 	int tty = isatty(fileno(fp));
 
 	memset(o, 0, sizeof(*o));
 	o->fp = fp;
 	o->mode = mode >= 0 ? (enum tmode)mode : tty ? TM_TABLE : TM_CSV;
-	o->color = tty && o->mode == TM_TABLE && (nc == NULL || *nc == '\0');
+	o->color = tty && o->mode == TM_TABLE && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
 	o->width = 80;
 	if (cols != NULL && crm_parse_int(cols, 20, 1000, &w) == 0)
 		o->width = (int)w;
@@ -112,15 +114,43 @@ put_wrapped(struct tout *o, const char *s)
 	}
 }
 
-/* The formatted text, malloc'ed, or NULL when out of memory. */
+/*
+ * The formatted text, malloc'ed, or NULL when out of memory.  Its control
+ * characters are made visible (text_visible()) but for the colour
+ * sequences of tc_bold() ... tc_off() when colour is on.
+ */
 static char *
-vfmt(const char *fmt, va_list ap)
+vfmt(const struct tout *o, const char *fmt, va_list ap)
 {
-	char *s = NULL;
+	static const char *const sgr[] = { "\033[1m", "\033[2m", "\033[36m",
+	    "\033[0m" };
+	struct buf b = { 0 }, v = { 0 };
+	char *s = NULL, *p, *e, save;
+	size_t i, n;
 
 	if (vasprintf(&s, fmt, ap) < 0)
 		return NULL;
-	return s;
+	for (p = s; *p != '\0'; p = e) {
+		n = 0;
+		for (i = 0; o->color && i < sizeof(sgr) / sizeof(sgr[0]) && n == 0; i++)
+			if (strncmp(p, sgr[i], strlen(sgr[i])) == 0)
+				n = strlen(sgr[i]);
+		if (n > 0) {
+			buf_add(&b, p, n);
+			e = p + n;
+			continue;
+		}
+		e = strchr(p + 1, '\033');
+		if (e == NULL)
+			e = p + strlen(p);
+		save = *e;
+		*e = '\0';
+		buf_adds(&b, text_visible(p, &v));
+		*e = save;
+	}
+	free(s);
+	buf_free(&v);
+	return b.s != NULL ? b.s : xstrdup("");
 }
 
 void
@@ -132,7 +162,7 @@ tout_note(struct tout *o, const char *fmt, ...)
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt(o, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -150,7 +180,7 @@ tout_title(struct tout *o, const char *fmt, ...)
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt(o, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -358,12 +388,16 @@ void
 table_cell(struct table *t, const char *csv, const char *tty, double v)
 {
 	struct tcell *c;
+	struct buf b = { 0 };
 
 	if (t->col >= t->ncols)
 		return;
 	c = &t->row[t->col++];
 	c->csv = xstrdup(csv != NULL ? csv : "");
-	c->tty = xstrdup(tty != NULL ? tty : csv != NULL ? csv : "");
+	/* The table form never carries a control character. */
+	c->tty = xstrdup(text_visible(tty != NULL ? tty : csv != NULL ? csv :
+	    "", &b));
+	buf_free(&b);
 	c->v = v;
 	c->v2 = -1;
 }
