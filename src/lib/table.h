@@ -30,6 +30,7 @@ struct tout {
 #define TC_BAR		0x08	/* a bar chart of the values (table only) */
 #define TC_SHRINK	0x10	/* may be cut with an ellipsis to fit */
 #define TC_OPTIONAL	0x20	/* may be left out to fit (table form) */
+#define TC_WRAP		0x40	/* may wrap onto more lines to fit */
 
 #define TABLE_MAXCOLS	64
 
