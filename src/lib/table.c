@@ -447,6 +447,18 @@ table_ratio(struct table *t, int64_t num, int64_t den)
 }
 
 void
+table_share(struct table *t, int64_t num, int64_t den)
+{
+	struct buf a = { 0 };
+	char b[16];
+
+	buf_add_share(&a, num, den);
+	table_cell(t, a.s, fmt_pct(num, den, b), den > 0 ? (double)num /
+	    (double)den : 0);
+	buf_free(&a);
+}
+
+void
 table_num(struct table *t, double v, int prec)
 {
 	char a[48], b[64];

@@ -80,6 +80,9 @@ void	table_str(struct table *t, const char *s);
 void	table_int(struct table *t, int64_t v);
 void	table_money(struct table *t, int64_t minor);
 void	table_ratio(struct table *t, int64_t num, int64_t den);
+/* A share: a fraction 0..1 of four places in CSV (0 when den is 0, as
+ * buf_add_share()), a per cent on the terminal. */
+void	table_share(struct table *t, int64_t num, int64_t den);
 void	table_num(struct table *t, double v, int prec);
 void	table_days(struct table *t, double v);
 void	table_null(struct table *t);
