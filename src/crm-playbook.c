@@ -91,7 +91,7 @@ struct opts {
 
 /* ==== Helpers ==== */
 
-/* Reads and checks a playbook; prints the error and returns -1. */
+/* Reads and checks a playbook; prints every error and returns -1. */
 static int
 load(const char *path, struct playbook *pb)
 {
@@ -107,8 +107,13 @@ load(const char *path, struct playbook *pb)
 	}
 	rc = playbook_read(fp, strcmp(path, "-") == 0 ? "stdin" : path, pb,
 	    &e);
-	if (rc != 0)
-		warnx("%s", e.s);
+	if (rc != 0) {
+		char *p = e.s, *nl;
+
+		for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+			warnx("%.*s", (int)(nl - p), p);
+		warnx("%s", p);
+	}
 	if (fp != stdin)
 		fclose(fp);
 	buf_free(&e);
@@ -123,6 +128,7 @@ static int
 compile_segments(const struct playbook *pb, struct segexpr **sel)
 {
 	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < pb->nsteps; i++) {
 		const struct pb_step *s = &pb->steps[i];
@@ -135,7 +141,10 @@ compile_segments(const struct playbook *pb, struct segexpr **sel)
 			warnx("%s:%ld: bad segment expression:\n%s", pb->file,
 			    s->aud_line, e.s != NULL ? e.s : "");
 			buf_free(&e);
-			return -1;
+			rc = -1;
+			if (sel != NULL)
+				break;
+			continue;	/* check: every one */
 		}
 		buf_free(&e);
 		if (sel != NULL)
@@ -143,7 +152,7 @@ compile_segments(const struct playbook *pb, struct segexpr **sel)
 		else
 			segexpr_free(x);
 	}
-	return 0;
+	return rc;
 }
 
 static void
