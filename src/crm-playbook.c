@@ -798,8 +798,8 @@ static const struct {
 } res_cols[] = {
 	{ "playbook", NULL, TC_LEFT | TC_OPTIONAL },
 	{ "by", NULL, TC_LEFT },
-	{ "name", NULL, TC_LEFT },
-	{ "measuring", "still measuring", 0 },
+	{ "name", NULL, TC_LEFT | TC_WRAP },
+	{ "measuring", "still measuring", TC_OPTIONAL },
 	{ "contacted", NULL, 0 },
 	{ "held_out", "held out", 0 },
 	{ "claimed", NULL, TC_CSVONLY },
@@ -810,7 +810,7 @@ static const struct {
 	{ "bought_rate", "bought", 0 },
 	{ "holdout_bought", NULL, TC_CSVONLY },
 	{ "holdout_rate", "held out bought", 0 },
-	{ "uplift", "uplift, points [95%]", 0 },
+	{ "uplift", "uplift, points [95%]", TC_WRAP },
 	{ "ci_low", NULL, TC_CSVONLY },
 	{ "ci_high", NULL, TC_CSVONLY },
 	{ "revenue", NULL, TC_OPTIONAL },
@@ -826,8 +826,8 @@ static const struct {
 	{ "use_uplift", "used, points", TC_OPTIONAL },
 	{ "use_ci_low", NULL, TC_CSVONLY },
 	{ "use_ci_high", NULL, TC_CSVONLY },
-	{ "winner", NULL, 0 },
-	{ "advice", NULL, TC_LEFT | TC_SHRINK },
+	{ "winner", NULL, TC_OPTIONAL },
+	{ "advice", NULL, TC_LEFT | TC_WRAP },
 };
 
 #define NRES_COLS	(sizeof(res_cols) / sizeof(res_cols[0]))

@@ -647,18 +647,78 @@ put_cell(FILE *fp, const char *s, int w, int flags, int last, char *buf,
 }
 
 /*
+ * The rows as records, when even a narrowed table is wider than the
+ * terminal: each row a block of "label  value" lines, values wrapped,
+ * a row whose first column has no heading led by that value alone;
+ * optional columns left out.
+ */
+static void
+table_records(struct table *t, FILE *fp, char *buf, char *line,
+    size_t bufsize)
+{
+	struct tout *o = t->out;
+	const char *rest;
+	size_t r;
+	int i, lw = 0, cw, vw, first;
+
+	for (i = 0; i < t->ncols; i++)
+		if (shown(t, i) && !(t->flags[i] & (TC_BAR | TC_OPTIONAL)) &&
+		    (cw = text_width(t->label[i])) > lw)
+			lw = cw;
+	if (lw > o->width / 2)
+		lw = o->width / 2;
+	vw = o->width - lw - GAP;
+	for (r = 0; r < t->nrows; r++) {
+		struct tcell *row = &t->cells[r * (size_t)t->ncols];
+
+		if (r > 0)
+			fputc('\n', fp);
+		for (i = 0, first = 1; i < t->ncols; i++) {
+			if (!shown(t, i) || (t->flags[i] & (TC_BAR |
+			    TC_OPTIONAL)))
+				continue;
+			rest = row[i].tty;
+			if (first && *t->label[i] == '\0') {
+				while (*rest != '\0') {
+					wrap_line(&rest, o->width, line,
+					    bufsize);
+					fprintf(fp, "%s%s%s\n", tc_bold(o), line,
+					    tc_off(o));
+				}
+				first = 0;
+				continue;
+			}
+			first = 0;
+			fprintf(fp, "%s%s%s", tc_dim(o), fit_text(t->label[i], lw,
+			    1, buf, bufsize), tc_off(o));
+			do {
+				wrap_line(&rest, vw, line, bufsize);
+				fprintf(fp, "%*s%s\n", GAP, "", line);
+				if (*rest != '\0')
+					fprintf(fp, "%*s", lw, "");
+			} while (*rest != '\0');
+		}
+	}
+	if (t->nrows == 0)
+		fprintf(fp, "%s(none)%s\n", tc_dim(o), tc_off(o));
+}
+
+/*
  * Lays the rows out in columns, fitted to the width, and prints them.
  * Too wide, in this order: a heading wraps at its spaces down to its
  * column's values, optional columns are left out from the right, bars
  * take what is left, and wrapping (TC_WRAP) or shrinkable (TC_SHRINK)
  * text columns give up columns, the widest first: a wrapped cell takes
- * more lines, a shrunk one is cut with an ellipsis.
+ * more lines (a word is never broken), a shrunk one is cut with an
+ * ellipsis.  Still too wide, the
+ * rows are written as records (table_records()).
  */
 static void
 table_print(struct table *t)
 {
 	struct tout *o = t->out;
 	int w[TABLE_MAXCOLS], hide[TABLE_MAXCOLS], vw[TABLE_MAXCOLS];
+	int lw[TABLE_MAXCOLS];
 	int i, total = 0, nshown = 0, last = -1, cw, room, more;
 	const char *rest[TABLE_MAXCOLS];
 	double max[TABLE_MAXCOLS];
@@ -697,24 +757,24 @@ table_print(struct table *t)
 			cw += BARMIN;
 	/* Too wide: headings wider than their values wrap, widest first. */
 	while (total + cw > o->width) {
-		int wide = -1, lw;
+		int wide = -1, lab;
 
 		for (i = 0; i < t->ncols; i++) {
 			if (hide[i] || (t->flags[i] & TC_BAR))
 				continue;
-			lw = word_width(t->label[i]);
-			if (w[i] > vw[i] && w[i] > lw &&
+			lab = word_width(t->label[i]);
+			if (w[i] > vw[i] && w[i] > lab &&
 			    (wide < 0 || w[i] > w[wide]))
 				wide = i;
 		}
 		if (wide < 0)
 			break;
 		/* To where its lines break at w - 1: no lone shorter line. */
-		lw = wrap_width(t->label[wide], w[wide] - 1);
-		if (lw < vw[wide])
-			lw = vw[wide];
-		total -= w[wide] - lw;
-		w[wide] = lw;
+		lab = wrap_width(t->label[wide], w[wide] - 1);
+		if (lab < vw[wide])
+			lab = vw[wide];
+		total -= w[wide] - lab;
+		w[wide] = lab;
 	}
 	/* Then leave out optional columns, from the right. */
 	for (i = t->ncols - 1; i >= 0 && total + cw > o->width; i--)
@@ -739,13 +799,25 @@ table_print(struct table *t)
 			w[i] = text_width(t->label[i]);
 		total += w[i];
 	}
-	/* Then wrap or cut the widest text column, then the next. */
+	/*
+	 * Then wrap or cut the widest text column, then the next: a cut one
+	 * down to SHRINKMIN, a wrapped one to its longest word (lw[]).
+	 */
+	for (i = 0; i < t->ncols; i++) {
+		lw[i] = SHRINKMIN;
+		if (hide[i] || !(t->flags[i] & TC_WRAP))
+			continue;
+		for (r = 0, lw[i] = 1; r < t->nrows; r++)
+			if ((cw = word_width(t->cells[r * (size_t)t->ncols +
+			    i].tty)) > lw[i])
+				lw[i] = cw;
+	}
 	while (total > o->width) {
 		int wide = -1;
 
 		for (i = 0; i < t->ncols; i++)
 			if (!hide[i] && (t->flags[i] & (TC_SHRINK | TC_WRAP)) &&
-			    w[i] > SHRINKMIN && (wide < 0 || w[i] > w[wide]))
+			    w[i] > lw[i] && (wide < 0 || w[i] > w[wide]))
 				wide = i;
 		if (wide < 0)
 			break;
@@ -762,6 +834,10 @@ table_print(struct table *t)
 		free(buf);
 		free(line);
 		return;
+	}
+	if (total > o->width) {
+		table_records(t, fp, buf, line, bufsize);
+		goto out;
 	}
 	/* The header, its lines wrapped, then a rule. */
 	for (i = 0; i < t->ncols; i++)
@@ -835,6 +911,7 @@ table_print(struct table *t)
 	}
 	if (t->nrows == 0)
 		fprintf(fp, "%s(none)%s\n", tc_dim(o), tc_off(o));
+out:
 	fclose(fp);
 	put_lines(o, mem, memlen);
 	free(mem);
