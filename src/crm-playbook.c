@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audience.h"
 #include "crm.h"
@@ -192,6 +193,7 @@ struct runout {
 	struct audience_lookup *cols;	/* --columns, or NULL */
 	struct buf line;
 	int	 failed;
+	int	 tty;			/* stdout is a terminal */
 };
 
 /* Writes one contact of the run. */
@@ -229,7 +231,7 @@ contact_row(void *arg, const struct pb_contact *k)
 	    strtoll(k->customer_id, NULL, 10), &x->line) != 0)
 		x->failed = 1;
 	buf_addc(&x->line, '\n');
-	fwrite(x->line.s, 1, x->line.len, stdout);
+	text_write(x->line.s, x->line.len, stdout, x->tty);
 }
 
 /* The run's summary on stderr: counts, by channel, and why not. */
@@ -342,6 +344,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	}
 	memset(&x, 0, sizeof(x));
 	x.o = o;
+	x.tty = isatty(STDOUT_FILENO);
 	if (o->columns != NULL && (x.cols = audience_lookup_open(db, &ao,
 	    o->c.lost_after, NULL)) == NULL)
 		goto done;

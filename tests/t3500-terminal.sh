@@ -133,7 +133,15 @@ test_expect_success 'on a pseudo-terminal, in colour: nothing of the data' '
 
 test_expect_success 'CSV on a pipe is data: the bytes as stored' '
 	crm-report --db h.db --as-of $AS --min-buyers 1 products >p.csv &&
-	grep -q "$(printf "\033")\]0;pwned$(printf "\007")" p.csv
+	grep -q "$(printf "\033")\]0;pwned$(printf "\007")" p.csv &&
+	crm-segment --db h.db --as-of $AS --columns name active >s.csv &&
+	grep -q "$(printf "\033")\[1mMal" s.csv
+'
+
+test_expect_success 'customer rows shown on a terminal carry no control' '
+	COLUMNS=80 tty s.tty "crm-segment --db h.db --as-of $AS --columns \
+	    name active" &&
+	clean s.tty && grep -F "\e[1mMal\u2066lory" s.tty
 '
 
 test_expect_success 'TERM=dumb gets no escapes, as NO_COLOR' '

@@ -240,6 +240,12 @@ int	text_width(const char *s);	/* terminal columns */
  * the store that reaches a terminal goes through it.
  */
 const char *text_visible(const char *s, struct buf *out);
+/*
+ * fwrite(s, 1, n, fp), but on a terminal (tty set) every line through
+ * text_visible(): CSV rows shown on a terminal carry no control either.
+ * Returns n, or 0 on a write error.
+ */
+size_t	text_write(const char *s, size_t n, FILE *fp, int tty);
 
 /* ==== sha256.c ==== */
 

@@ -271,6 +271,29 @@ text_hidden(utf8proc_int32_t c)
 	    cat == UTF8PROC_CATEGORY_ZP;
 }
 
+size_t
+text_write(const char *s, size_t n, FILE *fp, int tty)
+{
+	struct buf piece = { 0 }, v = { 0 };
+	size_t i, start;
+
+	if (!tty)
+		return fwrite(s, 1, n, fp);
+	for (i = start = 0; i <= n; i++) {
+		if (i < n && s[i] != '\n')
+			continue;
+		buf_reset(&piece);
+		buf_add(&piece, s + start, i - start);
+		fputs(text_visible(piece.s, &v), fp);
+		if (i < n)
+			fputc('\n', fp);
+		start = i + 1;
+	}
+	buf_free(&piece);
+	buf_free(&v);
+	return ferror(fp) ? 0 : n;
+}
+
 const char *
 text_visible(const char *s, struct buf *out)
 {
