@@ -3,8 +3,11 @@
  * with --csv/--tsv) a table is plain rows under one header, numbers
  * unformatted; on a terminal (or with --table) it is an aligned table
  * whose columns line up by display width (CJK counts two), with bar
- * charts in Unicode blocks, fitted to $COLUMNS, coloured only on a
- * terminal and never when NO_COLOR is set.
+ * charts in Unicode blocks, fitted to $COLUMNS (headings and TC_WRAP
+ * columns wrap, optional columns go, TC_SHRINK columns are cut; rows
+ * become records when nothing else fits), coloured only on a terminal and
+ * never when NO_COLOR is set or TERM is dumb.  The table form shows the
+ * data's control characters visibly (text_visible()).
  */
 #ifndef TABLE_H
 #define TABLE_H
@@ -56,8 +59,9 @@ struct table {
 
 /*
  * Sets up output on fp.  mode -1 chooses: the table form when fp is a
- * terminal, else CSV.  Colour when fp is a terminal and NO_COLOR is
- * unset or empty.  The width is $COLUMNS, else the terminal's, else 80.
+ * terminal, else CSV.  Colour when fp is a terminal, NO_COLOR is unset
+ * or empty and TERM is not dumb.  The width is $COLUMNS, else the
+ * terminal's, else 80.
  */
 void	tout_init(struct tout *o, FILE *fp, int mode);
 /* A heading (table form only): a blank line between blocks. */
