@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audience.h"
 #include "crm.h"
@@ -99,6 +100,7 @@ static int
 compile_segments(const struct playbook *pb, struct segexpr **sel)
 {
 	size_t i;
+	int rc = 0;
 
 	for (i = 0; i < pb->nsteps; i++) {
 		const struct pb_step *s = &pb->steps[i];
@@ -111,7 +113,10 @@ compile_segments(const struct playbook *pb, struct segexpr **sel)
 			warnx("%s:%ld: bad segment expression:\n%s", pb->file,
 			    s->aud_line, e.s != NULL ? e.s : "");
 			buf_free(&e);
-			return -1;
+			rc = -1;
+			if (sel != NULL)
+				break;
+			continue;	/* check: every one */
 		}
 		buf_free(&e);
 		if (sel != NULL)
@@ -119,7 +124,7 @@ compile_segments(const struct playbook *pb, struct segexpr **sel)
 		else
 			segexpr_free(x);
 	}
-	return 0;
+	return rc;
 }
 
 static void
@@ -159,6 +164,7 @@ struct runout {
 	struct audience_lookup *cols;	/* --columns, or NULL */
 	struct buf line;
 	int	 failed;
+	int	 tty;			/* stdout is a terminal */
 };
 
 /* Writes one contact of the run. */
@@ -196,7 +202,7 @@ contact_row(void *arg, const struct pb_contact *k)
 	    strtoll(k->customer_id, NULL, 10), &x->line) != 0)
 		x->failed = 1;
 	buf_addc(&x->line, '\n');
-	fwrite(x->line.s, 1, x->line.len, stdout);
+	text_write(x->line.s, x->line.len, stdout, x->tty);
 }
 
 /* The run's summary on stderr: counts, by channel, and why not. */
@@ -310,6 +316,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	}
 	memset(&x, 0, sizeof(x));
 	x.o = o;
+	x.tty = isatty(STDOUT_FILENO);
 	if (o->columns != NULL && (x.cols = audience_lookup_open(db, &ao,
 	    o->c.lost_after, NULL)) == NULL)
 		goto done;
@@ -473,8 +480,8 @@ static const struct {
 } res_cols[] = {
 	{ "playbook", NULL, TC_LEFT | TC_OPTIONAL },
 	{ "by", NULL, TC_LEFT },
-	{ "name", NULL, TC_LEFT },
-	{ "measuring", "still measuring", 0 },
+	{ "name", NULL, TC_LEFT | TC_WRAP },
+	{ "measuring", "still measuring", TC_OPTIONAL },
 	{ "contacted", NULL, 0 },
 	{ "held_out", "held out", 0 },
 	{ "claimed", NULL, TC_CSVONLY },
@@ -485,7 +492,7 @@ static const struct {
 	{ "bought_rate", "bought", 0 },
 	{ "holdout_bought", NULL, TC_CSVONLY },
 	{ "holdout_rate", "held out bought", 0 },
-	{ "uplift", "uplift, points [95%]", 0 },
+	{ "uplift", "uplift, points [95%]", TC_WRAP },
 	{ "ci_low", NULL, TC_CSVONLY },
 	{ "ci_high", NULL, TC_CSVONLY },
 	{ "revenue", NULL, TC_OPTIONAL },
@@ -501,8 +508,8 @@ static const struct {
 	{ "use_uplift", "used, points", TC_OPTIONAL },
 	{ "use_ci_low", NULL, TC_CSVONLY },
 	{ "use_ci_high", NULL, TC_CSVONLY },
-	{ "winner", NULL, 0 },
-	{ "advice", NULL, TC_LEFT | TC_SHRINK },
+	{ "winner", NULL, TC_OPTIONAL },
+	{ "advice", NULL, TC_LEFT | TC_WRAP },
 };
 
 #define NRES_COLS	(sizeof(res_cols) / sizeof(res_cols[0]))

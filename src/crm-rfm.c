@@ -13,7 +13,8 @@
 
 static const char synopsis[] =
 "usage: crm-rfm [-hTV] [--as-of date] [--bins n] [--columns list]\n"
-"               [--db path] [--segments file] [--summary] [--within]\n";
+"               [--db path] [--segments file] [--summary] [--table | --csv]\n"
+"               [--within]\n";
 
 static const char help[] =
 "Prints one row per customer who has bought: customer_id, recency_days,\n"
@@ -30,7 +31,9 @@ static const char help[] =
 "      --segments FILE   the segment table (lines 'R F M NAME', first\n"
 "                        match wins) [default: the usual ten]\n"
 "      --summary         per segment: customers, share, orders, revenue,\n"
-"                        average order value\n"
+"                        average order value (a table on a terminal)\n"
+"      --table, --csv    --summary as a table, or as CSV [default: a\n"
+"                        table on a terminal, else CSV]\n"
 "      --within          score only the customers listed on stdin\n"
 "  -T, --tsv, --out-tab  write TSV instead of CSV\n"
 "  -h, --help            this text\n"
@@ -60,37 +63,42 @@ aov(int64_t revenue, int64_t orders)
 /*
  * --summary: segments in the order of the table (a name two rules share
  * once, at its first), then Others, each whether or not anyone is in
- * it; share of the customers listed as a fraction (crm(7)).
+ * it; share of the customers listed as a fraction in CSV, a per cent
+ * on the terminal (crm(7)).
  */
 static void
-put_summary(struct seg *v, size_t n, int delim, struct buf *row)
+put_summary(struct seg *v, size_t n, int mode)
 {
-	static const char *const hdr[] = { "segment", "customers", "share",
-	    "orders", "revenue", "aov" };
+	struct tout o;
+	struct table t;
 	int64_t total = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		total += v[i].customers;
-	csv_row(stdout, delim, hdr, 6);
+	tout_init(&o, stdout, mode);
+	tout_title(&o, "Customers per RFM segment");
+	table_init(&t, &o);
+	table_col(&t, "segment", NULL, TC_LEFT | TC_SHRINK);
+	table_col(&t, "customers", NULL, 0);
+	table_col(&t, "share", NULL, 0);
+	table_col(&t, "bar", "", TC_BAR | TC_OPTIONAL);
+	table_col(&t, "orders", NULL, 0);
+	table_col(&t, "revenue", NULL, 0);
+	table_col(&t, "aov", "AOV", 0);
 	for (i = 0; i < n; i++) {
 		if (!v[i].seen)
 			continue;
-		buf_reset(row);
-		buf_add(row, v[i].field.s, v[i].field.len);
-		buf_addc(row, (char)delim);
-		buf_add_dec(row, v[i].customers);
-		buf_addc(row, (char)delim);
-		buf_add_share(row, v[i].customers, total);
-		buf_addc(row, (char)delim);
-		buf_add_dec(row, v[i].orders);
-		buf_addc(row, (char)delim);
-		buf_add_money(row, v[i].revenue);
-		buf_addc(row, (char)delim);
-		buf_add_money(row, aov(v[i].revenue, v[i].orders));
-		buf_addc(row, '\n');
-		fwrite(row->s, 1, row->len, stdout);
+		table_str(&t, v[i].name);
+		table_int(&t, v[i].customers);
+		table_share(&t, v[i].customers, total);
+		table_cell(&t, "", "", (double)v[i].customers);
+		table_int(&t, v[i].orders);
+		table_money(&t, v[i].revenue);
+		table_money(&t, aov(v[i].revenue, v[i].orders));
+		table_endrow(&t);
 	}
+	table_end(&t);
 }
 
 /*
@@ -101,7 +109,7 @@ put_summary(struct seg *v, size_t n, int delim, struct buf *row)
  */
 static int
 run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
-    int64_t asof, const char *only, int delim, int do_summary,
+    int64_t asof, const char *only, int delim, int do_summary, int mode,
     struct audience_lookup *cols, const struct audience_out *co)
 {
 	static const char *const hdr[] = { "customer_id", "recency_days",
@@ -181,7 +189,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	}
 	rfm_read_close(rd);
 	if (rc == 0 && do_summary)
-		put_summary(v, n, delim, &row);
+		put_summary(v, n, mode);
 done:
 	for (i = 0; i < n; i++)
 		buf_free(&v[i].field);
@@ -199,6 +207,8 @@ main(int argc, char *argv[])
 		{ "columns",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_DB,
 		CRM_LONGOPT_HELP,
+		CRM_LONGOPT_TABLE,
+		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV,
 		{ "segments",	required_argument,	NULL, 'S' },
 		{ "summary",	no_argument,		NULL, 'U' },
@@ -288,7 +298,7 @@ main(int argc, char *argv[])
 	    rules)) == NULL)
 		goto done;
 	if (run(db, &breaks, rules, asof, list ? "custlist" : NULL,
-	    out.delim, do_summary, cols, &out) != 0)
+	    out.delim, do_summary, co.out_mode, cols, &out) != 0)
 		goto done;
 	rc = crm_finish_stdout();
 done:

@@ -23,7 +23,7 @@ static const char synopsis[] =
 "                   [--segments file] expression ...\n"
 "       crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
 "                   [--db path] [--lost-after days] [--segments file]\n"
-"                   [--summary] napl\n"
+"                   [--summary] [--table | --csv] napl\n"
 "       crm-segment [-q] [--db path] --unsave tag\n";
 
 static const char help[] =
@@ -45,7 +45,10 @@ static const char help[] =
 "                        [default: 3 x the shop's repurchase cycle]\n"
 "      --save TAG        make tag TAG exactly the customers printed\n"
 "      --segments FILE   the RFM segment table, as crm-rfm --segments\n"
-"      --summary         napl: customers per stage\n"
+"      --summary         napl: customers per stage (a table on a\n"
+"                        terminal)\n"
+"      --table, --csv    --summary as a table, or as CSV [default: a\n"
+"                        table on a terminal, else CSV]\n"
 "      --unsave TAG      remove tag TAG from everyone\n"
 "  -q, --quiet           no note of what --save changed\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
@@ -91,27 +94,36 @@ print_count(sqlite3 *db, const struct audience_out *r)
 
 /* napl --summary: customers per stage, in N-A-P-L order of the day. */
 static int
-print_summary(sqlite3 *db, const struct audience_out *r)
+print_summary(sqlite3 *db, const struct audience_out *r, int mode)
 {
 	int64_t n[CRM_NSTAGES], total = 0;
-	struct buf row = { 0 };
+	struct tout o;
+	struct table t;
 	int i;
 
 	if (audience_stages(db, n) != 0)
 		return -1;
 	for (i = 0; i < CRM_NSTAGES; i++)
 		total += n[i];
-	printf("stage%ccustomers%cshare%clost_after\n", r->delim, r->delim,
-	    r->delim);
+	tout_init(&o, stdout, mode);
+	tout_title(&o, "Customers per lifecycle stage");
+	tout_note(&o, "Lost after %lld days without a purchase.",
+	    (long long)r->lost);
+	table_init(&t, &o);
+	table_col(&t, "stage", NULL, TC_LEFT);
+	table_col(&t, "customers", NULL, 0);
+	table_col(&t, "share", NULL, 0);
+	table_col(&t, "lost_after", NULL, TC_CSVONLY);
+	table_col(&t, "bar", "", TC_BAR);
 	for (i = 0; i < CRM_NSTAGES; i++) {
-		buf_reset(&row);
-		buf_printf(&row, "%s%c%lld%c", crm_stage_name[i], r->delim,
-		    (long long)n[i], r->delim);
-		buf_add_share(&row, n[i], total);
-		buf_printf(&row, "%c%lld\n", r->delim, (long long)r->lost);
-		fputs(row.s, stdout);
+		table_str(&t, crm_stage_name[i]);
+		table_int(&t, n[i]);
+		table_share(&t, n[i], total);
+		table_int(&t, r->lost);
+		table_cell(&t, "", "", (double)n[i]);
+		table_endrow(&t);
 	}
-	buf_free(&row);
+	table_end(&t);
 	return 0;
 }
 
@@ -135,6 +147,8 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		CRM_LONGOPT_DB,
 		CRM_LONGOPT_HELP,
 		CRM_LONGOPT_LOST_AFTER,
+		CRM_LONGOPT_TABLE,
+		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV,
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "save",	required_argument,	NULL, 'S' },
@@ -291,7 +305,7 @@ main(int argc, char *argv[])
 	if (o.save != NULL && save_tag(db, o.save, 1, o.quiet) != 0)
 		goto done;
 	if ((o.count ? print_count(db, &r) : o.summary ?
-	    print_summary(db, &r) : audience_print(db, &r, stdout)) != 0)
+	    print_summary(db, &r, o.c.out_mode) : audience_print(db, &r, stdout)) != 0)
 		goto done;
 	rc = crm_finish_stdout();
 done:

@@ -278,7 +278,7 @@ bad() {
 		crm-playbook check bad.playbook 2>err
 	"
 	echo "crm-playbook: bad.playbook:$1: $2" >expect.err
-	test_expect_success "the message: $2" 'test_cmp expect.err err'
+	test_expect_success "the message: $2" 'grep -Fx -f expect.err err'
 }
 
 head='playbook p
@@ -291,6 +291,26 @@ step='step s
 '
 printf '%s%s  colour red\n' "$head" "$step" >bad.playbook
 bad 7 "unknown key 'colour'"
+
+# Every mistake of the file, each with its line, in the order of the
+# lines (worked out by hand from the file below), and exit 1.
+printf 'cap 3\nstep a/b\n  trigger soon\nstep c\n  audience new\n  trigger 1 day after purchase\n  template t\n  via fax\n  colour red\n' >bad.playbook
+cat >expect.all <<'EOF2'
+crm-playbook: bad.playbook:2: no 'playbook NAME' line before the first step
+crm-playbook: bad.playbook:2: step 'a/b' has no 'audience'
+crm-playbook: bad.playbook:2: bad step name 'a/b' (letters, digits, '.', '_' and '-')
+crm-playbook: bad.playbook:2: step 'a/b' has no 'template'
+crm-playbook: bad.playbook:3: bad trigger 'soon' (want 'N days after first purchase', 'N days after purchase', 'N days after 2nd purchase', 'N days after cycle', 'N days after lost', 'N days after joining', 'N days before birthday' or 'from YYYY-MM-DD to YYYY-MM-DD')
+crm-playbook: bad.playbook:8: bad via 'fax' (want email, sms or any)
+crm-playbook: bad.playbook:9: unknown key 'colour'
+EOF2
+test_expect_code 1 'check: every mistake of the file' '
+	crm-playbook check bad.playbook 2>err
+'
+test_expect_success 'check: each with its line, in order' '
+	sort expect.all >a && sort err >b && test_cmp a b &&
+	cut -d: -f3 err >lines && sort -n -c lines
+'
 printf '%sstep s\n  audience new\n  template t\n' "$head" >bad.playbook
 bad 3 "step 's' has no 'trigger'"
 printf 'playbook p\nstep s\n' >bad.playbook

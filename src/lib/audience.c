@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "audience.h"
 #include "rfm.h"
@@ -274,7 +275,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 {
 	struct buf line = { 0 };
 	sqlite3_stmt *st;
-	int rc;
+	int rc, tty;
 
 	st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id, a.stage,"
 	    " a.days_since" : "SELECT a.customer_id", r->napl ? "temp."
@@ -289,6 +290,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	audience_header(r, &line);
 	buf_addc(&line, '\n');
 	fwrite(line.s, 1, line.len, fp);
+	tty = isatty(fileno(fp));
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		buf_reset(&line);
 		buf_add_dec(&line, sqlite3_column_int64(st, 0));
@@ -304,7 +306,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 		}
 		put_columns(r, st, r->napl ? 3 : 1, &line);
 		buf_addc(&line, '\n');
-		if (fwrite(line.s, 1, line.len, fp) != line.len)
+		if (text_write(line.s, line.len, fp, tty) != line.len)
 			break;
 	}
 	sqlite3_finalize(st);

@@ -294,6 +294,19 @@ enum ident_status account_norm(const char *in, struct buf *out);
 int	text_width(const char *s);	/* terminal columns */
 /* A name in a file: letters, digits, '.', '_' and '-', 1 to 64 of them. */
 int	name_valid(const char *s);
+/*
+ * s as a terminal may show it: the controls, DEL, line separators and
+ * invisible format characters (bidi overrides and isolates) written
+ * visibly as \e, \t, \n, \r, \xNN or \uNNNN, into out.  Every text from
+ * the store that reaches a terminal goes through it.
+ */
+const char *text_visible(const char *s, struct buf *out);
+/*
+ * fwrite(s, 1, n, fp), but on a terminal (tty set) every line through
+ * text_visible(): CSV rows shown on a terminal carry no control either.
+ * Returns n, or 0 on a write error.
+ */
+size_t	text_write(const char *s, size_t n, FILE *fp, int tty);
 
 /* ==== sha256.c ==== */
 

@@ -147,6 +147,33 @@ done:
  * on stdin is read unless force is set, so that cron's /dev/null and a
  * terminal mean "no list".
  */
+/*
+ * An empty pipe is a list of nobody, which is rarely meant: a program in
+ * a while-read loop, say, reads the loop's input.
+ */
+static void
+nobody(void)
+{
+	warnx("stdin: the customer list holds no customers: the output "
+	    "covers nobody (to cover everyone, give no list: </dev/null)");
+}
+
+/* Whether temp.custlist has no row. */
+static int
+custlist_empty(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int empty;
+
+	st = store_prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM "
+	    "temp.custlist)");
+	if (st == NULL)
+		return 0;
+	empty = store_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return empty;
+}
+
 int
 custlist_load(sqlite3 *db, int force)
 {
@@ -176,6 +203,7 @@ custlist_load(sqlite3 *db, int force)
 	rc = csvr_next(r);
 	if (rc == 0) {
 		csvr_close(r);
+		nobody();
 		return 1;		/* an empty list: nobody */
 	}
 	if (rc < 0)
@@ -240,6 +268,8 @@ custlist_load(sqlite3 *db, int force)
 		    "%s, left out (the first: %s)", first_line,
 		    (long long)unknown, unknown == 1 ? "" : "s", several > 0 ?
 		    " or shared by several customers" : "", first.s);
+	if (custlist_empty(db))
+		nobody();
 	sqlite3_finalize(ins);
 	csvr_close(r);
 	buf_free(&first);

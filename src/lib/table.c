@@ -29,13 +29,15 @@ tout_init(struct tout *o, FILE *fp, int mode)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS"), *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 	long long w;
 	int tty = isatty(fileno(fp));
 
 	memset(o, 0, sizeof(*o));
 	o->fp = fp;
 	o->mode = mode >= 0 ? (enum tmode)mode : tty ? TM_TABLE : TM_CSV;
-	o->color = tty && o->mode == TM_TABLE && (nc == NULL || *nc == '\0');
+	o->color = tty && o->mode == TM_TABLE && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
 	o->width = 80;
 	if (cols != NULL && crm_parse_int(cols, 20, 1000, &w) == 0)
 		o->width = (int)w;
@@ -168,15 +170,43 @@ put_wrapped(struct tout *o, const char *s)
 	}
 }
 
-/* The formatted text, malloc'ed, or NULL when out of memory. */
+/*
+ * The formatted text, malloc'ed, or NULL when out of memory.  Its control
+ * characters are made visible (text_visible()) but for the colour
+ * sequences of tc_bold() ... tc_off() when colour is on.
+ */
 static char *
-vfmt(const char *fmt, va_list ap)
+vfmt(const struct tout *o, const char *fmt, va_list ap)
 {
-	char *s = NULL;
+	static const char *const sgr[] = { "\033[1m", "\033[2m", "\033[36m",
+	    "\033[0m" };
+	struct buf b = { 0 }, v = { 0 };
+	char *s = NULL, *p, *e, save;
+	size_t i, n;
 
 	if (vasprintf(&s, fmt, ap) < 0)
 		return NULL;
-	return s;
+	for (p = s; *p != '\0'; p = e) {
+		n = 0;
+		for (i = 0; o->color && i < sizeof(sgr) / sizeof(sgr[0]) && n == 0; i++)
+			if (strncmp(p, sgr[i], strlen(sgr[i])) == 0)
+				n = strlen(sgr[i]);
+		if (n > 0) {
+			buf_add(&b, p, n);
+			e = p + n;
+			continue;
+		}
+		e = strchr(p + 1, '\033');
+		if (e == NULL)
+			e = p + strlen(p);
+		save = *e;
+		*e = '\0';
+		buf_adds(&b, text_visible(p, &v));
+		*e = save;
+	}
+	free(s);
+	buf_free(&v);
+	return b.s != NULL ? b.s : xstrdup("");
 }
 
 void
@@ -188,7 +218,7 @@ tout_note(struct tout *o, const char *fmt, ...)
 	if (o->mode != TM_TABLE)
 		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt(o, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -206,7 +236,7 @@ tout_title(struct tout *o, const char *fmt, ...)
 	if (o->mode != TM_TABLE && o->mode != TM_XLSX)
 		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt(o, fmt, ap);
 	va_end(ap);
 	if (s == NULL)
 		return;
@@ -421,12 +451,16 @@ add_cell(struct table *t, const char *csv, const char *tty, double v,
     int type)
 {
 	struct tcell *c;
+	struct buf b = { 0 };
 
 	if (t->col >= t->ncols)
 		return NULL;
 	c = &t->row[t->col++];
 	c->csv = xstrdup(csv != NULL ? csv : "");
-	c->tty = xstrdup(tty != NULL ? tty : csv != NULL ? csv : "");
+	/* The table form never carries a control character. */
+	c->tty = xstrdup(text_visible(tty != NULL ? tty : csv != NULL ? csv :
+	    "", &b));
+	buf_free(&b);
 	c->v = v;
 	c->v2 = -1;
 	c->iv = 0;
@@ -488,6 +522,18 @@ table_ratio(struct table *t, int64_t num, int64_t den)
 	snprintf(a, sizeof(a), "%.4f", (double)num / (double)den);
 	add_cell(t, a, fmt_pct(num, den, b), (double)num / (double)den,
 	    TT_RATIO);
+}
+
+void
+table_share(struct table *t, int64_t num, int64_t den)
+{
+	struct buf a = { 0 };
+	char b[16];
+
+	buf_add_share(&a, num, den);
+	table_cell(t, a.s, fmt_pct(num, den, b), den > 0 ? (double)num /
+	    (double)den : 0);
+	buf_free(&a);
 }
 
 void
@@ -741,58 +787,236 @@ put_lines(struct tout *o, const char *s, size_t n)
 	}
 }
 
-/* Lays the rows out in columns, fitted to the width, and prints them. */
+/*
+ * Copies into buf (size bytes) the next line, at most w columns, of the
+ * text at *sp, broken after a word where one fits (a word wider than w is
+ * broken where w ends), and moves *sp past it and the spaces that follow.
+ */
+static void
+wrap_line(const char **sp, int w, char *buf, size_t size)
+{
+	const char *s = *sp, *p, *brk = NULL, *end;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t k;
+	size_t n;
+	int used = 0, cw;
+
+	for (p = s; *p != '\0'; p += k) {
+		k = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &c);
+		if (k <= 0) {
+			k = 1;
+			cw = 1;
+		} else if ((cw = utf8proc_charwidth(c)) < 0)
+			cw = 0;
+		if (*p == ' ')
+			brk = p;
+		if (used + cw > w && p > s)
+			break;
+		used += cw;
+	}
+	end = *p == '\0' || *p == ' ' || brk == NULL ? p : brk;
+	for (n = (size_t)(end - s); n > 0 && s[n - 1] == ' '; n--)
+		;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	while (*end == ' ')
+		end++;
+	*sp = end;
+}
+
+/* The width of the longest word of s (a label wraps at its spaces). */
+static int
+word_width(const char *s)
+{
+	char *d = xstrdup(s), *p, *w;
+	int max = 0, cw;
+
+	for (p = d; (w = strsep(&p, " ")) != NULL;)
+		if ((cw = text_width(w)) > max)
+			max = cw;
+	free(d);
+	return max;
+}
+
+/* The widest line of s wrapped in w columns (w at least its widest word). */
+static int
+wrap_width(const char *s, int w)
+{
+	char *line = xmalloc(strlen(s) + 1);
+	int max = 0, cw;
+
+	while (*s != '\0') {
+		wrap_line(&s, w, line, strlen(s) + 1);
+		if ((cw = text_width(line)) > max)
+			max = cw;
+	}
+	free(line);
+	return max;
+}
+
+/* Writes one line of a cell's text, aligned in w columns. */
+static void
+put_cell(FILE *fp, const char *s, int w, int flags, int last, char *buf,
+    size_t bufsize)
+{
+	int cw = text_width(s);
+
+	if (!(flags & (TC_LEFT | TC_BAR)) && cw < w)
+		fprintf(fp, "%*s", w - cw, "");
+	fputs(fit_text(s, w, !last && (flags & (TC_LEFT | TC_BAR)), buf,
+	    bufsize), fp);
+	if (!last)
+		fprintf(fp, "%*s", GAP, "");
+}
+
+/*
+ * The rows as records, when even a narrowed table is wider than the
+ * terminal: each row a block of "label  value" lines, values wrapped,
+ * a row whose first column has no heading led by that value alone;
+ * optional columns left out.
+ */
+static void
+table_records(struct table *t, FILE *fp, char *buf, char *line,
+    size_t bufsize)
+{
+	struct tout *o = t->out;
+	const char *rest;
+	size_t r;
+	int i, lw = 0, cw, vw, first;
+
+	for (i = 0; i < t->ncols; i++)
+		if (shown(t, i) && !(t->flags[i] & (TC_BAR | TC_OPTIONAL)) &&
+		    (cw = text_width(t->label[i])) > lw)
+			lw = cw;
+	if (lw > o->width / 2)
+		lw = o->width / 2;
+	vw = o->width - lw - GAP;
+	for (r = 0; r < t->nrows; r++) {
+		struct tcell *row = &t->cells[r * (size_t)t->ncols];
+
+		if (r > 0)
+			fputc('\n', fp);
+		for (i = 0, first = 1; i < t->ncols; i++) {
+			if (!shown(t, i) || (t->flags[i] & (TC_BAR |
+			    TC_OPTIONAL)))
+				continue;
+			rest = row[i].tty;
+			if (first && *t->label[i] == '\0') {
+				while (*rest != '\0') {
+					wrap_line(&rest, o->width, line,
+					    bufsize);
+					fprintf(fp, "%s%s%s\n", tc_bold(o), line,
+					    tc_off(o));
+				}
+				first = 0;
+				continue;
+			}
+			first = 0;
+			fprintf(fp, "%s%s%s", tc_dim(o), fit_text(t->label[i], lw,
+			    1, buf, bufsize), tc_off(o));
+			do {
+				wrap_line(&rest, vw, line, bufsize);
+				fprintf(fp, "%*s%s\n", GAP, "", line);
+				if (*rest != '\0')
+					fprintf(fp, "%*s", lw, "");
+			} while (*rest != '\0');
+		}
+	}
+	if (t->nrows == 0)
+		fprintf(fp, "%s(none)%s\n", tc_dim(o), tc_off(o));
+}
+
+/*
+ * Lays the rows out in columns, fitted to the width, and prints them.
+ * Too wide, in this order: a heading wraps at its spaces down to its
+ * column's values, optional columns are left out from the right, bars
+ * take what is left, and wrapping (TC_WRAP) or shrinkable (TC_SHRINK)
+ * text columns give up columns, the widest first: a wrapped cell takes
+ * more lines (a word is never broken), a shrunk one is cut with an
+ * ellipsis.  Still too wide, the
+ * rows are written as records (table_records()).
+ */
 static void
 table_print(struct table *t)
 {
 	struct tout *o = t->out;
-	int w[TABLE_MAXCOLS], hide[TABLE_MAXCOLS], i, total = 0, nshown = 0;
-	int last = -1, cw, room;
+	int w[TABLE_MAXCOLS], hide[TABLE_MAXCOLS], vw[TABLE_MAXCOLS];
+	int lw[TABLE_MAXCOLS];
+	int i, total = 0, nshown = 0, last = -1, cw, room, more;
+	const char *rest[TABLE_MAXCOLS];
 	double max[TABLE_MAXCOLS];
 	size_t r;
-	char *buf, *mem = NULL;
+	char *buf, *line, *mem = NULL;
 	size_t bufsize, memlen = 0;
 	FILE *fp;
 
 	for (i = 0; i < t->ncols; i++) {
-		w[i] = 0;
+		w[i] = vw[i] = 0;
 		max[i] = 0;
-		hide[i] = 0;
-		if (!shown(t, i))
+		hide[i] = !shown(t, i);
+		if (hide[i])
 			continue;
 		nshown++;
-		last = i;
-		w[i] = text_width(t->label[i]);
 		for (r = 0; r < t->nrows; r++) {
 			struct tcell *c = &t->cells[r * (size_t)t->ncols + i];
 
 			if (t->flags[i] & TC_BAR) {
 				if (c->v > max[i])
 					max[i] = c->v;
-			} else if ((cw = text_width(c->tty)) > w[i])
-				w[i] = cw;
+			} else if ((cw = text_width(c->tty)) > vw[i])
+				vw[i] = cw;
 		}
+		w[i] = text_width(t->label[i]);
+		if (vw[i] > w[i])
+			w[i] = vw[i];
 		if (!(t->flags[i] & TC_BAR))
 			total += w[i];
 	}
 	if (nshown == 0)
 		return;
 	total += GAP * (nshown - 1);
-	/* Too wide: leave out optional columns, from the right. */
 	for (i = 0, cw = 0; i < t->ncols; i++)
-		if (shown(t, i) && (t->flags[i] & TC_BAR))
+		if (!hide[i] && (t->flags[i] & TC_BAR))
 			cw += BARMIN;
+	/* Too wide: headings wider than their values wrap, widest first. */
+	while (total + cw > o->width) {
+		int wide = -1, lab;
+
+		for (i = 0; i < t->ncols; i++) {
+			if (hide[i] || (t->flags[i] & TC_BAR))
+				continue;
+			lab = word_width(t->label[i]);
+			if (w[i] > vw[i] && w[i] > lab &&
+			    (wide < 0 || w[i] > w[wide]))
+				wide = i;
+		}
+		if (wide < 0)
+			break;
+		/* To where its lines break at w - 1: no lone shorter line. */
+		lab = wrap_width(t->label[wide], w[wide] - 1);
+		if (lab < vw[wide])
+			lab = vw[wide];
+		total -= w[wide] - lab;
+		w[wide] = lab;
+	}
+	/* Then leave out optional columns, from the right. */
 	for (i = t->ncols - 1; i >= 0 && total + cw > o->width; i--)
-		if (shown(t, i) && (t->flags[i] & TC_OPTIONAL)) {
+		if (!hide[i] && (t->flags[i] & TC_OPTIONAL)) {
 			hide[i] = 1;
-			total -= w[i] + GAP;
+			total -= GAP;
+			if (t->flags[i] & TC_BAR)
+				cw -= BARMIN;
+			else
+				total -= w[i];
 		}
 	for (i = 0, last = -1; i < t->ncols; i++)
-		if (shown(t, i) && !hide[i])
+		if (!hide[i])
 			last = i;
 	/* Bars take what is left, within limits. */
 	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i) || hide[i] || !(t->flags[i] & TC_BAR))
+		if (hide[i] || !(t->flags[i] & TC_BAR))
 			continue;
 		room = o->width - total;
 		w[i] = room < BARMIN ? BARMIN : room > BARMAX ? BARMAX : room;
@@ -800,13 +1024,25 @@ table_print(struct table *t)
 			w[i] = text_width(t->label[i]);
 		total += w[i];
 	}
-	/* Then cut the widest shrinkable column, then the next. */
+	/*
+	 * Then wrap or cut the widest text column, then the next: a cut one
+	 * down to SHRINKMIN, a wrapped one to its longest word (lw[]).
+	 */
+	for (i = 0; i < t->ncols; i++) {
+		lw[i] = SHRINKMIN;
+		if (hide[i] || !(t->flags[i] & TC_WRAP))
+			continue;
+		for (r = 0, lw[i] = 1; r < t->nrows; r++)
+			if ((cw = word_width(t->cells[r * (size_t)t->ncols +
+			    i].tty)) > lw[i])
+				lw[i] = cw;
+	}
 	while (total > o->width) {
 		int wide = -1;
 
 		for (i = 0; i < t->ncols; i++)
-			if (shown(t, i) && !hide[i] && (t->flags[i] & TC_SHRINK) &&
-			    w[i] > SHRINKMIN && (wide < 0 || w[i] > w[wide]))
+			if (!hide[i] && (t->flags[i] & (TC_SHRINK | TC_WRAP)) &&
+			    w[i] > lw[i] && (wide < 0 || w[i] > w[wide]))
 				wide = i;
 		if (wide < 0)
 			break;
@@ -818,28 +1054,35 @@ table_print(struct table *t)
 		if (4 * (size_t)w[i] + 64 > bufsize)
 			bufsize = 4 * (size_t)w[i] + 64;
 	buf = xmalloc(bufsize);
+	line = xmalloc(bufsize);
 	if ((fp = open_memstream(&mem, &memlen)) == NULL) {
 		free(buf);
+		free(line);
 		return;
 	}
-	/* The header, then a rule. */
-	fputs(tc_bold(o), fp);
-	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i) || hide[i])
-			continue;
-		cw = text_width(t->label[i]);
-		if (!(t->flags[i] & (TC_LEFT | TC_BAR)))
-			fprintf(fp, "%*s", w[i] > cw ? w[i] - cw : 0, "");
-		fputs(fit_text(t->label[i], w[i], i != last &&
-		    (t->flags[i] & (TC_LEFT | TC_BAR)), buf, bufsize), fp);
-		if (i != last)
-			fprintf(fp, "%*s", GAP, "");
+	if (total > o->width) {
+		table_records(t, fp, buf, line, bufsize);
+		goto out;
 	}
+	/* The header, its lines wrapped, then a rule. */
+	for (i = 0; i < t->ncols; i++)
+		rest[i] = t->label[i];
+	fputs(tc_bold(o), fp);
+	do {
+		for (i = 0, more = 0; i < t->ncols; i++) {
+			if (hide[i])
+				continue;
+			wrap_line(&rest[i], w[i], line, bufsize);
+			more |= *rest[i] != '\0';
+			put_cell(fp, line, w[i], t->flags[i], i == last, buf,
+			    bufsize);
+		}
+		fputc('\n', fp);
+	} while (more);
 	fputs(tc_off(o), fp);
-	fputc('\n', fp);
 	fputs(tc_dim(o), fp);
 	for (i = 0; i < t->ncols; i++) {
-		if (!shown(t, i) || hide[i])
+		if (hide[i])
 			continue;
 		for (cw = 0; cw < w[i]; cw++)
 			fputs("─", fp);
@@ -849,39 +1092,56 @@ table_print(struct table *t)
 	fputs(tc_off(o), fp);
 	fputc('\n', fp);
 	for (r = 0; r < t->nrows; r++) {
-		for (i = 0; i < t->ncols; i++) {
-			struct tcell *c = &t->cells[r * (size_t)t->ncols + i];
+		struct tcell *row = &t->cells[r * (size_t)t->ncols];
 
-			if (!shown(t, i) || hide[i])
-				continue;
-			if (t->flags[i] & TC_BAR) {
-				if (c->v2 >= 0)
-					bar2(c->v, c->v2, max[i], w[i], buf);
-				else
-					bar(c->v, max[i], w[i], buf);
-				fprintf(fp, "%s%s%s", tc_bar(o), buf,
-				    tc_off(o));
-				if (i != last)
-					fprintf(fp, "%*s", w[i] -
-					    text_width(buf) + GAP, "");
-				continue;
+		for (i = 0; i < t->ncols; i++)
+			rest[i] = row[i].tty;
+		for (more = 1; more;) {
+			for (i = 0, more = 0; i < t->ncols; i++) {
+				if (hide[i])
+					continue;
+				if ((t->flags[i] & TC_BAR) && rest[i] != NULL) {
+					if (row[i].v2 >= 0)
+						bar2(row[i].v, row[i].v2,
+						    max[i], w[i], buf);
+					else
+						bar(row[i].v, max[i], w[i],
+						    buf);
+					fprintf(fp, "%s%s%s", tc_bar(o), buf,
+					    tc_off(o));
+					if (i != last)
+						fprintf(fp, "%*s", w[i] -
+						    text_width(buf) + GAP, "");
+					rest[i] = NULL;
+					continue;
+				}
+				if (rest[i] == NULL)
+					line[0] = '\0';
+				else if ((t->flags[i] & TC_WRAP) &&
+				    text_width(rest[i]) > w[i])
+					wrap_line(&rest[i], w[i], line,
+					    bufsize);
+				else {
+					snprintf(line, bufsize, "%s", rest[i]);
+					rest[i] = NULL;
+				}
+				if (rest[i] != NULL && *rest[i] == '\0')
+					rest[i] = NULL;
+				more |= rest[i] != NULL;
+				put_cell(fp, line, w[i], t->flags[i],
+				    i == last, buf, bufsize);
 			}
-			cw = text_width(c->tty);
-			if (!(t->flags[i] & TC_LEFT) && cw < w[i])
-				fprintf(fp, "%*s", w[i] - cw, "");
-			fputs(fit_text(c->tty, w[i], i != last &&
-			    (t->flags[i] & TC_LEFT), buf, bufsize), fp);
-			if (i != last)
-				fprintf(fp, "%*s", GAP, "");
+			fputc('\n', fp);
 		}
-		fputc('\n', fp);
 	}
 	if (t->nrows == 0)
 		fprintf(fp, "%s(none)%s\n", tc_dim(o), tc_off(o));
+out:
 	fclose(fp);
 	put_lines(o, mem, memlen);
 	free(mem);
 	free(buf);
+	free(line);
 }
 
 void

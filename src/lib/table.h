@@ -3,8 +3,11 @@
  * with --csv/--tsv) a table is plain rows under one header, numbers
  * unformatted; on a terminal (or with --table) it is an aligned table
  * whose columns line up by display width (CJK counts two), with bar
- * charts in Unicode blocks, fitted to $COLUMNS, coloured only on a
- * terminal and never when NO_COLOR is set.
+ * charts in Unicode blocks, fitted to $COLUMNS (headings and TC_WRAP
+ * columns wrap, optional columns go, TC_SHRINK columns are cut; rows
+ * become records when nothing else fits), coloured only on a terminal and
+ * never when NO_COLOR is set or TERM is dumb.  The table form shows the
+ * data's control characters visibly (text_visible()).
  *
  * For spreadsheets (tout_start): a workbook whose sheets are the tables,
  * their cells typed (TM_XLSX, --xlsx FILE); CSV for Excel (TM_EXCEL,
@@ -43,6 +46,7 @@ struct tout {
 #define TC_BAR		0x08	/* a bar chart of the values (table only) */
 #define TC_SHRINK	0x10	/* may be cut with an ellipsis to fit */
 #define TC_OPTIONAL	0x20	/* may be left out to fit (table form) */
+#define TC_WRAP		0x40	/* may wrap onto more lines to fit */
 
 #define TABLE_MAXCOLS	64
 
@@ -80,8 +84,9 @@ struct table {
 
 /*
  * Sets up output on fp.  mode -1 chooses: the table form when fp is a
- * terminal, else CSV.  Colour when fp is a terminal and NO_COLOR is
- * unset or empty.  The width is $COLUMNS, else the terminal's, else 80.
+ * terminal, else CSV.  Colour when fp is a terminal, NO_COLOR is unset
+ * or empty and TERM is not dumb.  The width is $COLUMNS, else the
+ * terminal's, else 80.
  */
 void	tout_init(struct tout *o, FILE *fp, int mode);
 /*
@@ -115,6 +120,9 @@ void	table_str(struct table *t, const char *s);
 void	table_int(struct table *t, int64_t v);
 void	table_money(struct table *t, int64_t minor);
 void	table_ratio(struct table *t, int64_t num, int64_t den);
+/* A share: a fraction 0..1 of four places in CSV (0 when den is 0, as
+ * buf_add_share()), a per cent on the terminal. */
+void	table_share(struct table *t, int64_t num, int64_t den);
 void	table_num(struct table *t, double v, int prec);
 void	table_days(struct table *t, double v);
 void	table_null(struct table *t);

@@ -264,3 +264,78 @@ name_valid(const char *s)
 			return 0;
 	return n > 0 && n <= 64;
 }
+
+/*
+ * Whether code point c must not reach a terminal as it is: the C0 and C1
+ * controls and DEL, the line and paragraph separators, and the invisible
+ * format characters (bidi embeddings, overrides and isolates, zero-width
+ * joiners and spaces, the byte order mark ...).
+ */
+static int
+text_hidden(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat;
+
+	if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+		return 1;
+	cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_ZL ||
+	    cat == UTF8PROC_CATEGORY_ZP;
+}
+
+size_t
+text_write(const char *s, size_t n, FILE *fp, int tty)
+{
+	struct buf piece = { 0 }, v = { 0 };
+	size_t i, start;
+
+	if (!tty)
+		return fwrite(s, 1, n, fp);
+	for (i = start = 0; i <= n; i++) {
+		if (i < n && s[i] != '\n')
+			continue;
+		buf_reset(&piece);
+		buf_add(&piece, s + start, i - start);
+		fputs(text_visible(piece.s, &v), fp);
+		if (i < n)
+			fputc('\n', fp);
+		start = i + 1;
+	}
+	buf_free(&piece);
+	buf_free(&v);
+	return ferror(fp) ? 0 : n;
+}
+
+const char *
+text_visible(const char *s, struct buf *out)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	buf_reset(out);
+	while (*p != '\0') {
+		n = utf8proc_iterate(p, -1, &c);
+		if (n <= 0) {
+			/* Not UTF-8: a lone byte (0x9b is CSI to some). */
+			buf_printf(out, "\\x%02X", *p++);
+			continue;
+		}
+		if (!text_hidden(c))
+			buf_add(out, (const char *)p, (size_t)n);
+		else if (c == '\033')
+			buf_adds(out, "\\e");
+		else if (c == '\t')
+			buf_adds(out, "\\t");
+		else if (c == '\n')
+			buf_adds(out, "\\n");
+		else if (c == '\r')
+			buf_adds(out, "\\r");
+		else if (c <= 0xff)
+			buf_printf(out, "\\x%02X", (unsigned)c);
+		else
+			buf_printf(out, "\\u%04X", (unsigned)c);
+		p += n;
+	}
+	return out->s != NULL ? out->s : "";
+}

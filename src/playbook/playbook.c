@@ -2,8 +2,8 @@
  * playbook.c: the playbook file of crm-playbook(1).  A playbook is a
  * plain-text file of "key value" lines: a few settings, then steps, each
  * opened by a "step NAME" line.  The reader is strict: every key is
- * known, every value checked, and the first mistake is reported as
- * "FILE:LINE: message".
+ * known, every value checked, and every mistake is reported as
+ * "FILE:LINE: message", in the order of the lines.
  */
 #include <ctype.h>
 #include <err.h>
@@ -35,9 +35,18 @@ static const char *const setting_names[NSETTINGS] = {
 
 #define MAX_DAYS	3650		/* ten years: any more is a typo */
 
+/* One mistake in the file. */
+struct perr {
+	long	 line;
+	size_t	 seq;			/* found as the seq-th */
+	char	*msg;
+};
+
 struct parser {
 	struct playbook *pb;
-	struct buf *err;
+	struct perr *errs;		/* every mistake, in the order found */
+	size_t	 nerrs;
+	int	 bad_variant;		/* a variant line of the step failed */
 	long	 line;			/* current line */
 	long	 set_line[NSETTINGS];	/* where each setting was given */
 	long	 key_line[NKEYS];	/* where the open step's keys were */
@@ -61,7 +70,7 @@ playbook_stage(const char *word)
 	return 0;
 }
 
-/* Sets the error for line (the current one when 0); returns -1. */
+/* Notes a mistake on line (the current one when 0); returns -1. */
 static int
 fail(struct parser *p, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -75,10 +84,22 @@ fail(struct parser *p, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	buf_reset(p->err);
-	buf_printf(p->err, "%s:%ld: %s", p->pb->file,
-	    line > 0 ? line : p->line, msg);
+	p->errs = xrealloc(p->errs, (p->nerrs + 1) * sizeof(*p->errs));
+	p->errs[p->nerrs].line = line > 0 ? line : p->line;
+	p->errs[p->nerrs].seq = p->nerrs;
+	p->errs[p->nerrs++].msg = xstrdup(msg);
 	return -1;
+}
+
+/* Mistakes by line; those of one line in the order found. */
+static int
+perr_cmp(const void *a, const void *b)
+{
+	const struct perr *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int
@@ -323,8 +344,8 @@ end_variants(struct parser *p, struct pb_step *s)
 	size_t i;
 	int total = 0;
 
-	if (s->nvariants == 0)
-		return 0;
+	if (s->nvariants == 0 || p->bad_variant)
+		return 0;	/* a broken variant line was reported */
 	if (s->nvariants == 1)
 		return fail(p, s->variants[0].line, "step '%s' has one "
 		    "variant (an A/B test wants two or more)", s->name);
@@ -362,16 +383,17 @@ end_step(struct parser *p)
 {
 	struct pb_step *s;
 	size_t i;
+	int rc = 0;
 
 	if (p->pb->nsteps == 0)
 		return 0;
 	s = &p->pb->steps[p->pb->nsteps - 1];
-	if (p->key_line[K_AUDIENCE] == 0)
-		return fail(p, s->line, "step '%s' has no 'audience'", s->name);
-	if (p->key_line[K_TRIGGER] == 0)
-		return fail(p, s->line, "step '%s' has no 'trigger'", s->name);
-	if (p->key_line[K_TEMPLATE] == 0)
-		return fail(p, s->line, "step '%s' has no 'template'", s->name);
+	for (i = K_AUDIENCE; i <= K_TEMPLATE; i++)
+		if (p->key_line[i] == 0)
+			rc = fail(p, s->line, "step '%s' has no '%s'", s->name,
+			    key_names[i]);
+	if (rc != 0)
+		return rc;
 	if (s->coupon == NULL) {
 		for (i = K_THRESHOLD; i <= K_VALID; i++)
 			if (p->key_line[i] != 0)
@@ -400,29 +422,35 @@ new_step(struct parser *p, const char *value)
 	struct playbook *pb = p->pb;
 	struct pb_step *s;
 	size_t i;
+	int rc;
 
-	if (end_step(p) != 0)
-		return -1;
-	if (pb->name == NULL)
-		return fail(p, 0, "no 'playbook NAME' line before the first "
+	/* Each mistake is noted and the step opened all the same, so that
+	 * its lines are read as its own. */
+	rc = end_step(p);
+	if (pb->nsteps == 0 && pb->name == NULL &&
+	    p->set_line[S_PLAYBOOK] == 0)
+		rc = fail(p, 0, "no 'playbook NAME' line before the first "
 		    "step");
-	if (p->set_line[S_CAP] == 0)
-		return fail(p, 0, "no 'cap DAYS' line before the first step "
+	if (pb->nsteps == 0 && p->set_line[S_CAP] == 0)
+		rc = fail(p, 0, "no 'cap DAYS' line before the first step "
 		    "(at most one message per customer in DAYS days)");
 	if (!name_valid(value))
-		return fail(p, 0, "bad step name '%s' (letters, digits, '.', "
+		rc = fail(p, 0, "bad step name '%s' (letters, digits, '.', "
 		    "'_' and '-')", value);
 	for (i = 0; i < pb->nsteps; i++)
-		if (strcmp(pb->steps[i].name, value) == 0)
-			return fail(p, 0, "step '%s' again (first on line %ld)",
+		if (strcmp(pb->steps[i].name, value) == 0) {
+			rc = fail(p, 0, "step '%s' again (first on line %ld)",
 			    value, pb->steps[i].line);
+			break;
+		}
 	pb->steps = xrealloc(pb->steps, (pb->nsteps + 1) * sizeof(*s));
 	s = &pb->steps[pb->nsteps++];
 	memset(s, 0, sizeof(*s));
 	s->name = xstrdup(value);
 	s->line = p->line;
 	memset(p->key_line, 0, sizeof(p->key_line));
-	return 0;
+	p->bad_variant = 0;
+	return rc;
 }
 
 /*
@@ -515,7 +543,10 @@ step_key(struct parser *p, enum key k, const char *v)
 
 	if (k == K_VARIANT) {
 		p->key_line[k] = p->line;
-		return get_variant(p, s, v);
+		if (get_variant(p, s, v) == 0)
+			return 0;
+		p->bad_variant = 1;
+		return -1;
 	}
 	if (p->key_line[k] != 0)
 		return fail(p, 0, "'%s' again in step '%s' (first on line "
@@ -671,36 +702,42 @@ playbook_read(FILE *fp, const char *file, struct playbook *pb,
 {
 	struct parser p;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	ssize_t n;
-	int rc = 0;
 
 	memset(pb, 0, sizeof(*pb));
 	memset(&p, 0, sizeof(p));
 	pb->file = xstrdup(file);
 	pb->measure = 30;
 	p.pb = pb;
-	p.err = err;
-	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
+	while ((n = getline(&line, &cap, fp)) >= 0) {
 		p.line++;
 		if ((size_t)n != strlen(line))
-			rc = fail(&p, 0, "NUL byte in line");
+			fail(&p, 0, "NUL byte in line");
 		else if (p.line == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
-			rc = take_line(&p, line + 3);	/* a byte order mark */
+			take_line(&p, line + 3);	/* a byte order mark */
 		else
-			rc = take_line(&p, line);
+			take_line(&p, line);
 	}
 	free(line);
-	if (rc == 0 && ferror(fp))
-		rc = fail(&p, p.line > 0 ? p.line : 1, "%s", strerror(errno));
-	if (rc == 0)
-		rc = end_step(&p);
-	if (rc == 0 && pb->nsteps == 0)
-		rc = fail(&p, p.line > 0 ? p.line : 1, "no steps (open one "
+	if (ferror(fp))
+		fail(&p, p.line > 0 ? p.line : 1, "%s", strerror(errno));
+	end_step(&p);
+	if (pb->nsteps == 0)
+		fail(&p, p.line > 0 ? p.line : 1, "no steps (open one "
 		    "with 'step NAME')");
-	if (rc != 0)
-		playbook_free(pb);
-	return rc;
+	if (p.nerrs == 0)
+		return 0;
+	qsort(p.errs, p.nerrs, sizeof(*p.errs), perr_cmp);
+	buf_reset(err);
+	for (i = 0; i < p.nerrs; i++) {
+		buf_printf(err, "%s%s:%ld: %s", i > 0 ? "\n" : "", pb->file,
+		    p.errs[i].line, p.errs[i].msg);
+		free(p.errs[i].msg);
+	}
+	free(p.errs);
+	playbook_free(pb);
+	return -1;
 }
 
 void
@@ -832,7 +869,7 @@ playbook_variant(const struct playbook *pb, const struct pb_step *s,
 	return s->nvariants - 1;
 }
 
-/* Reads and checks a playbook; prints the error and returns -1. */
+/* Reads and checks a playbook; prints every error and returns -1. */
 int
 playbook_load(const char *path, struct playbook *pb)
 {
@@ -848,8 +885,13 @@ playbook_load(const char *path, struct playbook *pb)
 	}
 	rc = playbook_read(fp, strcmp(path, "-") == 0 ? "stdin" : path, pb,
 	    &e);
-	if (rc != 0)
-		warnx("%s", e.s);
+	if (rc != 0) {
+		char *p = e.s, *nl;
+
+		for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+			warnx("%.*s", (int)(nl - p), p);
+		warnx("%s", p);
+	}
 	if (fp != stdin)
 		fclose(fp);
 	buf_free(&e);

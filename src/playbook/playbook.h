@@ -96,7 +96,8 @@ struct playbook {
 
 /*
  * Reads a playbook from fp; file names it in messages.  Returns 0, or -1
- * with the first error in err as "FILE:LINE: message".
+ * with every mistake in err as "FILE:LINE: message", one a line, in the
+ * order of the lines.
  */
 int	 playbook_read(FILE *fp, const char *file, struct playbook *pb,
 	    struct buf *err);

@@ -146,7 +146,8 @@ stats_row(struct table *t, const char *scope, const char *key,
 static void
 stats_cols(struct table *t, int keys, int tty)
 {
-	table_col(t, "scope", "", !tty ? 0 : keys ? TC_CSVONLY : TC_LEFT);
+	table_col(t, "scope", "", !tty ? 0 : keys ? TC_CSVONLY :
+	    TC_LEFT | TC_WRAP);
 	table_col(t, "key", keys == 2 ? "sku" : "category",
 	    !tty ? 0 : keys ? TC_LEFT : TC_CSVONLY);
 	table_col(t, "name", "product", !tty ? 0 : keys == 2 ?
@@ -158,7 +159,7 @@ stats_cols(struct table *t, int keys, int tty)
 	table_col(t, "median", NULL, 0);
 	table_col(t, "q3", NULL, 0);
 	table_col(t, "max", NULL, 0);
-	table_col(t, "mean", NULL, 0);
+	table_col(t, "mean", NULL, TC_OPTIONAL);
 }
 
 /*

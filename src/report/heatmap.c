@@ -70,25 +70,35 @@ rp_heatmap(struct rp_ctx *c)
 	}
 	tout_title(&c->out, "Orders by weekday and hour");
 	rp_scope_note(c, from, to);
-	narrow = c->out.width < 4 + 24 * 3;
+	/*
+	 * Three columns an hour (76 in all), or compact: two columns an
+	 * hour, the hours named every third (52), or one column, every
+	 * sixth (28).
+	 */
+	narrow = c->out.width >= 4 + 24 * 3 ? 0 :
+	    c->out.width >= 4 + 24 * 2 ? 1 : 2;
 	if ((fp = open_memstream(&mem, &memlen)) == NULL)
 		return -1;
-	fprintf(fp, "%s    ", tc_dim(&c->out));
+	fprintf(fp, "%s   ", tc_dim(&c->out));
+	if (narrow > 0)
+		fputc(' ', fp);
 	for (h = 0; h < 24; h++)
-		if (narrow)
-			fputc(h % 6 == 0 ? '0' + h / 10 : ' ', fp);
-		else
+		if (narrow == 0)
 			fprintf(fp, " %02d", h);
+		else if (h % (narrow == 1 ? 3 : 6) == 0)
+			fprintf(fp, "%-2d", h);
+		else if (narrow == 1 || h % 6 != 1)
+			fputs(narrow == 1 ? "  " : " ", fp);
 	fprintf(fp, "%s\n", tc_off(&c->out));
 	for (d = 0; d < 7; d++) {
-		fprintf(fp, "%s", wdays[d]);
+		fprintf(fp, "%s%s", wdays[d], narrow > 0 ? " " : "");
 		for (h = 0; h < 24; h++) {
 			const char *s = shade((double)n[d][h], (double)max);
 
-			if (narrow)
+			if (narrow == 2)
 				fprintf(fp, "%.3s", *s == ' ' ? " " : s);
 			else
-				fprintf(fp, " %s", s);
+				fprintf(fp, "%s%s", narrow ? "" : " ", s);
 		}
 		fputc('\n', fp);
 	}

@@ -118,7 +118,7 @@ rp_migration(struct rp_ctx *c)
 	    tc_dim(&c->out), (long long)L, c->channel ? ", channel " : "",
 	    c->channel ? c->channel : "", tc_off(&c->out));
 	table_init(&t, &c->out);
-	table_col(&t, "from", "from \\ to", TC_LEFT);
+	table_col(&t, "from", "from \\ to", TC_LEFT | TC_WRAP);
 	for (j = 1; j < NSTAGES; j++)
 		table_col(&t, stage_name(j), NULL, 0);
 	table_col(&t, "total", NULL, 0);

@@ -232,12 +232,12 @@ rp_quality(struct rp_ctx *c)
 	rp_scope_note(c, from, to);
 	table_init(&t, &c->out);
 	table_col(&t, "check", NULL, TC_CSVONLY);
-	table_col(&t, "label", "", TC_LEFT | TC_TTYONLY);
+	table_col(&t, "label", "", TC_LEFT | TC_TTYONLY | TC_WRAP);
 	table_col(&t, "count", NULL, 0);
 	table_col(&t, "base", "of", 0);
 	table_col(&t, "share", NULL, 0);
 	table_col(&t, "why", "why it matters", TC_LEFT | TC_TTYONLY |
-	    TC_SHRINK);
+	    TC_WRAP);
 	for (i = 0; i < n; i++) {
 		table_str(&t, ck[i].name);
 		table_str(&t, ck[i].label);

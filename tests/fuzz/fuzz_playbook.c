@@ -2,10 +2,10 @@
  * fuzz_playbook.c: arbitrary text through playbook_read.  Checks that a
  * playbook is either read whole (a name, a cap, steps that each have an
  * audience, a trigger and a template, coupons with a discount and a
- * validity) or refused with one "fuzz.pb:LINE: message" whose line is
- * inside the input; and that reading it twice gives the same answer.
- * A segment audience then goes through the expression compiler and runs
- * on a small store, as crm-playbook check and run do with it.
+ * validity) or refused with messages "fuzz.pb:LINE: message", the first
+ * on a line inside the input; and that reading it twice gives the same
+ * answer.  A segment audience then goes through the expression compiler
+ * and runs on a small store, as crm-playbook check and run do with it.
  * Run it with `sh tools/fuzz.sh playbook`.
  */
 #include "fuzz.h"
