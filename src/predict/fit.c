@@ -1,0 +1,101 @@
+/*
+ * fit.c: maximum likelihood on log-parameters (so every parameter stays
+ * positive without bounds), Nelder-Mead with restarts, and standard
+ * errors from the numeric Hessian by the delta method.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "predict/fit.h"
+#include "predict/optim.h"
+
+struct ctx {
+	enum pd_model m;
+	const struct pd_row *rows;
+	const struct pd_spend *sp;
+	size_t	 n;
+};
+
+static double
+neg_ll(const double *th, void *arg)
+{
+	const struct ctx *c = arg;
+	double p[4];
+	int i;
+
+	for (i = 0; i < pd_models[c->m].np; i++) {
+		p[i] = exp(th[i]);
+		if (!(p[i] > 1e-10 && p[i] < 1e10))
+			return INFINITY;
+	}
+	if (c->m == PD_GG)
+		return -pd_gg_ll(p, c->sp, c->n);
+	return -pd_ll(c->m, p, c->rows, c->n);
+}
+
+static int
+finish(struct ctx *c, const struct opt_result *res, struct pd_fit *f)
+{
+	double cov[OPT_MAXP * OPT_MAXP];
+	int np = pd_models[c->m].np, i, ok;
+
+	f->model = c->m;
+	for (i = 0; i < np; i++)
+		f->par[i] = exp(res->theta[i]);
+	f->ll = -res->f;
+	f->iter = res->iter;
+	f->evals = res->evals;
+	f->converged = res->converged;
+	/* d theta = d p / p: se(p) = p se(log p) at the maximum. */
+	ok = opt_inverse_hessian(neg_ll, c, np, res->theta, 1e-4, cov) == 0;
+	for (i = 0; i < np; i++)
+		f->se[i] = ok && cov[i * np + i] >= 0 ?
+		    f->par[i] * sqrt(cov[i * np + i]) : NAN;
+	return f->converged ? 0 : -1;
+}
+
+int
+pd_fit_tx(enum pd_model m, const struct pd_row *v, size_t n,
+    struct pd_fit *f)
+{
+	struct ctx c = { m, v, NULL, n };
+	struct opt_result res;
+	double th[4], sx = 0, sT = 0, sw = 0;
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		sx += v[i].w * v[i].x;
+		sT += v[i].w * v[i].T;
+		sw += v[i].w;
+	}
+	f->n = sw;
+	/* A start in the right scale: purchase rate about mean x / T. */
+	th[0] = 0;
+	th[1] = log(fmax(sT / fmax(sx, 1), 1e-3));
+	th[2] = 0;
+	th[3] = m == PD_PARETO ? th[1] + log(4) : 0;
+	opt_minimise(neg_ll, &c, 4, th, &res);
+	return finish(&c, &res, f);
+}
+
+int
+pd_fit_gg(const struct pd_spend *v, size_t n, struct pd_fit *f)
+{
+	struct ctx c = { PD_GG, NULL, v, n };
+	struct opt_result res;
+	double th[3], sm = 0, sw = 0;
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n; i++) {
+		sm += v[i].w * v[i].m;
+		sw += v[i].w;
+	}
+	f->n = sw;
+	th[0] = log(2);
+	th[1] = log(3);
+	th[2] = log(fmax(sm / fmax(sw, 1), 1e-3));
+	opt_minimise(neg_ll, &c, 3, th, &res);
+	return finish(&c, &res, f);
+}

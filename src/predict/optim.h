@@ -1,0 +1,34 @@
+/*
+ * optim.h: minimising a smooth function of a few parameters (the
+ * negative log-likelihood over log-parameters): Nelder-Mead, restarted
+ * from its own best point until a restart no longer improves it, and
+ * the inverse of the numeric Hessian for standard errors.
+ */
+#ifndef PREDICT_OPTIM_H
+#define PREDICT_OPTIM_H
+
+#define OPT_MAXP	4
+
+typedef double (*opt_fn)(const double *theta, void *arg);
+
+struct opt_result {
+	double	 theta[OPT_MAXP];	/* the minimum */
+	double	 f;			/* the value there */
+	int	 iter;			/* Nelder-Mead steps, all restarts */
+	int	 evals;			/* function evaluations */
+	int	 restarts;
+	int	 converged;		/* 1: the simplex shrank to tolerance */
+};
+
+/* Minimises f from theta; a value that is not finite counts as +inf. */
+void	opt_minimise(opt_fn f, void *arg, int n, const double *theta,
+	    struct opt_result *res);
+/*
+ * The inverse of f's Hessian at theta by central differences (steps of
+ * h), into cov (n x n).  Returns 0, or -1 when the Hessian is not
+ * positive definite (then cov is left undefined).
+ */
+int	opt_inverse_hessian(opt_fn f, void *arg, int n, const double *theta,
+	    double h, double *cov);
+
+#endif /* PREDICT_OPTIM_H */

@@ -1,0 +1,133 @@
+/*
+ * special.c: 2F1 and the Pareto/NBD integral, in log space.
+ */
+#include <math.h>
+
+#include "predict/special.h"
+
+#define SERIES_MAX	200000	/* terms before the tail is estimated */
+#define SERIES_EPS	1e-16
+
+double
+logaddexp(double a, double b)
+{
+	if (a == -INFINITY)
+		return b;
+	if (b == -INFINITY)
+		return a;
+	if (a < b)
+		return b + log1p(exp(a - b));
+	return a + log1p(exp(b - a));
+}
+
+double
+logsubexp(double a, double b)
+{
+	if (b == -INFINITY)
+		return a;
+	if (b >= a)
+		return -INFINITY;
+	return a + log1p(-exp(b - a));
+}
+
+/*
+ * The series, its terms rescaled (a power of e kept apart) so that
+ * large terms never overflow; returns log|F| and sets *sign.
+ */
+double
+log_hyp2f1(double A, double B, double C, double z, int *sign)
+{
+	double t = 1, sum = 1, ls = 0, rho, tail;
+	double past = fmax(0, fmax(-A, -B));
+	long n;
+
+	*sign = 1;
+	if (z == 0)
+		return 0;
+	for (n = 0; n < SERIES_MAX; n++) {
+		rho = (A + n) * (B + n) / ((C + n) * (n + 1)) * z;
+		t *= rho;
+		sum += t;
+		if (fabs(sum) > 1e200 || fabs(t) > 1e200) {
+			ls += log(1e200);
+			sum /= 1e200;
+			t /= 1e200;
+		}
+		if (t == 0)
+			break;
+		/* Past the sign changes the terms keep one sign and the
+		 * ratio tends to z from one side: what is left is about
+		 * t rho / (1 - rho). */
+		if (n > past + 1 && fabs(rho) < 1) {
+			tail = fabs(t) * fmax(fabs(rho), z) /
+			    (1 - fmax(fabs(rho), z));
+			if (tail < SERIES_EPS * fabs(sum))
+				break;
+		}
+	}
+	if (n == SERIES_MAX) {
+		rho = (A + n) * (B + n) / ((C + n) * (n + 1)) * z;
+		if (rho < 1 && rho > 0)
+			sum += t * rho / (1 - rho);
+	}
+	if (sum < 0) {
+		*sign = -1;
+		sum = -sum;
+	}
+	return ls + log(sum);
+}
+
+double
+hyp2f1(double A, double B, double C, double z)
+{
+	int sign;
+	double l = log_hyp2f1(A, B, C, z, &sign);
+
+	return sign * exp(l);
+}
+
+/*
+ * log G(u), G(u) = u^a 2F1(a, k; a + 1; d u) / a, through
+ * 2F1(a, k; a + 1; z) = (1 - z)^(1 - k) 2F1(1, a + 1 - k; a + 1; z),
+ * whose terms (a + 1 - k)_n / (a + 1)_n z^n are positive and fall.
+ */
+static double
+log_g(double u, double a, double k, double d)
+{
+	double z = d * u, t = 1, sum = 1, b = a + 1 - k, rho;
+	long n;
+
+	if (u == 0)
+		return -INFINITY;
+	for (n = 0; n < SERIES_MAX && z > 0; n++) {
+		rho = (b + n) / (a + 1 + n) * z;
+		t *= rho;
+		sum += t;
+		if (t * z / (1 - z) < SERIES_EPS * sum)
+			break;
+	}
+	if (n == SERIES_MAX)
+		sum += t * rho / (1 - rho);
+	return a * log(u) - log(a) + (1 - k) * log1p(-z) + log(sum);
+}
+
+double
+log_pnbd_integral(double alpha, double beta, double R, double S,
+    double lo, double hi)
+{
+	double m, d, k, a = R + S;
+
+	if (!(hi > lo))
+		return -INFINITY;
+	if (alpha >= beta) {
+		m = alpha;
+		d = alpha - beta;
+		k = S + 1;
+	} else {
+		m = beta;
+		d = beta - alpha;
+		k = R;
+	}
+	return logsubexp(log_g(1 / (m + lo), a, k, d),
+	    isinf(hi) ? -INFINITY : log_g(1 / (m + hi), a, k, d));
+}
