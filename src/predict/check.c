@@ -348,19 +348,61 @@ day_order(const struct pd_hist *h)
 	return ix;
 }
 
+/*
+ * A line of the chart: the actual as a solid bar, the predicted as a
+ * mark (shaded where it falls inside the bar), in whole columns.
+ */
+static char *
+chart(double act, double pred, double max, int width, char *buf)
+{
+	int na = (int)lround(act / max * width), np, c;
+	char *p = buf;
+
+	np = (int)lround(pred / max * width);
+	for (c = 0; c < width && (c < na || c < np); c++) {
+		if (c == np - 1)
+			p = stpcpy(p, c < na ? "▒" : "│");
+		else
+			p = stpcpy(p, c < na ? "█" : " ");
+	}
+	*p = '\0';
+	return buf;
+}
+
+/* The last day of the chart and the predicted value there. */
+static double
+predicted_at(const struct data *d, const struct eval *e, const size_t *fi,
+    int64_t day)
+{
+	double pred = 0;
+	size_t i;
+
+	for (i = 0; i < d->firsts.n && d->firsts.k1[fi[i]] <= day; i++)
+		pred += d->firsts.w[fi[i]] * pd_uncond(e->m, e->f.par,
+		    (double)(day - d->firsts.k1[fi[i]]) / d->o->unit);
+	return pred;
+}
+
 static void
 part_weekly(struct tout *o, struct data *d, const struct eval *e)
 {
 	struct table t;
-	size_t *fi, *ri, i, j = 0;
+	size_t *fi, *ri, j = 0;
 	int64_t step, weeks, day, start = d->first_min;
-	double act = 0, pred;
-	char lab[11];
+	double act = 0, pred, max;
+	char lab[11], *bar;
+	int width;
 
 	weeks = (d->end - start) / 7 + 1;
 	step = 7 * ((weeks + MAX_WEEK_ROWS - 1) / MAX_WEEK_ROWS);
 	fi = day_order(&d->firsts);
 	ri = day_order(&d->repeats);
+	for (j = 0, max = 0; j < d->repeats.n; j++)
+		max += d->repeats.w[j];
+	max = fmax(1, fmax(max, predicted_at(d, e, fi, d->end)));
+	width = o->width - 50 < 10 ? 10 : o->width - 50;
+	bar = xmalloc(4 * (size_t)width + 8);
+	j = 0;
 	tout_title(o, "Cumulative repeat purchase days, actual and predicted "
 	    "(%s), every %lld days", pd_models[e->m].title, (long long)step);
 	table_init(&t, o);
@@ -368,24 +410,18 @@ part_weekly(struct tout *o, struct data *d, const struct eval *e)
 	table_col(&t, "period", NULL, TC_LEFT);
 	table_col(&t, "actual", NULL, 0);
 	table_col(&t, "predicted", NULL, 0);
-	table_col(&t, "actual_bar", "actual", TC_BAR | TC_TTYONLY);
-	table_col(&t, "predicted_bar", "predicted", TC_BAR | TC_TTYONLY);
+	table_col(&t, "chart", "█ actual  │ predicted", TC_LEFT | TC_TTYONLY);
 	for (day = start + step; ; day += step) {
 		if (day > d->end)
 			day = d->end;
 		for (; j < d->repeats.n && d->repeats.k1[ri[j]] <= day; j++)
 			act += d->repeats.w[ri[j]];
-		pred = 0;
-		for (i = 0; i < d->firsts.n &&
-		    d->firsts.k1[fi[i]] <= day; i++)
-			pred += d->firsts.w[fi[i]] * pd_uncond(e->m, e->f.par,
-			    (double)(day - d->firsts.k1[fi[i]]) / d->o->unit);
+		pred = predicted_at(d, e, fi, day);
 		table_str(&t, day_format(day, lab));
 		table_str(&t, day <= d->cal_end ? "calibration" : "holdout");
 		table_int(&t, (int64_t)act);
 		table_num(&t, pred, 1);
-		table_cell(&t, "", "", act);
-		table_cell(&t, "", "", pred);
+		table_cell(&t, "", chart(act, pred, max, width, bar), 0);
 		table_endrow(&t);
 		if (day == d->end)
 			break;
@@ -393,13 +429,14 @@ part_weekly(struct tout *o, struct data *d, const struct eval *e)
 	table_end(&t);
 	free(fi);
 	free(ri);
+	free(bar);
 }
 
 int
 pd_check(sqlite3 *db, struct tout *o, struct data *d)
 {
 	struct eval ev[3], *e;
-	char a[11], b[11];
+	char a[11], b[11], c[11];
 	const char *unit = pd_unit_name[d->o->unit];
 	int i, n = 0, best = -1, rc = EXIT_DATA;
 
@@ -431,7 +468,7 @@ pd_check(sqlite3 *db, struct tout *o, struct data *d)
 	e = &ev[best];
 	tout_title(o, "Check: %s fitted up to %s, holdout %s to %s "
 	    "(%lld days)", pd_models[e->m].title, day_format(d->cal_end, a),
-	    day_format(d->cal_end + 1, b), day_format(d->end, a),
+	    day_format(d->cal_end + 1, b), day_format(d->end, c),
 	    (long long)d->o->holdout);
 	if (o->mode == TM_TABLE && d->o->part == NULL)
 		fit_table(o, d, &e->f);

@@ -188,10 +188,12 @@ pd_expected(enum pd_model m, const double *p, double x, double tx,
 	z = t / (al + T + t);
 	if (fabs(a - 1) < 1e-9)		/* removable: keep off it */
 		a = a < 1 ? 1 - 1e-9 : 1 + 1e-9;
-	/* ((al+T)/(al+T+t))^(r+x) 2F1(r+x, b+x; c; z), Euler-transformed
-	 * to (1-z)^(a-1) 2F1(c-r-x, c-b-x; c; z). */
+	/* BG/NBD: ((al+T)/(al+T+t))^(r+x) 2F1(r+x, b+x; c; z), and
+	 * MBG/NBD the same with b+x+1: Euler-transformed, both are
+	 * (1-z)^(a-1) 2F1(c-r-x, a-1; c; z), a series that converges
+	 * fast when x is large. */
 	c = m == PD_BGNBD ? a + b + x - 1 : a + b + x;
-	lf = log_hyp2f1(c - r - x, c - b - x, c, z, &sign);
+	lf = log_hyp2f1(c - r - x, a - 1, c, z, &sign);
 	v = (a - 1) * log1p(-z) + lf;
 	e = sign > 0 ? -expm1(v) : 1 + exp(v);
 	return c / (a - 1) * e * pd_palive(m, p, x, tx, T);
