@@ -33,6 +33,62 @@ neg_ll(const double *th, void *arg)
 	return -pd_ll(c->m, p, c->rows, c->n);
 }
 
+/* The same with the gradient in log-parameters: dLL/dlog p = p dLL/dp. */
+static double
+neg_ll_grad(const double *th, double *g, void *arg)
+{
+	const struct ctx *c = arg;
+	double p[4], l;
+	int i, np = pd_models[c->m].np;
+
+	for (i = 0; i < np; i++) {
+		p[i] = exp(th[i]);
+		if (!(p[i] > 1e-10 && p[i] < 1e10))
+			return INFINITY;
+	}
+	l = c->m == PD_GG ? pd_gg_ll_grad(p, c->sp, c->n, g) :
+	    pd_ll_grad(c->m, p, c->rows, c->n, g);
+	for (i = 0; i < np; i++)
+		g[i] = -g[i] * p[i];
+	return -l;
+}
+
+/* Parameters the likelihood drove to the edge of the space, as bits. */
+static int
+edges(const double *th, int np)
+{
+	int i, e = 0;
+
+	for (i = 0; i < np; i++)
+		if (th[i] < log(PD_EDGE_LO) || th[i] > log(PD_EDGE_HI))
+			e |= 1 << i;
+	return e;
+}
+
+/*
+ * BG/NBD, MBG/NBD and Gamma-Gamma have analytic gradients: BFGS, and
+ * Nelder-Mead with restarts from where it stopped when it did not
+ * converge; Pareto/NBD goes to Nelder-Mead at once.
+ */
+static void
+minimise(struct ctx *c, const double *th, struct opt_result *res)
+{
+	struct opt_result nm;
+	int np = pd_models[c->m].np;
+
+	if (c->m == PD_PARETO) {
+		opt_minimise(neg_ll, c, np, th, res);
+		return;
+	}
+	opt_bfgs(neg_ll_grad, c, np, th, res);
+	if (res->converged || edges(res->theta, np) != 0)
+		return;
+	opt_minimise(neg_ll, c, np, res->theta, &nm);
+	nm.iter += res->iter;
+	nm.evals += res->evals;
+	*res = nm;
+}
+
 static int
 finish(struct ctx *c, const struct opt_result *res, struct pd_fit *f)
 {
@@ -45,7 +101,10 @@ finish(struct ctx *c, const struct opt_result *res, struct pd_fit *f)
 	f->ll = -res->f;
 	f->iter = res->iter;
 	f->evals = res->evals;
-	f->converged = res->converged;
+	f->edge = edges(res->theta, np);
+	/* A supremum on the edge: the likelihood rises all the way to it,
+	 * which is a finding about the data, not a failure to converge. */
+	f->converged = res->converged || f->edge != 0;
 	/* d theta = d p / p: se(p) = p se(log p) at the maximum. */
 	ok = opt_inverse_hessian(neg_ll, c, np, res->theta, 1e-4, cov) == 0;
 	for (i = 0; i < np; i++)
@@ -75,7 +134,7 @@ pd_fit_tx(enum pd_model m, const struct pd_row *v, size_t n,
 	th[1] = log(fmax(sT / fmax(sx, 1), 1e-3));
 	th[2] = 0;
 	th[3] = m == PD_PARETO ? th[1] + log(4) : 0;
-	opt_minimise(neg_ll, &c, 4, th, &res);
+	minimise(&c, th, &res);
 	return finish(&c, &res, f);
 }
 
@@ -96,6 +155,6 @@ pd_fit_gg(const struct pd_spend *v, size_t n, struct pd_fit *f)
 	th[0] = log(2);
 	th[1] = log(3);
 	th[2] = log(fmax(sm / fmax(sw, 1), 1e-3));
-	opt_minimise(neg_ll, &c, 3, th, &res);
+	minimise(&c, th, &res);
 	return finish(&c, &res, f);
 }

@@ -16,7 +16,12 @@ struct pd_fit {
 	double	 n;			/* customers the fit rests on */
 	int	 iter, evals;		/* optimiser steps, evaluations */
 	int	 converged;
+	int	 edge;			/* bit i: parameter i at the edge */
 };
+
+/* The edge of the parameter space the fits stop at. */
+#define PD_EDGE_LO	1e-7
+#define PD_EDGE_HI	1e9
 
 /* Fits a transaction model; returns 0, or -1 when it did not converge. */
 int	pd_fit_tx(enum pd_model m, const struct pd_row *v, size_t n,

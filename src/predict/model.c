@@ -103,6 +103,106 @@ pd_ll(enum pd_model m, const double *p, const struct pd_row *v, size_t n)
 	return sum;
 }
 
+/*
+ * BG/NBD: LL = C(x) + log(e^A3 + e^A4), A3 = -(r+x) log(al+T),
+ * A4 = log a - log(b+x-1) - (r+x) log(al+t_x) when x > 0; with w the
+ * weight of A4, the derivatives are those of C plus w times A4's and
+ * (1 - w) times A3's.  MBG/NBD: LL = C'(x) + A3 + log(1 + e^A4'),
+ * A4' = log a - log(b+x) + (r+x)(log(al+T) - log(al+t_x)).
+ */
+double
+pd_ll_grad(enum pd_model m, const double *p, const struct pd_row *v,
+    size_t n, double *g)
+{
+	double r = p[0], al = p[1], a = p[2], b = p[3], x = -1;
+	double c = 0, cr = 0, ca = 0, cb = 0, lat, latx, a3, a4, w, l, rx;
+	double sum = 0, lga = log(a), lal = log(al), ww;
+	double gab = lgamma(a + b) - lgamma(b) - lgamma(r), pab = digamma(a + b);
+	double pr = digamma(r), pb = digamma(b), lbx = 0, one = m == PD_MBGNBD;
+	size_t i;
+
+	g[0] = g[1] = g[2] = g[3] = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].x != x) {
+			x = v[i].x;
+			rx = r + x;
+			c = lgamma(rx) + r * lal + gab + lgamma(b + x + one) -
+			    lgamma(a + b + x + one);
+			cr = digamma(rx) - pr + lal;
+			ca = pab - digamma(a + b + x + one);
+			cb = pab + digamma(b + x + one) - pb -
+			    digamma(a + b + x + one);
+			lbx = log(b + x + one - 1);
+		}
+		rx = r + x;
+		ww = v[i].w;
+		lat = log(al + v[i].T);
+		latx = log(al + v[i].tx);
+		if (m == PD_BGNBD) {
+			a3 = -rx * lat;
+			if (x > 0) {
+				a4 = lga - lbx - rx * latx;
+				l = logaddexp(a3, a4);
+				w = exp(a4 - l);
+			} else {
+				l = a3;
+				w = 0;
+			}
+			g[0] += ww * (cr - (1 - w) * lat - w * latx);
+			g[1] += ww * (r / al - rx * ((1 - w) / (al + v[i].T) +
+			    w / (al + v[i].tx)));
+			g[2] += ww * (ca + w / a);
+			g[3] += ww * (cb - w / (b + x - 1 + (x == 0)));
+		} else {
+			a4 = lga - lbx + rx * (lat - latx);
+			l = -rx * lat + logaddexp(0, a4);
+			w = a4 > 0 ? 1 / (1 + exp(-a4)) : exp(a4) / (1 + exp(a4));
+			g[0] += ww * (cr - lat + w * (lat - latx));
+			g[1] += ww * (r / al - rx / (al + v[i].T) + w * rx *
+			    (1 / (al + v[i].T) - 1 / (al + v[i].tx)));
+			g[2] += ww * (ca + w / a);
+			g[3] += ww * (cb - w / (b + x));
+		}
+		l += c;
+		if (!isfinite(l))
+			return -INFINITY;
+		sum += ww * l;
+	}
+	return sum;
+}
+
+double
+pd_gg_ll_grad(const double *p, const struct pd_spend *v, size_t n,
+    double *g)
+{
+	double q = p[1], ga = p[2], x = -1, px = 0, c = 0, lq = 0, dpx = 0;
+	double sum = 0, lm, lgm, l, ww, pq = digamma(q), lga = log(ga);
+	size_t i;
+
+	g[0] = g[1] = g[2] = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i].x != x) {
+			x = v[i].x;
+			px = p[0] * x;
+			c = lgamma(px + q) - lgamma(px) - lgamma(q) + q * lga +
+			    px * log(x);
+			lq = digamma(px + q);
+			dpx = lq - digamma(px) + log(x);
+		}
+		ww = v[i].w;
+		lm = log(v[i].m);
+		lgm = log(ga + x * v[i].m);
+		l = c + (px - 1) * lm - (px + q) * lgm;
+		if (!isfinite(l))
+			return -INFINITY;
+		sum += ww * l;
+		g[0] += ww * x * (dpx + lm - lgm);
+		g[1] += ww * (lq - pq + lga - lgm);
+		g[2] += ww * (q / ga - (px + q) / (ga + x * v[i].m));
+	}
+	return sum;
+}
+
 double
 pd_gg_ll_row(const double *p, double x, double m)
 {

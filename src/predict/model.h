@@ -42,6 +42,14 @@ double	pd_ll_row(enum pd_model m, const double *p, double x, double tx,
 /* The sum over rows, weighted; -inf when a term is not finite. */
 double	pd_ll(enum pd_model m, const double *p, const struct pd_row *v,
 	    size_t n);
+/*
+ * The same and its gradient in the parameters (BG/NBD, MBG/NBD), into
+ * g; analytic, for the quasi-Newton fit.
+ */
+double	pd_ll_grad(enum pd_model m, const double *p, const struct pd_row *v,
+	    size_t n, double *g);
+double	pd_gg_ll_grad(const double *p, const struct pd_spend *v, size_t n,
+	    double *g);
 double	pd_gg_ll_row(const double *p, double x, double m);
 double	pd_gg_ll(const double *p, const struct pd_spend *v, size_t n);
 

@@ -201,3 +201,101 @@ opt_inverse_hessian(opt_fn f, void *arg, int n, const double *theta,
 			cov[i * n + j] = H[i][n + j];
 	return 0;
 }
+
+#define BFGS_MAXITER	300
+#define BFGS_GTOL	1e-10	/* gradient, relative to |f| + 1 */
+#define BFGS_GNEAR	1e-7	/* the same, when no step improves */
+#define BFGS_HALVINGS	40	/* of the step, before giving up */
+
+void
+opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta,
+    struct opt_result *res)
+{
+	double x[OPT_MAXP], g[OPT_MAXP], xn[OPT_MAXP], gn[OPT_MAXP];
+	double H[OPT_MAXP][OPT_MAXP], d[OPT_MAXP], s[OPT_MAXP], y[OPT_MAXP];
+	double Hy[OPT_MAXP], f, fn, t, gd, sy, yHy, gmax;
+	int i, j, k, ls, near = 0;
+
+	memset(res, 0, sizeof(*res));
+	memcpy(x, theta, n * sizeof(double));
+	f = fg(x, g, arg);
+	res->evals = 1;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			H[i][j] = i == j;
+	for (k = 0; k < BFGS_MAXITER && isfinite(f); k++) {
+		gmax = 0;
+		for (i = 0; i < n; i++)
+			gmax = fmax(gmax, fabs(g[i]));
+		if (gmax <= BFGS_GTOL * (fabs(f) + 1)) {
+			res->converged = 1;
+			break;
+		}
+		/* Within rounding of the minimum: no step can do better. */
+		near = gmax <= BFGS_GNEAR * (fabs(f) + 1);
+		gd = 0;
+		for (i = 0; i < n; i++) {
+			d[i] = 0;
+			for (j = 0; j < n; j++)
+				d[i] -= H[i][j] * g[j];
+			gd += d[i] * g[i];
+		}
+		if (gd >= 0) {		/* not downhill: start over */
+			for (i = 0; i < n; i++) {
+				for (j = 0; j < n; j++)
+					H[i][j] = i == j;
+				d[i] = -g[i];
+			}
+			gd = 0;
+			for (i = 0; i < n; i++)
+				gd -= g[i] * g[i];
+		}
+		/* No step longer than 2 in log-parameters (a factor e^2). */
+		t = 1;
+		for (i = 0; i < n; i++)
+			if (fabs(d[i]) * t > 2)
+				t = 2 / fabs(d[i]);
+		for (ls = 0; ls < BFGS_HALVINGS; ls++, t *= 0.5) {
+			for (i = 0; i < n; i++)
+				xn[i] = x[i] + t * d[i];
+			fn = fg(xn, gn, arg);
+			res->evals++;
+			if (isfinite(fn) && fn <= f + 1e-4 * t * gd)
+				break;
+		}
+		if (ls == BFGS_HALVINGS) {
+			res->converged = near;
+			break;
+		}
+		sy = 0;
+		for (i = 0; i < n; i++) {
+			s[i] = xn[i] - x[i];
+			y[i] = gn[i] - g[i];
+			sy += s[i] * y[i];
+		}
+		memcpy(x, xn, n * sizeof(double));
+		memcpy(g, gn, n * sizeof(double));
+		if (near && f - fn <= 1e-15 * (fabs(f) + 1)) {
+			f = fn;
+			res->converged = 1;
+			break;
+		}
+		f = fn;
+		if (sy <= 1e-12)
+			continue;
+		yHy = 0;
+		for (i = 0; i < n; i++) {
+			Hy[i] = 0;
+			for (j = 0; j < n; j++)
+				Hy[i] += H[i][j] * y[j];
+			yHy += y[i] * Hy[i];
+		}
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				H[i][j] += (1 + yHy / sy) * s[i] * s[j] / sy -
+				    (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+	}
+	memcpy(res->theta, x, n * sizeof(double));
+	res->f = f;
+	res->iter = k;
+}

@@ -20,6 +20,15 @@ struct opt_result {
 	int	 converged;		/* 1: the simplex shrank to tolerance */
 };
 
+/* A function that also writes its gradient into g. */
+typedef double (*opt_gfn)(const double *theta, double *g, void *arg);
+
+/*
+ * Minimises fg from theta by BFGS with a backtracking line search;
+ * converged when the gradient vanishes to tolerance.
+ */
+void	opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta,
+	    struct opt_result *res);
 /* Minimises f from theta; a value that is not finite counts as +inf. */
 void	opt_minimise(opt_fn f, void *arg, int n, const double *theta,
 	    struct opt_result *res);

@@ -207,6 +207,28 @@ gate_gg(const struct data *d)
 const char *const pd_unit_name[] = { NULL, "days", NULL, NULL, NULL,
 	NULL, NULL, "weeks" };
 
+/* Says which parameters the likelihood drove to the edge, and so what. */
+static void
+edge_warning(const struct pd_fit *f)
+{
+	const struct pd_model_info *mi = &pd_models[f->model];
+	struct buf b = { 0 };
+	int i;
+
+	if (f->edge == 0)
+		return;
+	for (i = 0; i < mi->np; i++)
+		if (f->edge & 1 << i)
+			buf_printf(&b, "%s%s to %s", b.len ? ", " : "",
+			    mi->par[i], f->par[i] < 1 ? "0" : "infinity");
+	warnx("%s: the likelihood keeps rising as %s: the data do not pin "
+	    "%s down (the fit stops at %g and %g of the edge; predictions "
+	    "use where it stopped)", mi->title, b.s,
+	    __builtin_popcount((unsigned)f->edge) > 1 ? "them" : "it",
+	    PD_EDGE_LO, PD_EDGE_HI);
+	buf_free(&b);
+}
+
 int
 fit_tx(const struct data *d, enum pd_model m, struct pd_fit *f,
     struct pd_row **rows, size_t **map)
@@ -218,6 +240,7 @@ fit_tx(const struct data *d, enum pd_model m, struct pd_fit *f,
 		    "--model", pd_models[m].title, f->iter, f->ll);
 		return -1;
 	}
+	edge_warning(f);
 	return 0;
 }
 
@@ -248,6 +271,7 @@ fit_gg(const struct data *d, struct pd_fit *f)
 		warnx("Gamma-Gamma did not converge in %d steps", f->iter);
 		return -1;
 	}
+	edge_warning(f);
 	if (f->par[1] <= 1) {
 		warnx("Gamma-Gamma: q = %.4f is not above 1, so the mean "
 		    "spend per purchase is not finite: refusing to predict "

@@ -131,3 +131,17 @@ log_pnbd_integral(double alpha, double beta, double R, double S,
 	return logsubexp(log_g(1 / (m + lo), a, k, d),
 	    isinf(hi) ? -INFINITY : log_g(1 / (m + hi), a, k, d));
 }
+
+double
+digamma(double x)
+{
+	double r = 0, f;
+
+	while (x < 6) {
+		r -= 1 / x;
+		x += 1;
+	}
+	f = 1 / (x * x);
+	return r + log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 -
+	    f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}

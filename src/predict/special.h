@@ -7,6 +7,8 @@
 #ifndef PREDICT_SPECIAL_H
 #define PREDICT_SPECIAL_H
 
+/* The digamma function, for x > 0. */
+double	digamma(double x);
 /* log(e^a + e^b), exact when either is -inf. */
 double	logaddexp(double a, double b);
 /* log(e^a - e^b) for a >= b; -inf when equal. */
