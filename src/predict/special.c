@@ -137,7 +137,7 @@ digamma(double x)
 {
 	double r = 0, f;
 
-	while (x < 6) {
+	while (x < 10) {
 		r -= 1 / x;
 		x += 1;
 	}
