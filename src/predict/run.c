@@ -219,11 +219,11 @@ edge_warning(const struct pd_fit *f)
 		return;
 	for (i = 0; i < mi->np; i++)
 		if (f->edge & 1 << i)
-			buf_printf(&b, "%s%s to %s", b.len ? ", " : "",
+			buf_printf(&b, "%s%s goes to %s", b.len ? ", " : "",
 			    mi->par[i], f->par[i] < 1 ? "0" : "infinity");
 	warnx("%s: the likelihood keeps rising as %s: the data do not pin "
-	    "%s down (the fit stops at %g and %g of the edge; predictions "
-	    "use where it stopped)", mi->title, b.s,
+	    "%s down; the fit stops at the edge (below %g or above %g) and "
+	    "predictions use where it stopped", mi->title, b.s,
 	    __builtin_popcount((unsigned)f->edge) > 1 ? "them" : "it",
 	    PD_EDGE_LO, PD_EDGE_HI);
 	buf_free(&b);
@@ -328,9 +328,9 @@ fit_table(struct tout *o, const struct data *d, const struct pd_fit *f)
 	table_end(&t);
 	if (f->model != PD_GG)
 		tout_note(o, "%.0f customers, %.0f of them bought on two or "
-		    "more days; maximum likelihood on log-parameters "
-		    "(Nelder-Mead, restarted until no better), %d "
-		    "evaluations.", d->customers, d->repeaters, f->evals);
+		    "more days; maximum likelihood on log-parameters, "
+		    "%d evaluations of the likelihood.", d->customers,
+		    d->repeaters, f->evals);
 	else
 		tout_note(o, "%.0f repeat buyers' mean spend per repeat "
 		    "day; %d evaluations.", f->n, f->evals);
