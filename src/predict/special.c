@@ -91,24 +91,62 @@ hyp2f1(double A, double B, double C, double z)
  * 2F1(a, k; a + 1; z) = (1 - z)^(1 - k) 2F1(1, a + 1 - k; a + 1; z),
  * whose terms (a + 1 - k)_n / (a + 1)_n z^n are positive and fall.
  */
+/*
+ * 2F1(1, b; c; z) = 2F1(b, 1; c; z) for 0 <= z < 1, c > b > 0: the
+ * series while z is small; near 1, where the series needs thousands of
+ * terms, Gauss's continued fraction for F(a, b+1; c+1; z) / F(a, b; c; z)
+ * with b = 0, evaluated by Lentz's method: all its partial numerators
+ * are negative (a Stieltjes fraction), so it converges, and fast.
+ */
+static double
+f1(double b, double c, double z)
+{
+	double t = 1, sum = 1, rho = 0, f, C, D, k, delta, cg = c - 1;
+	long n, j;
+
+	if (z <= 0.5) {
+		for (n = 0; n < SERIES_MAX && z > 0; n++) {
+			rho = (b + n) / (c + n) * z;
+			t *= rho;
+			sum += t;
+			if (t * z / (1 - z) < SERIES_EPS * sum)
+				break;
+		}
+		return sum;
+	}
+	f = C = 1;
+	D = 0;
+	for (j = 1; j < SERIES_MAX; j++) {
+		n = (j - 1) / 2;
+		if (j % 2)
+			k = (b + n) * (cg + n) / ((cg + 2 * n) * (cg + 2 * n + 1));
+		else
+			k = (n + 1) * (cg - b + n + 1) / ((cg + 2 * n + 1) *
+			    (cg + 2 * n + 2));
+		D = 1 - k * z * D;
+		if (D == 0)
+			D = 1e-300;
+		C = 1 - k * z / C;
+		if (C == 0)
+			C = 1e-300;
+		D = 1 / D;
+		delta = C * D;
+		f *= delta;
+		if (fabs(delta - 1) < SERIES_EPS)
+			break;
+	}
+	return 1 / f;
+}
+
 static double
 log_g(double u, double a, double k, double d)
 {
-	double z = d * u, t = 1, sum = 1, b = a + 1 - k, rho;
-	long n;
+	double z = d * u;
 
 	if (u == 0)
 		return -INFINITY;
-	for (n = 0; n < SERIES_MAX && z > 0; n++) {
-		rho = (b + n) / (a + 1 + n) * z;
-		t *= rho;
-		sum += t;
-		if (t * z / (1 - z) < SERIES_EPS * sum)
-			break;
-	}
-	if (n == SERIES_MAX)
-		sum += t * rho / (1 - rho);
-	return a * log(u) - log(a) + (1 - k) * log1p(-z) + log(sum);
+	return a * log(u) - log(a) + (1 - k) * log1p(-z) +
+	    log(f1(a + 1 - k, a + 1, z));
 }
 
 double

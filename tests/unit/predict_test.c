@@ -61,6 +61,11 @@ special(void)
 	    -108.992929507132, 1e-9);
 	NEAR(log_pnbd_integral(0.2, 30, 4.5, 0.7, 0, INFINITY),
 	    -1.40625683391848, 1e-9);
+	/* z = 0.999 either way round: the continued fraction's side. */
+	NEAR(log_pnbd_integral(0.01, 10, 1.6, 0.3, 0, 50),
+	    0.245259847393292, 1e-11);
+	NEAR(log_pnbd_integral(10, 0.01, 1.6, 0.3, 0, 50),
+	    -1.29063651771993, 1e-11);
 	CHECK(log_pnbd_integral(1, 2, 3, 4, 5, 5) == -INFINITY);
 }
 
