@@ -55,6 +55,18 @@ static const char help[] =
 enum { OPT_DISCOUNT = 0x2000, OPT_HOLDOUT, OPT_HORIZON, OPT_MODEL,
 	OPT_PART, OPT_UNIT };
 
+/* --holdout and --horizon: a number of days, 1 to a hundred years. */
+static int64_t
+days_arg(const char *opt, const char *arg)
+{
+	long long v;
+
+	if (crm_parse_int(arg, 1, 36500, &v) != 0)
+		crm_usage_error(synopsis, "%s: '%s' is not a number of days "
+		    "from 1 to 36500", opt, arg);
+	return v;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -98,18 +110,10 @@ main(int argc, char *argv[])
 			o.discount = (double)v / 100;
 			break;
 		case OPT_HOLDOUT:
-			if (crm_parse_int(optarg, 1, 36500, &v) != 0)
-				crm_usage_error(synopsis, "--holdout: '%s' is "
-				    "not a number of days from 1 to 36500",
-				    optarg);
-			o.holdout = v;
+			o.holdout = days_arg("--holdout", optarg);
 			break;
 		case OPT_HORIZON:
-			if (crm_parse_int(optarg, 1, 36500, &v) != 0)
-				crm_usage_error(synopsis, "--horizon: '%s' is "
-				    "not a number of days from 1 to 36500",
-				    optarg);
-			o.horizon = v;
+			o.horizon = days_arg("--horizon", optarg);
 			break;
 		case OPT_MODEL:
 			if ((o.model = pd_model_byname(optarg)) < 0)

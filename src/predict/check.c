@@ -86,20 +86,29 @@ shown(const struct tout *o, const struct predict_opts *po, const char *part)
 	return o->mode == TM_TABLE || strcmp(part, "frequency") == 0;
 }
 
+/* A table of holdout purchases by group: the group, customers, actual,
+ * predicted. */
 static void
-part_frequency(struct tout *o, const struct eval *e, const char *unit)
+by_group(struct table *t, struct tout *o, const char *group,
+    const char *title)
+{
+	tout_title(o, "Repeat purchase days in the holdout, by %s", title);
+	table_init(t, o);
+	table_col(t, group, NULL, TC_LEFT);
+	table_col(t, "customers", NULL, 0);
+	table_col(t, "actual", NULL, 0);
+	table_col(t, "predicted", NULL, 0);
+}
+
+static void
+part_frequency(struct tout *o, const struct eval *e)
 {
 	struct table t;
 	char lab[8];
 	int c;
 
-	tout_title(o, "Repeat purchase days in the holdout, by purchase days "
-	    "repeated in the calibration (mean per customer)");
-	table_init(&t, o);
-	table_col(&t, "x", NULL, TC_LEFT);
-	table_col(&t, "customers", NULL, 0);
-	table_col(&t, "actual", NULL, 0);
-	table_col(&t, "predicted", NULL, 0);
+	by_group(&t, o, "x", "purchase days repeated in the calibration "
+	    "(mean per customer)");
 	table_col(&t, "actual_total", "total actual", 0);
 	table_col(&t, "predicted_total", "total predicted", 0);
 	for (c = 0; c < NCLASS; c++) {
@@ -118,7 +127,6 @@ part_frequency(struct tout *o, const struct eval *e, const char *unit)
 		table_endrow(&t);
 	}
 	table_end(&t);
-	(void)unit;
 }
 
 static void
@@ -145,13 +153,7 @@ part_cohort(struct tout *o, struct data *d, const struct eval *e)
 		act[i] += (double)rc.hold;
 		prd[i] += e->pred[pd_hist_find(&d->hist, rc.key, 0)];
 	}
-	tout_title(o, "Repeat purchase days in the holdout, by month of the "
-	    "first purchase");
-	table_init(&t, o);
-	table_col(&t, "cohort", NULL, TC_LEFT);
-	table_col(&t, "customers", NULL, 0);
-	table_col(&t, "actual", NULL, 0);
-	table_col(&t, "predicted", NULL, 0);
+	by_group(&t, o, "cohort", "month of the first purchase");
 	for (i = 0; i < nm; i++) {
 		if (n[i] == 0)
 			continue;
@@ -437,7 +439,6 @@ pd_check(sqlite3 *db, struct tout *o, struct data *d)
 {
 	struct eval ev[3], *e;
 	char a[11], b[11], c[11];
-	const char *unit = pd_unit_name[d->o->unit];
 	int i, n = 0, best = -1, rc = EXIT_DATA;
 
 	if (gate_tx(d) != 0)
@@ -473,7 +474,7 @@ pd_check(sqlite3 *db, struct tout *o, struct data *d)
 	if (o->mode == TM_TABLE && d->o->part == NULL)
 		fit_table(o, d, &e->f);
 	if (shown(o, d->o, "frequency"))
-		part_frequency(o, e, unit);
+		part_frequency(o, e);
 	if (shown(o, d->o, "cohort"))
 		part_cohort(o, d, e);
 	if (shown(o, d->o, "total"))
