@@ -365,8 +365,8 @@ cmd_fit(struct tout *o, struct data *d)
 
 /* What every customer with one history gets. */
 struct score {
-	float	 palive, pnone;
-	double	 purchases, det, wait;
+	double	 purchases, det;	/* doubles: CLV to the cent */
+	float	 palive, pnone, wait;
 };
 
 static struct score *
@@ -389,7 +389,8 @@ score_rows(const struct data *d, const struct pd_fit *f,
 		    r->T, h);
 		s[i].det = pd_discounted(f->model, f->par, r->x, r->tx, r->T,
 		    h, delta);
-		s[i].wait = pd_next_wait(f->par, r->x, r->T) * d->o->unit;
+		s[i].wait = (float)(pd_next_wait(f->par, r->x, r->T) *
+		    d->o->unit);
 	}
 	return s;
 }
@@ -430,6 +431,7 @@ cmd_customers(struct tout *o, struct data *d)
 		free(map);
 		return EXIT_DATA;
 	}
+	pd_hist_free(&d->spend);	/* fitted: memory for the scores */
 	sc = score_rows(d, &f, rows, map);
 	free(rows);
 	free(map);
