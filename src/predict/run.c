@@ -88,6 +88,12 @@ collect(const struct pd_cust *c, void *arg)
 
 	if (d->tab != NULL)
 		return put_summary_row(d, c);
+	if (d->cal_end - c->first >= PD_MAX_DAYS) {
+		warnx("customer %lld: the first purchase is %lld days before "
+		    "the end; the models take at most %d", (long long)c->id,
+		    (long long)(d->cal_end - c->first), PD_MAX_DAYS - 1);
+		return -1;
+	}
 	r.id = c->id;
 	r.key = pd_key(c->x, c->last - c->first, d->cal_end - c->first);
 	r.first = c->first;

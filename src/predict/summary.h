@@ -52,6 +52,7 @@ long	pd_hist_find(const struct pd_hist *h, int64_t k1, int64_t k2);
 void	pd_hist_free(struct pd_hist *h);
 
 /* (x, t_x, T) in days as one key (x < 2^22, days < 2^21). */
+#define PD_MAX_DAYS	(1 << 21)
 int64_t	pd_key(int64_t x, int64_t tx, int64_t T);
 void	pd_unkey(int64_t k, int64_t *x, int64_t *tx, int64_t *T);
 
