@@ -14,15 +14,17 @@ struct ctx {
 	const struct pd_row *rows;
 	const struct pd_spend *sp;
 	size_t	 n;
+	int	 evals;			/* of the likelihood */
 };
 
 static double
 neg_ll(const double *th, void *arg)
 {
-	const struct ctx *c = arg;
+	struct ctx *c = arg;
 	double p[4];
 	int i;
 
+	c->evals++;
 	for (i = 0; i < pd_models[c->m].np; i++) {
 		p[i] = exp(th[i]);
 		if (!(p[i] > 1e-10 && p[i] < 1e10))
@@ -37,10 +39,11 @@ neg_ll(const double *th, void *arg)
 static double
 neg_ll_grad(const double *th, double *g, void *arg)
 {
-	const struct ctx *c = arg;
+	struct ctx *c = arg;
 	double p[4], l;
 	int i, np = pd_models[c->m].np;
 
+	c->evals++;
 	for (i = 0; i < np; i++) {
 		p[i] = exp(th[i]);
 		if (!(p[i] > 1e-10 && p[i] < 1e10))
@@ -51,6 +54,28 @@ neg_ll_grad(const double *th, double *g, void *arg)
 	for (i = 0; i < np; i++)
 		g[i] = -g[i] * p[i];
 	return -l;
+}
+
+/*
+ * Pareto/NBD's gradient by central differences: its terms' derivatives
+ * in r and s have no closed form in the same functions.
+ */
+static double
+neg_ll_numgrad(const double *th, double *g, void *arg)
+{
+	double x[4], f = neg_ll(th, arg), h = 1e-5, a, b;
+	int i, np = 4;
+
+	memcpy(x, th, sizeof(x));
+	for (i = 0; i < np && isfinite(f); i++) {
+		x[i] = th[i] + h;
+		a = neg_ll(x, arg);
+		x[i] = th[i] - h;
+		b = neg_ll(x, arg);
+		x[i] = th[i];
+		g[i] = (a - b) / (2 * h);
+	}
+	return f;
 }
 
 /* Parameters the likelihood drove to the edge of the space, as bits. */
@@ -66,9 +91,9 @@ edges(const double *th, int np)
 }
 
 /*
- * BG/NBD, MBG/NBD and Gamma-Gamma have analytic gradients: BFGS, and
+ * BFGS (on the analytic gradient, or Pareto/NBD's numeric one), and
  * Nelder-Mead with restarts from where it stopped when it did not
- * converge; Pareto/NBD goes to Nelder-Mead at once.
+ * converge.
  */
 static void
 minimise(struct ctx *c, const double *th, struct opt_result *res)
@@ -76,11 +101,8 @@ minimise(struct ctx *c, const double *th, struct opt_result *res)
 	struct opt_result nm;
 	int np = pd_models[c->m].np;
 
-	if (c->m == PD_PARETO) {
-		opt_minimise(neg_ll, c, np, th, res);
-		return;
-	}
-	opt_bfgs(neg_ll_grad, c, np, th, res);
+	opt_bfgs(c->m == PD_PARETO ? neg_ll_numgrad : neg_ll_grad, c, np, th,
+	    log(PD_EDGE_LO), log(PD_EDGE_HI), res);
 	if (res->converged || edges(res->theta, np) != 0)
 		return;
 	opt_minimise(neg_ll, c, np, res->theta, &nm);
@@ -100,7 +122,7 @@ finish(struct ctx *c, const struct opt_result *res, struct pd_fit *f)
 		f->par[i] = exp(res->theta[i]);
 	f->ll = -res->f;
 	f->iter = res->iter;
-	f->evals = res->evals;
+	f->evals = c->evals;
 	f->edge = edges(res->theta, np);
 	/* A supremum on the edge: the likelihood rises all the way to it,
 	 * which is a finding about the data, not a failure to converge. */
@@ -117,7 +139,7 @@ int
 pd_fit_tx(enum pd_model m, const struct pd_row *v, size_t n,
     struct pd_fit *f)
 {
-	struct ctx c = { m, v, NULL, n };
+	struct ctx c = { m, v, NULL, n, 0 };
 	struct opt_result res;
 	double th[4], sx = 0, sT = 0, sw = 0;
 	size_t i;
@@ -141,7 +163,7 @@ pd_fit_tx(enum pd_model m, const struct pd_row *v, size_t n,
 int
 pd_fit_gg(const struct pd_spend *v, size_t n, struct pd_fit *f)
 {
-	struct ctx c = { PD_GG, NULL, v, n };
+	struct ctx c = { PD_GG, NULL, v, n, 0 };
 	struct opt_result res;
 	double th[3], sm = 0, sw = 0;
 	size_t i;

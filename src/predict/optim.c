@@ -208,13 +208,13 @@ opt_inverse_hessian(opt_fn f, void *arg, int n, const double *theta,
 #define BFGS_HALVINGS	40	/* of the step, before giving up */
 
 void
-opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta,
-    struct opt_result *res)
+opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta, double edge_lo,
+    double edge_hi, struct opt_result *res)
 {
 	double x[OPT_MAXP], g[OPT_MAXP], xn[OPT_MAXP], gn[OPT_MAXP];
 	double H[OPT_MAXP][OPT_MAXP], d[OPT_MAXP], s[OPT_MAXP], y[OPT_MAXP];
 	double Hy[OPT_MAXP], f, fn, t, gd, sy, yHy, gmax;
-	int i, j, k, ls, near = 0;
+	int i, j, k, ls, near = 0, out;
 
 	memset(res, 0, sizeof(*res));
 	memcpy(x, theta, n * sizeof(double));
@@ -278,6 +278,14 @@ opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta,
 		if (near && f - fn <= 1e-15 * (fabs(f) + 1)) {
 			f = fn;
 			res->converged = 1;
+			break;
+		}
+		/* Past the edge and hardly gaining: the supremum is out
+		 * there, and the caller says so. */
+		for (i = 0, out = 0; i < n; i++)
+			out |= x[i] < edge_lo || x[i] > edge_hi;
+		if (out && f - fn <= 1e-9 * (fabs(f) + 1)) {
+			f = fn;
 			break;
 		}
 		f = fn;

@@ -25,10 +25,12 @@ typedef double (*opt_gfn)(const double *theta, double *g, void *arg);
 
 /*
  * Minimises fg from theta by BFGS with a backtracking line search;
- * converged when the gradient vanishes to tolerance.
+ * converged when the gradient vanishes to tolerance.  It also stops,
+ * not converged, when a parameter is outside [edge_lo, edge_hi] and a
+ * step gains almost nothing.
  */
 void	opt_bfgs(opt_gfn fg, void *arg, int n, const double *theta,
-	    struct opt_result *res);
+	    double edge_lo, double edge_hi, struct opt_result *res);
 /* Minimises f from theta; a value that is not finite counts as +inf. */
 void	opt_minimise(opt_fn f, void *arg, int n, const double *theta,
 	    struct opt_result *res);
