@@ -43,7 +43,7 @@ lines() {
 
 test_expect_success 'four imports at once, three readers looping' '
 	rm -f stop &&
-	{ reader summary crm-report summary --db c.db & } &&
+	{ reader summary crm-report summary --db c.db --as-of 2025-12-31 & } &&
 	{ reader napl crm-segment napl --db c.db --as-of 2025-12-31 & } &&
 	{ reader rfm crm-rfm --db c.db --as-of 2025-12-31 & } &&
 	pids= &&
