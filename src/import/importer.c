@@ -107,18 +107,19 @@ tap_sha(void *arg, const void *p, size_t n)
  * the run must stop (a bad row in strict mode, a store error).
  */
 int
-import_file(struct run *r, const char *path, int delim, const char *enc)
+import_file(struct run *r, struct import_input *in, int delim,
+    const char *enc)
 {
 	struct sha256 sha;
 	char hex[65];
 	long line;
 	int rc;
 
-	if ((r->in = csvr_open(path, delim, enc)) == NULL) {
+	if ((r->in = import_input_reader(in, delim, enc)) == NULL) {
 		if (errno == EINVAL)
 			warnx("%s: unknown encoding (see iconv -l)", enc);
 		else
-			warn("%s", path);
+			warn("%s", in->path);
 		return -1;
 	}
 	sha256_init(&sha);

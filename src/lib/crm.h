@@ -149,6 +149,12 @@ struct csvr;
  * Returns NULL with errno set.
  */
 struct csvr *csvr_open(const char *path, int delim, const char *encoding);
+/* The same on descriptor fd (taken), named name in messages. */
+struct csvr *csvr_fdopen(int fd, const char *name, int delim,
+	    const char *encoding);
+/* Copies a stream to an unlinked temporary file (see csvio.c). */
+int	 csvr_spool(FILE *fp, const char *pre, size_t npre, int upto_nul,
+	    struct buf *why);
 /*
  * A workbook (.xlsx, recognised by its bytes) is read as its first sheet
  * would be as CSV, each row a record (csvr_line its row number, csvr_name
