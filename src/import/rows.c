@@ -938,8 +938,9 @@ take_member(struct run *r)
 	if (r->val[F_BIRTHDAY].len > 0) {
 		if (date_parse(r->val[F_BIRTHDAY].s, r->dorder, &b, &why) != 0) {
 			buf_reset(&r->bad_msg);
+			/* A birthday is personal: shown masked. */
 			buf_printf(&r->bad_msg, "%s: '%s'", why,
-			    r->val[F_BIRTHDAY].s);
+			    crm_mask(r->val[F_BIRTHDAY].s, r->masked));
 			bad(r, F_BIRTHDAY, r->bad_msg.s);
 			goto out;
 		}
