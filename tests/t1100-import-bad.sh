@@ -50,6 +50,26 @@ bad 'bytes neither UTF-8 nor Big5' "$H\nA1,2024-01-01,\377\377,1,1,completed\n" 
 	"in.csv:2: text is neither UTF-8 nor Big5"
 bad 'a missing required column' "order_id,account,unit_price\nA1,a,1\n" \
 	"in.csv:1: no column for 'ordered_at': this looks like format plain"
+bad 'a plain file without ordered_at: not taken for email events' \
+	"order_id,account,email,quantity,unit_price\nA1,a,a@x.example,1,1\n" \
+	"in.csv:1: no column for 'ordered_at': this looks like format plain (5 columns match its fields)"
+bad 'a plain file without order_id or ordered_at: both named' \
+	"order_no,account,email,quantity,unit_price\nA1,a,a@x.example,1,1\n" \
+	"in.csv:1: no column for 'order_id', 'ordered_at': this looks like format plain (4 columns"
+bad 'a TSV read without -t: pass -t' "order_id\tordered_at\taccount\nA1\t2024-01-01\ta\n" \
+	"in.csv:1: not a format crm-import knows .*; the header has tabs: pass -t$"
+bad 'a file separated by semicolons: pass -d' "order_id;ordered_at;account\nA1;2024-01-01;a\n" \
+	"in.csv:1: not a format crm-import knows .*; the header has semicolons: pass -d ';'$"
+
+test_expect_success '--map with a field misspelt: did you mean' '
+	{ crm-import --db b.db --map orderd_at=Date in.csv 2>err
+	  test $? = 2; } &&
+	test_grep "^crm-import: --map: unknown field .orderd_at.; did you mean .ordered_at.?" err &&
+	printf "orderd_at = Date\n" >m.map &&
+	{ crm-import --db b.db --map-file m.map in.csv 2>err
+	  test $? = 2; } &&
+	test_grep "^crm-import: m.map:1: unknown field .orderd_at.; did you mean .ordered_at.?" err
+'
 bad 'no column names the buyer' "order_id,ordered_at,unit_price\nA1,2024-01-01,1\n" \
 	'no column names the buyer'
 bad 'a bad phone, masked in the message' "order_id,ordered_at,phone,unit_price\nA1,2024-01-01,call me,1\n" \

@@ -289,6 +289,8 @@ int	qty_parse(const char *s, int64_t *q, const char **why);
 int	utf8_valid(const char *s, size_t n);
 /* NFKC, trimmed, into out; returns 0, or -1 for invalid UTF-8. */
 int	text_norm(const char *s, size_t n, struct buf *out);
+/* Edit distance of two short names (99 past 30 bytes): "did you mean". */
+int	text_distance(const char *a, const char *b);
 
 enum ident_status { ID_OK, ID_EMPTY, ID_MASKED, ID_INVALID };
 /* Each takes an already text_norm'ed value. */
