@@ -238,6 +238,7 @@ status_parse(const struct format *f, const char *s, enum status *st)
 
 
 static int check_columns(struct run *);
+static int check_twice(struct run *);
 
 /* Finds the columns for field f among the header cells. */
 static void
@@ -464,10 +465,42 @@ read_header(struct run *r)
 			e = format_get(r->fmt, field_names[f]);
 		map_field(r, f, e);
 	}
-	if (check_columns(r) != 0)
+	if (check_columns(r) != 0 || check_twice(r) != 0)
 		return -1;
 	if (r->rejects != NULL && ftell(r->rejects) == 0)
 		fputs("file,line,field,reason,row...\n", r->rejects);
+	return 0;
+}
+
+/*
+ * A field read from a column whose name another column has too: which
+ * one holds it is a guess (the first was read, the other ignored), so
+ * it is an error naming both.  Columns of different names read for one
+ * field (a format's alternates, up to MAXALT) are meant.
+ */
+static int
+check_twice(struct run *r)
+{
+	size_t c, j;
+	int f, k;
+
+	for (f = 0; f < NFIELDS; f++)
+		for (k = 0; k < r->map.ncol[f]; k++) {
+			c = (size_t)r->map.col[f][k];
+			for (j = 0; j < r->ncols; j++) {
+				if (j == c || *r->cells[c] == '\0' ||
+				    !header_matches(r->cells[j], r->cells[c],
+				    0))
+					continue;
+				warnx("%s:%ld: columns %zu and %zu are both "
+				    "named '%s' (field '%s'): which one to read "
+				    "is a guess; remove or rename one",
+				    csvr_name(r->in), csvr_line(r->in),
+				    (j < c ? j : c) + 1, (j < c ? c : j) + 1,
+				    r->cells[c], field_names[f]);
+				return -1;
+			}
+		}
 	return 0;
 }
 

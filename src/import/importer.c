@@ -94,6 +94,9 @@ summary(struct run *r)
 		    "rejected\n", crm_prog, name, r->rows, strcmp(k, "claims") ?
 		    "events" : "claims", r->o_new, r->o_unchanged,
 		    r->c_unknown, r->rejected);
+	if (r->bidi > 1)
+		fprintf(stderr, "%s: %s: bidi control characters removed from "
+		    "%ld fields\n", crm_prog, name, r->bidi);
 }
 
 static void
@@ -126,7 +129,8 @@ import_file(struct run *r, struct import_input *in, int delim,
 	csvr_set_tap(r->in, tap_sha, &sha);
 	csvr_read_ahead(r->in);		/* a file: read it in a thread */
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
-	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future = 0;
+	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future =
+	    r->bidi = 0;
 	keymap_free(r->unchanged);
 	r->unchanged = keymap_new(UNCHANGED);
 	keymap_free(r->rejected_orders);
