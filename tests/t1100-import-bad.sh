@@ -48,9 +48,9 @@ bad 'invalid UTF-8 after UTF-8' "$H\nA1,2024-01-01,陳,1,1,completed\nA2,2024-01
 	"in.csv:3: field 'account': invalid UTF-8"
 bad 'bytes neither UTF-8 nor Big5' "$H\nA1,2024-01-01,\377\377,1,1,completed\n" \
 	"in.csv:2: text is neither UTF-8 nor Big5"
-bad 'two rows of one order, two times' \
+bad 'two rows of one order, two days' \
 	"$H\nA1,2024-01-01,a,1,1,completed\nA1,2024-01-02,a,1,1,completed\n" \
-	"in.csv:3: field 'ordered_at': '2024-01-02' is not the time an earlier row of order A1 gives (from line 2)"
+	"in.csv:3: field 'ordered_at': '2024-01-02' is not the day an earlier row of order A1 gives (from line 2)"
 bad 'two rows of one order, two buyers' \
 	"$H\nA1,2024-01-01,a,1,1,completed\nA1,2024-01-01,b,1,1,completed\n" \
 	"in.csv:3: field 'account': another account than an earlier row of order A1 gives (from line 2): one order has one buyer"
@@ -73,6 +73,12 @@ test_expect_success 'later rows may leave the date and the buyer empty' '
 	printf "$H\nA1,2024-01-01,a,1,1,completed\nA1,,,2,1,\n" >in.csv &&
 	crm-import -q --db e.db in.csv &&
 	test "$(sql e.db "SELECT count(*) FROM order_items")" = 2
+'
+
+test_expect_success 'lines of one order stamped minutes apart: the earliest counts' '
+	printf "$H\nT1,2024-01-01 10:02,a,1,1,completed\nT1,2024-01-01 10:01,a,1,1,completed\nT1,2024-01-01 10:03,a,1,1,completed\n" >in.csv &&
+	crm-import -q --db tm.db --tz UTC in.csv &&
+	test "$(sql tm.db "SELECT datetime(ordered_at, \"unixepoch\") FROM orders")" = "2024-01-01 10:01:00"
 '
 
 test_expect_success 'bidi controls are dropped from a name, with a warning' '

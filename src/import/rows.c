@@ -755,15 +755,21 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 			    r->val[F_ORDERED_AT].s);
 			return bad(r, F_ORDERED_AT, r->bad_msg.s);
 		}
-		if (o->has_time && t != o->ordered_at) {
+		/*
+		 * One order, one day: a till may stamp each line as it is
+		 * scanned (the earliest time counts), but another day is
+		 * another order under the same number, or a mistake.
+		 */
+		if (o->has_time && day_of(t) != day_of(o->ordered_at)) {
 			buf_reset(&r->bad_msg);
-			buf_printf(&r->bad_msg, "'%s' is not the time an earlier "
+			buf_printf(&r->bad_msg, "'%s' is not the day an earlier "
 			    "row of order %s gives (from line %ld): two orders "
 			    "with one id?", r->val[F_ORDERED_AT].s,
 			    o->order_no.s, o->line);
 			return bad(r, F_ORDERED_AT, r->bad_msg.s);
 		}
-		o->ordered_at = t;
+		if (!o->has_time || t < o->ordered_at)
+			o->ordered_at = t;
 		o->has_time = 1;
 	} else if (first) {
 		return bad(r, F_ORDERED_AT, "empty date");
