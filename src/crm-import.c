@@ -91,9 +91,11 @@ main(int argc, char *argv[])
 	};
 	struct crm_common c;
 	struct import_opts o;
-	struct run *r;
+	struct run *r = NULL;
+	struct import_input *in = NULL;
 	const char *enc = NULL, *rejects_name = NULL;
-	int ch, delim = ',', tab = 0, i, rc = EXIT_DATA, op = 0;
+	char *rejects_tmp = NULL;
+	int ch, delim = ',', tab = 0, i, nin = 0, rc = EXIT_DATA, op = 0;
 	long long id_a = 0, id_b = 0;
 	char junk;
 
@@ -206,11 +208,22 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "format %s is for %s, not %s",
 		    o.format->name, o.format->kind, o.kind);
 
-	if (rejects_name != NULL &&
-	    (o.rejects = fopen(rejects_name, "w")) == NULL)
-		err(EXIT_DATA, "%s", rejects_name);
+	/*
+	 * The input first: a pipe or a fifo is read to its end before the
+	 * store is opened, so that the write transaction waits for nobody.
+	 */
+	nin = op != 0 ? 0 : argc > 0 ? argc : 1;
+	in = xmalloc((nin + 1) * sizeof(*in));
+	for (i = 0; i < nin; i++)
+		if (import_input_open(&in[i], argc > 0 ? argv[i] : "-") != 0) {
+			nin = i;
+			goto done;
+		}
+	if (rejects_name != NULL && (o.rejects =
+	    import_rejects_open(rejects_name, &rejects_tmp)) == NULL)
+		goto done;
 	if ((r = import_open(crm_db_path(c.db), &o)) == NULL)
-		exit(EXIT_DATA);
+		goto done;
 	if (import_begin(r, c.tz) != 0)
 		goto done;
 	if (op == 'X') {
@@ -221,23 +234,27 @@ main(int argc, char *argv[])
 	if ((op == 'P' && import_split(r, id_a) != 0) ||
 	    (op == 'L' && import_link(r, id_a, id_b) != 0))
 		goto done;
-	if (op == 0 && argc == 0 && import_file(r, "-", delim, enc) != 0)
-		goto done;
-	for (i = 0; i < argc; i++)
-		if (import_file(r, argv[i], delim, enc) != 0)
+	for (i = 0; i < nin; i++)
+		if (import_file(r, &in[i], delim, enc) != 0)
 			goto done;
+	if (o.rejects != NULL &&
+	    import_rejects_sync(o.rejects, rejects_name) != 0)
+		goto done;
 	if (import_commit(r) != 0)
 		goto done;
 	rc = 0;
 done:
-	import_close(r, rc != 0 || op == 'X');
+	if (r != NULL)
+		import_close(r, rc != 0 || op == 'X');
 	if (rc != 0 && !o.quiet)
 		warnx("nothing was stored");
+	for (i = 0; i < nin; i++)
+		import_input_close(&in[i]);
+	free(in);
 	format_free(o.format);
 	format_free(o.overrides);
-	if (o.rejects != NULL && fclose(o.rejects) != 0) {
-		warn("%s", rejects_name);
+	if (o.rejects != NULL && import_rejects_close(o.rejects, rejects_tmp,
+	    rejects_name, rc == 0) != 0)
 		rc = EXIT_DATA;
-	}
 	return rc;
 }

@@ -255,8 +255,10 @@ main(int argc, char *argv[])
 		if (e != NULL)
 			segexpr_set_rules(e, rules);
 	}
-	if (o.cols != NULL && audience_columns(&r, o.cols) != 0)
+	if (o.cols != NULL && audience_columns(&r, o.cols) != 0) {
+		rc = EXIT_USAGE;	/* a bad option value: crm(7) */
 		goto done;
+	}
 
 	/* Saving writes, but never creates a store. */
 	if ((o.save != NULL || o.unsave != NULL) &&

@@ -48,8 +48,79 @@ bad 'invalid UTF-8 after UTF-8' "$H\nA1,2024-01-01,陳,1,1,completed\nA2,2024-01
 	"in.csv:3: field 'account': invalid UTF-8"
 bad 'bytes neither UTF-8 nor Big5' "$H\nA1,2024-01-01,\377\377,1,1,completed\n" \
 	"in.csv:2: text is neither UTF-8 nor Big5"
+bad 'two rows of one order, two days' \
+	"$H\nA1,2024-01-01,a,1,1,completed\nA1,2024-01-02,a,1,1,completed\n" \
+	"in.csv:3: field 'ordered_at': '2024-01-02' is not the day an earlier row of order A1 gives (from line 2)"
+bad 'two rows of one order, two buyers' \
+	"$H\nA1,2024-01-01,a,1,1,completed\nA1,2024-01-01,b,1,1,completed\n" \
+	"in.csv:3: field 'account': another account than an earlier row of order A1 gives (from line 2): one order has one buyer"
+bad 'two rows of one order, two phones' \
+	"order_id,ordered_at,phone,unit_price\nA1,2024-01-01,0912345678,1\nA1,2024-01-01,0922345678,1\n" \
+	"in.csv:3: field 'phone': another phone than an earlier row"
+bad 'a column named twice' \
+	"order_id,ordered_at,account,quantity,unit_price,unit_price\nA1,2024-01-01,a,1,1,2\n" \
+	"in.csv:1: columns 5 and 6 are both named 'unit_price' (field 'unit_price')"
+bad 'a line of 0 units' "$H\nA1,2024-01-01,a,0,10,completed\n" \
+	"in.csv:2: field 'quantity': 0 units"
+bad 'an ESC in a name' \
+	"order_id,ordered_at,account,name,unit_price\nA1,2024-01-01,a,Ann\033[2J,1\n" \
+	"in.csv:2: field 'name': control character U+001B in the text"
+bad 'a BEL in a product' \
+	"order_id,ordered_at,account,product,unit_price\nA1,2024-01-01,a,Tea\007,1\n" \
+	"in.csv:2: field 'product': control character U+0007 in the text"
+
+test_expect_success 'later rows may leave the date and the buyer empty' '
+	printf "$H\nA1,2024-01-01,a,1,1,completed\nA1,,,2,1,\n" >in.csv &&
+	crm-import -q --db e.db in.csv &&
+	test "$(sql e.db "SELECT count(*) FROM order_items")" = 2
+'
+
+test_expect_success 'lines of one order stamped minutes apart: the earliest counts' '
+	printf "$H\nT1,2024-01-01 10:02,a,1,1,completed\nT1,2024-01-01 10:01,a,1,1,completed\nT1,2024-01-01 10:03,a,1,1,completed\n" >in.csv &&
+	crm-import -q --db tm.db --tz UTC in.csv &&
+	test "$(sql tm.db "SELECT datetime(ordered_at, \"unixepoch\") FROM orders")" = "2024-01-01 10:01:00"
+'
+
+test_expect_success 'bidi controls are dropped from a name, with a warning' '
+	printf "order_id,ordered_at,account,name,unit_price\nA1,2024-01-01,a,Ann\342\200\256gpj.exe\342\200\254,1\nA2,2024-01-01,b,\342\201\246Bo,1\n" >in.csv &&
+	crm-import --db bidi.db in.csv 2>err &&
+	test_grep "^crm-import: in.csv:2: field .name.: bidi control characters removed$" err &&
+	test_grep "^crm-import: in.csv: bidi control characters removed from 2 fields$" err &&
+	printf "Anngpj.exe\nBo\n" >expect &&
+	sql bidi.db "SELECT name FROM customers ORDER BY id" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'with --skip-bad, an order with a second buyer goes whole' '
+	printf "$H\nB1,2024-01-01,a,1,1,completed\nB1,2024-01-01,b,1,1,completed\nB2,2024-01-01,c,1,1,completed\n" >in.csv &&
+	crm-import -q --db sk.db --skip-bad rej.csv in.csv &&
+	test "$(sql sk.db "SELECT group_concat(order_no) FROM orders")" = B2 &&
+	test_grep "^in.csv,2,order_id,another row of order B1 is bad," rej.csv &&
+	test_grep "^in.csv,3,account,another account than an earlier row of order B1 gives (from line 2)" rej.csv
+'
+
 bad 'a missing required column' "order_id,account,unit_price\nA1,a,1\n" \
 	"in.csv:1: no column for 'ordered_at': this looks like format plain"
+bad 'a plain file without ordered_at: not taken for email events' \
+	"order_id,account,email,quantity,unit_price\nA1,a,a@x.example,1,1\n" \
+	"in.csv:1: no column for 'ordered_at': this looks like format plain (5 columns match its fields)"
+bad 'a plain file without order_id or ordered_at: both named' \
+	"order_no,account,email,quantity,unit_price\nA1,a,a@x.example,1,1\n" \
+	"in.csv:1: no column for 'order_id', 'ordered_at': this looks like format plain (4 columns"
+bad 'a TSV read without -t: pass -t' "order_id\tordered_at\taccount\nA1\t2024-01-01\ta\n" \
+	"in.csv:1: not a format crm-import knows .*; the header has tabs: pass -t$"
+bad 'a file separated by semicolons: pass -d' "order_id;ordered_at;account\nA1;2024-01-01;a\n" \
+	"in.csv:1: not a format crm-import knows .*; the header has semicolons: pass -d ';'$"
+
+test_expect_success '--map with a field misspelt: did you mean' '
+	{ crm-import --db b.db --map orderd_at=Date in.csv 2>err
+	  test $? = 2; } &&
+	test_grep "^crm-import: --map: unknown field .orderd_at.; did you mean .ordered_at.?" err &&
+	printf "orderd_at = Date\n" >m.map &&
+	{ crm-import --db b.db --map-file m.map in.csv 2>err
+	  test $? = 2; } &&
+	test_grep "^crm-import: m.map:1: unknown field .orderd_at.; did you mean .ordered_at.?" err
+'
 bad 'no column names the buyer' "order_id,ordered_at,unit_price\nA1,2024-01-01,1\n" \
 	'no column names the buyer'
 bad 'a bad phone, masked in the message' "order_id,ordered_at,phone,unit_price\nA1,2024-01-01,call me,1\n" \

@@ -286,8 +286,20 @@ test_expect_success 'a bad date in a window, an unknown stage: exit 1' '
 	test_grep "unknown stage" err
 '
 
-test_expect_success 'an unknown column: exit 1' '
-	{ seg --columns name,colour lost >out 2>err; test $? = 1; } &&
+test_expect_success 'an unknown column is a bad option value: exit 2' '
+	{ seg --columns name,colour lost >out 2>err; test $? = 2; } &&
+	test_grep "unknown column .colour." err && test ! -s out
+'
+
+test_expect_success 'exit 2 for an unknown column in every program' '
+	{ seg --columns colour napl >out 2>err; test $? = 2; } &&
+	test_grep "unknown column .colour." err && test ! -s out &&
+	{ crm-rfm --db s.db --as-of 2024-12-31 --columns colour >out 2>err
+	  test $? = 2; } &&
+	test_grep "unknown column .colour." err && test ! -s out &&
+	{ crm-playbook run --db s.db --columns colour \
+	    "$SRC_DIR/tests/data/playbook-timeline.playbook" >out 2>err
+	  test $? = 2; } &&
 	test_grep "unknown column .colour." err && test ! -s out
 '
 

@@ -54,7 +54,7 @@ test_expect_success 'the presets mail and sms' '
 '
 
 test_expect_success 'the old column channel is named, with what to use' '
-	{ seg --columns channel purchased </dev/null >out 2>err; test $? = 1; } &&
+	{ seg --columns channel purchased </dev/null >out 2>err; test $? = 2; } &&
 	test_grep "first_channel" err && test_grep "channels" err
 '
 

@@ -42,4 +42,22 @@ test_expect_success '--split names the buyer it parts' '
 	test_grep "^crm-import: customer 1: .* is now customer 2" err
 '
 
+test_expect_success 'a bad birthday is shown masked' '
+	printf "會員編號,姓名,生日,加入日期\nM1,Ann,1985-02-30,2024-01-01\n" >m.csv &&
+	{ crm-import --db m.db m.csv 2>err; test $? = 1; } &&
+	test_grep "^crm-import: m.csv:2: field .生日.: " err &&
+	! grep "1985-02-30" err
+'
+
+test_expect_success 'a phone given as a customer id on stdin is shown masked' '
+	printf "customer_id\n0912-345-678\n" |
+	    { crm-report summary --db s.db >out 2>err; test $? = 1; } &&
+	test_grep "^crm-report: stdin:2: field .customer_id.: .* is not a customer id" err &&
+	! grep 0912-345-678 err &&
+	printf "customer_id\n0912345678\n" |
+	    crm-report summary --db s.db >out 2>err &&
+	test_grep "^crm-report: stdin:2: 1 customer of the list not in the store" err &&
+	! grep 0912345678 err
+'
+
 test_done

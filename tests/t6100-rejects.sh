@@ -4,12 +4,8 @@
 # store, and it is written only by a run that goes through.  A run that
 # fails (no store, a missing input, bad input it cannot skip) leaves a
 # FILE that was there as it was.
-#
-# These are known breakages until crm-import opens the rejects file
-# once the store is open and the input read, as a temporary file made
-# 0600 beside FILE that is renamed over FILE only when the run commits
-# (issue 12): then each test_expect_failure below is to become
-# test_expect_success.
+# crm-import writes the rejects to a temporary file made 0600 beside
+# FILE, renamed over FILE only when the run commits.
 test_description='crm-import --skip-bad: the rejects file'
 . "$(dirname "$0")/test-lib.sh"
 
@@ -28,19 +24,19 @@ test_expect_success 'a file with a bad row, and rejects kept from before' '
 	test_grep "^in.csv,3,ordered_at,.*0922345678" rejects.csv
 '
 
-test_expect_failure 'the rejects file is created 0600 under umask 022' '
+test_expect_success 'the rejects file is created 0600 under umask 022' '
 	rm -f r1.csv &&
 	(umask 022 && crm-import -q --db u1.db --skip-bad r1.csv in.csv) &&
 	test "$(mode r1.csv)" = "-rw-------"
 '
 
-test_expect_failure 'the rejects file is created 0600 under umask 000' '
+test_expect_success 'the rejects file is created 0600 under umask 000' '
 	rm -f r2.csv &&
 	(umask 000 && crm-import -q --db u2.db --skip-bad r2.csv in.csv) &&
 	test "$(mode r2.csv)" = "-rw-------"
 '
 
-test_expect_failure 'no store: the rejects file is left as it was' '
+test_expect_success 'no store: the rejects file is left as it was' '
 	cp keep.orig keep.csv &&
 	{ crm-import --db /nonexistent/x.db --skip-bad keep.csv in.csv \
 	    2>err; test $? = 1; } &&
@@ -48,7 +44,7 @@ test_expect_failure 'no store: the rejects file is left as it was' '
 	test_cmp keep.orig keep.csv
 '
 
-test_expect_failure 'a missing input: the rejects file is left as it was' '
+test_expect_success 'a missing input: the rejects file is left as it was' '
 	cp keep.orig keep.csv &&
 	{ crm-import --db s.db --skip-bad keep.csv in.csv nosuch.csv \
 	    2>err; test $? = 1; } &&
@@ -56,7 +52,7 @@ test_expect_failure 'a missing input: the rejects file is left as it was' '
 	test_cmp keep.orig keep.csv
 '
 
-test_expect_failure 'input it cannot skip: the rejects file is left as it was' '
+test_expect_success 'input it cannot skip: the rejects file is left as it was' '
 	cp keep.orig keep.csv &&
 	printf "$H\nA3,2024-01-01,c,0933345678,1,1,completed\nA4,2024-13-01,\"d,1,1,completed\n" >cut.csv &&
 	{ crm-import --db s.db --skip-bad keep.csv cut.csv 2>err

@@ -451,10 +451,17 @@ import_split(struct run *r, int64_t id)
 		    " VALUES (?1, ?2, 'split ' || ?3)", id, nid, key.s) != 0 ||
 		    write_touch(r, nid) != 0)
 			goto fail;
-		if (!r->quiet)
-			fprintf(stderr, "%s: customer %lld: %s is now customer "
-			    "%lld\n", crm_prog, (long long)id, key.s,
+		if (!r->quiet) {
+			/* "channel:kind:value": the value shown masked. */
+			const char *c1 = strchr(key.s, ':'), *c2 = c1 != NULL ?
+			    strchr(c1 + 1, ':') : NULL;
+			int pre = c2 != NULL ? (int)(c2 + 1 - key.s) : 0;
+
+			fprintf(stderr, "%s: customer %lld: %.*s%s is now "
+			    "customer %lld\n", crm_prog, (long long)id, pre,
+			    key.s, crm_mask(key.s + pre, r->masked),
 			    (long long)nid);
+		}
 	}
 	sqlite3_finalize(keys);
 	keys = NULL;

@@ -61,6 +61,29 @@ static const char *const settings[] = {
 	"order_key_length", "cancel_unless", "price_missing", "currency",
 };
 
+/* The field or setting closest to name, when it is close, else NULL. */
+static const char *
+near_field(const char *name)
+{
+	const char *best = NULL;
+	size_t i;
+	int d, bd = 3;
+
+	if (strlen(name) < 3)
+		return NULL;
+	for (i = 0; i < NFIELDS + sizeof(settings) / sizeof(settings[0]);
+	    i++) {
+		const char *k = i < NFIELDS ? field_names[i] :
+		    settings[i - NFIELDS];
+
+		if ((d = text_distance(name, k)) < bd) {
+			bd = d;
+			best = k;
+		}
+	}
+	return best;
+}
+
 /*
  * Checks that every key of f is a field, a setting or a status word.
  * Returns 0, or -1 after printing why.
@@ -68,6 +91,7 @@ static const char *const settings[] = {
 int
 format_check(const struct format *f, const char *where)
 {
+	const char *near;
 	size_t i, k;
 
 	for (i = 0; i < f->nentries; i++) {
@@ -80,8 +104,13 @@ format_check(const struct format *f, const char *where)
 				break;
 		if (k < sizeof(settings) / sizeof(settings[0]))
 			continue;
-		warnx("%s: unknown field '%s' (see crm-import(1), FIELDS)",
-		    where, key);
+		near = near_field(key);
+		if (near != NULL)
+			warnx("%s: unknown field '%s'; did you mean '%s'? (see "
+			    "crm-import(1), FIELDS)", where, key, near);
+		else
+			warnx("%s: unknown field '%s' (see crm-import(1), "
+			    "FIELDS)", where, key);
 		return -1;
 	}
 	if (!import_kind_known(f->kind)) {
@@ -209,6 +238,7 @@ status_parse(const struct format *f, const char *s, enum status *st)
 
 
 static int check_columns(struct run *);
+static int check_twice(struct run *);
 
 /* Finds the columns for field f among the header cells. */
 static void
@@ -236,49 +266,104 @@ map_field(struct run *r, int f, const struct fmt_entry *e)
 }
 
 /*
+ * When the header is one column holding tabs, semicolons or bars, what
+ * to pass for them (after "; "), else "".
+ */
+static const char *
+delim_hint(const struct run *r)
+{
+	if (r->ncols != 1)
+		return "";
+	if (strchr(r->cells[0], '\t') != NULL)
+		return "; the header has tabs: pass -t";
+	if (strchr(r->cells[0], ';') != NULL)
+		return "; the header has semicolons: pass -d ';'";
+	if (strchr(r->cells[0], '|') != NULL)
+		return "; the header has bars: pass -d '|'";
+	return "";
+}
+
+/* How many header cells the fields of f name (columns it would read). */
+static int
+format_fit(const struct format *f, char *const *cells, size_t n)
+{
+	size_t i, e, a;
+	int fit = 0, hit;
+
+	for (i = 0; i < n; i++) {
+		hit = 0;
+		for (e = 0; e < f->nentries && !hit; e++) {
+			if (field_index(f->entries[e].key) < 0)
+				continue;
+			for (a = 0; a < f->entries[e].nvals && !hit; a++)
+				hit = header_matches(cells[i],
+				    f->entries[e].vals[a], 1);
+		}
+		fit += hit;
+	}
+	return fit;
+}
+
+/*
  * Picks the format of a file from its header: the one whose "detect"
  * columns are all present, the most specific first.  Returns it, or NULL
- * after listing the formats known.
+ * after saying why: the columns missing from the format the header
+ * resembles most (the most of its columns named by a format's fields,
+ * then the most detect columns; one with none of its detect columns
+ * must name more than half the header), or the formats known.
  */
 static struct format *
 detect_format(struct run *r)
 {
 	struct format **all, *best = NULL, *near = NULL;
-	struct buf names = { 0 };
-	const char *missing, *near_missing = NULL;
+	struct buf names = { 0 }, missing = { 0 }, near_missing = { 0 };
 	size_t n, i;
-	int score, top = 0, neartop = 0;
+	int score, top = 0, fit, nearfit = 0, neartop = 0;
 
 	n = format_all(&all);
 	for (i = 0; i < n; i++) {
 		if (r->kind != NULL && strcmp(all[i]->kind, r->kind) != 0)
 			continue;
 		buf_printf(&names, "%s%s", names.len ? ", " : "", all[i]->name);
+		buf_reset(&missing);
 		score = format_score(all[i], r->cells, r->ncols, &missing);
-		if (missing == NULL && score > top) {
-			top = score;
-			best = all[i];
-		} else if (missing != NULL && score > neartop) {
+		if (missing.len == 0) {
+			if (score > top) {
+				top = score;
+				best = all[i];
+			}
+			continue;
+		}
+		fit = format_fit(all[i], r->cells, r->ncols);
+		/* Without a detect column, it must name most columns. */
+		if (score == 0 && 2 * (size_t)fit <= r->ncols)
+			continue;
+		if (fit > nearfit || (fit == nearfit && score > neartop)) {
+			nearfit = fit;
 			neartop = score;
 			near = all[i];
-			near_missing = missing;
+			buf_reset(&near_missing);
+			buf_adds(&near_missing, missing.s);
 		}
 	}
 	if (best == NULL && near != NULL)
-		warnx("%s:%ld: no column for '%s': this looks like format %s "
-		    "but is not (name the columns with --map, or the format "
-		    "with --format)", csvr_name(r->in), csvr_line(r->in),
-		    near_missing, near->name);
+		warnx("%s:%ld: no column for %s: this looks like format %s "
+		    "(%d columns match its fields) but is not (name the columns "
+		    "with --map, or the format with --format)%s",
+		    csvr_name(r->in), csvr_line(r->in), near_missing.s,
+		    near->name, nearfit, delim_hint(r));
 	else if (best == NULL)
 		warnx("%s:%ld: not a format crm-import knows (%s); name it "
-		    "with --format, --format-file or --map", csvr_name(r->in),
-		    csvr_line(r->in), n ? names.s : "no format files found; "
-		    "set CRM_FORMATS");
+		    "with --format, --format-file or --map%s",
+		    csvr_name(r->in), csvr_line(r->in), n ? names.s :
+		    "no format files found; set CRM_FORMATS", delim_hint(r));
 	for (i = 0; i < n; i++)
 		if (all[i] != best)
 			format_free(all[i]);
 	free(all);
 	buf_free(&names);
+	buf_free(&missing);
+	buf_free(&near_missing);
 	return best;
 }
 
@@ -380,10 +465,42 @@ read_header(struct run *r)
 			e = format_get(r->fmt, field_names[f]);
 		map_field(r, f, e);
 	}
-	if (check_columns(r) != 0)
+	if (check_columns(r) != 0 || check_twice(r) != 0)
 		return -1;
 	if (r->rejects != NULL && ftell(r->rejects) == 0)
 		fputs("file,line,field,reason,row...\n", r->rejects);
+	return 0;
+}
+
+/*
+ * A field read from a column whose name another column has too: which
+ * one holds it is a guess (the first was read, the other ignored), so
+ * it is an error naming both.  Columns of different names read for one
+ * field (a format's alternates, up to MAXALT) are meant.
+ */
+static int
+check_twice(struct run *r)
+{
+	size_t c, j;
+	int f, k;
+
+	for (f = 0; f < NFIELDS; f++)
+		for (k = 0; k < r->map.ncol[f]; k++) {
+			c = (size_t)r->map.col[f][k];
+			for (j = 0; j < r->ncols; j++) {
+				if (j == c || *r->cells[c] == '\0' ||
+				    !header_matches(r->cells[j], r->cells[c],
+				    0))
+					continue;
+				warnx("%s:%ld: columns %zu and %zu are both "
+				    "named '%s' (field '%s'): which one to read "
+				    "is a guess; remove or rename one",
+				    csvr_name(r->in), csvr_line(r->in),
+				    (j < c ? j : c) + 1, (j < c ? c : j) + 1,
+				    r->cells[c], field_names[f]);
+				return -1;
+			}
+		}
 	return 0;
 }
 

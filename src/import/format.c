@@ -396,17 +396,17 @@ header_matches(const char *hdr, const char *want, int prefix)
 
 /*
  * How well the header fits f: the number of its detect columns present
- * (all of them: f->ndetect).  *missing is the first one absent.
+ * (all of them: f->ndetect).  The first name of each one absent is
+ * added to missing, quoted, after a comma when it is not the first.
  */
 int
 format_score(const struct format *f, char *const *hdr, size_t n,
-    const char **missing)
+    struct buf *missing)
 {
 	char **alts;
 	size_t i, j, k, nalts;
 	int found, score = 0;
 
-	*missing = NULL;
 	for (i = 0; i < f->ndetect; i++) {
 		char *spec = xstrdup(f->detect[i]);
 
@@ -418,13 +418,14 @@ format_score(const struct format *f, char *const *hdr, size_t n,
 		for (j = 0; j < n && !found; j++)
 			for (k = 0; k < nalts && !found; k++)
 				found = header_matches(hdr[j], alts[k], 1);
+		if (found)
+			score++;
+		else if (missing != NULL)
+			buf_printf(missing, "%s'%s'", missing->len ? ", " : "",
+			    nalts > 0 ? alts[0] : f->detect[i]);
 		for (k = 0; k < nalts; k++)
 			free(alts[k]);
 		free(alts);
-		if (found)
-			score++;
-		else if (*missing == NULL)
-			*missing = f->detect[i];
 	}
 	return score;
 }

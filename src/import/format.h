@@ -31,7 +31,7 @@ int	 format_line(struct format *f, char *line, const char **why);
 const struct fmt_entry *format_get(const struct format *f, const char *key);
 const char *format_setting(const struct format *f, const char *key);
 int	 format_score(const struct format *f, char *const *hdr, size_t n,
-	    const char **missing);
+	    struct buf *missing);
 int	 header_matches(const char *hdr, const char *want, int prefix);
 
 #endif

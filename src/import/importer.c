@@ -94,6 +94,9 @@ summary(struct run *r)
 		    "rejected\n", crm_prog, name, r->rows, strcmp(k, "claims") ?
 		    "events" : "claims", r->o_new, r->o_unchanged,
 		    r->c_unknown, r->rejected);
+	if (r->bidi > 1)
+		fprintf(stderr, "%s: %s: bidi control characters removed from "
+		    "%ld fields\n", crm_prog, name, r->bidi);
 }
 
 static void
@@ -107,25 +110,27 @@ tap_sha(void *arg, const void *p, size_t n)
  * the run must stop (a bad row in strict mode, a store error).
  */
 int
-import_file(struct run *r, const char *path, int delim, const char *enc)
+import_file(struct run *r, struct import_input *in, int delim,
+    const char *enc)
 {
 	struct sha256 sha;
 	char hex[65];
 	long line;
 	int rc;
 
-	if ((r->in = csvr_open(path, delim, enc)) == NULL) {
+	if ((r->in = import_input_reader(in, delim, enc)) == NULL) {
 		if (errno == EINVAL)
 			warnx("%s: unknown encoding (see iconv -l)", enc);
 		else
-			warn("%s", path);
+			warn("%s", in->path);
 		return -1;
 	}
 	sha256_init(&sha);
 	csvr_set_tap(r->in, tap_sha, &sha);
 	csvr_read_ahead(r->in);		/* a file: read it in a thread */
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
-	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future = 0;
+	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future =
+	    r->bidi = 0;
 	keymap_free(r->unchanged);
 	r->unchanged = keymap_new(UNCHANGED);
 	keymap_free(r->rejected_orders);

@@ -369,6 +369,71 @@ excused(struct run *r)
 }
 
 /*
+ * Bytes of a bidi control at s (n bytes left): U+200E, U+200F, U+202A
+ * to U+202E, U+2066 to U+2069, U+061C; else 0.
+ */
+static size_t
+bidi_len(const unsigned char *s, size_t n)
+{
+	if (n >= 3 && s[0] == 0xe2 && ((s[1] == 0x80 && (s[2] == 0x8e ||
+	    s[2] == 0x8f || (s[2] >= 0xaa && s[2] <= 0xae))) ||
+	    (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return 3;
+	if (n >= 2 && s[0] == 0xd8 && s[1] == 0x9c)
+		return 2;
+	return 0;
+}
+
+/*
+ * Control characters in a field's text.  C0 controls but tab, line feed
+ * and carriage return, DEL and the C1 controls are refused: an ESC or a
+ * BEL stored in a name would reach terminals and reports.  Bidi controls
+ * (an override makes "gpj.exe" show as "exe.jpg") are dropped, with a
+ * warning for the first field of a file that had them.  Returns 0, or 1
+ * with the reason set.
+ */
+static int
+text_controls(struct run *r, int f)
+{
+	struct buf *v = &r->val[f];
+	unsigned char *s = (unsigned char *)v->s;
+	size_t i, o, k, n = v->len;
+	unsigned c;
+	int dropped = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f || s[i] == 0xc2 ||
+		    s[i] == 0xd8 || s[i] == 0xe2)
+			break;
+	for (o = i; i < n; ) {
+		c = s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+		    c == 0x7f || (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f)) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "control character U+%04X in "
+			    "the text", c == 0xc2 ? s[i + 1] : c);
+			return bad(r, f, r->bad_msg.s);
+		}
+		if ((k = bidi_len(s + i, n - i)) > 0) {
+			if (!dropped++ && r->bidi++ == 0 && !r->quiet)
+				warnx("%s:%ld: field '%s': bidi control "
+				    "characters removed", csvr_name(r->in),
+				    csvr_line(r->in), HAS(r, f) ?
+				    r->map.hdr[f].s : field_names[f]);
+			i += k;
+			continue;
+		}
+		s[o++] = s[i++];
+	}
+	if (o < n) {
+		v->len = o;
+		s[o] = '\0';
+	}
+	return 0;
+}
+
+/*
  * Normalises the current row's fields into r->val: for each field, the
  * first of its columns that is not empty.  Returns 0, or 1 with the
  * reason set.
@@ -392,6 +457,8 @@ row_values(struct run *r)
 				return 1;
 			}
 		}
+		if (r->val[f].len > 0 && text_controls(r, f) != 0)
+			return 1;
 	}
 	return 0;
 }
@@ -503,6 +570,9 @@ take_line(struct run *r, const struct linein *li)
 	it.qty = 1;
 	if (li->qty != NULL && qty_parse(li->qty, &it.qty, &why) != 0)
 		return line_bad(r, li, F_QUANTITY, why, li->qty);
+	if (it.qty == 0)
+		return line_bad(r, li, F_QUANTITY, "0 units: a line sells 1 or "
+		    "more, or takes units back with less than 0", NULL);
 	if (li->returned != NULL && *li->returned != '\0' &&
 	    (qty_parse(li->returned, &it.returned, &why) != 0 ||
 	    it.returned < 0))
@@ -644,6 +714,25 @@ marks_credit(const char *v)
 }
 
 /*
+ * Whether the row names another buyer than the order's earlier rows in
+ * field f (the order's value had, the row's val, both normalised); 1
+ * with the reason set.  The values are not shown: they are personal.
+ */
+static int
+other_buyer(struct run *r, int f, const struct buf *had,
+    const struct buf *val)
+{
+	if (had->len == 0 || val->len == 0 || (had->len == val->len &&
+	    memcmp(had->s, val->s, had->len) == 0))
+		return 0;
+	buf_reset(&r->bad_msg);
+	buf_printf(&r->bad_msg, "another %s than an earlier row of order %s "
+	    "gives (from line %ld): one order has one buyer", field_names[f],
+	    r->ord.order_no.s, r->ord.line);
+	return bad(r, f, r->bad_msg.s);
+}
+
+/*
  * Reads the order-level values of the current row into the order: its
  * time and status (from the first row that has them), cancel and return
  * marks, amounts, and the buyer's values the earlier rows lacked.
@@ -659,14 +748,28 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 	int64_t t;
 	int has;
 
-	if (r->val[F_ORDERED_AT].len > 0 && !o->has_time) {
+	if (r->val[F_ORDERED_AT].len > 0) {
 		if (date_parse(r->val[F_ORDERED_AT].s, r->dorder, &t, &why)) {
 			buf_reset(&r->bad_msg);
 			buf_printf(&r->bad_msg, "%s: '%s'", why,
 			    r->val[F_ORDERED_AT].s);
 			return bad(r, F_ORDERED_AT, r->bad_msg.s);
 		}
-		o->ordered_at = t;
+		/*
+		 * One order, one day: a till may stamp each line as it is
+		 * scanned (the earliest time counts), but another day is
+		 * another order under the same number, or a mistake.
+		 */
+		if (o->has_time && day_of(t) != day_of(o->ordered_at)) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "'%s' is not the day an earlier "
+			    "row of order %s gives (from line %ld): two orders "
+			    "with one id?", r->val[F_ORDERED_AT].s,
+			    o->order_no.s, o->line);
+			return bad(r, F_ORDERED_AT, r->bad_msg.s);
+		}
+		if (!o->has_time || t < o->ordered_at)
+			o->ordered_at = t;
 		o->has_time = 1;
 	} else if (first) {
 		return bad(r, F_ORDERED_AT, "empty date");
@@ -717,6 +820,12 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 		o->refund = t < 0 ? -t : t;
 		o->has_refund = 1;
 	}
+	/* One order has one buyer: a later row naming another is a second
+	 * order with the same id, or a mistake. */
+	if (other_buyer(r, F_ACCOUNT, &o->account, acct) ||
+	    other_buyer(r, F_PHONE, &o->phone, phone) ||
+	    other_buyer(r, F_EMAIL, &o->email, email))
+		return 1;
 	/* Order-level values fill in from later rows when the first lacks
 	 * them (some exports put them on an order's first row only). */
 	fill_if_empty(&o->account, acct);
@@ -938,8 +1047,9 @@ take_member(struct run *r)
 	if (r->val[F_BIRTHDAY].len > 0) {
 		if (date_parse(r->val[F_BIRTHDAY].s, r->dorder, &b, &why) != 0) {
 			buf_reset(&r->bad_msg);
+			/* A birthday is personal: shown masked. */
 			buf_printf(&r->bad_msg, "%s: '%s'", why,
-			    r->val[F_BIRTHDAY].s);
+			    crm_mask(r->val[F_BIRTHDAY].s, r->masked));
 			bad(r, F_BIRTHDAY, r->bad_msg.s);
 			goto out;
 		}

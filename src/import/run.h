@@ -83,6 +83,7 @@ struct run {
 	int	 was_empty;		/* the store had no orders */
 	/* Counts for this file and for the run. */
 	long	 rows, rejected, o_rejected, guests, future;
+	long	 bidi;			/* fields with bidi controls dropped */
 	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
 	int	 no_merge;		/* --no-merge */
 	size_t	 key_length;		/* the format's order_key_length */

@@ -149,6 +149,12 @@ struct csvr;
  * Returns NULL with errno set.
  */
 struct csvr *csvr_open(const char *path, int delim, const char *encoding);
+/* The same on descriptor fd (taken), named name in messages. */
+struct csvr *csvr_fdopen(int fd, const char *name, int delim,
+	    const char *encoding);
+/* Copies a stream to an unlinked temporary file (see csvio.c). */
+int	 csvr_spool(FILE *fp, const char *pre, size_t npre, int upto_nul,
+	    struct buf *why);
 /*
  * A workbook (.xlsx, recognised by its bytes) is read as its first sheet
  * would be as CSV, each row a record (csvr_line its row number, csvr_name
@@ -285,6 +291,8 @@ int	qty_parse(const char *s, int64_t *q, const char **why);
 int	utf8_valid(const char *s, size_t n);
 /* NFKC, trimmed, into out; returns 0, or -1 for invalid UTF-8. */
 int	text_norm(const char *s, size_t n, struct buf *out);
+/* Edit distance of two short names (99 past 30 bytes): "did you mean". */
+int	text_distance(const char *a, const char *b);
 
 enum ident_status { ID_OK, ID_EMPTY, ID_MASKED, ID_INVALID };
 /* Each takes an already text_norm'ed value. */

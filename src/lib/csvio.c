@@ -97,6 +97,7 @@ struct csvr {
 
 static void dbcs_table(struct csvr *);
 static void recognise(struct csvr *);
+static struct csvr *csvr_fpopen(FILE *, const char *, int, const char *);
 
 static void
 on_field(void *s, size_t len, void *arg)
@@ -137,6 +138,29 @@ is_space(unsigned char c)
 struct csvr *
 csvr_open(const char *path, int delim, const char *encoding)
 {
+	FILE *fp;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return csvr_fpopen(stdin, "stdin", delim, encoding);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	return csvr_fpopen(fp, path, delim, encoding);
+}
+
+struct csvr *
+csvr_fdopen(int fd, const char *name, int delim, const char *encoding)
+{
+	FILE *fp;
+
+	if ((fp = fdopen(fd, "r")) == NULL)
+		return NULL;
+	return csvr_fpopen(fp, name, delim, encoding);
+}
+
+/* Opens the reader on fp (taken, unless stdin), called name. */
+static struct csvr *
+csvr_fpopen(FILE *fp, const char *name, int delim, const char *encoding)
+{
 	struct csvr *r;
 	struct stat sb;
 
@@ -145,16 +169,8 @@ csvr_open(const char *path, int delim, const char *encoding)
 	r->cd = (iconv_t)-1;
 	r->size = -1;
 	r->xfd = -1;
-	if (path == NULL || strcmp(path, "-") == 0) {
-		r->fp = stdin;
-		r->name = xstrdup("stdin");
-	} else {
-		if ((r->fp = fopen(path, "r")) == NULL) {
-			free(r);
-			return NULL;
-		}
-		r->name = xstrdup(path);
-	}
+	r->fp = fp;
+	r->name = xstrdup(name);
 	if (fstat(fileno(r->fp), &sb) == 0 && S_ISREG(sb.st_mode))
 		r->size = sb.st_size;
 	r->base = xstrdup(r->name);
@@ -227,46 +243,49 @@ open_book(struct csvr *r, int fd)
 }
 
 /*
- * Copies a workbook on a pipe to an unlinked temporary file: the bytes
- * read so far, then the rest.  Returns its descriptor, or -1.
+ * Copies the rest of fp, after the npre bytes in pre already read from
+ * it, to an unlinked temporary file in $TMPDIR (mkstemp: mode 0600), and
+ * returns its descriptor at offset 0; or -1 with *why set.  With
+ * upto_nul, the copy ends after the first NUL byte: text holding one is
+ * refused at that line by the reader, so nothing is kept past it.
  */
-static int
-spool(struct csvr *r)
+int
+csvr_spool(FILE *fp, const char *pre, size_t npre, int upto_nul,
+    struct buf *why)
 {
 	const char *dir = getenv("TMPDIR");
 	struct buf path = { 0 };
-	char b[1 << 16];
+	char b[1 << 16], *z;
 	size_t n;
 	int fd;
 
-	buf_printf(&path, "%s/crm-xlsx.XXXXXX", dir != NULL && *dir != '\0' ?
+	buf_printf(&path, "%s/crm-spool.XXXXXX", dir != NULL && *dir != '\0' ?
 	    dir : "/tmp");
 	fd = mkstemp(path.s);
 	if (fd >= 0)
 		unlink(path.s);
 	buf_free(&path);
-	if (fd < 0) {
-		buf_printf(&r->xwhy, "cannot keep the workbook from stdin "
-		    "in a temporary file: %s", strerror(errno));
-		return -1;
-	}
-	n = r->npre;
-	memcpy(b, r->pre, n);
-	r->npre = 0;
+	if (fd < 0)
+		goto fail;
+	n = npre;
+	memcpy(b, pre, n);
 	do {
-		if (n > 0 && write(fd, b, n) != (ssize_t)n) {
-			buf_printf(&r->xwhy, "cannot keep the workbook from "
-			    "stdin in a temporary file: %s", strerror(errno));
-			close(fd);
-			return -1;
-		}
-	} while ((n = fread(b, 1, sizeof(b), r->fp)) > 0);
-	if (ferror(r->fp) || lseek(fd, 0, SEEK_SET) != 0) {
-		buf_printf(&r->xwhy, "%s", strerror(errno));
-		close(fd);
-		return -1;
-	}
+		if (upto_nul && (z = memchr(b, '\0', n)) != NULL)
+			n = (size_t)(z - b) + 1;
+		if (n > 0 && write(fd, b, n) != (ssize_t)n)
+			goto fail;
+		if (upto_nul && z != NULL)
+			break;
+	} while ((n = fread(b, 1, sizeof(b), fp)) > 0);
+	if (ferror(fp) || lseek(fd, 0, SEEK_SET) != 0)
+		goto fail;
 	return fd;
+fail:
+	buf_printf(why, "cannot keep the input in a temporary file: %s",
+	    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /*
@@ -296,7 +315,9 @@ recognise(struct csvr *r)
 	}
 	clearerr(r->fp);
 	if (r->npre == 4 && memcmp(r->pre, "PK\003\004", 4) == 0) {
-		if ((fd = spool(r)) < 0) {
+		fd = csvr_spool(r->fp, r->pre, r->npre, 0, &r->xwhy);
+		r->npre = 0;
+		if (fd < 0) {
 			r->xbad = 1;
 			strcpy(r->enc, "UTF-8");
 			return;

@@ -236,8 +236,11 @@ custlist_load(sqlite3 *db, int force)
 			continue;	/* a row naming nobody */
 		v = csvr_field(r, col[k]);
 		if (k == CK_ID && crm_parse_int(v, 1, INT64_MAX, &id) != 0) {
+			char mk[CRM_MASK_SIZE];
+
+			/* A list may have come in another column's values. */
 			warnx("stdin:%ld: field 'customer_id': '%s' is not a "
-			    "customer id", csvr_line(r), v);
+			    "customer id", csvr_line(r), crm_mask(v, mk));
 			goto fail;
 		}
 		switch (cust_find(db, (enum cust_key)k, v, &cid, NULL)) {
@@ -257,8 +260,10 @@ custlist_load(sqlite3 *db, int force)
 		}
 		if (unknown++ == 0) {
 			first_line = csvr_line(r);
+			/* No id is written with a leading 0: that one is
+			 * likely a phone in the wrong column. */
 			buf_printf(&first, "%s %s", cust_key_name[k],
-			    k == CK_ID ? v : crm_mask(v, m));
+			    k == CK_ID && v[0] != '0' ? v : crm_mask(v, m));
 		}
 	}
 	if (rc < 0)

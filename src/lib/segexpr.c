@@ -633,30 +633,6 @@ field_list(enum fctx ctx)
 	}
 }
 
-/* Edit distance of a and b (short names), for "did you mean". */
-static int
-distance(const char *a, const char *b)
-{
-	int d[32][32], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
-
-	if (la > 30 || lb > 30)
-		return 99;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < c)
-				c = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < c)
-				c = d[i][j - 1] + 1;
-			d[i][j] = c;
-		}
-	return d[la][lb];
-}
-
 /* The known name closest to name, when it is close, else NULL. */
 static const char *
 nearest(const char *name, enum fctx ctx)
@@ -670,7 +646,7 @@ nearest(const char *name, enum fctx ctx)
 	for (i = 0; i < NFIELDS; i++) {
 		if (fields[i].ctx != ctx)
 			continue;
-		d = distance(name, fields[i].name);
+		d = text_distance(name, fields[i].name);
 		if (d < bd) {
 			bd = d;
 			best = fields[i].name;
