@@ -17,11 +17,7 @@ command -v bash >/dev/null || test_skip_all "no bash (for pipefail)"
 # ==== Known exceptions: README lines that cannot pass yet ====
 # Each is a pattern of the line (grep -F) and why.  Such a line is only
 # checked to parse.  Remove it here when it passes.
-#
-# The Online Retail import: rows without a buyer (guest orders) stop
-# the import until guest rows are imported (the returns and guest-orders
-# issue).
-KNOWN_EXCEPTIONS='online_retail.csv'
+KNOWN_EXCEPTIONS=''
 # ==== end of the known exceptions ====
 
 # Programs a README line may use that this machine need not have.
