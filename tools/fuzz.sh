@@ -52,7 +52,10 @@ if [ $# -eq 0 ]; then
 		set -- "$@" "${f%.c}"
 	done
 fi
-pkgflags=$(pkg-config --cflags sqlite3 libutf8proc 2>/dev/null)
+# The libraries the Makefile builds with (its PKGS line), and libcsv.
+pkgs=$(sed -n 's/^PKGS[[:space:]]*=[[:space:]]*//p' Makefile)
+pkgflags=$(pkg-config --cflags $pkgs 2>/dev/null)
+pkglibs=$(pkg-config --libs $pkgs 2>/dev/null)
 rval=0
 summary=""
 for name in "$@"; do
@@ -68,7 +71,7 @@ for name in "$@"; do
 	    -fno-sanitize-recover=undefined \
 	    -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -D_GNU_SOURCE -Isrc/lib -Isrc $pkgflags -o "$out/fuzz_$name" \
-	    "$src" src/*/*.c -lcsv -lsqlite3 -lutf8proc -lm || exit 1
+	    "$src" src/*/*.c -lcsv $pkglibs -lm -pthread || exit 1
 
 	corpus=$out/corpus/$name
 	crashes=$out/crashes/$name
