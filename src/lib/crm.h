@@ -112,6 +112,8 @@ int	crm_common_opt(struct crm_common *c, int ch, const char *arg,
 	    const char *synopsis, const char *help);
 /* The --as-of day ("today" when not given); call after store_zone(). */
 int64_t	crm_common_asof(const struct crm_common *c, const char *synopsis);
+/* Whether the output is for a spreadsheet: --xlsx, --excel or Big5. */
+int	crm_common_sheet(const struct crm_common *c);
 
 /* ==== buf.c: a growable byte buffer ==== */
 
