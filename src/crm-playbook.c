@@ -196,7 +196,10 @@ struct runout {
 	int	 failed;
 };
 
-/* contact_row for a spreadsheet: f's cells typed, amounts as numbers. */
+/*
+ * contact_row for a spreadsheet: f's cells typed, amounts as numbers,
+ * the id and codes as text.
+ */
 static void
 contact_cells(struct runout *x, const struct pb_contact *k,
     const char *const *f)
@@ -204,9 +207,7 @@ contact_cells(struct runout *x, const struct pb_contact *k,
 	int i;
 
 	for (i = 0; i < 12; i++) {
-		if (i == 0)
-			table_int(x->t, strtoll(f[i], NULL, 10));
-		else if (k->coupon && (i == 8 || (i == 9 && !k->has_pct)))
+		if (k->coupon && (i == 8 || (i == 9 && !k->has_pct)))
 			table_money(x->t, i == 8 ? k->threshold :
 			    k->discount);
 		else

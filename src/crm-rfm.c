@@ -3,6 +3,7 @@
  * bought, as of a day, from the per-customer aggregates.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +135,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	struct rfm_reader *rd;
 	struct rfm_cust cu;
 	struct buf row = { 0 };
-	char code[16];
+	char code[24];
 	const char *seg;
 	size_t i, j, n = rules->n + 1;
 	int r, f, m, rc;
@@ -185,8 +186,9 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 			money_add(&v[i].revenue, cu.spent);
 			continue;
 		}
-		if (t != NULL) {
-			table_int(t, cu.id);
+		if (t != NULL) {	/* the id as text, as ids are */
+			snprintf(code, sizeof(code), "%lld", (long long)cu.id);
+			table_str(t, code);
 			table_int(t, asof - cu.last_day);
 			table_int(t, cu.purchases);
 			table_money(t, cu.spent);

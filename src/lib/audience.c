@@ -387,7 +387,8 @@ audience_write(sqlite3 *db, const struct audience_out *r, struct tout *o)
 		return -1;
 	}
 	while ((rc = store_step(st)) == SQLITE_ROW) {
-		table_int(&t, sqlite3_column_int64(st, 0));
+		/* The id as text, as ids are. */
+		table_str(&t, (const char *)sqlite3_column_text(st, 0));
 		if (r->napl) {
 			table_str(&t, (const char *)sqlite3_column_text(st, 1));
 			if (sqlite3_column_type(st, 2) != SQLITE_NULL)
