@@ -258,8 +258,8 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		    "exclude one another");
 	if (o->count && (o->c.out_mode == TM_XLSX ||
 	    o->c.out_mode == TM_EXCEL))
-		crm_usage_error(synopsis, "--count prints a number, not rows "
-		    "for --xlsx or --excel");
+		crm_usage_error(synopsis, "--count prints a number: --xlsx "
+		    "and --excel are for rows");
 	if ((o->save != NULL && *o->save == '\0') ||
 	    (o->unsave != NULL && *o->unsave == '\0'))
 		crm_usage_error(synopsis, "a tag needs a name");

@@ -55,6 +55,10 @@ tout_start(struct tout *o, FILE *fp, const struct crm_common *c)
 		    "Unicode");
 		return -1;
 	}
+	if (c->out_cp950 && mode == TM_TABLE) {
+		warnx("--encoding big5 is for CSV, not --table");
+		return -1;
+	}
 	/* Big5 is for files and older tools: CSV even on a terminal. */
 	if (c->out_cp950 && mode < 0 && isatty(fileno(fp)))
 		mode = TM_CSV;
