@@ -382,6 +382,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 			goto done;
 		}
 		sheet = 1;
+		tout_title(&out, "%s", pb.name);
 		table_init(&t, &out);
 		x.t = &t;
 		for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)

@@ -343,6 +343,7 @@ main(int argc, char *argv[])
 	if (crm_common_sheet(&co)) {
 		if (tout_start(&tout, stdout, &co) != 0)
 			goto done;
+		tout_title(&tout, "%s", do_summary ? "segments" : "rfm");
 		table_init(&t, &tout);
 		sheet = 1;
 	}

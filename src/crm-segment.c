@@ -164,6 +164,8 @@ write_sheet(sqlite3 *db, const struct audience_out *r,
 
 	if (tout_start(&out, stdout, c) != 0)
 		return -1;
+	tout_title(&out, "%s", summary ? "stages" : r->napl ? "napl" :
+	    "customers");
 	rc = summary ? write_summary(db, r, &out) : audience_write(db, r,
 	    &out);
 	if (tout_close(&out) != 0)

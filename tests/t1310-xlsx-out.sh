@@ -83,7 +83,7 @@ test_expect_success 'crm-rfm --xlsx: ids, codes and phones text, counts and amou
 	test ! -s out &&
 	rd r.xlsx >got &&
 	cat >want <<-\EOF &&
-	sheet Sheet1 freeze=A2 bold=1 rows=4
+	sheet rfm freeze=A2 bold=1 rows=4
 	s:1|n:116/#,##0|n:1/#,##0|n:301/#,##0.00|n:1/#,##0|n:1/#,##0|n:1/#,##0|s:111|s:Lost|s:=HYPERLINK("http://x.example","y")|s:0912345678|d:2026-01-05
 	s:2|n:80/#,##0|n:1/#,##0|n:1200/#,##0.00|n:2/#,##0|n:1/#,##0|n:2/#,##0|s:212|s:About To Sleep|s:王小明|s:0922333444|d:2026-02-10
 	s:3|n:30/#,##0|n:2/#,##0|n:3750.5/#,##0.00|n:4/#,##0|n:4/#,##0|n:4/#,##0|s:444|s:Champions|s:+陳|s:0933444555|d:2026-04-01
@@ -102,7 +102,7 @@ test_expect_success 'crm-segment --xlsx: napl and an expression, with --columns'
 	    napl </dev/null &&
 	rd s.xlsx >got &&
 	cat >want <<-\EOF &&
-	sheet Sheet1 freeze=A2 bold=1 rows=4
+	sheet napl freeze=A2 bold=1 rows=4
 	s:1|s:lost|n:116/#,##0|n:93/#,##0|s:0912345678|n:301/#,##0.00
 	s:2|s:new|n:80/#,##0|n:93/#,##0|s:0922333444|n:1200/#,##0.00
 	s:3|s:active|n:30/#,##0|n:93/#,##0|s:0933444555|n:3750.5/#,##0.00
@@ -112,7 +112,7 @@ test_expect_success 'crm-segment --xlsx: napl and an expression, with --columns'
 	    --xlsx e.xlsx "spent > 1000" </dev/null &&
 	rd e.xlsx >got &&
 	cat >want <<-\EOF &&
-	sheet Sheet1 freeze=A2 bold=1 rows=3
+	sheet customers freeze=A2 bold=1 rows=3
 	s:2|s:王小明|n:1200/#,##0.00|d:2026-02-10
 	s:3|s:+陳|n:1875.25/#,##0.00|d:2026-03-01
 	EOF
@@ -163,7 +163,7 @@ test_expect_success 'crm-playbook run --xlsx: amounts numbers, the code text, th
 	crm-playbook run -n -q --date 2026-02-13 --columns spent --xlsx pb.xlsx \
 	    t.playbook </dev/null 2>/dev/null &&
 	rd pb.xlsx >got &&
-	grep "^sheet Sheet1 freeze=A2 bold=1 rows=2$" got &&
+	grep "^sheet t freeze=A2 bold=1 rows=2$" got &&
 	grep "^s:2|s:王小明|s:bob@example.com|s:0922333444|s:email|s:thanks|s:thanks|s:SECOND-[0-9A-Z]*|n:1000/#,##0.00|n:200/#,##0.00|d:2026-03-15|s:treatment|n:1200/#,##0.00$" got &&
 	crm-playbook run -n -q --date 2026-02-13 --columns spent t.playbook \
 	    </dev/null >plain.csv 2>/dev/null &&
