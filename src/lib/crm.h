@@ -80,8 +80,12 @@ enum {
 /*
  * Spreadsheets out: --xlsx FILE (a workbook, each table a sheet), --excel
  * (CSV for Excel), --encoding utf-8|big5 (of CSV output; also spelled
- * --out-encoding).  crm-import, whose --encoding names its input, lists
- * only { "out-encoding", required_argument, NULL, CRM_OPT_OUT_ENCODING }.
+ * --out-encoding).  crm-import's --encoding names its input: it lists
+ * none of these.  A command that writes rows lists all three; with
+ * tables (table.h) it calls tout_start() and tout_close(); with rows of
+ * its own it keeps them for plain CSV and, when crm_common_sheet(), gives
+ * them to a table as typed cells (crm-rfm, crm-segment, crm-playbook
+ * run).  crm(7) SPREADSHEETS documents them once.
  */
 #define CRM_LONGOPT_XLSX { "xlsx", required_argument, NULL, CRM_OPT_XLSX }
 #define CRM_LONGOPT_EXCEL { "excel", no_argument, NULL, CRM_OPT_EXCEL }
