@@ -407,7 +407,9 @@ cmd_run(int argc, char **argv, const struct opts *o)
 		/* The workbook is written before the run is recorded. */
 		table_end(&t);
 		sheet = 0;
-		if (tout_close(&out) != 0)
+		if (rc != 0 || x.failed)
+			tout_abandon(&out);
+		else if (tout_close(&out) != 0)
 			rc = -1;
 	}
 	if (rc != 0 || x.failed) {
@@ -1023,7 +1025,9 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		table_end(&x.t);
 	rc = crm_finish_stdout();
 done:
-	if (started && tout_close(&out) != 0)
+	if (started && rc != 0)
+		tout_abandon(&out);
+	else if (started && tout_close(&out) != 0)
 		rc = EXIT_DATA;
 	free_review(&x);
 	if (db != NULL)

@@ -304,7 +304,9 @@ main(int argc, char *argv[])
 		goto done;
 	rc = 0;
 done:
-	if (tout_close(&c.out) != 0)
+	if (rc != 0)
+		tout_abandon(&c.out);
+	else if (tout_close(&c.out) != 0)
 		rc = EXIT_DATA;
 	store_close(c.db);
 	if (crm_finish_stdout() != 0)

@@ -360,7 +360,7 @@ main(int argc, char *argv[])
 done:
 	if (sheet) {
 		table_end(&t);
-		tout_close(&tout);
+		tout_abandon(&tout);
 	}
 	audience_lookup_close(cols);
 	store_close(db);

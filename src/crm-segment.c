@@ -168,7 +168,9 @@ write_sheet(sqlite3 *db, const struct audience_out *r,
 	    "customers");
 	rc = summary ? write_summary(db, r, &out) : audience_write(db, r,
 	    &out);
-	if (tout_close(&out) != 0)
+	if (rc != 0)
+		tout_abandon(&out);
+	else if (tout_close(&out) != 0)
 		rc = -1;
 	return rc;
 }

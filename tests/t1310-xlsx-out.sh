@@ -181,6 +181,17 @@ test_expect_success 'crm-playbook run: a workbook that cannot be written records
 	test "$(sql w.db "SELECT count(*) FROM contacts")" = 1
 '
 
+test_expect_success 'a run that fails writes no workbook and leaves an older one as it was' '
+	{ crm-report --xlsx gone.xlsx customer 999 </dev/null 2>err;
+	    test $? = 1; } &&
+	test ! -e gone.xlsx &&
+	crm-report --xlsx kept.xlsx customer 1 </dev/null &&
+	cksum <kept.xlsx >before &&
+	{ crm-report --xlsx kept.xlsx customer 999 </dev/null 2>err;
+	    test $? = 1; } &&
+	cksum <kept.xlsx >after && test_cmp before after
+'
+
 test_expect_success 'crm-playbook results --xlsx: the table and its review on one sheet' '
 	crm-playbook results --db w.db --as-of 2026-05-01 --xlsx res.xlsx \
 	    </dev/null &&

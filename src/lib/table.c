@@ -102,6 +102,14 @@ tout_close(struct tout *o)
 	return rc;
 }
 
+void
+tout_abandon(struct tout *o)
+{
+	xlsxw_abandon(o->xw);
+	o->xw = NULL;
+	tout_close(o);
+}
+
 const char *
 tc_bold(const struct tout *o)
 {
