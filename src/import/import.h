@@ -24,7 +24,7 @@ struct import_opts {
 	int	 no_merge;		/* --no-merge */
 	int	 blanks;		/* --blanks */
 	const char *currency;		/* --currency, or NULL */
-	const char *sheet;		/* --sheet: a workbook's sheet, or NULL */
+	const char *sheet;		/* --sheet, or NULL */
 };
 
 /* Opens the store; NULL (after saying why) when it cannot. */
