@@ -20,7 +20,8 @@ static const char synopsis[] =
 "                  [--currency code] [--db path] [--dmy]\n"
 "                  [--encoding enc] [--format name] [--format-file file]\n"
 "                  [--kind kind] [--map field=column,...] [--map-file file]\n"
-"                  [--no-merge] [--skip-bad rejects.csv] [--tz zone]\n"
+"                  [--no-merge] [--sheet name|n] [--skip-bad rejects.csv]\n"
+"                  [--tz zone]\n"
 "                  [file ...]\n"
 "       crm-import [--db path] --explain id | --split id | --link id,id\n";
 
@@ -53,6 +54,8 @@ static const char help[] =
 "      --map-file FILE   the same, one F=COL a line\n"
 "      --no-merge        phones and emails match within a channel only\n"
 "  -q, --quiet           no summary or progress on stderr\n"
+"      --sheet NAME|N    a workbook's sheet by name or number from 1\n"
+"                        [default: the first]\n"
 "      --skip-bad FILE   import the good rows, write the bad ones to FILE\n"
 "      --split ID        part customer ID into one per buyer behind it\n"
 "      --tz ZONE         the shop's time zone [default: Asia/Taipei]\n"
@@ -83,6 +86,7 @@ main(int argc, char *argv[])
 		{ "map",	required_argument,	NULL, 'm' },
 		{ "map-file",	required_argument,	NULL, 'F' },
 		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "sheet",	required_argument,	NULL, 'H' },
 		{ "skip-bad",	required_argument,	NULL, 'S' },
 		{ "tab",	no_argument,		NULL, 't' },
 		CRM_LONGOPT_TZ,
@@ -130,6 +134,12 @@ main(int argc, char *argv[])
 			break;
 		case 'E':
 			enc = optarg;
+			break;
+		case 'H':
+			if (*optarg == '\0')
+				crm_usage_error(synopsis, "--sheet needs a "
+				    "sheet's name or number");
+			o.sheet = optarg;
 			break;
 		case 'F':
 			if (map_file(o.overrides, optarg) != 0)

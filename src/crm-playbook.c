@@ -23,10 +23,12 @@
 static const char synopsis[] =
 "usage: crm-playbook check file\n"
 "       crm-playbook run [-nqT] [--columns list] [--date date]\n"
-"                        [--db path] [--lost-after days] file\n"
+"                        [--db path] [--encoding big5] [--excel]\n"
+"                        [--lost-after days] [--xlsx file] file\n"
 "       crm-playbook results [-T] [--as-of date] [--csv] [--days n]\n"
-"                        [--db path] [--min-claim-rate pct]\n"
-"                        [--min-use-rate pct] [--table] [file]\n";
+"                        [--db path] [--encoding big5] [--excel]\n"
+"                        [--min-claim-rate pct] [--min-use-rate pct]\n"
+"                        [--table] [--xlsx file] [file]\n";
 
 static const char help[] =
 "check validates a playbook file.  run writes the contacts due on a day\n"
@@ -45,12 +47,17 @@ static const char help[] =
 "      --days N          results: bought within N days of the contact\n"
 "                        [default: the playbook's measure, else 30]\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, phones and codes kept as text\n"
 "      --lost-after DAYS run: the lost threshold [default: 3 x the\n"
 "                        repurchase cycle]\n"
 "      --min-claim-rate P  results: advise below P% claimed [default: 20]\n"
 "      --min-use-rate P  results: advise below P% of claims used\n"
 "                        [default: 50]\n"
 "      --table           results: an aligned table even when piped\n"
+"      --xlsx FILE       write a workbook: amounts and counts as numbers,\n"
+"                        phones and codes as text, days as dates\n"
 "  -n, --dry-run         run: write the list, record nothing\n"
 "  -q, --quiet           no summary on stderr\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
@@ -66,6 +73,8 @@ static const struct option longopts[] = {
 	{ "date",		required_argument,	NULL,	'a' },
 	{ "days",		required_argument,	NULL,	'N' },
 	CRM_LONGOPT_DB,
+	CRM_LONGOPT_OUT_ENCODING,
+	CRM_LONGOPT_EXCEL,
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	CRM_LONGOPT_HELP,
 	CRM_LONGOPT_LOST_AFTER,
@@ -75,6 +84,7 @@ static const struct option longopts[] = {
 	CRM_LONGOPT_TSV,
 	{ "quiet",		no_argument,		NULL,	'q' },
 	CRM_LONGOPT_VERSION,
+	CRM_LONGOPT_XLSX,
 	{ NULL,			0,			NULL,	0 }
 };
 
@@ -163,9 +173,33 @@ struct runout {
 	const struct opts *o;
 	struct audience_lookup *cols;	/* --columns, or NULL */
 	struct buf line;
+	struct table *t;		/* a spreadsheet's rows, or NULL */
 	int	 failed;
 	int	 tty;			/* stdout is a terminal */
 };
+
+/*
+ * contact_row for a spreadsheet: f's cells typed, amounts as numbers,
+ * the id and codes as text.
+ */
+static void
+contact_cells(struct runout *x, const struct pb_contact *k,
+    const char *const *f)
+{
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		if (k->coupon && (i == 8 || (i == 9 && !k->has_pct)))
+			table_money(x->t, i == 8 ? k->threshold :
+			    k->discount);
+		else
+			table_str(x->t, f[i]);
+	}
+	if (x->cols != NULL && audience_lookup_cells(x->cols,
+	    strtoll(k->customer_id, NULL, 10), x->t) != 0)
+		x->failed = 1;
+	table_endrow(x->t);
+}
 
 /* Writes one contact of the run. */
 static void
@@ -192,6 +226,10 @@ contact_row(void *arg, const struct pb_contact *k)
 		f[9] = k->coupon ? money_format(k->discount, money2) : "";
 	f[10] = k->coupon ? day_format(k->expires_day, day) : "";
 	f[11] = k->grp;
+	if (x->t != NULL) {
+		contact_cells(x, k, f);
+		return;
+	}
 	buf_reset(&x->line);
 	for (i = 0; i < 12; i++) {
 		if (i > 0)
@@ -246,6 +284,8 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	};
 	struct audience_out ao;
 	struct runout x;
+	struct tout out;
+	struct table t;
 	size_t i;
 	struct playbook pb;
 	struct pb_counts c;
@@ -253,7 +293,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	struct segexpr **seg = NULL;
 	char dbuf[11];
 	int64_t d, recorded;
-	int rc = EXIT_DATA, open = 0;
+	int rc = EXIT_DATA, open = 0, sheet = 0;
 
 	if (argc != 1)
 		crm_usage_error(synopsis, "run wants one playbook file");
@@ -320,18 +360,42 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	if (o->columns != NULL && (x.cols = audience_lookup_open(db, &ao,
 	    o->c.lost_after, NULL)) == NULL)
 		goto done;
-	for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
-		if (i > 0)
-			buf_addc(&x.line, (char)o->delim);
-		buf_adds(&x.line, hdr[i]);
+	if (crm_common_sheet(&o->c)) {
+		if (tout_start(&out, stdout, &o->c) != 0) {
+			audience_lookup_close(x.cols);
+			goto done;
+		}
+		sheet = 1;
+		tout_title(&out, "%s", pb.name);
+		table_init(&t, &out);
+		x.t = &t;
+		for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++)
+			table_col(&t, hdr[i], NULL, 0);
+		if (x.cols != NULL && audience_table_cols(&ao, &t) != 0)
+			x.failed = 1;
+	} else {
+		for (i = 0; i < sizeof(hdr) / sizeof(hdr[0]); i++) {
+			if (i > 0)
+				buf_addc(&x.line, (char)o->delim);
+			buf_adds(&x.line, hdr[i]);
+		}
+		if (x.cols != NULL)
+			audience_header(&ao, &x.line);
+		buf_addc(&x.line, '\n');
+		fwrite(x.line.s, 1, x.line.len, stdout);
 	}
-	if (x.cols != NULL)
-		audience_header(&ao, &x.line);
-	buf_addc(&x.line, '\n');
-	fwrite(x.line.s, 1, x.line.len, stdout);
-	rc = pbrun_contacts(db, contact_row, &x);
+	rc = x.failed ? -1 : pbrun_contacts(db, contact_row, &x);
 	audience_lookup_close(x.cols);
 	buf_free(&x.line);
+	if (sheet) {
+		/* The workbook is written before the run is recorded. */
+		table_end(&t);
+		sheet = 0;
+		if (rc != 0 || x.failed)
+			tout_abandon(&out);
+		else if (tout_close(&out) != 0)
+			rc = -1;
+	}
 	if (rc != 0 || x.failed) {
 		rc = EXIT_DATA;
 		goto done;
@@ -562,7 +626,7 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	int64_t asof, days;
 	size_t i;
 	char dbuf[11];
-	int have_pb = 0, rc = EXIT_DATA;
+	int have_pb = 0, started = 0, rc = EXIT_DATA;
 
 	memset(&pb, 0, sizeof(pb));
 	memset(&x, 0, sizeof(x));
@@ -590,7 +654,9 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	if (pbres_gather(db, &pb, name, asof, days, &x.rv.lim.claims_known) !=
 	    0)
 		goto done;
-	tout_init(&out, stdout, o->c.out_mode);
+	if (tout_start(&out, stdout, &o->c) != 0)
+		goto done;
+	started = 1;
 	tout_title(&out, "Results%s%s as of %s: bought within %lld days",
 	    name != NULL ? " of " : "", name != NULL ? name : "",
 	    day_format(asof, dbuf), (long long)days);
@@ -611,6 +677,10 @@ cmd_results(int argc, char **argv, const struct opts *o)
 		table_end(&x.t);
 	rc = crm_finish_stdout();
 done:
+	if (started && rc != 0)
+		tout_abandon(&out);
+	else if (started && tout_close(&out) != 0)
+		rc = EXIT_DATA;
 	pb_review_free(&x.rv);
 	if (db != NULL)
 		store_close(db);
@@ -685,8 +755,14 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	o.delim = o.c.out_mode == TM_TSV ? '\t' : ',';
-	if (strcmp(cmd, "check") == 0)
+	if (strcmp(cmd, "check") == 0) {
+		if (o.c.out_mode == TM_XLSX || o.c.out_mode == TM_EXCEL ||
+		    o.c.out_cp950)
+			crm_usage_error(synopsis, "check writes no rows: "
+			    "--xlsx, --excel and --encoding are for run and "
+			    "results");
 		return cmd_check(argc, argv);
+	}
 	if (strcmp(cmd, "run") == 0) {
 		if (o.c.as_of != NULL || o.days != 0 ||
 		    o.c.out_mode == TM_TABLE || o.c.out_mode == TM_CSV)

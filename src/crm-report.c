@@ -13,14 +13,15 @@
 #include "report/report.h"
 
 static const char synopsis[] =
-"usage: crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
-"                  [--from date] [--to date] [--channel name] [--db path]\n"
+"usage: crm-report [-hTV] [--csv | --tsv | --table | --excel | --xlsx file]\n"
+"                  [--encoding big5] [--as-of date] [--from date]\n"
+"                  [--to date] [--channel name] [--db path]\n"
 "                  [--part name] [--limit n] [--min-buyers n]\n"
 "                  [--lost-after days] [--backtest date] [--brackets list]\n"
 "                  [--free-shipping amount] [--sort key] report\n"
-"       crm-report [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
-"                  [--db path] [--lost-after days] [--part name]\n"
-"                  customer who\n";
+"       crm-report [-hTV] [--csv | --tsv | --table | --excel | --xlsx file]\n"
+"                  [--encoding big5] [--as-of date] [--db path]\n"
+"                  [--lost-after days] [--part name] customer who\n";
 
 static const char help[] =
 "Reports on the customer store: tables and charts on a terminal, CSV when\n"
@@ -51,6 +52,9 @@ static const char help[] =
 "      --channel NAME    only orders on this channel\n"
 "      --csv             CSV (the default when stdout is not a terminal)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, digits kept as text\n"
 "      --free-shipping N basket: the free-shipping threshold [default: 1000]\n"
 "      --from DATE       the period's first day\n"
 "      --limit N         rows in rankings [default: 10 on a terminal,\n"
@@ -63,6 +67,8 @@ static const char help[] =
 "                        gateway [default: revenue]\n"
 "      --table           the terminal form even when piped\n"
 "      --to DATE         the period's last day [default: the as-of date]\n"
+"      --xlsx FILE       a workbook, one sheet per table (every part\n"
+"                        unless --part names one)\n"
 "  -T, --tsv, --out-tab  TSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
@@ -143,6 +149,8 @@ main(int argc, char *argv[])
 		{ "channel",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_DB,
+		CRM_LONGOPT_OUT_ENCODING,
+		CRM_LONGOPT_EXCEL,
 		{ "free-shipping", required_argument,	NULL, 'S' },
 		{ "from",	required_argument,	NULL, 'F' },
 		CRM_LONGOPT_HELP,
@@ -155,6 +163,7 @@ main(int argc, char *argv[])
 		{ "to",		required_argument,	NULL, 'U' },
 		CRM_LONGOPT_TSV,
 		CRM_LONGOPT_VERSION,
+		CRM_LONGOPT_XLSX,
 		{ NULL,		0,			NULL, 0 }
 	};
 	static const int64_t dflt_br[] = { 0, 200, 500, 1000, 1500, 2000,
@@ -289,7 +298,13 @@ main(int argc, char *argv[])
 	if (asof_check(c.db, c.asof, c.lost_after, "--as-of") < 0)
 		goto done;
 	store_currency(c.db, c.currency);
-	tout_init(&c.out, stdout, co.out_mode);
+	if (tout_start(&c.out, stdout, &co) != 0)
+		exit(EXIT_DATA);
+	/* A workbook's first sheet is named by the report or the part
+	 * (the tables with a title name theirs). */
+	if (c.out.mode == TM_XLSX)
+		tout_title(&c.out, "%s", c.part != NULL ? c.part :
+		    reports[r].name);
 	/* customer names its customer: stdin is not read. */
 	if (c.who == NULL && (c.list = custlist_load(c.db, 0)) < 0)
 		goto done;
@@ -300,6 +315,10 @@ main(int argc, char *argv[])
 	rc = 0;
 done:
 	buf_free(&names);
+	if (rc != 0)
+		tout_abandon(&c.out);
+	else if (tout_close(&c.out) != 0)
+		rc = EXIT_DATA;
 	store_close(c.db);
 	if (crm_finish_stdout() != 0)
 		rc = EXIT_DATA;

@@ -3,6 +3,7 @@
  * bought, as of a day, from the per-customer aggregates.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@
 
 static const char synopsis[] =
 "usage: crm-rfm [-hTV] [--as-of date] [--bins n] [--columns list]\n"
-"               [--db path] [--segments file] [--summary] [--table | --csv]\n"
-"               [--within]\n";
+"               [--db path] [--encoding big5] [--excel] [--segments file]\n"
+"               [--summary] [--table | --csv] [--within] [--xlsx file]\n";
 
 static const char help[] =
 "Prints one row per customer who has bought: customer_id, recency_days,\n"
@@ -28,6 +29,9 @@ static const char help[] =
 "      --columns LIST    more columns, by comma, or a preset (mail, sms,\n"
 "                        plain): the columns of crm(7)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, phones and codes kept as text\n"
 "      --segments FILE   the segment table (lines 'R F M NAME', first\n"
 "                        match wins) [default: the usual ten]\n"
 "      --summary         per segment: customers, share, orders, revenue,\n"
@@ -35,6 +39,8 @@ static const char help[] =
 "      --table, --csv    --summary as a table, or as CSV [default: a\n"
 "                        table on a terminal, else CSV]\n"
 "      --within          score only the customers listed on stdin\n"
+"      --xlsx FILE       write a workbook: amounts and counts as numbers,\n"
+"                        codes and phones as text, days as dates\n"
 "  -T, --tsv, --out-tab  write TSV instead of CSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n"
@@ -67,7 +73,8 @@ aov(int64_t revenue, int64_t orders)
  * on the terminal (crm(7)).
  */
 static void
-put_summary(struct seg *v, size_t n, int mode)
+put_summary(struct seg *v, size_t n, int mode, struct buf *row,
+    struct table *sheet)
 {
 	struct tout o;
 	struct table t;
@@ -76,6 +83,27 @@ put_summary(struct seg *v, size_t n, int mode)
 
 	for (i = 0; i < n; i++)
 		total += v[i].customers;
+	if (sheet != NULL) {	/* a spreadsheet: the same, typed */
+		static const char *const hdr[] = { "segment", "customers",
+		    "share", "orders", "revenue", "aov" };
+
+		for (i = 0; i < 6; i++)
+			table_col(sheet, hdr[i], NULL, i == 0 ? TC_LEFT : 0);
+		for (i = 0; i < n; i++) {
+			if (!v[i].seen)
+				continue;
+			buf_reset(row);
+			table_str(sheet, v[i].name);
+			table_int(sheet, v[i].customers);
+			buf_add_share(row, v[i].customers, total);
+			table_cell(sheet, row->s, row->s, 0);
+			table_int(sheet, v[i].orders);
+			table_money(sheet, v[i].revenue);
+			table_money(sheet, aov(v[i].revenue, v[i].orders));
+			table_endrow(sheet);
+		}
+		return;
+	}
 	tout_init(&o, stdout, mode);
 	tout_title(&o, "Customers per RFM segment");
 	table_init(&t, &o);
@@ -105,12 +133,14 @@ put_summary(struct seg *v, size_t n, int mode)
  * One pass over the customers in customer_id order: scores from the
  * break points, the segment from the table, a row out (or a sum for
  * --summary).  Nothing is kept per customer; each row is built in one
- * buffer and written with one fwrite (printf costs a fifth of the time).
+ * buffer and written with one fwrite (printf costs a fifth of the time),
+ * or, for a spreadsheet (t set), given to table t as typed cells.
  */
 static int
 run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
     int64_t asof, const char *only, int delim, int do_summary, int mode,
-    struct audience_lookup *cols, const struct audience_out *co)
+    struct audience_lookup *cols, const struct audience_out *co,
+    struct table *t)
 {
 	static const char *const hdr[] = { "customer_id", "recency_days",
 	    "frequency", "monetary", "r", "f", "m", "rfm", "segment" };
@@ -118,7 +148,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	struct rfm_reader *rd;
 	struct rfm_cust cu;
 	struct buf row = { 0 };
-	char code[16];
+	char code[24];
 	const char *seg;
 	size_t i, j, n = rules->n + 1;
 	int r, f, m, rc;
@@ -137,7 +167,14 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	rc = -1;
 	if ((rd = rfm_read_open(db, only)) == NULL)
 		goto done;
-	if (!do_summary) {
+	if (!do_summary && t != NULL) {
+		for (i = 0; i < 9; i++)
+			table_col(t, hdr[i], NULL, i >= 7 ? TC_LEFT : 0);
+		if (cols != NULL && audience_table_cols(co, t) != 0) {
+			rfm_read_close(rd);
+			goto done;
+		}
+	} else if (!do_summary) {
 		for (i = 0; i < 9; i++) {
 			if (i > 0)
 				buf_addc(&row, (char)delim);
@@ -160,6 +197,23 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 			v[i].customers++;
 			v[i].orders += cu.purchases;
 			money_add(&v[i].revenue, cu.spent);
+			continue;
+		}
+		if (t != NULL) {	/* the id as text, as ids are */
+			snprintf(code, sizeof(code), "%lld", (long long)cu.id);
+			table_str(t, code);
+			table_int(t, asof - cu.last_day);
+			table_int(t, cu.purchases);
+			table_money(t, cu.spent);
+			table_int(t, r);
+			table_int(t, f);
+			table_int(t, m);
+			table_str(t, rfm_code(b->bins, r, f, m, code));
+			table_str(t, v[i].name);
+			if (cols != NULL && audience_lookup_cells(cols, cu.id,
+			    t) != 0)
+				break;
+			table_endrow(t);
 			continue;
 		}
 		buf_reset(&row);
@@ -189,7 +243,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 	}
 	rfm_read_close(rd);
 	if (rc == 0 && do_summary)
-		put_summary(v, n, mode);
+		put_summary(v, n, mode, &row, t);
 done:
 	for (i = 0; i < n; i++)
 		buf_free(&v[i].field);
@@ -206,6 +260,8 @@ main(int argc, char *argv[])
 		{ "bins",	required_argument,	NULL, 'B' },
 		{ "columns",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_DB,
+		CRM_LONGOPT_OUT_ENCODING,
+		CRM_LONGOPT_EXCEL,
 		CRM_LONGOPT_HELP,
 		CRM_LONGOPT_TABLE,
 		CRM_LONGOPT_CSV,
@@ -214,18 +270,21 @@ main(int argc, char *argv[])
 		{ "summary",	no_argument,		NULL, 'U' },
 		CRM_LONGOPT_VERSION,
 		{ "within",	no_argument,		NULL, 'W' },
+		CRM_LONGOPT_XLSX,
 		{ NULL,		0,			NULL, 0 }
 	};
 	static struct rfm_breaks breaks;
 	struct audience_out out;
 	struct audience_lookup *cols = NULL;
 	struct crm_common co;
+	struct tout tout;
+	struct table t;
 	struct rfm_rules *rules = NULL;
 	const char *seg_file = NULL, *col_list = NULL;
 	sqlite3 *db = NULL;
 	long long bins = 5;
 	int64_t asof;
-	int ch, do_summary = 0, within = 0, list, rc = EXIT_DATA;
+	int ch, do_summary = 0, within = 0, list, sheet = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
 	crm_common_init(&co);
@@ -297,11 +356,29 @@ main(int argc, char *argv[])
 	if (col_list != NULL && (cols = audience_lookup_open(db, &out, 0,
 	    rules)) == NULL)
 		goto done;
+	if (crm_common_sheet(&co)) {
+		if (tout_start(&tout, stdout, &co) != 0)
+			goto done;
+		tout_title(&tout, "%s", do_summary ? "segments" : "rfm");
+		table_init(&t, &tout);
+		sheet = 1;
+	}
 	if (run(db, &breaks, rules, asof, list ? "custlist" : NULL,
-	    out.delim, do_summary, co.out_mode, cols, &out) != 0)
+	    out.delim, do_summary, co.out_mode, cols, &out,
+	    sheet ? &t : NULL) != 0)
 		goto done;
+	if (sheet) {
+		table_end(&t);
+		sheet = 0;
+		if (tout_close(&tout) != 0)
+			goto done;
+	}
 	rc = crm_finish_stdout();
 done:
+	if (sheet) {
+		table_end(&t);
+		tout_abandon(&tout);
+	}
 	audience_lookup_close(cols);
 	store_close(db);
 	rfm_rules_free(rules);

@@ -19,11 +19,13 @@
 
 static const char synopsis[] =
 "usage: crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
-"                   [--db path] [--lost-after days] [--save tag]\n"
-"                   [--segments file] expression ...\n"
+"                   [--db path] [--encoding big5] [--excel]\n"
+"                   [--lost-after days] [--save tag] [--segments file]\n"
+"                   [--xlsx file] expression ...\n"
 "       crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
-"                   [--db path] [--lost-after days] [--segments file]\n"
-"                   [--summary] [--table | --csv] napl\n"
+"                   [--db path] [--encoding big5] [--excel]\n"
+"                   [--lost-after days] [--segments file] [--summary]\n"
+"                   [--table | --csv] [--xlsx file] napl\n"
 "       crm-segment [-q] [--db path] --unsave tag\n";
 
 static const char help[] =
@@ -41,6 +43,9 @@ static const char help[] =
 "                        or a preset: mail sms plain (see crm(7))\n"
 "      --count           print only how many customers match\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, phones and digits kept as text\n"
 "      --lost-after DAYS lost after this many days without a purchase\n"
 "                        [default: 3 x the shop's repurchase cycle]\n"
 "      --save TAG        make tag TAG exactly the customers printed\n"
@@ -50,6 +55,8 @@ static const char help[] =
 "      --table, --csv    --summary as a table, or as CSV [default: a\n"
 "                        table on a terminal, else CSV]\n"
 "      --unsave TAG      remove tag TAG from everyone\n"
+"      --xlsx FILE       write a workbook: phones as text, amounts and\n"
+"                        counts as numbers, days as dates\n"
 "  -q, --quiet           no note of what --save changed\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
 "  -h, --help            this text\n"
@@ -127,6 +134,59 @@ print_summary(sqlite3 *db, const struct audience_out *r, int mode)
 	return 0;
 }
 
+/* print_summary for a spreadsheet: the same cells, typed. */
+static int
+write_summary(sqlite3 *db, const struct audience_out *r, struct tout *o)
+{
+	static const char *const hdr[] = { "stage", "customers", "share",
+	    "lost_after" };
+	int64_t n[CRM_NSTAGES], total = 0;
+	struct buf share = { 0 };
+	struct table t;
+	int i;
+
+	if (audience_stages(db, n) != 0)
+		return -1;
+	for (i = 0; i < CRM_NSTAGES; i++)
+		total += n[i];
+	table_init(&t, o);
+	for (i = 0; i < 4; i++)
+		table_col(&t, hdr[i], NULL, i == 0 ? TC_LEFT : 0);
+	for (i = 0; i < CRM_NSTAGES; i++) {
+		table_str(&t, crm_stage_name[i]);
+		table_int(&t, n[i]);
+		buf_reset(&share);
+		buf_add_share(&share, n[i], total);
+		table_cell(&t, share.s, share.s, 0);
+		table_int(&t, r->lost);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	buf_free(&share);
+	return 0;
+}
+
+/* Rows for a spreadsheet: a workbook, CSV for Excel or in Big5. */
+static int
+write_sheet(sqlite3 *db, const struct audience_out *r,
+    const struct crm_common *c, int summary)
+{
+	struct tout out;
+	int rc;
+
+	if (tout_start(&out, stdout, c) != 0)
+		return -1;
+	tout_title(&out, "%s", summary ? "stages" : r->napl ? "napl" :
+	    "customers");
+	rc = summary ? write_summary(db, r, &out) : audience_write(db, r,
+	    &out);
+	if (rc != 0)
+		tout_abandon(&out);
+	else if (tout_close(&out) != 0)
+		rc = -1;
+	return rc;
+}
+
 struct segopts {
 	struct crm_common c;		/* --db, --as-of, --lost-after, -T */
 	const char *cols;		/* --columns */
@@ -145,6 +205,8 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		{ "columns",	required_argument,	NULL, 'C' },
 		{ "count",	no_argument,		NULL, 'N' },
 		CRM_LONGOPT_DB,
+		CRM_LONGOPT_OUT_ENCODING,
+		CRM_LONGOPT_EXCEL,
 		CRM_LONGOPT_HELP,
 		CRM_LONGOPT_LOST_AFTER,
 		CRM_LONGOPT_TABLE,
@@ -156,6 +218,7 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		{ "summary",	no_argument,		NULL, 'U' },
 		{ "unsave",	required_argument,	NULL, 'X' },
 		CRM_LONGOPT_VERSION,
+		CRM_LONGOPT_XLSX,
 		{ NULL,		0,			NULL, 0 }
 	};
 	int argc = *argcp, ch;
@@ -211,6 +274,10 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 	if (o->count + o->summary > 1 || (o->count && o->cols != NULL))
 		crm_usage_error(synopsis, "--count, --summary and --columns "
 		    "exclude one another");
+	if (o->count && (o->c.out_mode == TM_XLSX ||
+	    o->c.out_mode == TM_EXCEL))
+		crm_usage_error(synopsis, "--count prints a number: --xlsx "
+		    "and --excel are for rows");
 	if ((o->save != NULL && *o->save == '\0') ||
 	    (o->unsave != NULL && *o->unsave == '\0'))
 		crm_usage_error(synopsis, "a tag needs a name");
@@ -306,8 +373,10 @@ main(int argc, char *argv[])
 		goto done;
 	if (o.save != NULL && save_tag(db, o.save, 1, o.quiet) != 0)
 		goto done;
-	if ((o.count ? print_count(db, &r) : o.summary ?
-	    print_summary(db, &r, o.c.out_mode) : audience_print(db, &r, stdout)) != 0)
+	if ((o.count ? print_count(db, &r) : crm_common_sheet(&o.c) ?
+	    write_sheet(db, &r, &o.c, o.summary) : o.summary ?
+	    print_summary(db, &r, o.c.out_mode) :
+	    audience_print(db, &r, stdout)) != 0)
 		goto done;
 	rc = crm_finish_stdout();
 done:

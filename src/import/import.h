@@ -25,6 +25,7 @@ struct import_opts {
 	int	 no_merge;		/* --no-merge */
 	int	 blanks;		/* --blanks */
 	const char *currency;		/* --currency, or NULL */
+	const char *sheet;		/* --sheet, or NULL */
 };
 
 /*

@@ -125,6 +125,12 @@ import_file(struct run *r, struct import_input *in, int delim,
 			warn("%s", in->path);
 		return -1;
 	}
+	if (r->sheet != NULL && csvr_set_sheet(r->in, r->sheet) != 0) {
+		warnx("%s: %s", in->path, csvr_error(r->in));
+		csvr_close(r->in);
+		r->in = NULL;
+		return -1;
+	}
 	sha256_init(&sha);
 	csvr_set_tap(r->in, tap_sha, &sha);
 	csvr_read_ahead(r->in);		/* a file: read it in a thread */
@@ -218,6 +224,7 @@ import_open(const char *db, const struct import_opts *o)
 	r->no_merge = o->no_merge;
 	r->blanks = o->blanks;
 	r->currency = o->currency;
+	r->sheet = o->sheet;
 	r->progress = isatty(STDERR_FILENO);
 	if ((r->db = store_open(db, STORE_RW)) == NULL) {
 		free(r);

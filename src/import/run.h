@@ -128,6 +128,7 @@ struct run {
 	size_t	*fidx;			/* with blanks, the fields not empty */
 	size_t	 nfidx, capfidx;
 	const char *currency;		/* --currency */
+	const char *sheet;		/* --sheet, or NULL */
 	struct {
 		uint64_t hash;
 		int64_t	 id;

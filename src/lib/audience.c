@@ -11,6 +11,7 @@
 
 #include "audience.h"
 #include "rfm.h"
+#include "table.h"
 
 /* ==== Output columns ==== */
 
@@ -314,6 +315,100 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	return rc == SQLITE_DONE || ferror(fp) ? 0 : -1;
 }
 
+/* ==== The same rows as table cells, for spreadsheets ==== */
+
+int
+audience_table_cols(const struct audience_out *r, struct table *t)
+{
+	size_t i;
+
+	if ((size_t)t->ncols + r->ncol > TABLE_MAXCOLS) {
+		warnx("--columns: a spreadsheet row has at most %d columns",
+		    TABLE_MAXCOLS);
+		return -1;
+	}
+	for (i = 0; i < r->ncol; i++)
+		table_col(t, r->col[i]->name, NULL, r->col[i]->type ==
+		    C_TEXT || r->col[i]->type == C_DAY ? TC_LEFT : 0);
+	return 0;
+}
+
+/*
+ * Adds column i of r from st at its column k to t as a typed cell (the
+ * same text as in CSV); returns the next k.
+ */
+static int
+put_cell(const struct audience_out *r, size_t i, sqlite3_stmt *st, int k,
+    struct table *t, struct buf *v)
+{
+	const char *why;
+	int64_t n;
+	enum ctype type = r->col[i]->type;
+
+	buf_reset(v);
+	buf_adds(v, "");
+	k = put_value(r, i, st, k, v, 1);
+	if (v->len == 0)
+		table_null(t);
+	else if (type == C_INT || type == C_AGE)
+		table_int(t, strtoll(v->s, NULL, 10));
+	else if ((type == C_MONEY || type == C_AOV) &&
+	    money_parse(v->s, &n, &why) == 0)
+		table_money(t, n);
+	else
+		table_str(t, v->s);
+	return k;
+}
+
+int
+audience_write(sqlite3 *db, const struct audience_out *r, struct tout *o)
+{
+	struct table t;
+	struct buf v = { 0 };
+	sqlite3_stmt *st;
+	size_t i;
+	int k, rc;
+
+	table_init(&t, o);
+	table_col(&t, "customer_id", NULL, 0);
+	if (r->napl) {
+		table_col(&t, "stage", NULL, TC_LEFT);
+		table_col(&t, "days_since", NULL, 0);
+		table_col(&t, "lost_after", NULL, 0);
+	}
+	if (audience_table_cols(r, &t) != 0) {
+		table_end(&t);
+		return -1;
+	}
+	st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id, a.stage,"
+	    " a.days_since" : "SELECT a.customer_id", r->napl ? "temp."
+	    AUDIENCE_STAGES : "temp." AUDIENCE_TABLE, " ORDER BY"
+	    " a.customer_id");
+	if (st == NULL) {
+		table_end(&t);
+		return -1;
+	}
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		/* The id as text, as ids are. */
+		table_str(&t, (const char *)sqlite3_column_text(st, 0));
+		if (r->napl) {
+			table_str(&t, (const char *)sqlite3_column_text(st, 1));
+			if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+				table_int(&t, sqlite3_column_int64(st, 2));
+			else
+				table_null(&t);
+			table_int(&t, r->lost);
+		}
+		for (i = 0, k = r->napl ? 3 : 1; i < r->ncol; i++)
+			k = put_cell(r, i, st, k, &t, &v);
+		table_endrow(&t);
+	}
+	table_end(&t);
+	sqlite3_finalize(st);
+	buf_free(&v);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* ==== Columns for programs that write their own rows ==== */
 
 struct audience_lookup {
@@ -400,6 +495,23 @@ audience_lookup_each(struct audience_lookup *l, int64_t id,
 			k = put_value(l->r, i, l->st, k, &v, 1);
 			fn(arg, l->r->col[i]->name, v.s);
 		}
+	sqlite3_reset(l->st);
+	buf_free(&v);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+audience_lookup_cells(struct audience_lookup *l, int64_t id,
+    struct table *t)
+{
+	struct buf v = { 0 };
+	size_t i;
+	int k = 1, rc;
+
+	sqlite3_bind_int64(l->st, l->id, id);
+	if ((rc = store_step(l->st)) == SQLITE_ROW)
+		for (i = 0; i < l->r->ncol; i++)
+			k = put_cell(l->r, i, l->st, k, t, &v);
 	sqlite3_reset(l->st);
 	buf_free(&v);
 	return rc == SQLITE_ROW ? 0 : -1;

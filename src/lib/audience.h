@@ -66,6 +66,18 @@ int	 audience_stages(sqlite3 *db, int64_t n[CRM_NSTAGES]);
  */
 int	 audience_print(sqlite3 *db, const struct audience_out *o, FILE *fp);
 
+/*
+ * For a spreadsheet (--xlsx, --excel, --encoding big5): audience_print's
+ * rows as typed table cells on o (amounts, counts, days, text); the
+ * columns of o added to table t (0, or -1 after a message when t would
+ * have more than TABLE_MAXCOLS).
+ */
+struct table;
+struct tout;
+int	 audience_write(sqlite3 *db, const struct audience_out *o,
+	    struct tout *out);
+int	 audience_table_cols(const struct audience_out *o, struct table *t);
+
 /* The name of o's column i. */
 const char *audience_column_name(const struct audience_out *o, size_t i);
 /* Appends the names of o's columns to line, each after a delimiter. */
@@ -86,6 +98,9 @@ struct audience_lookup *audience_lookup_open(sqlite3 *db,
 	    const struct rfm_rules *rules);
 int	 audience_lookup_row(struct audience_lookup *l, int64_t id,
 	    struct buf *line);
+/* Adds customer id's columns to table t as typed cells. */
+int	 audience_lookup_cells(struct audience_lookup *l, int64_t id,
+	    struct table *t);
 /* Calls fn(arg, column name, value as text) for each column of id. */
 int	 audience_lookup_each(struct audience_lookup *l, int64_t id,
 	    void (*fn)(void *, const char *, const char *), void *arg);

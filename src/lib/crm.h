@@ -80,8 +80,12 @@ enum {
 /*
  * Spreadsheets out: --xlsx FILE (a workbook, each table a sheet), --excel
  * (CSV for Excel), --encoding utf-8|big5 (of CSV output; also spelled
- * --out-encoding).  crm-import, whose --encoding names its input, lists
- * only { "out-encoding", required_argument, NULL, CRM_OPT_OUT_ENCODING }.
+ * --out-encoding).  crm-import's --encoding names its input: it lists
+ * none of these.  A command that writes rows lists all three; with
+ * tables (table.h) it calls tout_start() and tout_close(); with rows of
+ * its own it keeps them for plain CSV and, when crm_common_sheet(), gives
+ * them to a table as typed cells (crm-rfm, crm-segment, crm-playbook
+ * run).  crm(7) SPREADSHEETS documents them once.
  */
 #define CRM_LONGOPT_XLSX { "xlsx", required_argument, NULL, CRM_OPT_XLSX }
 #define CRM_LONGOPT_EXCEL { "excel", no_argument, NULL, CRM_OPT_EXCEL }
@@ -112,6 +116,8 @@ int	crm_common_opt(struct crm_common *c, int ch, const char *arg,
 	    const char *synopsis, const char *help);
 /* The --as-of day ("today" when not given); call after store_zone(). */
 int64_t	crm_common_asof(const struct crm_common *c, const char *synopsis);
+/* Whether the output is for a spreadsheet: --xlsx, --excel or Big5. */
+int	crm_common_sheet(const struct crm_common *c);
 
 /* ==== buf.c: a growable byte buffer ==== */
 

@@ -131,6 +131,14 @@ crm_common_opt(struct crm_common *c, int ch, const char *arg,
 	return 0;
 }
 
+/* Whether the output is for a spreadsheet: --xlsx, --excel or Big5. */
+int
+crm_common_sheet(const struct crm_common *c)
+{
+	return c->out_mode == TM_XLSX || c->out_mode == TM_EXCEL ||
+	    c->out_cp950;
+}
+
 int64_t
 crm_common_asof(const struct crm_common *c, const char *synopsis)
 {

@@ -57,6 +57,10 @@ tout_start(struct tout *o, FILE *fp, const struct crm_common *c)
 		    "Unicode");
 		return -1;
 	}
+	if (c->out_cp950 && mode == TM_TABLE) {
+		warnx("--encoding big5 is for CSV, not --table");
+		return -1;
+	}
 	/* Big5 is for files and older tools: CSV even on a terminal. */
 	if (c->out_cp950 && mode < 0 && isatty(fileno(fp)))
 		mode = TM_CSV;
@@ -98,6 +102,14 @@ tout_close(struct tout *o)
 	o->title = NULL;
 	buf_free(&why);
 	return rc;
+}
+
+void
+tout_abandon(struct tout *o)
+{
+	xlsxw_abandon(o->xw);
+	o->xw = NULL;
+	tout_close(o);
 }
 
 const char *

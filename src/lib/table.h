@@ -100,6 +100,11 @@ int	tout_start(struct tout *o, FILE *fp, const struct crm_common *c);
  * (a row could not be written, the workbook could not be).
  */
 int	tout_close(struct tout *o);
+/*
+ * Ends the output of a run that failed: the workbook is not written (a
+ * file of its name is left as it was).
+ */
+void	tout_abandon(struct tout *o);
 /* A heading (table form only): a blank line between blocks. */
 void	tout_title(struct tout *o, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -290,3 +290,13 @@ xlsxw_close(struct xlsxw *w, struct buf *why)
 	free(w);
 	return rc;
 }
+
+void
+xlsxw_abandon(struct xlsxw *w)
+{
+	if (w == NULL)
+		return;
+	lxw_workbook_free(w->wb);
+	free(w->width);
+	free(w);
+}

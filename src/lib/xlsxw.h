@@ -33,5 +33,7 @@ void	xlsxw_blank(struct xlsxw *w);
 void	xlsxw_endrow(struct xlsxw *w);
 /* Writes the workbook and frees w: 0, or -1 with why set. */
 int	xlsxw_close(struct xlsxw *w, struct buf *why);
+/* Frees w and writes nothing: a file of that name is left as it was. */
+void	xlsxw_abandon(struct xlsxw *w);
 
 #endif /* XLSXW_H */

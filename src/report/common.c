@@ -31,12 +31,14 @@ rp_bind2(sqlite3_stmt *st, int64_t a, int64_t b)
 
 /*
  * Whether the part called name is written: every part in the table
- * form; piped, the one --part names, else the default (dflt set).
+ * form and in a workbook (a sheet each) unless --part names one; in
+ * CSV, the one --part names, else the default (dflt set).
  */
 int
 rp_part_is(const struct rp_ctx *c, const char *name, int dflt)
 {
-	if (c->out.mode == TM_TABLE)
+	if (c->out.mode == TM_TABLE || (c->out.mode == TM_XLSX &&
+	    c->part == NULL))
 		return 1;
 	if (c->part == NULL)
 		return dflt;

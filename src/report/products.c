@@ -434,6 +434,10 @@ rp_products(struct rp_ctx *c)
 	if (store_step(st) == SQLITE_ROW)
 		total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	/* A workbook: both parts, a sheet each. */
+	if (c->out.mode == TM_XLSX && c->part == NULL)
+		return products_table(c, which, total, rp_limit(c, 0)) != 0 ?
+		    -1 : categories_table(c, total);
 	if (c->out.mode != TM_TABLE && rp_part_is(c, "categories", 0))
 		return categories_table(c, total);
 	if (c->out.mode != TM_TABLE)
