@@ -20,7 +20,9 @@
 #
 # Ratios are to crmkit's whole job: above 1 the peer is slower.  Each
 # side runs twice, in turn, and the faster of each counts (a shared
-# machine takes a peer's second core away at random).
+# machine takes a peer's second core away at random).  CPU seconds are
+# given too: DuckDB spreads over both cores, so on a busy machine its
+# wall time suffers more than crmkit's single thread's.
 #
 # Run by tools/bench.sh (BENCH_DB and BENCH_CSV: the 1M-line history,
 # store and file) or alone, which builds the history itself:
@@ -64,17 +66,18 @@ asof=$(sqlite3 :memory: "SELECT date('$last', '+7 day')")
 	--days 7 --first-customer "$first" >week.csv
 wlines=$(($(sed -n '$=' week.csv) - 1))
 
-# time_one VAR CMD...: runs CMD (output to out.csv), adds its wall time
-# to $VAR's round total and keeps VAR_s (seconds) and VAR_kb (peak).
+# time_one VAR CMD...: runs CMD (output to out.csv) and keeps VAR_s
+# (wall seconds), VAR_cpu (user + system seconds) and VAR_kb (peak).
 time_one() {
 	var=$1
 	shift
-	/usr/bin/time -f '%e %M' -o time.out "$@" >out.csv 2>err.out </dev/null || {
+	/usr/bin/time -f '%e %M %U %S' -o time.out "$@" >out.csv 2>err.out </dev/null || {
 		echo "bench: weekly: $* failed: $(head -3 err.out)" >&2
 		exit 1
 	}
 	eval "${var}_s=\$(awk '{print \$1}' time.out)"
 	eval "${var}_kb=\$(awk '{print \$2}' time.out)"
+	eval "${var}_cpu=\$(awk '{print \$3 + \$4}' time.out)"
 }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b != "" && b < a) ? b : a }'; }
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b != "" && b > a) ? b : a }'; }
@@ -176,7 +179,7 @@ fi
 	sqlite_query
 } >sqlite.sql
 
-imp= rfm= napl= sum= job= dfile= dscan= lite=
+imp= rfm= napl= sum= job= dfile= dscan= lite= jobcpu= dfilecpu= dscancpu= litecpu=
 imp_max=0 rfm_max=0 napl_max=0 sum_max=0 dfile_max=0 dscan_max=0 lite_max=0
 for round in 1 2; do
 	rm -f w.db* w.duckdb* w.sqlite*
@@ -188,30 +191,34 @@ for round in 1 2; do
 	imp=$(min "$a_imp_s" "$imp") rfm=$(min "$a_rfm_s" "$rfm")
 	napl=$(min "$a_napl_s" "$napl") sum=$(min "$a_sum_s" "$sum")
 	job=$(min "$(add "$a_imp_s" "$a_rfm_s" "$a_napl_s" "$a_sum_s")" "$job")
+	jobcpu=$(min "$(add "$a_imp_cpu" "$a_rfm_cpu" "$a_napl_cpu" "$a_sum_cpu")" "$jobcpu")
 	imp_max=$(max "$a_imp_kb" "$imp_max") rfm_max=$(max "$a_rfm_kb" "$rfm_max")
 	napl_max=$(max "$a_napl_kb" "$napl_max") sum_max=$(max "$a_sum_kb" "$sum_max")
 	if [ -n "$duck" ]; then
 		time_one b $(duck_run :memory: rescan.sql)
 		dscan=$(min "$b_s" "$dscan") dscan_max=$(max "$b_kb" "$dscan_max")
+		dscancpu=$(min "$b_cpu" "$dscancpu")
 		cp hist.duckdb w.duckdb
 		time_one c $(duck_run w.duckdb file.sql)
 		dfile=$(min "$c_s" "$dfile") dfile_max=$(max "$c_kb" "$dfile_max")
+		dfilecpu=$(min "$c_cpu" "$dfilecpu")
 	fi
 	cp hist.sqlite w.sqlite
 	time_one d sqlite3 -batch w.sqlite ".read sqlite.sql"
 	lite=$(min "$d_s" "$lite") lite_max=$(max "$d_kb" "$lite_max")
+	litecpu=$(min "$d_cpu" "$litecpu")
 done
 
 echo "weekly: $wlines new lines ($start to $asof) into a store of $BENCH_LINES lines; best of 2"
-echo "weekly crmkit: $job s (import $imp, rfm $rfm, napl $napl, summary $sum); peak MB: import $(mb "$imp_max"), rfm $(mb "$rfm_max"), napl $(mb "$napl_max"), summary $(mb "$sum_max") (limit 64)"
+echo "weekly crmkit: $job s (import $imp, rfm $rfm, napl $napl, summary $sum); CPU $jobcpu s; peak MB: import $(mb "$imp_max"), rfm $(mb "$rfm_max"), napl $(mb "$napl_max"), summary $(mb "$sum_max") (limit 64)"
 echo "weekly crmkit import: $(awk -v s="$imp" -v n="$wlines" 'BEGIN { printf "%.1f", s * 1e6 / n }') µs a line"
 if [ -n "$duck" ]; then
-	echo "weekly DuckDB, history in a file: $dfile s, $(ratio "$dfile" "$job")x crmkit (target 5x), $(mb "$dfile_max") MB peak"
-	echo "weekly DuckDB re-scan of the CSVs: $dscan s, $(ratio "$dscan" "$job")x crmkit (target 10x), $(mb "$dscan_max") MB peak"
+	echo "weekly DuckDB, history in a file: $dfile s, $(ratio "$dfile" "$job")x crmkit (target 5x; CPU $dfilecpu s, $(ratio "$dfilecpu" "$jobcpu")x), $(mb "$dfile_max") MB peak"
+	echo "weekly DuckDB re-scan of the CSVs: $dscan s, $(ratio "$dscan" "$job")x crmkit (target 10x; CPU $dscancpu s, $(ratio "$dscancpu" "$jobcpu")x), $(mb "$dscan_max") MB peak"
 	echo "weekly DuckDB: $(sed -n '$=' duck-rfm.csv) customers scored; gaps (count, mean, median first-to-second): $(cat duck-gaps.csv)"
 else
 	echo "weekly DuckDB: skipped (no duckdb CLI, and npm could not install the duckdb package)"
 fi
-echo "weekly sqlite3 SQL: $lite s, $(ratio "$lite" "$job")x crmkit, $(mb "$lite_max") MB peak"
+echo "weekly sqlite3 SQL: $lite s, $(ratio "$lite" "$job")x crmkit (CPU $litecpu s, $(ratio "$litecpu" "$jobcpu")x), $(mb "$lite_max") MB peak"
 echo "weekly sqlite3: $(sed -n '$=' lite-rfm.csv) customers scored; gaps (count, mean, median first-to-second): $(cat lite-gaps.csv)"
 rm -f w.db* w.duckdb* w.sqlite* out.csv err.out time.out
