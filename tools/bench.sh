@@ -6,6 +6,7 @@
 #   BENCH_LINES  lines in the main file      [default: 1000000]
 #   BENCH_BIG    lines in the memory check   [default: 5000000; 0 skips]
 #   BENCH_DIR    where files go              [default: build/bench]
+#   BENCH_WEEK   lines of the week in bench-weekly.sh [default: 34000]
 #
 # Each program's own measurements are in tools/bench-*.sh; they get
 # BENCH_DB (the store after the main import), BENCH_CSV and BENCH_REF
