@@ -110,6 +110,27 @@ test_expect_success 'customers: undiscounted CLV is spend times purchases' '
 	    END { exit bad }"
 '
 
+test_expect_success 'customers --columns: the identities of crm-rfm --columns' '
+	crm-predict --db g.db --as-of 2026-06-30 --columns account,name \
+	    customers >cust &&
+	head -1 cust | cut -d, -f11- >got && echo account,name >want &&
+	test_cmp want got &&
+	sed 1d cust | cut -d, -f1,11,12 >got &&
+	crm-rfm --db g.db --as-of 2026-06-30 --columns account,name |
+	    sed 1d | cut -d, -f1,10,11 >want &&
+	test_cmp want got &&
+	grep -q "^1,shopee:c00001,\$" got &&
+	crm-predict --db g.db --as-of 2026-06-30 --columns plain customers \
+	    >/dev/null &&
+	COLUMNS=200 crm-predict --db g.db --as-of 2026-06-30 --table \
+	    --columns account customers | grep -q " shopee:c00001 *\$"
+'
+
+test_expect_code 2 '--columns goes with customers' \
+	'crm-predict --db g.db --columns account fit'
+test_expect_code 2 '--columns: an unknown column' \
+	'crm-predict --db g.db --columns shoe_size customers'
+
 # What happened in the holdout, from the two summaries: x at the end
 # against x at the calibration end, per customer of the calibration.
 test_expect_success 'check: holdout purchases per frequency class, as the summaries say' '

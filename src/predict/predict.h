@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+struct audience_out;
+
 enum pd_cmd { PD_SUMMARY, PD_FIT, PD_CUSTOMERS, PD_CHECK };
 
 /* The data gates (crm-predict(1), DATA GATES). */
@@ -28,6 +30,7 @@ struct predict_opts {
 	int64_t	 lost_after;		/* days, 0: from the cycle */
 	const char *part;		/* check: one table, or NULL */
 	int	 out_mode;		/* -1 or enum tmode */
+	struct audience_out *cols;	/* customers: --columns, or NULL */
 };
 
 /* The parts of check, in the order the table form shows them. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "table.h"
 #include "predict/fit.h"
@@ -417,9 +418,22 @@ put_prob(struct buf *b, double v)
 	buf_add(b, frac, 4);
 }
 
-static int
-cmd_customers(struct tout *o, struct data *d)
+/* audience_lookup_each(): a --columns value into the table. */
+static void
+tab_column(void *arg, const char *name, const char *value)
 {
+	(void)name;
+	if (*value == '\0')
+		table_null(arg);
+	else
+		table_str(arg, value);
+}
+
+static int
+cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
+{
+	struct audience_lookup *cl = NULL;
+	struct audience_out *co = d->o->cols;
 	struct pd_fit f, g;
 	struct pd_row *rows;
 	struct score *sc, *s;
@@ -433,6 +447,7 @@ cmd_customers(struct tout *o, struct data *d)
 	int64_t x, tx, T;
 	long k;
 	int delim = o->mode == TM_TSV ? '\t' : ',', rc;
+	size_t i;
 
 	if (m == PD_GG) {
 		warnx("--model gg predicts spend only: customers needs a "
@@ -451,6 +466,14 @@ cmd_customers(struct tout *o, struct data *d)
 	sc = score_rows(d, &f, rows, map);
 	free(rows);
 	free(map);
+	if (co != NULL) {
+		co->asof = d->cal_end;
+		if ((cl = audience_lookup_open(db, co, d->o->lost_after,
+		    NULL)) == NULL) {
+			free(sc);
+			return EXIT_DATA;
+		}
+	}
 
 	snprintf(c1, sizeof(c1), "purchases_%lldd", (long long)d->o->horizon);
 	snprintf(c2, sizeof(c2), "no_purchase_%lldd",
@@ -478,6 +501,8 @@ cmd_customers(struct tout *o, struct data *d)
 	table_col(&t, "spend", NULL, 0);
 	table_col(&t, c3, "clv", 0);
 	table_col(&t, "next_purchase", "next", 0);
+	for (i = 0; co != NULL && i < co->ncol; i++)
+		table_col(&t, audience_column_name(co, i), NULL, TC_LEFT);
 	if (o->mode != TM_TABLE) {
 		table_end(&t);		/* the header */
 		fflush(stdout);
@@ -505,6 +530,9 @@ cmd_customers(struct tout *o, struct data *d)
 				    (int64_t)llround(s->wait), date));
 			else
 				table_null(&t);
+			if (cl != NULL && audience_lookup_each(cl, r.id,
+			    tab_column, &t) != 0)
+				break;
 			table_endrow(&t);
 			continue;
 		}
@@ -530,6 +558,8 @@ cmd_customers(struct tout *o, struct data *d)
 		if (s->palive >= 0.5)
 			buf_adds(&b, day_format(d->cal_end +
 			    (int64_t)llround(s->wait), date));
+		if (cl != NULL && audience_lookup_row(cl, r.id, &b) != 0)
+			break;
 		buf_addc(&b, '\n');
 		fwrite(b.s, 1, b.len, stdout);
 		if (ferror(stdout))
@@ -539,6 +569,7 @@ cmd_customers(struct tout *o, struct data *d)
 		table_end(&t);
 	buf_free(&b);
 	free(sc);
+	audience_lookup_close(cl);
 	return 0;
 }
 
@@ -594,7 +625,7 @@ predict_run(sqlite3 *db, const struct predict_opts *o)
 		rc = cmd_fit(&out, &d);
 		break;
 	case PD_CUSTOMERS:
-		rc = cmd_customers(&out, &d);
+		rc = cmd_customers(db, &out, &d);
 		break;
 	default:
 		rc = pd_check(db, &out, &d);
