@@ -57,6 +57,22 @@ test_expect_success 'balances as of 2025-03-15' '
 	test_cmp expect out
 '
 
+test_expect_success 'balances --columns: the identities after the figures' '
+	crm-points --db t.db --as-of 2025-03-15 --columns account,orders \
+	    balances p.programme >out &&
+	cat >expect <<-\EOF &&
+	customer_id,earned,returned,redeemed,expired,balance,pending,tier,tier_spend,to_next_tier,lapsing_30d,account,orders
+	1,612,10,120,272,210,0,,555.00,2445.00,10,web:a1,5
+	2,59,9,0,0,50,0,,0.00,3000.00,0,web:b2,1
+	EOF
+	test_cmp expect out &&
+	COLUMNS=200 crm-points --db t.db --as-of 2025-03-15 --table \
+	    --columns account balances p.programme | grep -q " web:b2 *\$"
+'
+
+test_expect_code 2 '--columns goes with balances' \
+	'crm-points --db t.db --columns account liability p.programme'
+
 test_expect_success 'statement: every entry with the order behind it' '
 	crm-points --db t.db --as-of 2025-03-15 statement p.programme 1 >out &&
 	cat >expect <<-\EOF &&
