@@ -182,8 +182,14 @@ main(int argc, char *argv[])
 		o.cols = &cols;
 	}
 
+	/* fit stores its fit: the store must exist, and be written. */
 	if ((db = store_open(crm_db_path(c.db), STORE_RO)) == NULL)
 		return EXIT_DATA;
+	if (o.cmd == PD_FIT) {
+		store_close(db);
+		if ((db = store_open(crm_db_path(c.db), STORE_RW)) == NULL)
+			return EXIT_DATA;
+	}
 	if (c.tz == NULL)
 		store_zone(db);
 	o.asof = crm_common_asof(&c, synopsis);

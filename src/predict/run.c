@@ -288,6 +288,36 @@ fit_gg(const struct data *d, struct pd_fit *f)
 	return 0;
 }
 
+/*
+ * The fit of model m as of the data's end: the stored one while the
+ * purchases are those it was fitted on, else fitted now (in memory).
+ * *rows and *map are made either way, for the scores.
+ */
+int
+stored_tx(sqlite3 *db, const struct data *d, enum pd_model m,
+    struct pd_fit *f, struct pd_row **rows, size_t **map)
+{
+	int k;
+
+	if ((k = pd_fit_load(db, m, d->o->unit, d->cal_end, d->hash, f)) < 0)
+		return -1;
+	if (k == 0)
+		return fit_tx(d, m, f, rows, map);
+	*rows = pd_rows(&d->hist, d->o->unit, map);
+	return 0;
+}
+
+int
+stored_gg(sqlite3 *db, const struct data *d, struct pd_fit *f)
+{
+	int k;
+
+	if ((k = pd_fit_load(db, PD_GG, d->o->unit, d->cal_end, d->hash,
+	    f)) < 0)
+		return -1;
+	return k == 1 ? 0 : fit_gg(d, f);
+}
+
 static void
 fit_rows(struct table *t, const struct pd_fit *f)
 {
@@ -344,7 +374,7 @@ fit_table(struct tout *o, const struct data *d, const struct pd_fit *f)
 }
 
 static int
-cmd_fit(struct tout *o, struct data *d)
+cmd_fit(sqlite3 *db, struct tout *o, struct data *d)
 {
 	struct pd_fit f;
 	struct pd_row *rows;
@@ -364,6 +394,8 @@ cmd_fit(struct tout *o, struct data *d)
 		if (rc != 0)
 			return EXIT_DATA;
 	}
+	if (pd_fit_save(db, &f, d->o->unit, d->cal_end, d->hash) != 0)
+		return EXIT_DATA;
 	fit_table(o, d, &f);
 	return 0;
 }
@@ -456,8 +488,8 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 	}
 	if (gate_tx(d) != 0)
 		return EXIT_DATA;
-	rc = fit_tx(d, m, &f, &rows, &map);
-	if (rc != 0 || fit_gg(d, &g) != 0) {
+	rc = stored_tx(db, d, m, &f, &rows, &map);
+	if (rc != 0 || stored_gg(db, d, &g) != 0) {
 		free(rows);
 		free(map);
 		return EXIT_DATA;
@@ -616,13 +648,14 @@ predict_run(sqlite3 *db, const struct predict_opts *o)
 		data_free(&d);
 		return rc;
 	}
-	if (read_store(db, &d, o->cmd != PD_FIT) != 0) {
+	if ((o->cmd != PD_CHECK && pd_data_hash(db, d.cal_end, d.hash) != 0)
+	    || read_store(db, &d, o->cmd != PD_FIT) != 0) {
 		data_free(&d);
 		return EXIT_DATA;
 	}
 	switch (o->cmd) {
 	case PD_FIT:
-		rc = cmd_fit(&out, &d);
+		rc = cmd_fit(db, &out, &d);
 		break;
 	case PD_CUSTOMERS:
 		rc = cmd_customers(db, &out, &d);
