@@ -23,6 +23,10 @@
 #include "crm.h"
 #include "rfm.h"
 #include "segexpr.h"
+#include "predict/predict.h"
+
+/* The model's figures of the as-of day (predict_table()). */
+#define SEGEXPR_MODEL	"segexpr_model"
 
 /* ==== Fields ==== */
 
@@ -32,7 +36,8 @@ enum ftype {
 	FT_DATE,		/* a day */
 	FT_TEXT,		/* one text value */
 	FT_SET,			/* a set of texts (tags, channels) */
-	FT_BOOL			/* true or false: no operator */
+	FT_BOOL,		/* true or false: no operator */
+	FT_REAL			/* a number with decimals (0.3) */
 };
 
 enum fid {
@@ -41,6 +46,8 @@ enum fid {
 	F_RFM, F_RFM_SEGMENT, F_NAME, F_EMAIL, F_PHONE, F_GENDER, F_AGE,
 	F_BIRTHDAY_MONTH, F_JOINED, F_TAG, F_CHANNEL, F_MEMBER,
 	F_POTENTIAL, F_NEW, F_ACTIVE, F_LOST, F_PURCHASED,
+	/* the customer-base model (predict.h), as of the day */
+	F_P_ALIVE, F_EXPECTED_ORDERS, F_CHURN_RISK, F_CLV,
 	/* functions */
 	FN_ORDERS, FN_SPENT, FN_AOV, FN_BOUGHT, FN_UNITS, FN_OPENED,
 	FN_CLICKED, FN_DELIVERED, FN_UNSUBSCRIBED, FN_BOUNCED, FN_CLAIMED,
@@ -85,6 +92,10 @@ static const struct field {
 	{ "active",		F_ACTIVE,	FT_BOOL,  CTX_CUSTOMER },
 	{ "lost",		F_LOST,		FT_BOOL,  CTX_CUSTOMER },
 	{ "purchased",		F_PURCHASED,	FT_BOOL,  CTX_CUSTOMER },
+	{ "p_alive",		F_P_ALIVE,	FT_REAL,  CTX_CUSTOMER },
+	{ "expected_orders",	F_EXPECTED_ORDERS, FT_REAL, CTX_CUSTOMER },
+	{ "churn_risk",		F_CHURN_RISK,	FT_REAL,  CTX_CUSTOMER },
+	{ "clv",		F_CLV,		FT_MONEY, CTX_CUSTOMER },
 	{ "orders",		FN_ORDERS,	FT_INT,	  CTX_FUNC },
 	{ "spent",		FN_SPENT,	FT_MONEY, CTX_FUNC },
 	{ "aov",		FN_AOV,		FT_MONEY, CTX_FUNC },
@@ -111,12 +122,14 @@ enum vkind {
 	V_TEXT,			/* s */
 	V_DAY,			/* i: an absolute day */
 	V_REL,			/* i units of unit (d, w, m, y) from as-of */
-	V_SHOP_AOV		/* the shop's average order value */
+	V_SHOP_AOV,		/* the shop's average order value */
+	V_REAL			/* d */
 };
 
 struct val {
 	enum vkind k;
 	int64_t	 i;
+	double	 d;
 	char	*s;
 	char	 unit;
 };
@@ -149,6 +162,7 @@ struct segexpr {
 	struct node *root;
 	int	 uses_rfm;
 	int	 uses_stage;
+	int	 uses_model;		/* 1: p_alive and the like, 2: clv */
 	const struct rfm_rules *rules;	/* for rfm_segment; NULL: default */
 };
 
@@ -175,6 +189,7 @@ struct parser {
 	int	 failed;
 	int	 uses_rfm;
 	int	 uses_stage;
+	int	 uses_model;
 	int	 depth;			/* open "(" and "not" around here */
 	int	 nconds;		/* conditions so far */
 	int	 nvals;			/* values so far */
@@ -510,6 +525,8 @@ type_want(enum ftype t)
 		return "an amount (e.g. 3000 or 1499.50) or shop_aov";
 	case FT_DATE:
 		return "a date (2024-11-11, -30d, -3m, -1y or today)";
+	case FT_REAL:
+		return "a number (e.g. 0.3 or 2)";
 	default:
 		return "quoted text";
 	}
@@ -538,6 +555,15 @@ parse_value(struct parser *p, const struct field *f, struct val *v)
 		}
 		v->k = V_INT;
 		v->i = n;
+		break;
+	case FT_REAL:
+		if (p->t.k != T_NUM) {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		v->k = V_REAL;
+		v->d = strtod(p->t.s.s, NULL);
 		break;
 	case FT_MONEY:
 		if (is_kw(p, "shop_aov")) {
@@ -797,6 +823,7 @@ ops_ok(const struct field *f, enum op op)
 	case FT_INT:
 	case FT_MONEY:
 	case FT_DATE:
+	case FT_REAL:
 		return op <= OP_NIN;
 	case FT_TEXT:
 	case FT_SET:
@@ -850,6 +877,9 @@ parse_cond(struct parser *p, enum fctx ctx)
 		p->uses_rfm = 1;
 	if (f->id == F_STAGE || (f->id >= F_POTENTIAL && f->id <= F_LOST))
 		p->uses_stage = 1;
+	if (f->id >= F_P_ALIVE && f->id <= F_CLV && p->uses_model <
+	    (f->id == F_CLV ? 2 : 1))
+		p->uses_model = f->id == F_CLV ? 2 : 1;
 	if (++p->nconds > SEGEXPR_MAX_CONDS) {
 		fail(p, pos, "expression has more than %d conditions",
 		    SEGEXPR_MAX_CONDS);
@@ -1128,6 +1158,7 @@ segexpr_compile(const char *expr, struct buf *err)
 	e->root = root;
 	e->uses_rfm = p.uses_rfm;
 	e->uses_stage = p.uses_stage;
+	e->uses_model = p.uses_model;
 	e->rules = NULL;
 	return e;
 }
@@ -1460,6 +1491,8 @@ sql_too_deep(struct parser *p, const struct node *root)
 
 struct bind {
 	int	 text;
+	int	 real;
+	double	 d;
 	int64_t	 i;
 	const char *s;			/* points into the tree or the gen */
 	char	*own;			/* allocated here (LIKE patterns) */
@@ -1481,6 +1514,16 @@ bind_int(struct gen *g, int64_t v)
 	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
 	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
 	g->b[g->nb].i = v;
+	return ++g->nb;
+}
+
+static int
+bind_real(struct gen *g, double v)
+{
+	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
+	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
+	g->b[g->nb].real = 1;
+	g->b[g->nb].d = v;
 	return ++g->nb;
 }
 
@@ -1586,6 +1629,9 @@ gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
 		return;
 	case V_INT:
 		buf_printf(g->out, "?%d", bind_int(g, v->i));
+		return;
+	case V_REAL:
+		buf_printf(g->out, "?%d", bind_real(g, v->d));
 		return;
 	case V_TEXT:
 		if (op == OP_CONTAINS || op == OP_NCONTAINS) {
@@ -1902,6 +1948,18 @@ gen_cond(struct gen *g, const struct node *n)
 	case F_STAGE:
 		buf_adds(&lhs, "u.stage");
 		break;
+	case F_P_ALIVE:
+		buf_adds(&lhs, "pm.p_alive");
+		break;
+	case F_EXPECTED_ORDERS:
+		buf_adds(&lhs, "pm.expected_orders");
+		break;
+	case F_CHURN_RISK:
+		buf_adds(&lhs, "pm.churn_risk");
+		break;
+	case F_CLV:
+		buf_adds(&lhs, "pm.clv");
+		break;
 	case F_R: case F_F: case F_M: case F_RFM: case F_RFM_SEGMENT:
 		/* rfm(): the scores of rfm.c, as crm-rfm gives them. */
 		buf_printf(&lhs, "rfm(%d, s.last_day, s.purchases, s.spent)",
@@ -1993,6 +2051,9 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		return -1;
 	if (e->uses_rfm && rfm_sql_function(db, 5, e->rules, NULL) != 0)
 		return -1;
+	if (e->uses_model && predict_table(db, asof, SEGEXPR_MODEL,
+	    e->uses_model > 1) != 0)
+		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
 	    "temp.asof_stats_id ON asof_stats(customer_id)") != 0)
@@ -2009,6 +2070,9 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	buf_adds(&sql, "SELECT u.customer_id FROM temp.segexpr_stage u\n"
 	    "LEFT JOIN temp.asof_stats s ON s.customer_id = u.customer_id\n"
 	    "LEFT JOIN customers c ON c.id = u.customer_id\n");
+	if (e->uses_model)
+		buf_adds(&sql, "LEFT JOIN temp." SEGEXPR_MODEL " pm ON"
+		    " pm.customer_id = u.customer_id\n");
 	if (g.joins.len > 0)
 		buf_add(&sql, g.joins.s, g.joins.len);
 	buf_adds(&sql, "WHERE ");
@@ -2021,6 +2085,8 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		if (g.b[i].text)
 			sqlite3_bind_text(st, i + 1, g.b[i].s, -1,
 			    SQLITE_STATIC);
+		else if (g.b[i].real)
+			sqlite3_bind_double(st, i + 1, g.b[i].d);
 		else
 			sqlite3_bind_int64(st, i + 1, g.b[i].i);
 	}

@@ -39,4 +39,22 @@ extern const char *const pd_check_parts[];
 /* Runs one command, writing to stdout; returns an exit status. */
 int	predict_run(sqlite3 *db, const struct predict_opts *o);
 
+/* The horizons of the per-customer figures other programs use. */
+#define PD_USE_HORIZON	90	/* expected_orders, churn_risk: days */
+#define PD_USE_CLV_DAYS	365	/* clv: days, */
+#define PD_USE_DISCOUNT	0.10	/* discounted at 10% a year */
+
+/*
+ * Makes TEMP table `table` (customer_id INTEGER PRIMARY KEY, p_alive,
+ * expected_orders, churn_risk REAL, clv INTEGER minor units or NULL)
+ * for every customer who bought by day asof, from the BG/NBD fit of
+ * that day (stored, else fitted in memory: crm-predict(1) Stored fits)
+ * in days: P(alive), the expected purchase days and the chance of none
+ * in the next PD_USE_HORIZON days, and, when want_clv, the CLV over
+ * PD_USE_CLV_DAYS at PD_USE_DISCOUNT with Gamma-Gamma's spend.  0, or
+ * -1 after saying why (a data gate, a fit that did not converge).
+ */
+int	predict_table(sqlite3 *db, int64_t asof, const char *table,
+	    int want_clv);
+
 #endif /* PREDICT_PREDICT_H */

@@ -605,6 +605,114 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 	return 0;
 }
 
+/* ==== The figures other programs use ==== */
+
+/* The figures of one distinct history. */
+struct use {
+	double	 palive, purchases, pnone, det;
+};
+
+/* Inserts every customer's figures into table; d's tmp is read. */
+static int
+use_insert(sqlite3 *db, struct data *d, const char *table,
+    const struct use *u, const struct pd_fit *g)
+{
+	sqlite3_stmt *st;
+	struct rec r;
+	char *q;
+	double spend;
+	int64_t x, tx, T;
+	long k;
+	int rc = 0;
+
+	q = sqlite3_mprintf("INSERT INTO temp.\"%w\" VALUES (?1, ?2, ?3,"
+	    " ?4, ?5)", table);
+	st = q != NULL ? store_prepare(db, q) : NULL;
+	sqlite3_free(q);
+	if (st == NULL)
+		return -1;
+	while (rc == 0 && fread(&r, sizeof(r), 1, d->tmp) == 1) {
+		k = pd_hist_find(&d->hist, r.key, 0);
+		pd_unkey(r.key, &x, &tx, &T);
+		sqlite3_bind_int64(st, 1, r.id);
+		sqlite3_bind_double(st, 2, u[k].palive);
+		sqlite3_bind_double(st, 3, u[k].purchases);
+		sqlite3_bind_double(st, 4, u[k].pnone);
+		if (g != NULL) {
+			spend = x > 0 && r.rep_sum > 0 ? pd_gg_mean(g->par,
+			    (double)x, (double)r.rep_sum / 100 / (double)x) :
+			    pd_gg_mean(g->par, 0, 0);
+			sqlite3_bind_int64(st, 5, llround(spend * u[k].det *
+			    100));
+		} else
+			sqlite3_bind_null(st, 5);
+		if (store_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+predict_table(sqlite3 *db, int64_t asof, const char *table, int want_clv)
+{
+	struct predict_opts o;
+	struct data d;
+	struct pd_fit f, g;
+	struct pd_row *rows = NULL, *rw;
+	struct use *u = NULL;
+	size_t *map = NULL, i;
+	double delta = log1p(PD_USE_DISCOUNT) / 365.25;
+	char *q;
+	int rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = PD_CUSTOMERS;
+	o.unit = 1;
+	o.asof = asof;
+	memset(&d, 0, sizeof(d));
+	d.o = &o;
+	d.end = d.cal_end = asof;
+	if (pd_data_hash(db, asof, d.hash) != 0 || read_store(db, &d, 1) != 0
+	    || gate_tx(&d) != 0 ||
+	    stored_tx(db, &d, PD_BGNBD, &f, &rows, &map) != 0 ||
+	    (want_clv && stored_gg(db, &d, &g) != 0))
+		goto done;
+	u = xmalloc((d.hist.n + 1) * sizeof(*u));
+	for (i = 0; i < d.hist.n; i++) {
+		rw = &rows[map[i]];
+		u[i].palive = pd_palive(PD_BGNBD, f.par, rw->x, rw->tx, rw->T);
+		u[i].purchases = pd_expected(PD_BGNBD, f.par, rw->x, rw->tx,
+		    rw->T, PD_USE_HORIZON);
+		u[i].pnone = pd_p_none(PD_BGNBD, f.par, rw->x, rw->tx, rw->T,
+		    PD_USE_HORIZON);
+		u[i].det = want_clv ? pd_discounted(PD_BGNBD, f.par, rw->x,
+		    rw->tx, rw->T, PD_USE_CLV_DAYS, delta) : 0;
+	}
+	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
+	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
+	    " p_alive REAL NOT NULL, expected_orders REAL NOT NULL,"
+	    " churn_risk REAL NOT NULL, clv INTEGER)", table, table);
+	if (q == NULL || store_exec(db, q) != 0) {
+		sqlite3_free(q);
+		goto done;
+	}
+	sqlite3_free(q);
+	if (store_exec(db, "SAVEPOINT predict_table") != 0)
+		goto done;
+	rc = use_insert(db, &d, table, u, want_clv ? &g : NULL);
+	if (store_exec(db, rc == 0 ? "RELEASE predict_table" :
+	    "ROLLBACK TO predict_table; RELEASE predict_table") != 0)
+		rc = -1;
+done:
+	free(u);
+	free(rows);
+	free(map);
+	data_free(&d);
+	return rc;
+}
+
 /* ==== summary ==== */
 
 static int
