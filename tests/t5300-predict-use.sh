@@ -86,4 +86,63 @@ test_expect_code 1 'too little data for the model: said, exit 1' '
 	grep -q "bought on a single day" err && exit $rc
 '
 
+cat >model.playbook <<'EOF'
+playbook model
+cap 1
+seed 1
+measure 30
+
+step fading
+    audience  everyone
+    trigger   p_alive falls below 0.3
+    template  miss-you
+EOF
+
+# Due: P(alive) below 0.3 as of the day and not below it the day before
+# (T one day less), both by the stored fit of the day; a customer who
+# bought on the day (t_x = T) is not due.
+due_on() {
+	crm-predict --db pb.db --as-of $1 summary >sum1 &&
+	awk -v r=0.5 -v alpha=20 -v a=0.8 -v b=2.5 -v h=90 \
+	    -f "$SRC_DIR/tests/bgnbd.awk" sum1 >today &&
+	awk -F, "NR == 1 || \$3 < \$4 { print \$1 \",\" \$2 \",\" \$3 \",\" \$4 - (NR > 1) }" sum1 |
+	    awk -v r=0.5 -v alpha=20 -v a=0.8 -v b=2.5 -v h=90 \
+	    -f "$SRC_DIR/tests/bgnbd.awk" >yesterday &&
+	awk -F, "NR == FNR { y[\$1] = \$2; next }
+	    \$2 < 0.3 && (\$1 in y) && y[\$1] >= 0.3 { print \$1 }" \
+	    yesterday today
+}
+
+test_expect_success 'playbook: p_alive falls below 0.3, by the fit of the day' '
+	crm-playbook check model.playbook &&
+	cp g.db pb.db &&
+	for d in 2025-10-01 2025-12-01 2025-12-02; do
+		crm-predict --db pb.db --as-of $d fit >/dev/null || return 1
+	done &&
+	sql pb.db "UPDATE fits SET p1 = 0.5, p2 = 20, p3 = 0.8, p4 = 2.5" &&
+	due_on 2025-10-01 >want &&
+	due_on 2025-12-01 >>want &&
+	due_on 2025-12-02 >>want &&
+	test $(wc -l <want) -ge 3 &&
+	for d in 2025-10-01 2025-12-01 2025-12-02; do
+		crm-playbook run --db pb.db --date $d model.playbook |
+		    sed 1d | cut -d, -f1 || return 1
+	done >got &&
+	test_cmp want got
+'
+
+test_expect_code 1 'playbook: the level is between 0 and 1' '
+	sed "s/below 0.3/below 1.5/" model.playbook >bad.playbook &&
+	crm-playbook check bad.playbook 2>err;
+	rc=$?; cat err; grep -q "bad.playbook:8: bad level .1.5." err &&
+	exit $rc
+'
+
+test_expect_success 'playbook: too little data: the step is skipped, said' '
+	crm-playbook run --db few.db --date 2025-06-30 model.playbook \
+	    >out 2>err &&
+	grep -q "step .fading.: no P(alive)" err &&
+	test $(wc -l <out) = 1
+'
+
 test_done

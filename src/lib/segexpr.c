@@ -2052,7 +2052,7 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	if (e->uses_rfm && rfm_sql_function(db, 5, e->rules, NULL) != 0)
 		return -1;
 	if (e->uses_model && predict_table(db, asof, SEGEXPR_MODEL,
-	    e->uses_model > 1) != 0)
+	    e->uses_model > 1 ? PD_USE_CLV : 0) != 0)
 		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "

@@ -221,7 +221,8 @@ static const char trigger_forms[] =
     "'N days after first purchase', 'N days after purchase', "
     "'N days after 2nd purchase', 'N days after cycle', "
     "'N days after lost', 'N days after joining', "
-    "'N days before birthday' or 'from YYYY-MM-DD to YYYY-MM-DD'";
+    "'N days before birthday', 'p_alive falls below P' or "
+    "'from YYYY-MM-DD to YYYY-MM-DD'";
 
 static int
 get_trigger(struct parser *p, struct pb_step *s, const char *value)
@@ -240,6 +241,20 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 		else if (s->to < s->from)
 			fail(p, 0, "the window ends (%s) before it starts (%s)",
 			    w[3], w[1]);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (n == 4 && strcmp(w[0], "p_alive") == 0 &&
+	    strcmp(w[1], "falls") == 0 && strcmp(w[2], "below") == 0) {
+		char *end;
+
+		s->trig = TRIG_P_ALIVE;
+		s->level = strtod(w[3], &end);
+		if (end == w[3] || *end != '\0' || !(s->level > 0 &&
+		    s->level < 1))
+			fail(p, 0, "bad level '%s' (want a number between 0 "
+			    "and 1, e.g. 0.3)", w[3]);
 		else
 			rc = 0;
 		goto out;

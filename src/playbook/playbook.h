@@ -35,7 +35,8 @@ enum pb_trigger {
 	TRIG_LOST,		/* days after turning lost */
 	TRIG_JOINED,		/* days after joining, never bought */
 	TRIG_BIRTHDAY,		/* days before the birthday */
-	TRIG_WINDOW		/* once inside a campaign's date window */
+	TRIG_WINDOW,		/* once inside a campaign's date window */
+	TRIG_P_ALIVE		/* P(alive) fell below level since yesterday */
 };
 
 /* How a step reaches a customer. */
@@ -68,6 +69,7 @@ struct pb_step {
 	int64_t	 days;			/* the trigger's N days */
 	int64_t	 nth;			/* TRIG_NTH: which purchase day */
 	int64_t	 from, to;		/* TRIG_WINDOW: first and last day */
+	double	 level;			/* TRIG_P_ALIVE: 0 < level < 1 */
 	char	*template;		/* message template id */
 	char	*coupon;		/* code prefix, or NULL: no coupon */
 	int64_t	 threshold;		/* minimum spend, minor units */

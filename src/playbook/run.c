@@ -13,6 +13,7 @@
 #include "crm.h"
 #include "playbook/run.h"
 #include "segexpr.h"
+#include "predict/predict.h"
 
 /* Prepares sql with int64 parameters ?1..?n (n <= 8) and text ?9, ?10. */
 static sqlite3_stmt *
@@ -235,6 +236,20 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		    " substr(birthday, 6, 5) IN (?9, ?10) UNION SELECT id FROM"
 		    " customers WHERE substr(birthday, 6, 5) IN (?9, ?10))");
 		once = 0;	/* once a year by its date */
+		break;
+	case TRIG_P_ALIVE:
+		/* BG/NBD's P(alive) as of today and as of yesterday, both
+		 * by today's fit (crm-predict(1)); a purchase today is no
+		 * fall. */
+		if (predict_table(db, d, "pb_palive", PD_USE_PREV) != 0) {
+			warnx("%s:%ld: step '%s': no P(alive) (said above); "
+			    "skipped", pb->file, s->line, s->name);
+			buf_free(&sql);
+			return 0;
+		}
+		buf_printf(&sql, "SELECT customer_id FROM temp.pb_palive"
+		    " WHERE p_alive < %.17g AND p_alive_prev >= %.17g",
+		    s->level, s->level);
 		break;
 	case TRIG_WINDOW:
 		if (d < s->from || d > s->to) {

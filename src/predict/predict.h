@@ -44,17 +44,22 @@ int	predict_run(sqlite3 *db, const struct predict_opts *o);
 #define PD_USE_CLV_DAYS	365	/* clv: days, */
 #define PD_USE_DISCOUNT	0.10	/* discounted at 10% a year */
 
+#define PD_USE_CLV	1	/* predict_table(): fill clv */
+#define PD_USE_PREV	2	/* and p_alive_prev */
+
 /*
  * Makes TEMP table `table` (customer_id INTEGER PRIMARY KEY, p_alive,
- * expected_orders, churn_risk REAL, clv INTEGER minor units or NULL)
- * for every customer who bought by day asof, from the BG/NBD fit of
- * that day (stored, else fitted in memory: crm-predict(1) Stored fits)
- * in days: P(alive), the expected purchase days and the chance of none
- * in the next PD_USE_HORIZON days, and, when want_clv, the CLV over
- * PD_USE_CLV_DAYS at PD_USE_DISCOUNT with Gamma-Gamma's spend.  0, or
- * -1 after saying why (a data gate, a fit that did not converge).
+ * expected_orders, churn_risk, p_alive_prev REAL, clv INTEGER minor
+ * units) for every customer who bought by day asof, from the BG/NBD
+ * fit of that day (stored, else fitted in memory: crm-predict(1) Stored
+ * fits) in days: P(alive), the expected purchase days and the chance of
+ * none in the next PD_USE_HORIZON days; with PD_USE_CLV the CLV over
+ * PD_USE_CLV_DAYS at PD_USE_DISCOUNT with Gamma-Gamma's spend; with
+ * PD_USE_PREV, P(alive) as of the day before by the same fit, for those
+ * who did not buy on day asof (else NULL).  0, or -1 after saying why
+ * (a data gate, a fit that did not converge).
  */
 int	predict_table(sqlite3 *db, int64_t asof, const char *table,
-	    int want_clv);
+	    int flags);
 
 #endif /* PREDICT_PREDICT_H */

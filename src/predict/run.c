@@ -615,7 +615,8 @@ struct use {
 /* Inserts every customer's figures into table; d's tmp is read. */
 static int
 use_insert(sqlite3 *db, struct data *d, const char *table,
-    const struct use *u, const struct pd_fit *g)
+    const struct use *u, const struct pd_fit *f, const struct pd_fit *g,
+    int prev)
 {
 	sqlite3_stmt *st;
 	struct rec r;
@@ -626,7 +627,7 @@ use_insert(sqlite3 *db, struct data *d, const char *table,
 	int rc = 0;
 
 	q = sqlite3_mprintf("INSERT INTO temp.\"%w\" VALUES (?1, ?2, ?3,"
-	    " ?4, ?5)", table);
+	    " ?4, ?5, ?6)", table);
 	st = q != NULL ? store_prepare(db, q) : NULL;
 	sqlite3_free(q);
 	if (st == NULL)
@@ -638,14 +639,21 @@ use_insert(sqlite3 *db, struct data *d, const char *table,
 		sqlite3_bind_double(st, 2, u[k].palive);
 		sqlite3_bind_double(st, 3, u[k].purchases);
 		sqlite3_bind_double(st, 4, u[k].pnone);
+		/* The day before: the same history one day younger, unless
+		 * the customer bought on the day. */
+		if (prev && r.last < d->cal_end)
+			sqlite3_bind_double(st, 5, pd_palive(PD_BGNBD, f->par,
+			    (double)x, (double)tx, (double)(T - 1)));
+		else
+			sqlite3_bind_null(st, 5);
 		if (g != NULL) {
 			spend = x > 0 && r.rep_sum > 0 ? pd_gg_mean(g->par,
 			    (double)x, (double)r.rep_sum / 100 / (double)x) :
 			    pd_gg_mean(g->par, 0, 0);
-			sqlite3_bind_int64(st, 5, llround(spend * u[k].det *
+			sqlite3_bind_int64(st, 6, llround(spend * u[k].det *
 			    100));
 		} else
-			sqlite3_bind_null(st, 5);
+			sqlite3_bind_null(st, 6);
 		if (store_step(st) != SQLITE_DONE)
 			rc = -1;
 		sqlite3_reset(st);
@@ -655,7 +663,7 @@ use_insert(sqlite3 *db, struct data *d, const char *table,
 }
 
 int
-predict_table(sqlite3 *db, int64_t asof, const char *table, int want_clv)
+predict_table(sqlite3 *db, int64_t asof, const char *table, int flags)
 {
 	struct predict_opts o;
 	struct data d;
@@ -665,7 +673,7 @@ predict_table(sqlite3 *db, int64_t asof, const char *table, int want_clv)
 	size_t *map = NULL, i;
 	double delta = log1p(PD_USE_DISCOUNT) / 365.25;
 	char *q;
-	int rc = -1;
+	int rc = -1, want_clv = flags & PD_USE_CLV;
 
 	memset(&o, 0, sizeof(o));
 	o.cmd = PD_CUSTOMERS;
@@ -693,7 +701,8 @@ predict_table(sqlite3 *db, int64_t asof, const char *table, int want_clv)
 	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
 	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
 	    " p_alive REAL NOT NULL, expected_orders REAL NOT NULL,"
-	    " churn_risk REAL NOT NULL, clv INTEGER)", table, table);
+	    " churn_risk REAL NOT NULL, p_alive_prev REAL, clv INTEGER)",
+	    table, table);
 	if (q == NULL || store_exec(db, q) != 0) {
 		sqlite3_free(q);
 		goto done;
@@ -701,7 +710,8 @@ predict_table(sqlite3 *db, int64_t asof, const char *table, int want_clv)
 	sqlite3_free(q);
 	if (store_exec(db, "SAVEPOINT predict_table") != 0)
 		goto done;
-	rc = use_insert(db, &d, table, u, want_clv ? &g : NULL);
+	rc = use_insert(db, &d, table, u, &f, want_clv ? &g : NULL,
+	    flags & PD_USE_PREV);
 	if (store_exec(db, rc == 0 ? "RELEASE predict_table" :
 	    "ROLLBACK TO predict_table; RELEASE predict_table") != 0)
 		rc = -1;
