@@ -86,6 +86,28 @@ test_expect_code 1 'too little data for the model: said, exit 1' '
 	grep -q "bought on a single day" err && exit $rc
 '
 
+# The lost rule (no purchase in more than 60 days: T - t_x > 60) and
+# the model's P(alive) and expected purchase days in 90 days, by the
+# stored fit, summed per group in awk.
+test_expect_success 'report cycle --part model: the model next to the lost rule' '
+	awk -F, "NR == FNR { p[\$1] = \$2; e[\$1] = \$3; next }
+	    FNR > 1 { g = \$4 - \$3 > 60; n[g]++; al[g] += p[\$1] >= 0.5
+	    ex[g] += e[\$1] }
+	    END { printf \"lost,60,%d,%d,%.4f,%.2f\\n\", n[1], al[1], al[1] / n[1], ex[1]
+	    printf \"not lost,60,%d,%d,%.4f,%.2f\\n\", n[0], al[0], al[0] / n[0], ex[0] }" \
+	    model sum >want &&
+	crm-report --db s.db --as-of $asof --lost-after 60 --part model \
+	    cycle >out &&
+	sed 1d out >got && test_cmp want got &&
+	head -1 out >got &&
+	echo rule,lost_after,customers,model_alive,model_alive_share,expected_purchases >want &&
+	test_cmp want got
+'
+
+test_expect_code 1 'report cycle --part model covers everyone' '
+	crm-report --db s.db --as-of $asof --channel shopee --part model cycle
+'
+
 cat >model.playbook <<'EOF'
 playbook model
 cap 1
