@@ -4,7 +4,6 @@
  * replay proposed files over past orders, and judge it against a
  * holdout.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,21 +48,8 @@ static const char help[] =
 static void
 load(const char *path, struct programme *pg, int say)
 {
-	struct buf err = { 0 };
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", crm_prog, path,
-		    strerror(errno));
+	if (programme_load(path, pg) != 0)
 		exit(EXIT_DATA);
-	}
-	if (programme_read(fp, path, pg, &err) != 0) {
-		fclose(fp);
-		fprintf(stderr, "%s", err.s);
-		exit(EXIT_DATA);
-	}
-	fclose(fp);
-	buf_free(&err);
 	if (!say)
 		return;
 	printf("%s: programme %s, %d tier%s, %s\n", path, pg->name,

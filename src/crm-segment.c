@@ -16,11 +16,12 @@
 #include "rfm.h"
 #include "segexpr.h"
 #include "table.h"
+#include "points/programme.h"
 
 static const char synopsis[] =
 "usage: crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
-"                   [--db path] [--lost-after days] [--save tag]\n"
-"                   [--segments file] expression ...\n"
+"                   [--db path] [--lost-after days] [--programme file]\n"
+"                   [--save tag] [--segments file] expression ...\n"
 "       crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
 "                   [--db path] [--lost-after days] [--segments file]\n"
 "                   [--summary] [--table | --csv] napl\n"
@@ -43,6 +44,8 @@ static const char help[] =
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --lost-after DAYS lost after this many days without a purchase\n"
 "                        [default: 3 x the shop's repurchase cycle]\n"
+"      --programme FILE  the points programme of points, tier and\n"
+"                        points_expiring(), as crm-points takes it\n"
 "      --save TAG        make tag TAG exactly the customers printed\n"
 "      --segments FILE   the RFM segment table, as crm-rfm --segments\n"
 "      --summary         napl: customers per stage (a table on a\n"
@@ -132,6 +135,7 @@ struct segopts {
 	const char *cols;		/* --columns */
 	const char *save, *unsave;	/* --save, --unsave */
 	const char *seg_file;		/* --segments */
+	const char *programme;		/* --programme */
 	int	 quiet, count, summary;
 	int	 napl;			/* the one word napl */
 };
@@ -150,6 +154,7 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		CRM_LONGOPT_TABLE,
 		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV,
+		{ "programme",	required_argument,	NULL, 'P' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "save",	required_argument,	NULL, 'S' },
 		{ "segments",	required_argument,	NULL, 'G' },
@@ -175,6 +180,9 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 			break;
 		case 'N':
 			o->count = 1;
+			break;
+		case 'P':
+			o->programme = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -226,8 +234,9 @@ main(int argc, char *argv[])
 	struct buf expr = { 0 }, err = { 0 };
 	struct segexpr *e = NULL;
 	struct rfm_rules *rules = NULL;
+	struct programme pg;
 	sqlite3 *db = NULL;
-	int i, list, rc = EXIT_DATA;
+	int i, list, have_pg = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
 	parse_args(&argc, &argv, &o);
@@ -248,6 +257,13 @@ main(int argc, char *argv[])
 		}
 		if (segexpr_uses_rfm(e))
 			r.need_rfm = 1;
+	}
+	if (o.programme != NULL) {
+		if (programme_load(o.programme, &pg) != 0)
+			goto done;
+		have_pg = 1;
+		if (e != NULL)
+			segexpr_set_programme(e, &pg);
 	}
 	if (o.seg_file != NULL) {
 		if ((rules = rfm_rules_load(o.seg_file)) == NULL)
@@ -310,6 +326,8 @@ main(int argc, char *argv[])
 	rc = crm_finish_stdout();
 done:
 	segexpr_free(e);
+	if (have_pg)
+		programme_free(&pg);
 	rfm_rules_free(rules);
 	store_close(db);
 	buf_free(&expr);

@@ -73,6 +73,29 @@ test_expect_success 'balances --columns: the identities after the figures' '
 test_expect_code 2 '--columns goes with balances' \
 	'crm-points --db t.db --columns account liability p.programme'
 
+# The segment language, from the ledgers above: as of 2025-03-15
+# customer 1 holds 210 with 10 lapsing on 2025-04-01 (17 days on),
+# customer 2 holds 50 lapsing on 2025-05-01 (47 days on); as of
+# 2024-04-15 customer 1 is gold (5005 spent in the 12 months).
+test_expect_success 'crm-segment --programme: points, tier, points_expiring()' '
+	seg() { crm-segment --db t.db --programme p.programme "$@" 2>/dev/null |
+	    sed 1d | tr "\n" " "; } &&
+	test "$(seg --as-of 2025-03-15 "points >= 100")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "points = 50")" = "2 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(17) = 10")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(16)")" = "" &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(47) >= 50")" = "2 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(46) >= 1")" = "1 " &&
+	test "$(seg --as-of 2024-04-15 "tier = \"gold\"")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "tier = \"gold\"")" = ""
+'
+
+test_expect_code 1 'points in an expression without --programme' '
+	crm-segment --db t.db --as-of 2025-03-15 "points > 1" 2>err;
+	rc=$?; cat err; grep -q "name its file with --programme" err &&
+	exit $rc
+'
+
 test_expect_success 'statement: every entry with the order behind it' '
 	crm-points --db t.db --as-of 2025-03-15 statement p.programme 1 >out &&
 	cat >expect <<-\EOF &&

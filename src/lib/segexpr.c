@@ -25,8 +25,12 @@
 #include "segexpr.h"
 #include "predict/predict.h"
 
+#include "points/store.h"
+
 /* The model's figures of the as-of day (predict_table()). */
 #define SEGEXPR_MODEL	"segexpr_model"
+/* The members' points of the as-of day (points_table()). */
+#define SEGEXPR_POINTS	"segexpr_points"
 
 /* ==== Fields ==== */
 
@@ -48,9 +52,12 @@ enum fid {
 	F_POTENTIAL, F_NEW, F_ACTIVE, F_LOST, F_PURCHASED,
 	/* the customer-base model (predict.h), as of the day */
 	F_P_ALIVE, F_EXPECTED_ORDERS, F_CHURN_RISK, F_CLV,
+	/* the points programme (points/store.h), as of the day */
+	F_POINTS, F_TIER,
 	/* functions */
 	FN_ORDERS, FN_SPENT, FN_AOV, FN_BOUGHT, FN_UNITS, FN_OPENED,
 	FN_CLICKED, FN_DELIVERED, FN_UNSUBSCRIBED, FN_BOUNCED, FN_CLAIMED,
+	FN_POINTS_EXPIRING,
 	/* fields of a product condition inside bought() and units() */
 	P_SKU, P_PRODUCT, P_CATEGORY, P_CHANNEL
 };
@@ -96,6 +103,8 @@ static const struct field {
 	{ "expected_orders",	F_EXPECTED_ORDERS, FT_REAL, CTX_CUSTOMER },
 	{ "churn_risk",		F_CHURN_RISK,	FT_REAL,  CTX_CUSTOMER },
 	{ "clv",		F_CLV,		FT_MONEY, CTX_CUSTOMER },
+	{ "points",		F_POINTS,	FT_INT,	  CTX_CUSTOMER },
+	{ "tier",		F_TIER,		FT_TEXT,  CTX_CUSTOMER },
 	{ "orders",		FN_ORDERS,	FT_INT,	  CTX_FUNC },
 	{ "spent",		FN_SPENT,	FT_MONEY, CTX_FUNC },
 	{ "aov",		FN_AOV,		FT_MONEY, CTX_FUNC },
@@ -107,6 +116,7 @@ static const struct field {
 	{ "unsubscribed",	FN_UNSUBSCRIBED, FT_INT,  CTX_FUNC },
 	{ "bounced",		FN_BOUNCED,	FT_INT,	  CTX_FUNC },
 	{ "claimed",		FN_CLAIMED,	FT_INT,	  CTX_FUNC },
+	{ "points_expiring",	FN_POINTS_EXPIRING, FT_INT, CTX_FUNC },
 	{ "sku",		P_SKU,		FT_TEXT,  CTX_PRODUCT },
 	{ "product",		P_PRODUCT,	FT_TEXT,  CTX_PRODUCT },
 	{ "category",		P_CATEGORY,	FT_TEXT,  CTX_PRODUCT },
@@ -163,6 +173,10 @@ struct segexpr {
 	int	 uses_rfm;
 	int	 uses_stage;
 	int	 uses_model;		/* 1: p_alive and the like, 2: clv */
+	int	 uses_points;
+	int64_t	 pdays[SEGEXPR_MAX_PDAYS];	/* points_expiring()'s days */
+	size_t	 npdays;
+	const struct programme *pg;	/* for points; NULL: none given */
 	const struct rfm_rules *rules;	/* for rfm_segment; NULL: default */
 };
 
@@ -190,6 +204,9 @@ struct parser {
 	int	 uses_rfm;
 	int	 uses_stage;
 	int	 uses_model;
+	int	 uses_points;
+	int64_t	 pdays[SEGEXPR_MAX_PDAYS];
+	size_t	 npdays;
 	int	 depth;			/* open "(" and "not" around here */
 	int	 nconds;		/* conditions so far */
 	int	 nvals;			/* values so far */
@@ -834,6 +851,39 @@ ops_ok(const struct field *f, enum op op)
 	}
 }
 
+/* points_expiring(N): N days, 1 to 3650, and ")". */
+static int
+parse_days_arg(struct parser *p, struct node *n)
+{
+	long long v;
+	size_t i;
+
+	if (p->t.k != T_NUM || crm_parse_int(p->t.s.s, 1, 3650, &v) != 0) {
+		fail(p, p->t.pos, "'points_expiring' wants a number of days "
+		    "from 1 to 3650, as in points_expiring(30)");
+		return -1;
+	}
+	n->lo.k = V_INT;
+	n->lo.i = v;
+	next(p);
+	if (p->t.k != T_RP) {
+		fail(p, p->t.pos, "expected ')' after the days");
+		return -1;
+	}
+	next(p);
+	for (i = 0; i < p->npdays && p->pdays[i] != v; i++)
+		;
+	if (i == p->npdays) {
+		if (p->npdays == SEGEXPR_MAX_PDAYS) {
+			fail(p, n->pos, "at most %d different days in "
+			    "points_expiring()", SEGEXPR_MAX_PDAYS);
+			return -1;
+		}
+		p->pdays[p->npdays++] = v;
+	}
+	return 0;
+}
+
 static struct node *
 parse_cond(struct parser *p, enum fctx ctx)
 {
@@ -877,6 +927,9 @@ parse_cond(struct parser *p, enum fctx ctx)
 		p->uses_rfm = 1;
 	if (f->id == F_STAGE || (f->id >= F_POTENTIAL && f->id <= F_LOST))
 		p->uses_stage = 1;
+	if (f->id == F_POINTS || f->id == F_TIER ||
+	    f->id == FN_POINTS_EXPIRING)
+		p->uses_points = 1;
 	if (f->id >= F_P_ALIVE && f->id <= F_CLV && p->uses_model <
 	    (f->id == F_CLV ? 2 : 1))
 		p->uses_model = f->id == F_CLV ? 2 : 1;
@@ -895,7 +948,11 @@ parse_cond(struct parser *p, enum fctx ctx)
 	n = node_new(N_COND);
 	n->f = f;
 	n->pos = pos;
-	if (f->ctx == CTX_FUNC) {
+	if (f->id == FN_POINTS_EXPIRING) {
+		next(p);
+		if (parse_days_arg(p, n) != 0)
+			goto bad;
+	} else if (f->ctx == CTX_FUNC) {
 		next(p);
 		if (parse_args(p, n) != 0)
 			goto bad;
@@ -1159,8 +1216,24 @@ segexpr_compile(const char *expr, struct buf *err)
 	e->uses_rfm = p.uses_rfm;
 	e->uses_stage = p.uses_stage;
 	e->uses_model = p.uses_model;
+	e->uses_points = p.uses_points;
+	memcpy(e->pdays, p.pdays, sizeof(e->pdays));
+	e->npdays = p.npdays;
+	e->pg = NULL;
 	e->rules = NULL;
 	return e;
+}
+
+int
+segexpr_uses_points(const struct segexpr *e)
+{
+	return e->uses_points;
+}
+
+void
+segexpr_set_programme(struct segexpr *e, const struct programme *pg)
+{
+	e->pg = pg;
 }
 
 int
@@ -1960,6 +2033,17 @@ gen_cond(struct gen *g, const struct node *n)
 	case F_CLV:
 		buf_adds(&lhs, "pm.clv");
 		break;
+	case F_POINTS:
+		buf_adds(&lhs, "sp.points");
+		break;
+	case F_TIER:
+		buf_adds(&lhs, "sp.tier");
+		break;
+	case FN_POINTS_EXPIRING:
+		buf_printf(&lhs, "(SELECT pl.within FROM temp." SEGEXPR_POINTS
+		    "_lapse pl WHERE pl.customer_id = u.customer_id AND"
+		    " pl.days = ?%d)", bind_int(g, n->lo.i));
+		break;
 	case F_R: case F_F: case F_M: case F_RFM: case F_RFM_SEGMENT:
 		/* rfm(): the scores of rfm.c, as crm-rfm gives them. */
 		buf_printf(&lhs, "rfm(%d, s.last_day, s.purchases, s.spent)",
@@ -2054,6 +2138,14 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	if (e->uses_model && predict_table(db, asof, SEGEXPR_MODEL,
 	    e->uses_model > 1 ? PD_USE_CLV : 0) != 0)
 		return -1;
+	if (e->uses_points && e->pg == NULL) {
+		warnx("points, tier and points_expiring() need the points "
+		    "programme: name its file with --programme FILE");
+		return -1;
+	}
+	if (e->uses_points && points_table(db, e->pg, asof, SEGEXPR_POINTS,
+	    e->pdays, e->npdays) != 0)
+		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
 	    "temp.asof_stats_id ON asof_stats(customer_id)") != 0)
@@ -2073,6 +2165,9 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	if (e->uses_model)
 		buf_adds(&sql, "LEFT JOIN temp." SEGEXPR_MODEL " pm ON"
 		    " pm.customer_id = u.customer_id\n");
+	if (e->uses_points)
+		buf_adds(&sql, "LEFT JOIN temp." SEGEXPR_POINTS " sp ON"
+		    " sp.customer_id = u.customer_id\n");
 	if (g.joins.len > 0)
 		buf_add(&sql, g.joins.s, g.joins.len);
 	buf_adds(&sql, "WHERE ");
