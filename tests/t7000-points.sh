@@ -96,6 +96,68 @@ test_expect_code 1 'points in an expression without --programme' '
 	exit $rc
 '
 
+# The points trigger: a batch comes within 30 days of lapsing on the day
+# it lapses less 30, if any of it is left (see the ledgers above): the
+# first-purchase 42 lapse 2025-01-09 (due 2024-12-10), O2's 10 on
+# 2025-01-31 (due 2025-01-01), the 2024 birthday on 2025-02-28 (due
+# 2025-01-29), O3's 20 on 2025-03-01 (due 2025-01-30), O4's 10 on
+# 2025-04-01 (due 2025-03-02); customer 2's 50 on 2025-05-01 (due
+# 2025-04-01).  E-mail addresses make them reachable.
+mkdir -p pb
+cat >pb/pts.playbook <<'EOF'
+playbook pts
+cap 1
+seed 1
+programme ../p.programme
+
+step lapsing
+    audience  everyone
+    trigger   points lapse within 30
+    template  use-them
+EOF
+
+test_expect_success 'playbook: points lapse within 30, once a batch' '
+	crm-playbook check pb/pts.playbook &&
+	cp t.db e.db &&
+	sql e.db "UPDATE customers SET email = \"c\" || id || \"@example.com\"" &&
+	for d in 2024-12-09 2024-12-10 2024-12-11 2025-01-01 2025-01-29 \
+	    2025-01-30 2025-03-01 2025-03-02 2025-04-01; do
+		echo "$d: $(crm-playbook run --dry-run --db e.db --date $d \
+		    pb/pts.playbook 2>/dev/null | sed 1d | cut -d, -f1 |
+		    tr "\n" " ")" || return 1
+	done >got &&
+	cat >want <<-\EOF &&
+	2024-12-09: 
+	2024-12-10: 1 
+	2024-12-11: 
+	2025-01-01: 1 
+	2025-01-29: 1 
+	2025-01-30: 1 
+	2025-03-01: 
+	2025-03-02: 1 
+	2025-04-01: 2 
+	EOF
+	test_cmp want got
+'
+
+test_expect_code 1 'playbook: the points trigger needs a programme line' '
+	grep -v "^programme" pb/pts.playbook >pb/none.playbook &&
+	crm-playbook check pb/none.playbook 2>err;
+	rc=$?; cat err;
+	grep -q "none.playbook:7: .points lapse within. needs a .programme FILE. line" err &&
+	exit $rc
+'
+
+test_expect_code 1 'playbook: a segment with points needs a programme line' '
+	sed "s/audience  everyone/audience  segment points > 100/" \
+	    pb/none.playbook >pb/seg.playbook &&
+	sed -i "/^    trigger/s/.*/    trigger   1 days after purchase/" \
+	    pb/seg.playbook &&
+	crm-playbook check pb/seg.playbook 2>err;
+	rc=$?; cat err; grep -q "seg.playbook:6: points, tier" err &&
+	exit $rc
+'
+
 test_expect_success 'statement: every entry with the order behind it' '
 	crm-points --db t.db --as-of 2025-03-15 statement p.programme 1 >out &&
 	cat >expect <<-\EOF &&

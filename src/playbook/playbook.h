@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 struct buf;
+struct programme;
 
 /* Audience kinds. */
 enum pb_audience {
@@ -36,7 +37,8 @@ enum pb_trigger {
 	TRIG_JOINED,		/* days after joining, never bought */
 	TRIG_BIRTHDAY,		/* days before the birthday */
 	TRIG_WINDOW,		/* once inside a campaign's date window */
-	TRIG_P_ALIVE		/* P(alive) fell below level since yesterday */
+	TRIG_P_ALIVE,		/* P(alive) fell below level since yesterday */
+	TRIG_POINTS_LAPSE	/* points came within days of lapsing */
 };
 
 /* How a step reaches a customer. */
@@ -89,6 +91,10 @@ struct playbook {
 	int64_t	 cap;			/* one message per customer in cap days */
 	int64_t	 seed;			/* holdout draw and coupon code salt */
 	int64_t	 measure;		/* results: bought within this many days */
+	char	*programme;		/* the points programme file, or NULL:
+					 * as written, from the playbook's
+					 * folder when relative */
+	struct programme *pg;		/* playbook_load(): that file read */
 	struct pb_step *steps;
 	size_t	 nsteps;
 };
