@@ -11,6 +11,7 @@
 
 #include "audience.h"
 #include "rfm.h"
+#include "table.h"
 
 /* ==== Output columns ==== */
 
@@ -403,6 +404,16 @@ audience_lookup_each(struct audience_lookup *l, int64_t id,
 	sqlite3_reset(l->st);
 	buf_free(&v);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+void
+audience_table_cell(void *arg, const char *name, const char *value)
+{
+	(void)name;
+	if (*value == '\0')
+		table_null(arg);
+	else
+		table_str(arg, value);
 }
 
 void

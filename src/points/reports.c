@@ -87,17 +87,6 @@ struct bal {
 	FILE	*fp;
 };
 
-/* audience_lookup_each(): a --columns value into the table. */
-static void
-bal_column(void *arg, const char *name, const char *value)
-{
-	(void)name;
-	if (*value == '\0')
-		table_null(arg);
-	else
-		table_str(arg, value);
-}
-
 /*
  * One member's row.  Piped, a row is written in one go with the fast
  * field writers (the same text table_int, table_money and table_null
@@ -148,7 +137,7 @@ bal_row(void *arg, const struct pt_cust *c, const struct pt_totals *x)
 		table_null(t);
 	table_int(t, x->lapse30);
 	if (b->cols != NULL && audience_lookup_each(b->cols, c->id,
-	    bal_column, t) != 0)
+	    audience_table_cell, t) != 0)
 		return -1;
 	table_endrow(t);
 	return 0;

@@ -450,17 +450,6 @@ put_prob(struct buf *b, double v)
 	buf_add(b, frac, 4);
 }
 
-/* audience_lookup_each(): a --columns value into the table. */
-static void
-tab_column(void *arg, const char *name, const char *value)
-{
-	(void)name;
-	if (*value == '\0')
-		table_null(arg);
-	else
-		table_str(arg, value);
-}
-
 static int
 cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 {
@@ -563,7 +552,7 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 			else
 				table_null(&t);
 			if (cl != NULL && audience_lookup_each(cl, r.id,
-			    tab_column, &t) != 0)
+			    audience_table_cell, &t) != 0)
 				break;
 			table_endrow(&t);
 			continue;
