@@ -129,6 +129,17 @@ compile_segments(const struct playbook *pb, struct segexpr **sel)
 			continue;	/* check: every one */
 		}
 		buf_free(&e);
+		if (segexpr_uses_points(x) && pb->pg == NULL) {
+			warnx("%s:%ld: points, tier and points_expiring() need "
+			    "a 'programme FILE' line before the first step",
+			    pb->file, s->aud_line);
+			segexpr_free(x);
+			rc = -1;
+			if (sel != NULL)
+				break;
+			continue;
+		}
+		segexpr_set_programme(x, pb->pg);
 		if (sel != NULL)
 			sel[i] = x;
 		else

@@ -4,7 +4,6 @@
  * replay proposed files over past orders, and judge it against a
  * holdout.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@
 
 static const char synopsis[] =
 "usage: crm-points [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
-"                  [--db path] [--from date] [--to date] [--part name]\n"
+"                  [--columns list] [--db path] [--from date] [--to date] [--part name]\n"
 "                  command file [file2 | customer]\n";
 
 static const char help[] =
@@ -32,6 +31,8 @@ static const char help[] =
 "\n"
 "Options:\n"
 "      --as-of DATE      the ledger as of DATE [default: today]\n"
+"      --columns LIST    balances: more columns, by comma, or a preset\n"
+"                        (mail, sms, plain): the columns of crm(7)\n"
 "      --csv             CSV (the default when stdout is not a terminal)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --from DATE       replay: the first day\n"
@@ -47,21 +48,8 @@ static const char help[] =
 static void
 load(const char *path, struct programme *pg, int say)
 {
-	struct buf err = { 0 };
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", crm_prog, path,
-		    strerror(errno));
+	if (programme_load(path, pg) != 0)
 		exit(EXIT_DATA);
-	}
-	if (programme_read(fp, path, pg, &err) != 0) {
-		fclose(fp);
-		fprintf(stderr, "%s", err.s);
-		exit(EXIT_DATA);
-	}
-	fclose(fp);
-	buf_free(&err);
 	if (!say)
 		return;
 	printf("%s: programme %s, %d tier%s, %s\n", path, pg->name,
@@ -74,6 +62,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		CRM_LONGOPT_ASOF,
+		{ "columns",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_DB,
 		{ "from",	required_argument,	NULL, 'F' },
@@ -101,6 +90,9 @@ main(int argc, char *argv[])
 		if (crm_common_opt(&co, ch, optarg, synopsis, help))
 			continue;
 		switch (ch) {
+		case 'C':
+			o.columns = optarg;
+			break;
 		case 'F':
 			from = optarg;
 			break;
@@ -149,6 +141,8 @@ main(int argc, char *argv[])
 			crm_usage_error(synopsis, "%s: one file", cmd);
 	} else
 		crm_usage_error(synopsis, "unknown command '%s'", cmd);
+	if (o.columns != NULL && strcmp(cmd, "balances") != 0)
+		crm_usage_error(synopsis, "--columns goes with balances");
 	load(argv[1], &pg[0], 0);
 	if (nfile == 2)
 		load(argv[2], &pg[1], 0);

@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "table.h"
 #include "predict/model.h"
 #include "predict/predict.h"
 
 static const char synopsis[] =
-"usage: crm-predict [-hTV] [--as-of date] [--db path] [--discount pct]\n"
-"                   [--holdout days] [--horizon days] [--lost-after days]\n"
+"usage: crm-predict [-hTV] [--as-of date] [--columns list] [--db path]\n"
+"                   [--discount pct] [--holdout days] [--horizon days] [--lost-after days]\n"
 "                   [--model name] [--part name] [--table | --csv]\n"
 "                   [--tz zone] [--unit days|weeks]\n"
 "                   summary | fit | customers | check\n";
@@ -34,6 +35,8 @@ static const char help[] =
 "\n"
 "Options:\n"
 "      --as-of DATE      only orders up to this day [default: today]\n"
+"      --columns LIST    customers: more columns, by comma, or a preset\n"
+"                        (mail, sms, plain): the columns of crm(7)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --discount PCT    CLV's discount rate a year [default: 10]\n"
 "      --holdout DAYS    check's holdout period [default: 90]\n"
@@ -52,7 +55,7 @@ static const char help[] =
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
 
-enum { OPT_DISCOUNT = 0x2000, OPT_HOLDOUT, OPT_HORIZON, OPT_MODEL,
+enum { OPT_COLUMNS = 0x2000, OPT_DISCOUNT, OPT_HOLDOUT, OPT_HORIZON, OPT_MODEL,
 	OPT_PART, OPT_UNIT };
 
 /* --holdout and --horizon: a number of days, 1 to a hundred years. */
@@ -74,6 +77,7 @@ main(int argc, char *argv[])
 		CRM_LONGOPT_ASOF, CRM_LONGOPT_DB, CRM_LONGOPT_LOST_AFTER,
 		CRM_LONGOPT_TZ, CRM_LONGOPT_TABLE, CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV, CRM_LONGOPT_HELP, CRM_LONGOPT_VERSION,
+		{ "columns",	required_argument, NULL, OPT_COLUMNS },
 		{ "discount",	required_argument, NULL, OPT_DISCOUNT },
 		{ "holdout",	required_argument, NULL, OPT_HOLDOUT },
 		{ "horizon",	required_argument, NULL, OPT_HORIZON },
@@ -86,6 +90,8 @@ main(int argc, char *argv[])
 	    "check", NULL };
 	struct crm_common c;
 	struct predict_opts o;
+	struct audience_out cols;
+	const char *col_list = NULL;
 	sqlite3 *db;
 	long long v;
 	int ch, i, rc;
@@ -102,6 +108,9 @@ main(int argc, char *argv[])
 		if (crm_common_opt(&c, ch, optarg, synopsis, help))
 			continue;
 		switch (ch) {
+		case OPT_COLUMNS:
+			col_list = optarg;
+			break;
 		case OPT_DISCOUNT:
 			if (crm_parse_int(optarg, 0, 100, &v) != 0)
 				crm_usage_error(synopsis, "--discount: '%s' is "
@@ -161,11 +170,26 @@ main(int argc, char *argv[])
 		    "goes with fit");
 	if (o.part != NULL && o.cmd != PD_CHECK)
 		crm_usage_error(synopsis, "--part goes with check");
+	if (col_list != NULL && o.cmd != PD_CUSTOMERS)
+		crm_usage_error(synopsis, "--columns goes with customers");
 	o.lost_after = c.lost_after;
 	o.out_mode = c.out_mode;
+	if (col_list != NULL) {
+		memset(&cols, 0, sizeof(cols));
+		cols.delim = c.out_mode == TM_TSV ? '\t' : ',';
+		if (audience_columns(&cols, col_list) != 0)
+			exit(EXIT_USAGE);
+		o.cols = &cols;
+	}
 
+	/* fit stores its fit: the store must exist, and be written. */
 	if ((db = store_open(crm_db_path(c.db), STORE_RO)) == NULL)
 		return EXIT_DATA;
+	if (o.cmd == PD_FIT) {
+		store_close(db);
+		if ((db = store_open(crm_db_path(c.db), STORE_RW)) == NULL)
+			return EXIT_DATA;
+	}
 	if (c.tz == NULL)
 		store_zone(db);
 	o.asof = crm_common_asof(&c, synopsis);

@@ -81,7 +81,7 @@ static const struct {
 	const char *parts;		/* for --part, first is the default */
 } reports[] = {
 	{ "summary", rp_summary, "summary" },
-	{ "cycle", rp_cycle, "stats products histogram threshold" },
+	{ "cycle", rp_cycle, "stats products histogram threshold model" },
 	{ "monthly", rp_monthly, "monthly" },
 	{ "cohort", rp_cohort, "cohort" },
 	{ "products", rp_products, "products categories" },

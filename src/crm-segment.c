@@ -16,12 +16,13 @@
 #include "rfm.h"
 #include "segexpr.h"
 #include "table.h"
+#include "points/programme.h"
 
 static const char synopsis[] =
 "usage: crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
 "                   [--db path] [--encoding big5] [--excel]\n"
-"                   [--lost-after days] [--save tag] [--segments file]\n"
-"                   [--xlsx file] expression ...\n"
+"                   [--lost-after days] [--programme file] [--save tag]\n"
+"                   [--segments file] [--xlsx file] expression ...\n"
 "       crm-segment [-hqTV] [--as-of date] [--columns list] [--count]\n"
 "                   [--db path] [--encoding big5] [--excel]\n"
 "                   [--lost-after days] [--segments file] [--summary]\n"
@@ -48,6 +49,8 @@ static const char help[] =
 "                        made inert, phones and digits kept as text\n"
 "      --lost-after DAYS lost after this many days without a purchase\n"
 "                        [default: 3 x the shop's repurchase cycle]\n"
+"      --programme FILE  the points programme of points, tier and\n"
+"                        points_expiring(), as crm-points takes it\n"
 "      --save TAG        make tag TAG exactly the customers printed\n"
 "      --segments FILE   the RFM segment table, as crm-rfm --segments\n"
 "      --summary         napl: customers per stage (a table on a\n"
@@ -192,6 +195,7 @@ struct segopts {
 	const char *cols;		/* --columns */
 	const char *save, *unsave;	/* --save, --unsave */
 	const char *seg_file;		/* --segments */
+	const char *programme;		/* --programme */
 	int	 quiet, count, summary;
 	int	 napl;			/* the one word napl */
 };
@@ -212,6 +216,7 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 		CRM_LONGOPT_TABLE,
 		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV,
+		{ "programme",	required_argument,	NULL, 'P' },
 		{ "quiet",	no_argument,		NULL, 'q' },
 		{ "save",	required_argument,	NULL, 'S' },
 		{ "segments",	required_argument,	NULL, 'G' },
@@ -238,6 +243,9 @@ parse_args(int *argcp, char ***argvp, struct segopts *o)
 			break;
 		case 'N':
 			o->count = 1;
+			break;
+		case 'P':
+			o->programme = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -293,8 +301,9 @@ main(int argc, char *argv[])
 	struct buf expr = { 0 }, err = { 0 };
 	struct segexpr *e = NULL;
 	struct rfm_rules *rules = NULL;
+	struct programme pg;
 	sqlite3 *db = NULL;
-	int i, list, rc = EXIT_DATA;
+	int i, list, have_pg = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
 	parse_args(&argc, &argv, &o);
@@ -315,6 +324,13 @@ main(int argc, char *argv[])
 		}
 		if (segexpr_uses_rfm(e))
 			r.need_rfm = 1;
+	}
+	if (o.programme != NULL) {
+		if (programme_load(o.programme, &pg) != 0)
+			goto done;
+		have_pg = 1;
+		if (e != NULL)
+			segexpr_set_programme(e, &pg);
 	}
 	if (o.seg_file != NULL) {
 		if ((rules = rfm_rules_load(o.seg_file)) == NULL)
@@ -381,6 +397,8 @@ main(int argc, char *argv[])
 	rc = crm_finish_stdout();
 done:
 	segexpr_free(e);
+	if (have_pg)
+		programme_free(&pg);
 	rfm_rules_free(rules);
 	store_close(db);
 	buf_free(&expr);

@@ -110,6 +110,95 @@ test_expect_success 'customers: undiscounted CLV is spend times purchases' '
 	    END { exit bad }"
 '
 
+test_expect_success 'customers --columns: the identities of crm-rfm --columns' '
+	crm-predict --db g.db --as-of 2026-06-30 --columns account,name \
+	    customers >cust &&
+	head -1 cust | cut -d, -f11- >got && echo account,name >want &&
+	test_cmp want got &&
+	sed 1d cust | cut -d, -f1,11,12 >got &&
+	crm-rfm --db g.db --as-of 2026-06-30 --columns account,name |
+	    sed 1d | cut -d, -f1,10,11 >want &&
+	test_cmp want got &&
+	grep -q "^1,shopee:c00001,\$" got &&
+	crm-predict --db g.db --as-of 2026-06-30 --columns plain customers \
+	    >/dev/null &&
+	COLUMNS=200 crm-predict --db g.db --as-of 2026-06-30 --table \
+	    --columns account customers | grep -q " shopee:c00001 *\$"
+'
+
+test_expect_code 2 '--columns goes with customers' \
+	'crm-predict --db g.db --columns account fit'
+test_expect_code 2 '--columns: an unknown column' \
+	'crm-predict --db g.db --columns shoe_size customers'
+
+cat >hash.sql <<'EOF'
+SELECT count(*) || ':' || max(id) || ':' || sum(net) || ':' ||
+    sum(customer_id) FROM orders
+    WHERE status IN ('completed', 'pending')
+    AND customer_id IS NOT NULL AND ordered_at < 1782864000;
+EOF
+cat >par.sql <<'EOF'
+SELECT printf('%.6f', p1), printf('%.6f', p2), printf('%.6f', p3),
+    printf('%.6f', p4), printf('%.4f', log_likelihood), customers
+    FROM fits;
+EOF
+
+# The fits table: day 20634 is 2026-06-30; the hash counts the
+# purchases of customers placed before 2026-07-01 00:00 (1782864000).
+test_expect_success 'fit stores its fit with the data hash; customers stores nothing' '
+	cp g.db s.db && sql s.db "DELETE FROM fits" &&
+	crm-predict --db s.db --as-of 2026-06-30 customers >before &&
+	test "$(sql s.db "SELECT count(*) FROM fits")" = 0 &&
+	crm-predict --db s.db --as-of 2026-06-30 fit >fit &&
+	sql s.db "$(cat hash.sql)" >want &&
+	sql s.db "SELECT data_hash FROM fits WHERE model = \"bgnbd\"
+	    AND unit = 1 AND as_of = 20634" >got &&
+	test_cmp want got &&
+	sql s.db "$(cat par.sql)" | tr "|" "\n" >got &&
+	sed -n "2,6p;8p" fit | cut -d, -f3 >want &&
+	test_cmp want got &&
+	crm-predict --db s.db --as-of 2026-06-30 customers >after &&
+	test_cmp before after &&
+	crm-predict --db s.db --as-of 2026-06-30 fit >/dev/null &&
+	test "$(sql s.db "SELECT count(*) FROM fits")" = 1
+'
+
+# BG/NBD: P(alive) = 1 / (1 + [x > 0] a / (b + x - 1)
+# ((alpha + T) / (alpha + t_x))^(r + x)), from the stored parameters.
+cat >palive.awk <<'EOF'
+BEGIN { FS = ","; r = 0.5; al = 20; a = 0.8; b = 2.5 }
+{
+	p = 1
+	if ($2 > 0)
+		p = 1 / (1 + a / (b + $2 - 1) * ((al + $4) / (al + $3)) ^ (r + $2))
+	d = p - $5
+	if (d < 0)
+		d = -d
+	if (d > 0.00006) {
+		print
+		bad = 1
+	}
+}
+END { exit bad }
+EOF
+
+test_expect_success 'customers use the stored fit while the data hash holds' '
+	sql s.db "UPDATE fits SET p1 = 0.5, p2 = 20, p3 = 0.8, p4 = 2.5" &&
+	crm-predict --db s.db --as-of 2026-06-30 customers >cust &&
+	sed 1d cust | awk -f palive.awk &&
+	! cmp -s cust before
+'
+
+test_expect_success 'a purchase imported up to the day: the stored fit is not used' '
+	{ echo "$hdr"; echo "N1,2026-05-01 10:00,shop,completed,c00001,,,,S,P,C,1,50"; } >n.csv &&
+	crm-import -q --db s.db --tz UTC n.csv &&
+	cp g.db fresh.db && crm-import -q --db fresh.db --tz UTC n.csv &&
+	crm-predict --db s.db --as-of 2026-06-30 customers >got &&
+	crm-predict --db fresh.db --as-of 2026-06-30 customers >want &&
+	test_cmp want got &&
+	! test_cmp before got
+'
+
 # What happened in the holdout, from the two summaries: x at the end
 # against x at the calibration end, per customer of the calibration.
 test_expect_success 'check: holdout purchases per frequency class, as the summaries say' '

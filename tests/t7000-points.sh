@@ -57,6 +57,107 @@ test_expect_success 'balances as of 2025-03-15' '
 	test_cmp expect out
 '
 
+test_expect_success 'balances --columns: the identities after the figures' '
+	crm-points --db t.db --as-of 2025-03-15 --columns account,orders \
+	    balances p.programme >out &&
+	cat >expect <<-\EOF &&
+	customer_id,earned,returned,redeemed,expired,balance,pending,tier,tier_spend,to_next_tier,lapsing_30d,account,orders
+	1,612,10,120,272,210,0,,555.00,2445.00,10,web:a1,5
+	2,59,9,0,0,50,0,,0.00,3000.00,0,web:b2,1
+	EOF
+	test_cmp expect out &&
+	COLUMNS=200 crm-points --db t.db --as-of 2025-03-15 --table \
+	    --columns account balances p.programme | grep -q " web:b2 *\$"
+'
+
+test_expect_code 2 '--columns goes with balances' \
+	'crm-points --db t.db --columns account liability p.programme'
+
+# The segment language, from the ledgers above: as of 2025-03-15
+# customer 1 holds 210 with 10 lapsing on 2025-04-01 (17 days on),
+# customer 2 holds 50 lapsing on 2025-05-01 (47 days on); as of
+# 2024-04-15 customer 1 is gold (5005 spent in the 12 months).
+test_expect_success 'crm-segment --programme: points, tier, points_expiring()' '
+	seg() { crm-segment --db t.db --programme p.programme "$@" 2>/dev/null |
+	    sed 1d | tr "\n" " "; } &&
+	test "$(seg --as-of 2025-03-15 "points >= 100")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "points = 50")" = "2 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(17) = 10")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(16)")" = "" &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(47) >= 50")" = "2 " &&
+	test "$(seg --as-of 2025-03-15 "points_expiring(46) >= 1")" = "1 " &&
+	test "$(seg --as-of 2024-04-15 "tier = \"gold\"")" = "1 " &&
+	test "$(seg --as-of 2025-03-15 "tier = \"gold\"")" = ""
+'
+
+test_expect_code 1 'points in an expression without --programme' '
+	crm-segment --db t.db --as-of 2025-03-15 "points > 1" 2>err;
+	rc=$?; cat err; grep -q "name its file with --programme" err &&
+	exit $rc
+'
+
+# The points trigger: a batch comes within 30 days of lapsing on the day
+# it lapses less 30, if any of it is left (see the ledgers above): the
+# first-purchase 42 lapse 2025-01-09 (due 2024-12-10), O2's 10 on
+# 2025-01-31 (due 2025-01-01), the 2024 birthday on 2025-02-28 (due
+# 2025-01-29), O3's 20 on 2025-03-01 (due 2025-01-30), O4's 10 on
+# 2025-04-01 (due 2025-03-02); customer 2's 50 on 2025-05-01 (due
+# 2025-04-01).  E-mail addresses make them reachable.
+mkdir -p pb
+cat >pb/pts.playbook <<'EOF'
+playbook pts
+cap 1
+seed 1
+programme ../p.programme
+
+step lapsing
+    audience  everyone
+    trigger   points lapse within 30
+    template  use-them
+EOF
+
+test_expect_success 'playbook: points lapse within 30, once a batch' '
+	crm-playbook check pb/pts.playbook &&
+	cp t.db e.db &&
+	sql e.db "UPDATE customers SET email = \"c\" || id || \"@example.com\"" &&
+	for d in 2024-12-09 2024-12-10 2024-12-11 2025-01-01 2025-01-29 \
+	    2025-01-30 2025-03-01 2025-03-02 2025-04-01; do
+		echo "$d: $(crm-playbook run --dry-run --db e.db --date $d \
+		    pb/pts.playbook 2>/dev/null | sed 1d | cut -d, -f1 |
+		    tr "\n" " ")" || return 1
+	done >got &&
+	cat >want <<-\EOF &&
+	2024-12-09: 
+	2024-12-10: 1 
+	2024-12-11: 
+	2025-01-01: 1 
+	2025-01-29: 1 
+	2025-01-30: 1 
+	2025-03-01: 
+	2025-03-02: 1 
+	2025-04-01: 2 
+	EOF
+	test_cmp want got
+'
+
+test_expect_code 1 'playbook: the points trigger needs a programme line' '
+	grep -v "^programme" pb/pts.playbook >pb/none.playbook &&
+	crm-playbook check pb/none.playbook 2>err;
+	rc=$?; cat err;
+	grep -q "none.playbook:7: .points lapse within. needs a .programme FILE. line" err &&
+	exit $rc
+'
+
+test_expect_code 1 'playbook: a segment with points needs a programme line' '
+	sed "s/audience  everyone/audience  segment points > 100/" \
+	    pb/none.playbook >pb/seg.playbook &&
+	sed -i "/^    trigger/s/.*/    trigger   1 days after purchase/" \
+	    pb/seg.playbook &&
+	crm-playbook check pb/seg.playbook 2>err;
+	rc=$?; cat err; grep -q "seg.playbook:6: points, tier" err &&
+	exit $rc
+'
+
 test_expect_success 'statement: every entry with the order behind it' '
 	crm-points --db t.db --as-of 2025-03-15 statement p.programme 1 >out &&
 	cat >expect <<-\EOF &&

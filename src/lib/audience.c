@@ -518,6 +518,16 @@ audience_lookup_cells(struct audience_lookup *l, int64_t id,
 }
 
 void
+audience_table_cell(void *arg, const char *name, const char *value)
+{
+	(void)name;
+	if (*value == '\0')
+		table_null(arg);
+	else
+		table_str(arg, value);
+}
+
+void
 audience_lookup_close(struct audience_lookup *l)
 {
 	if (l == NULL)

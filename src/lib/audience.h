@@ -105,6 +105,11 @@ int	 audience_lookup_cells(struct audience_lookup *l, int64_t id,
 int	 audience_lookup_each(struct audience_lookup *l, int64_t id,
 	    void (*fn)(void *, const char *, const char *), void *arg);
 void	 audience_lookup_close(struct audience_lookup *l);
+/*
+ * audience_lookup_each()'s fn for a table: arg is the struct table,
+ * each value a cell (an empty one a null cell).
+ */
+void	 audience_table_cell(void *arg, const char *name, const char *value);
 
 /* ==== tags.c ==== */
 

@@ -264,6 +264,24 @@ static const char *const migrations[] = {
 "  UNIQUE (channel, ref)\n"
 ");\n"
 "CREATE INDEX redemptions_customer ON redemptions(customer_id, at);\n",
+/* 7: crm-predict's stored fits: a model's parameters as of a day, with
+ * a digest of the purchases they were fitted on, so that readers reuse
+ * a fit while the data it rests on is unchanged. */
+"CREATE TABLE fits (\n"
+"  id             INTEGER PRIMARY KEY,\n"
+"  model          TEXT NOT NULL,\n"
+"  unit           INTEGER NOT NULL CHECK (unit IN (1, 7)),\n"
+"  as_of          INTEGER NOT NULL,\n"
+"  data_hash      TEXT NOT NULL,\n"
+"  p1             REAL NOT NULL,\n"
+"  p2             REAL NOT NULL,\n"
+"  p3             REAL,\n"
+"  p4             REAL,\n"
+"  log_likelihood REAL NOT NULL,\n"
+"  customers      INTEGER NOT NULL,\n"
+"  fitted_at      INTEGER NOT NULL,\n"
+"  UNIQUE (model, unit, as_of)\n"
+");\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -23,6 +23,14 @@
 #include "crm.h"
 #include "rfm.h"
 #include "segexpr.h"
+#include "predict/predict.h"
+
+#include "points/store.h"
+
+/* The model's figures of the as-of day (predict_table()). */
+#define SEGEXPR_MODEL	"segexpr_model"
+/* The members' points of the as-of day (points_table()). */
+#define SEGEXPR_POINTS	"segexpr_points"
 
 /* ==== Fields ==== */
 
@@ -32,7 +40,8 @@ enum ftype {
 	FT_DATE,		/* a day */
 	FT_TEXT,		/* one text value */
 	FT_SET,			/* a set of texts (tags, channels) */
-	FT_BOOL			/* true or false: no operator */
+	FT_BOOL,		/* true or false: no operator */
+	FT_REAL			/* a number with decimals (0.3) */
 };
 
 enum fid {
@@ -41,9 +50,14 @@ enum fid {
 	F_RFM, F_RFM_SEGMENT, F_NAME, F_EMAIL, F_PHONE, F_GENDER, F_AGE,
 	F_BIRTHDAY_MONTH, F_JOINED, F_TAG, F_CHANNEL, F_MEMBER,
 	F_POTENTIAL, F_NEW, F_ACTIVE, F_LOST, F_PURCHASED,
+	/* the customer-base model (predict.h), as of the day */
+	F_P_ALIVE, F_EXPECTED_ORDERS, F_CHURN_RISK, F_CLV,
+	/* the points programme (points/store.h), as of the day */
+	F_POINTS, F_TIER,
 	/* functions */
 	FN_ORDERS, FN_SPENT, FN_AOV, FN_BOUGHT, FN_UNITS, FN_OPENED,
 	FN_CLICKED, FN_DELIVERED, FN_UNSUBSCRIBED, FN_BOUNCED, FN_CLAIMED,
+	FN_POINTS_EXPIRING,
 	/* fields of a product condition inside bought() and units() */
 	P_SKU, P_PRODUCT, P_CATEGORY, P_CHANNEL
 };
@@ -85,6 +99,12 @@ static const struct field {
 	{ "active",		F_ACTIVE,	FT_BOOL,  CTX_CUSTOMER },
 	{ "lost",		F_LOST,		FT_BOOL,  CTX_CUSTOMER },
 	{ "purchased",		F_PURCHASED,	FT_BOOL,  CTX_CUSTOMER },
+	{ "p_alive",		F_P_ALIVE,	FT_REAL,  CTX_CUSTOMER },
+	{ "expected_orders",	F_EXPECTED_ORDERS, FT_REAL, CTX_CUSTOMER },
+	{ "churn_risk",		F_CHURN_RISK,	FT_REAL,  CTX_CUSTOMER },
+	{ "clv",		F_CLV,		FT_MONEY, CTX_CUSTOMER },
+	{ "points",		F_POINTS,	FT_INT,	  CTX_CUSTOMER },
+	{ "tier",		F_TIER,		FT_TEXT,  CTX_CUSTOMER },
 	{ "orders",		FN_ORDERS,	FT_INT,	  CTX_FUNC },
 	{ "spent",		FN_SPENT,	FT_MONEY, CTX_FUNC },
 	{ "aov",		FN_AOV,		FT_MONEY, CTX_FUNC },
@@ -96,6 +116,7 @@ static const struct field {
 	{ "unsubscribed",	FN_UNSUBSCRIBED, FT_INT,  CTX_FUNC },
 	{ "bounced",		FN_BOUNCED,	FT_INT,	  CTX_FUNC },
 	{ "claimed",		FN_CLAIMED,	FT_INT,	  CTX_FUNC },
+	{ "points_expiring",	FN_POINTS_EXPIRING, FT_INT, CTX_FUNC },
 	{ "sku",		P_SKU,		FT_TEXT,  CTX_PRODUCT },
 	{ "product",		P_PRODUCT,	FT_TEXT,  CTX_PRODUCT },
 	{ "category",		P_CATEGORY,	FT_TEXT,  CTX_PRODUCT },
@@ -111,12 +132,14 @@ enum vkind {
 	V_TEXT,			/* s */
 	V_DAY,			/* i: an absolute day */
 	V_REL,			/* i units of unit (d, w, m, y) from as-of */
-	V_SHOP_AOV		/* the shop's average order value */
+	V_SHOP_AOV,		/* the shop's average order value */
+	V_REAL			/* d */
 };
 
 struct val {
 	enum vkind k;
 	int64_t	 i;
+	double	 d;
 	char	*s;
 	char	 unit;
 };
@@ -149,6 +172,11 @@ struct segexpr {
 	struct node *root;
 	int	 uses_rfm;
 	int	 uses_stage;
+	int	 uses_model;		/* 1: p_alive and the like, 2: clv */
+	int	 uses_points;
+	int64_t	 pdays[SEGEXPR_MAX_PDAYS];	/* points_expiring()'s days */
+	size_t	 npdays;
+	const struct programme *pg;	/* for points; NULL: none given */
 	const struct rfm_rules *rules;	/* for rfm_segment; NULL: default */
 };
 
@@ -175,6 +203,10 @@ struct parser {
 	int	 failed;
 	int	 uses_rfm;
 	int	 uses_stage;
+	int	 uses_model;
+	int	 uses_points;
+	int64_t	 pdays[SEGEXPR_MAX_PDAYS];
+	size_t	 npdays;
 	int	 depth;			/* open "(" and "not" around here */
 	int	 nconds;		/* conditions so far */
 	int	 nvals;			/* values so far */
@@ -510,6 +542,8 @@ type_want(enum ftype t)
 		return "an amount (e.g. 3000 or 1499.50) or shop_aov";
 	case FT_DATE:
 		return "a date (2024-11-11, -30d, -3m, -1y or today)";
+	case FT_REAL:
+		return "a number (e.g. 0.3 or 2)";
 	default:
 		return "quoted text";
 	}
@@ -538,6 +572,15 @@ parse_value(struct parser *p, const struct field *f, struct val *v)
 		}
 		v->k = V_INT;
 		v->i = n;
+		break;
+	case FT_REAL:
+		if (p->t.k != T_NUM) {
+			fail(p, pos, "'%s' wants %s here, not %s", f->name,
+			    type_want(f->type), tok_desc(p));
+			return -1;
+		}
+		v->k = V_REAL;
+		v->d = strtod(p->t.s.s, NULL);
 		break;
 	case FT_MONEY:
 		if (is_kw(p, "shop_aov")) {
@@ -773,6 +816,7 @@ ops_ok(const struct field *f, enum op op)
 	case FT_INT:
 	case FT_MONEY:
 	case FT_DATE:
+	case FT_REAL:
 		return op <= OP_NIN;
 	case FT_TEXT:
 	case FT_SET:
@@ -781,6 +825,39 @@ ops_ok(const struct field *f, enum op op)
 	default:
 		return 0;
 	}
+}
+
+/* points_expiring(N): N days, 1 to 3650, and ")". */
+static int
+parse_days_arg(struct parser *p, struct node *n)
+{
+	long long v;
+	size_t i;
+
+	if (p->t.k != T_NUM || crm_parse_int(p->t.s.s, 1, 3650, &v) != 0) {
+		fail(p, p->t.pos, "'points_expiring' wants a number of days "
+		    "from 1 to 3650, as in points_expiring(30)");
+		return -1;
+	}
+	n->lo.k = V_INT;
+	n->lo.i = v;
+	next(p);
+	if (p->t.k != T_RP) {
+		fail(p, p->t.pos, "expected ')' after the days");
+		return -1;
+	}
+	next(p);
+	for (i = 0; i < p->npdays && p->pdays[i] != v; i++)
+		;
+	if (i == p->npdays) {
+		if (p->npdays == SEGEXPR_MAX_PDAYS) {
+			fail(p, n->pos, "at most %d different days in "
+			    "points_expiring()", SEGEXPR_MAX_PDAYS);
+			return -1;
+		}
+		p->pdays[p->npdays++] = v;
+	}
+	return 0;
 }
 
 static struct node *
@@ -826,6 +903,12 @@ parse_cond(struct parser *p, enum fctx ctx)
 		p->uses_rfm = 1;
 	if (f->id == F_STAGE || (f->id >= F_POTENTIAL && f->id <= F_LOST))
 		p->uses_stage = 1;
+	if (f->id == F_POINTS || f->id == F_TIER ||
+	    f->id == FN_POINTS_EXPIRING)
+		p->uses_points = 1;
+	if (f->id >= F_P_ALIVE && f->id <= F_CLV && p->uses_model <
+	    (f->id == F_CLV ? 2 : 1))
+		p->uses_model = f->id == F_CLV ? 2 : 1;
 	if (++p->nconds > SEGEXPR_MAX_CONDS) {
 		fail(p, pos, "expression has more than %d conditions",
 		    SEGEXPR_MAX_CONDS);
@@ -841,7 +924,11 @@ parse_cond(struct parser *p, enum fctx ctx)
 	n = node_new(N_COND);
 	n->f = f;
 	n->pos = pos;
-	if (f->ctx == CTX_FUNC) {
+	if (f->id == FN_POINTS_EXPIRING) {
+		next(p);
+		if (parse_days_arg(p, n) != 0)
+			goto bad;
+	} else if (f->ctx == CTX_FUNC) {
 		next(p);
 		if (parse_args(p, n) != 0)
 			goto bad;
@@ -1104,8 +1191,25 @@ segexpr_compile(const char *expr, struct buf *err)
 	e->root = root;
 	e->uses_rfm = p.uses_rfm;
 	e->uses_stage = p.uses_stage;
+	e->uses_model = p.uses_model;
+	e->uses_points = p.uses_points;
+	memcpy(e->pdays, p.pdays, sizeof(e->pdays));
+	e->npdays = p.npdays;
+	e->pg = NULL;
 	e->rules = NULL;
 	return e;
+}
+
+int
+segexpr_uses_points(const struct segexpr *e)
+{
+	return e->uses_points;
+}
+
+void
+segexpr_set_programme(struct segexpr *e, const struct programme *pg)
+{
+	e->pg = pg;
 }
 
 int
@@ -1436,6 +1540,8 @@ sql_too_deep(struct parser *p, const struct node *root)
 
 struct bind {
 	int	 text;
+	int	 real;
+	double	 d;
 	int64_t	 i;
 	const char *s;			/* points into the tree or the gen */
 	char	*own;			/* allocated here (LIKE patterns) */
@@ -1457,6 +1563,16 @@ bind_int(struct gen *g, int64_t v)
 	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
 	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
 	g->b[g->nb].i = v;
+	return ++g->nb;
+}
+
+static int
+bind_real(struct gen *g, double v)
+{
+	g->b = xrealloc(g->b, (size_t)(g->nb + 1) * sizeof(g->b[0]));
+	memset(&g->b[g->nb], 0, sizeof(g->b[0]));
+	g->b[g->nb].real = 1;
+	g->b[g->nb].d = v;
 	return ++g->nb;
 }
 
@@ -1562,6 +1678,9 @@ gen_val(struct gen *g, const struct field *f, const struct val *v, int op)
 		return;
 	case V_INT:
 		buf_printf(g->out, "?%d", bind_int(g, v->i));
+		return;
+	case V_REAL:
+		buf_printf(g->out, "?%d", bind_real(g, v->d));
 		return;
 	case V_TEXT:
 		if (op == OP_CONTAINS || op == OP_NCONTAINS) {
@@ -1878,6 +1997,29 @@ gen_cond(struct gen *g, const struct node *n)
 	case F_STAGE:
 		buf_adds(&lhs, "u.stage");
 		break;
+	case F_P_ALIVE:
+		buf_adds(&lhs, "pm.p_alive");
+		break;
+	case F_EXPECTED_ORDERS:
+		buf_adds(&lhs, "pm.expected_orders");
+		break;
+	case F_CHURN_RISK:
+		buf_adds(&lhs, "pm.churn_risk");
+		break;
+	case F_CLV:
+		buf_adds(&lhs, "pm.clv");
+		break;
+	case F_POINTS:
+		buf_adds(&lhs, "sp.points");
+		break;
+	case F_TIER:
+		buf_adds(&lhs, "sp.tier");
+		break;
+	case FN_POINTS_EXPIRING:
+		buf_printf(&lhs, "(SELECT pl.within FROM temp." SEGEXPR_POINTS
+		    "_lapse pl WHERE pl.customer_id = u.customer_id AND"
+		    " pl.days = ?%d)", bind_int(g, n->lo.i));
+		break;
 	case F_R: case F_F: case F_M: case F_RFM: case F_RFM_SEGMENT:
 		/* rfm(): the scores of rfm.c, as crm-rfm gives them. */
 		buf_printf(&lhs, "rfm(%d, s.last_day, s.purchases, s.spent)",
@@ -1969,6 +2111,17 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		return -1;
 	if (e->uses_rfm && rfm_sql_function(db, 5, e->rules, NULL) != 0)
 		return -1;
+	if (e->uses_model && predict_table(db, asof, SEGEXPR_MODEL,
+	    e->uses_model > 1 ? PD_USE_CLV : 0) != 0)
+		return -1;
+	if (e->uses_points && e->pg == NULL) {
+		warnx("points, tier and points_expiring() need the points "
+		    "programme: name its file with --programme FILE");
+		return -1;
+	}
+	if (e->uses_points && points_table(db, e->pg, asof, SEGEXPR_POINTS,
+	    e->pdays, e->npdays) != 0)
+		return -1;
 	/* Every condition looks customers up here: index it once. */
 	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
 	    "temp.asof_stats_id ON asof_stats(customer_id)") != 0)
@@ -1985,6 +2138,12 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	buf_adds(&sql, "SELECT u.customer_id FROM temp.segexpr_stage u\n"
 	    "LEFT JOIN temp.asof_stats s ON s.customer_id = u.customer_id\n"
 	    "LEFT JOIN customers c ON c.id = u.customer_id\n");
+	if (e->uses_model)
+		buf_adds(&sql, "LEFT JOIN temp." SEGEXPR_MODEL " pm ON"
+		    " pm.customer_id = u.customer_id\n");
+	if (e->uses_points)
+		buf_adds(&sql, "LEFT JOIN temp." SEGEXPR_POINTS " sp ON"
+		    " sp.customer_id = u.customer_id\n");
 	if (g.joins.len > 0)
 		buf_add(&sql, g.joins.s, g.joins.len);
 	buf_adds(&sql, "WHERE ");
@@ -1997,6 +2156,8 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		if (g.b[i].text)
 			sqlite3_bind_text(st, i + 1, g.b[i].s, -1,
 			    SQLITE_STATIC);
+		else if (g.b[i].real)
+			sqlite3_bind_double(st, i + 1, g.b[i].d);
 		else
 			sqlite3_bind_int64(st, i + 1, g.b[i].i);
 	}

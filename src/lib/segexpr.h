@@ -23,6 +23,7 @@
 #define SEGEXPR_MAX_CONDS	1000	/* conditions */
 #define SEGEXPR_MAX_VALUES	10000	/* values compared with */
 #define SEGEXPR_MAX_JOINS	60	/* bought() and units() */
+#define SEGEXPR_MAX_PDAYS	16	/* points_expiring()'s days */
 
 /* A compiled crm-segment audience expression. */
 struct segexpr;
@@ -55,6 +56,13 @@ int	segexpr_uses_rfm(const struct segexpr *e);
  * computing the repurchase cycle.
  */
 int	segexpr_uses_stage(const struct segexpr *e);
+
+/* Nonzero when e has points conditions (points, tier, points_expiring). */
+int	segexpr_uses_points(const struct segexpr *e);
+struct programme;
+/* The points programme of e's points conditions; pg must outlive e's
+ * use.  Without one, segexpr_select() refuses them. */
+void	segexpr_set_programme(struct segexpr *e, const struct programme *pg);
 
 struct rfm_rules;
 /*

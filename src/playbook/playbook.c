@@ -14,6 +14,7 @@
 
 #include "crm.h"
 #include "playbook/playbook.h"
+#include "points/programme.h"
 
 /* Step keys, in the order crm-playbook(1) lists them. */
 enum key {
@@ -27,10 +28,11 @@ static const char *const key_names[NKEYS] = {
 };
 
 /* Settings before the first step. */
-enum setting { S_PLAYBOOK, S_CAP, S_SEED, S_MEASURE, NSETTINGS };
+enum setting { S_PLAYBOOK, S_CAP, S_SEED, S_MEASURE, S_PROGRAMME,
+	NSETTINGS };
 
 static const char *const setting_names[NSETTINGS] = {
-	"playbook", "cap", "seed", "measure",
+	"playbook", "cap", "seed", "measure", "programme",
 };
 
 #define MAX_DAYS	3650		/* ten years: any more is a typo */
@@ -221,7 +223,8 @@ static const char trigger_forms[] =
     "'N days after first purchase', 'N days after purchase', "
     "'N days after 2nd purchase', 'N days after cycle', "
     "'N days after lost', 'N days after joining', "
-    "'N days before birthday' or 'from YYYY-MM-DD to YYYY-MM-DD'";
+    "'N days before birthday', 'p_alive falls below P', "
+    "'points lapse within N' or 'from YYYY-MM-DD to YYYY-MM-DD'";
 
 static int
 get_trigger(struct parser *p, struct pb_step *s, const char *value)
@@ -242,6 +245,35 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 			    w[3], w[1]);
 		else
 			rc = 0;
+		goto out;
+	}
+	if (n == 4 && strcmp(w[0], "p_alive") == 0 &&
+	    strcmp(w[1], "falls") == 0 && strcmp(w[2], "below") == 0) {
+		char *end;
+
+		s->trig = TRIG_P_ALIVE;
+		s->level = strtod(w[3], &end);
+		if (end == w[3] || *end != '\0' || !(s->level > 0 &&
+		    s->level < 1))
+			fail(p, 0, "bad level '%s' (want a number between 0 "
+			    "and 1, e.g. 0.3)", w[3]);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (n == 4 && strcmp(w[0], "points") == 0 &&
+	    strcmp(w[1], "lapse") == 0 && strcmp(w[2], "within") == 0) {
+		s->trig = TRIG_POINTS_LAPSE;
+		if (crm_parse_int(w[3], 1, MAX_DAYS, &days) != 0)
+			fail(p, 0, "bad number of days '%s' (want 1 to %d)",
+			    w[3], MAX_DAYS);
+		else if (p->pb->programme == NULL)
+			fail(p, 0, "'points lapse within' needs a 'programme "
+			    "FILE' line before the first step");
+		else {
+			s->days = days;
+			rc = 0;
+		}
 		goto out;
 	}
 	if (n < 4 || n > 5 || (strcmp(w[1], "days") != 0 &&
@@ -630,6 +662,9 @@ setting(struct parser *p, enum setting k, const char *v)
 		return get_int(p, "seed", v, 0, INT64_MAX, &pb->seed);
 	case S_MEASURE:
 		return get_int(p, "measure", v, 1, MAX_DAYS, &pb->measure);
+	case S_PROGRAMME:
+		pb->programme = xstrdup(v);
+		return 0;
 	case NSETTINGS:
 		break;
 	}
@@ -759,6 +794,11 @@ playbook_free(struct playbook *pb)
 	}
 	free(pb->steps);
 	free(pb->name);
+	free(pb->programme);
+	if (pb->pg != NULL) {
+		programme_free(pb->pg);
+		free(pb->pg);
+	}
 	free(pb->file);
 	memset(pb, 0, sizeof(*pb));
 }
@@ -870,6 +910,26 @@ playbook_variant(const struct playbook *pb, const struct pb_step *s,
 }
 
 /* Reads and checks a playbook; prints every error and returns -1. */
+/* Reads pb's programme file, relative to the playbook's folder. */
+static int
+load_programme(struct playbook *pb, const char *path)
+{
+	struct buf file = { 0 };
+	const char *slash = strrchr(path, '/');
+	int rc;
+
+	if (pb->programme[0] != '/' && slash != NULL && strcmp(path, "-") != 0)
+		buf_add(&file, path, (size_t)(slash - path + 1));
+	buf_adds(&file, pb->programme);
+	pb->pg = xmalloc(sizeof(*pb->pg));
+	if ((rc = programme_load(file.s, pb->pg)) != 0) {
+		free(pb->pg);
+		pb->pg = NULL;
+	}
+	buf_free(&file);
+	return rc;
+}
+
 int
 playbook_load(const char *path, struct playbook *pb)
 {
@@ -895,5 +955,9 @@ playbook_load(const char *path, struct playbook *pb)
 	if (fp != stdin)
 		fclose(fp);
 	buf_free(&e);
+	if (rc == 0 && pb->programme != NULL && load_programme(pb, path) != 0) {
+		playbook_free(pb);
+		rc = -1;
+	}
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 struct buf;
+struct programme;
 
 /* Audience kinds. */
 enum pb_audience {
@@ -35,7 +36,9 @@ enum pb_trigger {
 	TRIG_LOST,		/* days after turning lost */
 	TRIG_JOINED,		/* days after joining, never bought */
 	TRIG_BIRTHDAY,		/* days before the birthday */
-	TRIG_WINDOW		/* once inside a campaign's date window */
+	TRIG_WINDOW,		/* once inside a campaign's date window */
+	TRIG_P_ALIVE,		/* P(alive) fell below level since yesterday */
+	TRIG_POINTS_LAPSE	/* points came within days of lapsing */
 };
 
 /* How a step reaches a customer. */
@@ -68,6 +71,7 @@ struct pb_step {
 	int64_t	 days;			/* the trigger's N days */
 	int64_t	 nth;			/* TRIG_NTH: which purchase day */
 	int64_t	 from, to;		/* TRIG_WINDOW: first and last day */
+	double	 level;			/* TRIG_P_ALIVE: 0 < level < 1 */
 	char	*template;		/* message template id */
 	char	*coupon;		/* code prefix, or NULL: no coupon */
 	int64_t	 threshold;		/* minimum spend, minor units */
@@ -87,6 +91,10 @@ struct playbook {
 	int64_t	 cap;			/* one message per customer in cap days */
 	int64_t	 seed;			/* holdout draw and coupon code salt */
 	int64_t	 measure;		/* results: bought within this many days */
+	char	*programme;		/* the points programme file, or NULL:
+					 * as written, from the playbook's
+					 * folder when relative */
+	struct programme *pg;		/* playbook_load(): that file read */
 	struct pb_step *steps;
 	size_t	 nsteps;
 };

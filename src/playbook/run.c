@@ -13,6 +13,8 @@
 #include "crm.h"
 #include "playbook/run.h"
 #include "segexpr.h"
+#include "predict/predict.h"
+#include "points/store.h"
 
 /* Prepares sql with int64 parameters ?1..?n (n <= 8) and text ?9, ?10. */
 static sqlite3_stmt *
@@ -235,6 +237,32 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		    " substr(birthday, 6, 5) IN (?9, ?10) UNION SELECT id FROM"
 		    " customers WHERE substr(birthday, 6, 5) IN (?9, ?10))");
 		once = 0;	/* once a year by its date */
+		break;
+	case TRIG_P_ALIVE:
+		/* BG/NBD's P(alive) as of today and as of yesterday, both
+		 * by today's fit (crm-predict(1)); a purchase today is no
+		 * fall. */
+		if (predict_table(db, d, "pb_palive", PD_USE_PREV) != 0) {
+			warnx("%s:%ld: step '%s': no P(alive) (said above); "
+			    "skipped", pb->file, s->line, s->name);
+			buf_free(&sql);
+			return 0;
+		}
+		buf_printf(&sql, "SELECT customer_id FROM temp.pb_palive"
+		    " WHERE p_alive < %.17g AND p_alive_prev >= %.17g",
+		    s->level, s->level);
+		break;
+	case TRIG_POINTS_LAPSE:
+		/* Points that lapse on day d + N, still held on day d:
+		 * each batch comes within N days once. */
+		if (points_table(db, pb->pg, d, "pb_points", &s->days, 1) != 0) {
+			buf_free(&sql);
+			return -1;
+		}
+		p[1] = s->days;
+		buf_adds(&sql, "SELECT customer_id FROM temp.pb_points_lapse"
+		    " WHERE days = ?2 AND lapse_on > 0");
+		once = 0;	/* once a batch, by its day */
 		break;
 	case TRIG_WINDOW:
 		if (d < s->from || d > s->to) {

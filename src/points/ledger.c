@@ -394,13 +394,26 @@ pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
 		return;
 	t->pending = pending_on(&r, l->asof);
 	t->balance = r.total - t->pending;
-	if (pg->expire > 0)
-		for (i = r.head; i < l->nlot; i++) {
-			int64_t x = l->lot[i].day + pg->expire;
+	l->head = r.head;
+	pt_lapsing(l, 30, &t->lapse30, &n);
+	pt_lapsing(l, 90, &t->lapse90, &n);
+}
 
-			if (x <= l->asof + 30)
-				t->lapse30 += l->lot[i].left;
-			if (x <= l->asof + 90)
-				t->lapse90 += l->lot[i].left;
-		}
+void
+pt_lapsing(const struct pt_ledger *l, int64_t days, int64_t *within,
+    int64_t *on)
+{
+	int64_t x;
+	size_t i;
+
+	*within = *on = 0;
+	if (l->pg->expire <= 0)
+		return;
+	for (i = l->head; i < l->nlot; i++) {
+		x = l->lot[i].day + l->pg->expire;
+		if (x <= l->asof + days)
+			*within += l->lot[i].left;
+		if (x == l->asof + days)
+			*on += l->lot[i].left;
+	}
 }

@@ -5,7 +5,9 @@
  * that `crm-points check` shows a whole file's errors at once.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,4 +384,24 @@ programme_window(int64_t day, int months)
 	dim = (int)(days_from_civil((int)((mi + 1) / 12),
 	    (int)((mi + 1) % 12) + 1, 1) - first);
 	return first + (d < dim ? d : dim);
+}
+
+int
+programme_load(const char *path, struct programme *pg)
+{
+	struct buf err = { 0 };
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", crm_prog, path,
+		    strerror(errno));
+		return -1;
+	}
+	rc = programme_read(fp, path, pg, &err);
+	fclose(fp);
+	if (rc != 0)
+		fprintf(stderr, "%s", err.s);
+	buf_free(&err);
+	return rc;
 }

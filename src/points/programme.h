@@ -46,6 +46,8 @@ struct programme {
 int	 programme_read(FILE *fp, const char *file, struct programme *pg,
 	    struct buf *err);
 void	 programme_free(struct programme *pg);
+/* Reads the file at path; 0, or -1 after printing its errors. */
+int	 programme_load(const char *path, struct programme *pg);
 /*
  * 1 when the customer is held out: SHA-256 of "seed/programme/customer"
  * (the seed in decimal) taken as a number in [0, 10000), as
@@ -126,6 +128,7 @@ struct pt_ledger {
 	int	 no_redeem;		/* leave redemptions out (replay) */
 	struct pt_lot *lot;
 	size_t	 nlot, lotcap;
+	size_t	 head;			/* after a run: first lot left */
 	void	(*entry)(void *, const struct pt_entry *);	/* or NULL */
 	void	*arg;
 };
@@ -136,5 +139,11 @@ void	 pt_ledger_free(struct pt_ledger *l);
 /* Runs one customer's history up to the as-of day into t. */
 void	 pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
 	    struct pt_totals *t);
+/*
+ * After pt_ledger_run(): the customer's points that lapse by day
+ * asof + days (within), and those that lapse on exactly that day (on).
+ */
+void	 pt_lapsing(const struct pt_ledger *l, int64_t days, int64_t *within,
+	    int64_t *on);
 
 #endif /* POINTS_PROGRAMME_H */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "points/store.h"
 #include "report/report.h"
@@ -80,6 +81,7 @@ static const struct {
 struct bal {
 	struct table t;
 	const struct programme *pg;
+	struct audience_lookup *cols;	/* --columns, or NULL */
 	int	 delim;			/* CSV/TSV: rows written directly */
 	struct buf line;
 	FILE	*fp;
@@ -116,6 +118,9 @@ bal_row(void *arg, const struct pt_cust *c, const struct pt_totals *x)
 			buf_add_money(l, x->to_next);
 		buf_addc(l, (char)b->delim);
 		buf_add_dec(l, x->lapse30);
+		if (b->cols != NULL && audience_lookup_row(b->cols, c->id, l)
+		    != 0)
+			return -1;
 		buf_addc(l, '\n');
 		return fwrite(l->s, 1, l->len, b->fp) == l->len ? 0 : -1;
 	}
@@ -131,6 +136,9 @@ bal_row(void *arg, const struct pt_cust *c, const struct pt_totals *x)
 	else
 		table_null(t);
 	table_int(t, x->lapse30);
+	if (b->cols != NULL && audience_lookup_each(b->cols, c->id,
+	    audience_table_cell, t) != 0)
+		return -1;
 	table_endrow(t);
 	return 0;
 }
@@ -139,12 +147,22 @@ int
 pt_balances(struct pt_opts *o, const struct programme *pg)
 {
 	struct pt_ledger l;
+	struct audience_out co;
 	struct bal b;
 	size_t i;
 	int rc;
 
-	pt_ledger_init(&l, pg, o->asof);
 	memset(&b, 0, sizeof(b));
+	memset(&co, 0, sizeof(co));
+	if (o->columns != NULL) {
+		co.delim = o->out.mode == TM_TSV ? '\t' : ',';
+		co.asof = o->asof;
+		if (audience_columns(&co, o->columns) != 0 ||
+		    (b.cols = audience_lookup_open(o->db, &co, 0, NULL)) ==
+		    NULL)
+			return -1;
+	}
+	pt_ledger_init(&l, pg, o->asof);
 	b.pg = pg;
 	b.fp = o->out.fp;
 	if (o->out.mode == TM_TABLE) {
@@ -156,11 +174,18 @@ pt_balances(struct pt_opts *o, const struct programme *pg)
 		for (i = 0; i < NBALCOLS; i++)
 			table_col(&b.t, bal_cols[i].name, bal_cols[i].label,
 			    bal_cols[i].flags);
+		for (i = 0; i < co.ncol; i++)
+			table_col(&b.t, audience_column_name(&co, i), NULL,
+			    TC_LEFT);
 	} else {
 		b.delim = o->out.mode == TM_TSV ? '\t' : ',';
 		for (i = 0; i < NBALCOLS; i++)
 			fprintf(b.fp, "%s%s", i > 0 ? (b.delim == ',' ? ","
 			    : "\t") : "", bal_cols[i].name);
+		if (co.ncol > 0) {
+			audience_header(&co, &b.line);
+			fwrite(b.line.s, 1, b.line.len, b.fp);
+		}
 		fputc('\n', b.fp);
 	}
 	rc = each_member(o, &l, 0, bal_row, &b);
@@ -168,6 +193,7 @@ pt_balances(struct pt_opts *o, const struct programme *pg)
 		table_end(&b.t);
 	buf_free(&b.line);
 	pt_ledger_free(&l);
+	audience_lookup_close(b.cols);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -24,6 +24,15 @@ struct pt_reader;
 struct pt_reader *pt_read_open(sqlite3 *db, int64_t asof, int64_t only);
 int	 pt_read(struct pt_reader *rd, struct pt_cust *c);
 void	 pt_read_close(struct pt_reader *rd);
+/*
+ * Makes TEMP tables `table` (customer_id INTEGER PRIMARY KEY, points:
+ * the usable balance, tier: its name or NULL) of every member enrolled
+ * in pg by asof, and `table`_lapse (customer_id, days, within: points
+ * lapsing by asof + days, lapse_on: on that very day) for each of
+ * days[0..ndays).   0, or -1 after saying why.
+ */
+int	 points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
+	    const char *table, const int64_t *days, size_t ndays);
 /* 1 when the store has a redemptions table with at least one row. */
 int	 pt_has_redemptions(sqlite3 *db);
 

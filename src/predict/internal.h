@@ -10,6 +10,7 @@
 #include "crm.h"
 #include "table.h"
 #include "predict/fit.h"
+#include "predict/fits.h"
 #include "predict/predict.h"
 #include "predict/summary.h"
 
@@ -29,6 +30,7 @@ struct data {
 	double	 customers, repeaters, nonpos;
 	double	 sw, sx, sm, sxx, smm, sxm;	/* x against mean spend */
 	int64_t	 first_min;
+	char	 hash[PD_HASH_LEN];	/* the purchases to cal_end */
 	/* summary: rows straight out */
 	struct tout *out;
 	struct table *tab;
@@ -42,6 +44,9 @@ int	gate_tx(const struct data *d);
 int	fit_tx(const struct data *d, enum pd_model m, struct pd_fit *f,
 	    struct pd_row **rows, size_t **map);
 int	fit_gg(const struct data *d, struct pd_fit *f);
+int	stored_tx(sqlite3 *db, const struct data *d, enum pd_model m,
+	    struct pd_fit *f, struct pd_row **rows, size_t **map);
+int	stored_gg(sqlite3 *db, const struct data *d, struct pd_fit *f);
 void	fit_table(struct tout *o, const struct data *d, const struct pd_fit *f);
 int	pd_check(sqlite3 *db, struct tout *o, struct data *d);
 

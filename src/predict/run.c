@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "crm.h"
 #include "table.h"
 #include "predict/fit.h"
@@ -287,6 +288,36 @@ fit_gg(const struct data *d, struct pd_fit *f)
 	return 0;
 }
 
+/*
+ * The fit of model m as of the data's end: the stored one while the
+ * purchases are those it was fitted on, else fitted now (in memory).
+ * *rows and *map are made either way, for the scores.
+ */
+int
+stored_tx(sqlite3 *db, const struct data *d, enum pd_model m,
+    struct pd_fit *f, struct pd_row **rows, size_t **map)
+{
+	int k;
+
+	if ((k = pd_fit_load(db, m, d->o->unit, d->cal_end, d->hash, f)) < 0)
+		return -1;
+	if (k == 0)
+		return fit_tx(d, m, f, rows, map);
+	*rows = pd_rows(&d->hist, d->o->unit, map);
+	return 0;
+}
+
+int
+stored_gg(sqlite3 *db, const struct data *d, struct pd_fit *f)
+{
+	int k;
+
+	if ((k = pd_fit_load(db, PD_GG, d->o->unit, d->cal_end, d->hash,
+	    f)) < 0)
+		return -1;
+	return k == 1 ? 0 : fit_gg(d, f);
+}
+
 static void
 fit_rows(struct table *t, const struct pd_fit *f)
 {
@@ -343,7 +374,7 @@ fit_table(struct tout *o, const struct data *d, const struct pd_fit *f)
 }
 
 static int
-cmd_fit(struct tout *o, struct data *d)
+cmd_fit(sqlite3 *db, struct tout *o, struct data *d)
 {
 	struct pd_fit f;
 	struct pd_row *rows;
@@ -363,6 +394,8 @@ cmd_fit(struct tout *o, struct data *d)
 		if (rc != 0)
 			return EXIT_DATA;
 	}
+	if (pd_fit_save(db, &f, d->o->unit, d->cal_end, d->hash) != 0)
+		return EXIT_DATA;
 	fit_table(o, d, &f);
 	return 0;
 }
@@ -418,8 +451,10 @@ put_prob(struct buf *b, double v)
 }
 
 static int
-cmd_customers(struct tout *o, struct data *d)
+cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 {
+	struct audience_lookup *cl = NULL;
+	struct audience_out *co = d->o->cols;
 	struct pd_fit f, g;
 	struct pd_row *rows;
 	struct score *sc, *s;
@@ -433,6 +468,7 @@ cmd_customers(struct tout *o, struct data *d)
 	int64_t x, tx, T;
 	long k;
 	int delim = o->mode == TM_TSV ? '\t' : ',', rc;
+	size_t i;
 
 	if (m == PD_GG) {
 		warnx("--model gg predicts spend only: customers needs a "
@@ -441,8 +477,8 @@ cmd_customers(struct tout *o, struct data *d)
 	}
 	if (gate_tx(d) != 0)
 		return EXIT_DATA;
-	rc = fit_tx(d, m, &f, &rows, &map);
-	if (rc != 0 || fit_gg(d, &g) != 0) {
+	rc = stored_tx(db, d, m, &f, &rows, &map);
+	if (rc != 0 || stored_gg(db, d, &g) != 0) {
 		free(rows);
 		free(map);
 		return EXIT_DATA;
@@ -451,6 +487,14 @@ cmd_customers(struct tout *o, struct data *d)
 	sc = score_rows(d, &f, rows, map);
 	free(rows);
 	free(map);
+	if (co != NULL) {
+		co->asof = d->cal_end;
+		if ((cl = audience_lookup_open(db, co, d->o->lost_after,
+		    NULL)) == NULL) {
+			free(sc);
+			return EXIT_DATA;
+		}
+	}
 
 	snprintf(c1, sizeof(c1), "purchases_%lldd", (long long)d->o->horizon);
 	snprintf(c2, sizeof(c2), "no_purchase_%lldd",
@@ -478,6 +522,8 @@ cmd_customers(struct tout *o, struct data *d)
 	table_col(&t, "spend", NULL, 0);
 	table_col(&t, c3, "clv", 0);
 	table_col(&t, "next_purchase", "next", 0);
+	for (i = 0; co != NULL && i < co->ncol; i++)
+		table_col(&t, audience_column_name(co, i), NULL, TC_LEFT);
 	if (o->mode != TM_TABLE) {
 		table_end(&t);		/* the header */
 		fflush(stdout);
@@ -505,6 +551,9 @@ cmd_customers(struct tout *o, struct data *d)
 				    (int64_t)llround(s->wait), date));
 			else
 				table_null(&t);
+			if (cl != NULL && audience_lookup_each(cl, r.id,
+			    audience_table_cell, &t) != 0)
+				break;
 			table_endrow(&t);
 			continue;
 		}
@@ -530,6 +579,8 @@ cmd_customers(struct tout *o, struct data *d)
 		if (s->palive >= 0.5)
 			buf_adds(&b, day_format(d->cal_end +
 			    (int64_t)llround(s->wait), date));
+		if (cl != NULL && audience_lookup_row(cl, r.id, &b) != 0)
+			break;
 		buf_addc(&b, '\n');
 		fwrite(b.s, 1, b.len, stdout);
 		if (ferror(stdout))
@@ -539,7 +590,126 @@ cmd_customers(struct tout *o, struct data *d)
 		table_end(&t);
 	buf_free(&b);
 	free(sc);
+	audience_lookup_close(cl);
 	return 0;
+}
+
+/* ==== The figures other programs use ==== */
+
+/* The figures of one distinct history. */
+struct use {
+	double	 palive, purchases, pnone, det;
+};
+
+/* Inserts every customer's figures into table; d's tmp is read. */
+static int
+use_insert(sqlite3 *db, struct data *d, const char *table,
+    const struct use *u, const struct pd_fit *f, const struct pd_fit *g,
+    int prev)
+{
+	sqlite3_stmt *st;
+	struct rec r;
+	char *q;
+	double spend;
+	int64_t x, tx, T;
+	long k;
+	int rc = 0;
+
+	q = sqlite3_mprintf("INSERT INTO temp.\"%w\" VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6)", table);
+	st = q != NULL ? store_prepare(db, q) : NULL;
+	sqlite3_free(q);
+	if (st == NULL)
+		return -1;
+	while (rc == 0 && fread(&r, sizeof(r), 1, d->tmp) == 1) {
+		k = pd_hist_find(&d->hist, r.key, 0);
+		pd_unkey(r.key, &x, &tx, &T);
+		sqlite3_bind_int64(st, 1, r.id);
+		sqlite3_bind_double(st, 2, u[k].palive);
+		sqlite3_bind_double(st, 3, u[k].purchases);
+		sqlite3_bind_double(st, 4, u[k].pnone);
+		/* The day before: the same history one day younger, unless
+		 * the customer bought on the day. */
+		if (prev && r.last < d->cal_end)
+			sqlite3_bind_double(st, 5, pd_palive(PD_BGNBD, f->par,
+			    (double)x, (double)tx, (double)(T - 1)));
+		else
+			sqlite3_bind_null(st, 5);
+		if (g != NULL) {
+			spend = x > 0 && r.rep_sum > 0 ? pd_gg_mean(g->par,
+			    (double)x, (double)r.rep_sum / 100 / (double)x) :
+			    pd_gg_mean(g->par, 0, 0);
+			sqlite3_bind_int64(st, 6, llround(spend * u[k].det *
+			    100));
+		} else
+			sqlite3_bind_null(st, 6);
+		if (store_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+predict_table(sqlite3 *db, int64_t asof, const char *table, int flags)
+{
+	struct predict_opts o;
+	struct data d;
+	struct pd_fit f, g;
+	struct pd_row *rows = NULL, *rw;
+	struct use *u = NULL;
+	size_t *map = NULL, i;
+	double delta = log1p(PD_USE_DISCOUNT) / 365.25;
+	char *q;
+	int rc = -1, want_clv = flags & PD_USE_CLV;
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = PD_CUSTOMERS;
+	o.unit = 1;
+	o.asof = asof;
+	memset(&d, 0, sizeof(d));
+	d.o = &o;
+	d.end = d.cal_end = asof;
+	if (pd_data_hash(db, asof, d.hash) != 0 || read_store(db, &d, 1) != 0
+	    || gate_tx(&d) != 0 ||
+	    stored_tx(db, &d, PD_BGNBD, &f, &rows, &map) != 0 ||
+	    (want_clv && stored_gg(db, &d, &g) != 0))
+		goto done;
+	u = xmalloc((d.hist.n + 1) * sizeof(*u));
+	for (i = 0; i < d.hist.n; i++) {
+		rw = &rows[map[i]];
+		u[i].palive = pd_palive(PD_BGNBD, f.par, rw->x, rw->tx, rw->T);
+		u[i].purchases = pd_expected(PD_BGNBD, f.par, rw->x, rw->tx,
+		    rw->T, PD_USE_HORIZON);
+		u[i].pnone = pd_p_none(PD_BGNBD, f.par, rw->x, rw->tx, rw->T,
+		    PD_USE_HORIZON);
+		u[i].det = want_clv ? pd_discounted(PD_BGNBD, f.par, rw->x,
+		    rw->tx, rw->T, PD_USE_CLV_DAYS, delta) : 0;
+	}
+	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
+	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
+	    " p_alive REAL NOT NULL, expected_orders REAL NOT NULL,"
+	    " churn_risk REAL NOT NULL, p_alive_prev REAL, clv INTEGER)",
+	    table, table);
+	if (q == NULL || store_exec(db, q) != 0) {
+		sqlite3_free(q);
+		goto done;
+	}
+	sqlite3_free(q);
+	if (store_exec(db, "SAVEPOINT predict_table") != 0)
+		goto done;
+	rc = use_insert(db, &d, table, u, &f, want_clv ? &g : NULL,
+	    flags & PD_USE_PREV);
+	if (store_exec(db, rc == 0 ? "RELEASE predict_table" :
+	    "ROLLBACK TO predict_table; RELEASE predict_table") != 0)
+		rc = -1;
+done:
+	free(u);
+	free(rows);
+	free(map);
+	data_free(&d);
+	return rc;
 }
 
 /* ==== summary ==== */
@@ -585,16 +755,17 @@ predict_run(sqlite3 *db, const struct predict_opts *o)
 		data_free(&d);
 		return rc;
 	}
-	if (read_store(db, &d, o->cmd != PD_FIT) != 0) {
+	if ((o->cmd != PD_CHECK && pd_data_hash(db, d.cal_end, d.hash) != 0)
+	    || read_store(db, &d, o->cmd != PD_FIT) != 0) {
 		data_free(&d);
 		return EXIT_DATA;
 	}
 	switch (o->cmd) {
 	case PD_FIT:
-		rc = cmd_fit(&out, &d);
+		rc = cmd_fit(db, &out, &d);
 		break;
 	case PD_CUSTOMERS:
-		rc = cmd_customers(&out, &d);
+		rc = cmd_customers(db, &out, &d);
 		break;
 	default:
 		rc = pd_check(db, &out, &d);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "predict/predict.h"
 
 /* Gap histogram brackets, in days: [lo, next lo). */
 static const int64_t gap_br[] = { 1, 8, 15, 31, 61, 91, 121, 181, 271, 366 };
@@ -502,6 +503,66 @@ cycle_gaps(struct rp_ctx *c, int64_t from, int64_t to, struct ghist *g1,
 	return 0;
 }
 
+/*
+ * The model's view next to the lost rule (--part model): for the
+ * customers the rule calls lost as of the day, and for the others who
+ * bought, how many BG/NBD gives a P(alive) of 0.5 or more, and the
+ * purchase days it expects of them in the next PD_USE_HORIZON days.
+ */
+static int
+cycle_model(struct rp_ctx *c)
+{
+	struct table t;
+	sqlite3_stmt *st;
+	double med;
+	long basis;
+	int64_t L;
+	char a[11];
+	int rc;
+
+	if (c->channel != NULL || c->has_from || c->has_to || c->list) {
+		warnx("cycle --part model covers every customer who bought: "
+		    "it takes no --channel, --from, --to or customer list");
+		return -1;
+	}
+	if (stats_asof(c->db, c->asof) != 0 ||
+	    (L = lost_threshold(c->db, c->lost_after, &med, &basis)) < 0 ||
+	    lifecycle_table(c->db, c->asof, L, "cycle_stage") != 0 ||
+	    predict_table(c->db, c->asof, "cycle_model", 0) != 0)
+		return -1;
+	st = rp_prep(c, "SELECT u.stage = 'lost', count(*),"
+	    " sum(m.p_alive >= 0.5), sum(m.expected_orders)"
+	    " FROM temp.cycle_stage u JOIN temp.cycle_model m USING"
+	    " (customer_id) GROUP BY 1 ORDER BY 1 DESC");
+	if (st == NULL)
+		return -1;
+	tout_title(&c->out, "The lost rule and the model, as of %s",
+	    rp_day(c->asof, a));
+	tout_note(&c->out, "Lost after %lld days without a purchase; the "
+	    "model: BG/NBD, P(alive) and the purchase days expected in the "
+	    "next %d days.", (long long)L, PD_USE_HORIZON);
+	table_init(&t, &c->out);
+	table_col(&t, "rule", NULL, TC_LEFT);
+	table_col(&t, "lost_after", "lost after", TC_CSVONLY);
+	table_col(&t, "customers", NULL, 0);
+	table_col(&t, "model_alive", "P(alive) >= 0.5", 0);
+	table_col(&t, "model_alive_share", "share", 0);
+	table_col(&t, "expected_purchases", "expected", 0);
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		table_str(&t, sqlite3_column_int(st, 0) ? "lost" : "not lost");
+		table_int(&t, L);
+		table_int(&t, sqlite3_column_int64(st, 1));
+		table_int(&t, sqlite3_column_int64(st, 2));
+		table_ratio(&t, sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 1));
+		table_num(&t, sqlite3_column_double(st, 3), 2);
+		table_endrow(&t);
+	}
+	sqlite3_finalize(st);
+	table_end(&t);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 rp_cycle(struct rp_ctx *c)
 {
@@ -521,6 +582,9 @@ rp_cycle(struct rp_ctx *c)
 	size_t j;
 	int i, nl, keys, rc = -1, need_all, need_keys, need_thr, need_stats;
 
+	/* Asked for by name only: it fits a model. */
+	if (c->part != NULL && strcmp(c->part, "model") == 0)
+		return cycle_model(c);
 	memset(&g1, 0, sizeof(g1));
 	memset(&ga, 0, sizeof(ga));
 	need_all = rp_part_is(c, "stats", 1) || rp_part_is(c, "histogram", 0);

@@ -217,8 +217,14 @@ test_errors(void)
 	    "t.pb:4: bad trigger '3 days before purchase' (want 'N days after "
 	    "first purchase', 'N days after purchase', 'N days after 2nd "
 	    "purchase', 'N days after cycle', 'N days after lost', 'N days "
-	    "after joining', 'N days before birthday' or 'from YYYY-MM-DD to "
+	    "after joining', 'N days before birthday', 'p_alive falls below "
+	    "P', 'points lapse within N' or 'from YYYY-MM-DD to "
 	    "YYYY-MM-DD')");
+	CHECK_ERR((HEAD "step s\ntrigger p_alive falls below 0\n"),
+	    "t.pb:4: bad level '0' (want a number between 0 and 1, e.g. 0.3)");
+	CHECK_ERR((HEAD "step s\ntrigger p_alive falls below 0.3x\n"),
+	    "t.pb:4: bad level '0.3x' (want a number between 0 and 1, e.g. "
+	    "0.3)");
 	CHECK_ERR((HEAD "step s\ntrigger 3 days after 11st purchase\n"),
 	    "t.pb:4: bad ordinal '11st' (want 2nd, 3rd, 4th, ...)");
 	CHECK_ERR((HEAD "step s\naudience segment\n"),
@@ -240,7 +246,8 @@ test_errors(void)
 	    "t.pb:3: bad trigger 'soon' (want 'N days after first purchase', "
 	    "'N days after purchase', 'N days after 2nd purchase', 'N days "
 	    "after cycle', 'N days after lost', 'N days after joining', 'N "
-	    "days before birthday' or 'from YYYY-MM-DD to YYYY-MM-DD')\n"
+	    "days before birthday', 'p_alive falls below P', 'points lapse "
+	    "within N' or 'from YYYY-MM-DD to YYYY-MM-DD')\n"
 	    "t.pb:8: coupon 'X' has no 'valid' (days the code stays valid)\n"
 	    "t.pb:10: bad via 'fax' (want email, sms or any)\n"
 	    "t.pb:11: step 'c' again (first on line 4)\n"
