@@ -13,7 +13,8 @@
 #include "points/store.h"
 
 static const char synopsis[] =
-"usage: crm-points [-hTV] [--csv | --tsv | --table] [--as-of date]\n"
+"usage: crm-points [-hTV] [--csv | --tsv | --table | --excel | --xlsx file]\n"
+"                  [--encoding big5] [--as-of date]\n"
 "                  [--columns list] [--db path] [--from date] [--to date] [--part name]\n"
 "                  command file [file2 | customer]\n";
 
@@ -35,10 +36,14 @@ static const char help[] =
 "                        (mail, sms, plain): the columns of crm(7)\n"
 "      --csv             CSV (the default when stdout is not a terminal)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, digits kept as text\n"
 "      --from DATE       replay: the first day\n"
 "      --part NAME       evaluate: figures or difference, as CSV\n"
 "      --table           the terminal form even when piped\n"
 "      --to DATE         replay: the last day [default: the as-of date]\n"
+"      --xlsx FILE       a workbook, one sheet per table\n"
 "  -T, --tsv, --out-tab  TSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
@@ -65,6 +70,8 @@ main(int argc, char *argv[])
 		{ "columns",	required_argument,	NULL, 'C' },
 		CRM_LONGOPT_CSV,
 		CRM_LONGOPT_DB,
+		CRM_LONGOPT_OUT_ENCODING,
+		CRM_LONGOPT_EXCEL,
 		{ "from",	required_argument,	NULL, 'F' },
 		CRM_LONGOPT_HELP,
 		{ "part",	required_argument,	NULL, 'P' },
@@ -72,6 +79,7 @@ main(int argc, char *argv[])
 		{ "to",		required_argument,	NULL, 'U' },
 		CRM_LONGOPT_TSV,
 		CRM_LONGOPT_VERSION,
+		CRM_LONGOPT_XLSX,
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct crm_common co;
@@ -120,6 +128,10 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "check") == 0) {
 		int i;
 
+		if (crm_common_sheet(&co))
+			crm_usage_error(synopsis, "check writes no rows: "
+			    "--xlsx, --excel and --encoding are for the "
+			    "others");
 		for (i = 1; i < argc; i++)
 			load(argv[i], &pg[0], 1), programme_free(&pg[0]);
 		return crm_finish_stdout() != 0 ? EXIT_DATA : 0;
@@ -156,7 +168,9 @@ main(int argc, char *argv[])
 	o.to = to != NULL ? crm_day_arg(synopsis, "--to", to) : o.asof;
 	if (from != NULL && o.from > o.to)
 		crm_usage_error(synopsis, "--from is after --to");
-	tout_init(&o.out, stdout, co.out_mode);
+	if (tout_start(&o.out, stdout, &co) != 0)
+		exit(EXIT_DATA);
+	o.sheet = crm_common_sheet(&co);
 	if (strcmp(cmd, "balances") == 0)
 		r = pt_balances(&o, &pg[0]);
 	else if (strcmp(cmd, "statement") == 0)
@@ -169,6 +183,10 @@ main(int argc, char *argv[])
 		r = pt_evaluate(&o, &pg[0]);
 	if (r == 0)
 		rc = 0;
+	if (rc != 0)
+		tout_abandon(&o.out);
+	else if (tout_close(&o.out) != 0)
+		rc = EXIT_DATA;
 	store_close(o.db);
 	programme_free(&pg[0]);
 	if (nfile == 2)

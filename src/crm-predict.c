@@ -17,7 +17,8 @@
 static const char synopsis[] =
 "usage: crm-predict [-hTV] [--as-of date] [--columns list] [--db path]\n"
 "                   [--discount pct] [--holdout days] [--horizon days] [--lost-after days]\n"
-"                   [--model name] [--part name] [--table | --csv]\n"
+"                   [--model name] [--part name]\n"
+"                   [--table | --csv | --excel | --xlsx file] [--encoding big5]\n"
 "                   [--tz zone] [--unit days|weeks]\n"
 "                   summary | fit | customers | check\n";
 
@@ -39,6 +40,9 @@ static const char help[] =
 "                        (mail, sms, plain): the columns of crm(7)\n"
 "      --db PATH         the store [default: $CRM_DB, else ./crm.db]\n"
 "      --discount PCT    CLV's discount rate a year [default: 10]\n"
+"      --encoding big5   CSV in Big5 (CP950) for older tools\n"
+"      --excel           CSV for Excel: byte order mark, CRLF, formulas\n"
+"                        made inert, digits kept as text\n"
 "      --holdout DAYS    check's holdout period [default: 90]\n"
 "      --horizon DAYS    customers' horizon [default: 365]\n"
 "      --lost-after DAYS check's lost rule [default: 3 cycles]\n"
@@ -51,6 +55,7 @@ static const char help[] =
 "      --tz ZONE         the shop's time zone [default: the store's]\n"
 "      --unit UNIT       days or weeks for t_x, T and the fit\n"
 "                        [default: days]\n"
+"      --xlsx FILE       a workbook, one sheet per table, cells typed\n"
 "  -T, --out-tab         write TSV instead of CSV\n"
 "  -h, --help            this text\n"
 "  -V, --version         the version\n";
@@ -77,6 +82,7 @@ main(int argc, char *argv[])
 		CRM_LONGOPT_ASOF, CRM_LONGOPT_DB, CRM_LONGOPT_LOST_AFTER,
 		CRM_LONGOPT_TZ, CRM_LONGOPT_TABLE, CRM_LONGOPT_CSV,
 		CRM_LONGOPT_TSV, CRM_LONGOPT_HELP, CRM_LONGOPT_VERSION,
+		CRM_LONGOPT_XLSX, CRM_LONGOPT_EXCEL, CRM_LONGOPT_OUT_ENCODING,
 		{ "columns",	required_argument, NULL, OPT_COLUMNS },
 		{ "discount",	required_argument, NULL, OPT_DISCOUNT },
 		{ "holdout",	required_argument, NULL, OPT_HOLDOUT },
@@ -174,6 +180,7 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--columns goes with customers");
 	o.lost_after = c.lost_after;
 	o.out_mode = c.out_mode;
+	o.common = &c;
 	if (col_list != NULL) {
 		memset(&cols, 0, sizeof(cols));
 		cols.delim = c.out_mode == TM_TSV ? '\t' : ',';

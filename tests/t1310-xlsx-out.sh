@@ -201,6 +201,74 @@ test_expect_success 'crm-playbook results --xlsx: the table and its review on on
 	rd res.xlsx | grep "^sheet .* freeze=A2 bold=1 rows=5$"
 '
 
+# A points programme over the store above: 1 point per 100, gold from
+# 3000 spent in 12 months.  amy 301.00: 3 points; bob 1200.00: 12; cy
+# 150.50 then 3600.00 (150.50 before it, under gold): 1 + 36 = 37, and
+# gold with 3750.50 spent, no tier above.
+cat >p.programme <<\EOF
+programme club
+start 2026-01-01
+earn 1 per 100
+tier gold 3000 12m
+EOF
+
+test_expect_success 'crm-points balances --xlsx and --excel: the id text, points and amounts numbers' '
+	crm-points --as-of 2026-05-01 --xlsx pt.xlsx balances p.programme \
+	    </dev/null >out &&
+	test ! -s out &&
+	rd pt.xlsx >got &&
+	cat >want <<-\EOF &&
+	sheet balances freeze=A2 bold=1 rows=4
+	s:1|n:3/#,##0|n:0/#,##0|n:0/#,##0|n:0/#,##0|n:3/#,##0|n:0/#,##0|-|n:301/#,##0.00|n:2699/#,##0.00|n:0/#,##0
+	s:2|n:12/#,##0|n:0/#,##0|n:0/#,##0|n:0/#,##0|n:12/#,##0|n:0/#,##0|-|n:1200/#,##0.00|n:1800/#,##0.00|n:0/#,##0
+	s:3|n:37/#,##0|n:0/#,##0|n:0/#,##0|n:0/#,##0|n:37/#,##0|n:0/#,##0|s:gold|n:3750.5/#,##0.00|-|n:0/#,##0
+	EOF
+	test_cmp want got &&
+	crm-points --as-of 2026-05-01 balances p.programme </dev/null \
+	    >plain.csv &&
+	csvof pt.xlsx >back.csv && test_cmp plain.csv back.csv &&
+	crm-points --as-of 2026-05-01 --excel balances p.programme \
+	    </dev/null >pt.csv &&
+	printf "\357\273\277customer_id,earned,returned,redeemed,expired,balance,pending,tier,tier_spend,to_next_tier,lapsing_30d\r\n" >want &&
+	printf "\"=\"\"1\"\"\",3,0,0,0,3,0,,301.00,2699.00,0\r\n" >>want &&
+	printf "\"=\"\"2\"\"\",12,0,0,0,12,0,,1200.00,1800.00,0\r\n" >>want &&
+	printf "\"=\"\"3\"\"\",37,0,0,0,37,0,gold,3750.50,,0\r\n" >>want &&
+	test_cmp want pt.csv &&
+	{ crm-points --excel check p.programme 2>err; test $? = 2; } &&
+	test_grep "check writes no rows" err
+'
+
+# crm-predict needs a history a fit can take: the modelled orders.
+test_expect_success 'crm-predict customers and summary --xlsx and --excel: the id text, figures numbers' '
+	awk -f "$SRC_DIR/examples/predict-orders.awk" >g.csv &&
+	crm-import -q --db g.db --tz UTC g.csv &&
+	crm-predict --db g.db --as-of 2026-06-30 --horizon 90 \
+	    --xlsx pc.xlsx customers </dev/null >out &&
+	test ! -s out &&
+	rd pc.xlsx >got &&
+	sed -n 1p got | grep "^sheet customers freeze=A2 bold=1 rows=" &&
+	sed 1d got >rows &&
+	test "$(wc -l <rows)" -gt 100 &&
+	! grep -v "^s:[0-9]*|n:[0-9]*/#,##0|n:[0-9]*/#,##0|n:[0-9]*/#,##0|n:[0-9.e-]*/#,##0.0000|n:[0-9.e-]*/#,##0.0000|n:[0-9.e-]*/#,##0.0000|n:[0-9.]*/#,##0.00|n:[0-9.]*/#,##0.00|\(-\|d:20[0-9-]*\)$" rows &&
+	grep -q "|d:20" rows &&
+	crm-predict --db g.db --as-of 2026-06-30 --horizon 90 customers \
+	    </dev/null >plain.csv &&
+	csvof pc.xlsx >back.csv && test_cmp plain.csv back.csv &&
+	crm-predict --db g.db --as-of 2026-06-30 --xlsx ps.xlsx summary \
+	    </dev/null &&
+	rd ps.xlsx | sed -n 2p | grep "^s:1|n:[0-9]*/#,##0|n:[0-9]*/#,##0|n:[0-9]*/#,##0|n:[0-9.]*/#,##0.00$" &&
+	crm-predict --db g.db --as-of 2026-06-30 summary </dev/null >plain.csv &&
+	csvof ps.xlsx >back.csv && test_cmp plain.csv back.csv &&
+	crm-predict --db g.db --as-of 2026-06-30 --horizon 90 --excel \
+	    customers </dev/null >pc.csv &&
+	head -c 3 pc.csv | od -An -c | grep "357 273 277" &&
+	crm-predict --db g.db --as-of 2026-06-30 --horizon 90 customers \
+	    </dev/null >plain.csv &&
+	test "$(grep -c "$(printf "\r")\$" pc.csv)" = "$(wc -l <plain.csv)" &&
+	sed -n 2p plain.csv | sed "s/^\([0-9]*\),/\"=\"\"\1\"\"\",/; s/\$/$(printf "\r")/" >want &&
+	sed -n 2p pc.csv >got && test_cmp want got
+'
+
 # The bytes Excel gets: a BOM, CRLF, formulas made inert with ', text of
 # digits as ="...".
 test_expect_success '--excel, byte by byte' '

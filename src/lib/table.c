@@ -512,6 +512,19 @@ table_int(struct table *t, int64_t v)
 }
 
 void
+table_id(struct table *t, int64_t id)
+{
+	char a[32];
+
+	if (t->out->mode == TM_TABLE) {
+		table_int(t, id);
+		return;
+	}
+	snprintf(a, sizeof(a), "%lld", (long long)id);
+	table_str(t, a);
+}
+
+void
 table_money(struct table *t, int64_t minor)
 {
 	char a[32], b[40];

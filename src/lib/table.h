@@ -123,6 +123,8 @@ void	table_col(struct table *t, const char *name, const char *label,
 	    int flags);
 void	table_str(struct table *t, const char *s);
 void	table_int(struct table *t, int64_t v);
+/* An id: a number on the terminal, text elsewhere (as ids are). */
+void	table_id(struct table *t, int64_t id);
 void	table_money(struct table *t, int64_t minor);
 void	table_ratio(struct table *t, int64_t num, int64_t den);
 /* A share: a fraction 0..1 of four places in CSV (0 when den is 0, as

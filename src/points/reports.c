@@ -88,7 +88,7 @@ struct bal {
 };
 
 /*
- * One member's row.  Piped, a row is written in one go with the fast
+ * One member's row.  As plain CSV or TSV, a row is written in one go with the fast
  * field writers (the same text table_int, table_money and table_null
  * give): this is the command that runs over every customer.
  */
@@ -124,7 +124,8 @@ bal_row(void *arg, const struct pt_cust *c, const struct pt_totals *x)
 		buf_addc(l, '\n');
 		return fwrite(l->s, 1, l->len, b->fp) == l->len ? 0 : -1;
 	}
-	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+	table_id(t, n[0]);
+	for (i = 1; i < sizeof(n) / sizeof(n[0]); i++)
 		table_int(t, n[i]);
 	tier_cell(t, b->pg, x->tier);
 	if (b->pg->ntiers > 0)
@@ -165,11 +166,14 @@ pt_balances(struct pt_opts *o, const struct programme *pg)
 	pt_ledger_init(&l, pg, o->asof);
 	b.pg = pg;
 	b.fp = o->out.fp;
-	if (o->out.mode == TM_TABLE) {
+	if (o->out.mode == TM_TABLE || o->sheet) {
 		char d[11];
 
-		tout_title(&o->out, "Points of programme %s as of %s",
-		    pg->name, day_format(o->asof, d));
+		if (o->out.mode == TM_XLSX)	/* the sheet's name */
+			tout_title(&o->out, "balances");
+		else
+			tout_title(&o->out, "Points of programme %s as of %s",
+			    pg->name, day_format(o->asof, d));
 		table_init(&b.t, &o->out);
 		for (i = 0; i < NBALCOLS; i++)
 			table_col(&b.t, bal_cols[i].name, bal_cols[i].label,
@@ -189,7 +193,7 @@ pt_balances(struct pt_opts *o, const struct programme *pg)
 		fputc('\n', b.fp);
 	}
 	rc = each_member(o, &l, 0, bal_row, &b);
-	if (o->out.mode == TM_TABLE)
+	if (b.delim == 0)
 		table_end(&b.t);
 	buf_free(&b.line);
 	pt_ledger_free(&l);

@@ -41,6 +41,7 @@ int	 pt_has_redemptions(sqlite3 *db);
 struct pt_opts {
 	sqlite3	*db;
 	struct tout out;
+	int	 sheet;			/* for a spreadsheet: typed cells */
 	int64_t	 asof;
 	int64_t	 from, to;		/* replay */
 	const char *part;		/* evaluate: figures or difference */

@@ -19,6 +19,8 @@ enum pd_cmd { PD_SUMMARY, PD_FIT, PD_CUSTOMERS, PD_CHECK };
 #define PD_MIN_REPEAT	30	/* customers with two purchase days */
 #define PD_MIN_HISTORY	60	/* days from the first purchase to as-of */
 
+struct crm_common;
+
 struct predict_opts {
 	enum pd_cmd cmd;
 	int	 model;			/* enum pd_model, or -1: not given */
@@ -30,6 +32,7 @@ struct predict_opts {
 	int64_t	 lost_after;		/* days, 0: from the cycle */
 	const char *part;		/* check: one table, or NULL */
 	int	 out_mode;		/* -1 or enum tmode */
+	const struct crm_common *common;	/* the output options */
 	struct audience_out *cols;	/* customers: --columns, or NULL */
 };
 

@@ -39,6 +39,17 @@ tab_unit(struct table *t, int64_t days, int unit)
 		table_num(t, (double)days / unit, 2);
 }
 
+/*
+ * Whether rows go through a table: on a terminal, and for a spreadsheet
+ * (typed cells); plain CSV and TSV take the faster path of their own.
+ */
+static int
+typed(const struct predict_opts *po, const struct tout *o)
+{
+	return o->mode == TM_TABLE || (po->common != NULL &&
+	    crm_common_sheet(po->common));
+}
+
 /* The mean repeat value in minor units, rounded half away from 0. */
 static int64_t
 mean_minor(int64_t sum, int64_t x)
@@ -54,8 +65,8 @@ put_summary_row(struct data *d, const struct pd_cust *c)
 	int64_t tx = c->last - c->first, T = d->cal_end - c->first;
 	int unit = d->o->unit, delim;
 
-	if (d->out->mode == TM_TABLE) {
-		table_int(d->tab, c->id);
+	if (typed(d->o, d->out)) {
+		table_id(d->tab, c->id);
 		table_int(d->tab, c->x);
 		tab_unit(d->tab, tx, unit);
 		tab_unit(d->tab, T, unit);
@@ -501,8 +512,11 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 	    (long long)d->o->horizon);
 	snprintf(c3, sizeof(c3), "clv_%lldd_%g%%", (long long)d->o->horizon,
 	    d->o->discount * 100);
-	tout_title(o, "Customers as of %s: %s and Gamma-Gamma",
-	    day_format(d->cal_end, date), pd_models[m].title);
+	if (o->mode == TM_XLSX)		/* the sheet's name */
+		tout_title(o, "customers");
+	else
+		tout_title(o, "Customers as of %s: %s and Gamma-Gamma",
+		    day_format(d->cal_end, date), pd_models[m].title);
 	tout_note(o, "p_alive: the chance the customer still buys; %s: "
 	    "expected purchase days in the next %lld days; %s: the chance of "
 	    "none in them; spend: expected spend per purchase day; clv: "
@@ -524,7 +538,7 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 	table_col(&t, "next_purchase", "next", 0);
 	for (i = 0; co != NULL && i < co->ncol; i++)
 		table_col(&t, audience_column_name(co, i), NULL, TC_LEFT);
-	if (o->mode != TM_TABLE) {
+	if (!typed(d->o, o)) {
 		table_end(&t);		/* the header */
 		fflush(stdout);
 	}
@@ -536,8 +550,8 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 		    (double)r.rep_sum / 100 / (double)x) :
 		    pd_gg_mean(g.par, 0, 0);
 		clv = spend * s->det;
-		if (o->mode == TM_TABLE) {
-			table_int(&t, r.id);
+		if (typed(d->o, o)) {
+			table_id(&t, r.id);
 			table_int(&t, x);
 			tab_unit(&t, tx, d->o->unit);
 			tab_unit(&t, T, d->o->unit);
@@ -586,7 +600,7 @@ cmd_customers(sqlite3 *db, struct tout *o, struct data *d)
 		if (ferror(stdout))
 			break;
 	}
-	if (o->mode == TM_TABLE)
+	if (typed(d->o, o))
 		table_end(&t);
 	buf_free(&b);
 	free(sc);
@@ -720,20 +734,22 @@ cmd_summary(sqlite3 *db, struct tout *o, struct data *d)
 	struct table t;
 	int rc;
 
+	if (o->mode == TM_XLSX)		/* the sheet's name */
+		tout_title(o, "summary");
 	table_init(&t, o);
 	table_col(&t, "customer_id", "customer", 0);
 	table_col(&t, "x", NULL, 0);
 	table_col(&t, "t_x", NULL, 0);
 	table_col(&t, "T", NULL, 0);
 	table_col(&t, "mean_value", "mean value", 0);
-	if (o->mode != TM_TABLE) {
+	if (!typed(d->o, o)) {
 		table_end(&t);
 		fflush(stdout);
 	}
 	d->out = o;
 	d->tab = &t;
 	rc = pd_scan(db, d->cal_end, d->end, collect, d);
-	if (o->mode == TM_TABLE)
+	if (typed(d->o, o))
 		table_end(&t);
 	return rc == 0 ? 0 : EXIT_DATA;
 }
@@ -749,16 +765,19 @@ predict_run(sqlite3 *db, const struct predict_opts *o)
 	d.o = o;
 	d.end = o->asof;
 	d.cal_end = o->cmd == PD_CHECK ? o->asof - o->holdout : o->asof;
-	tout_init(&out, stdout, o->out_mode);
+	if (o->common != NULL) {
+		if (tout_start(&out, stdout, o->common) != 0)
+			return EXIT_DATA;
+	} else
+		tout_init(&out, stdout, o->out_mode);
 	if (o->cmd == PD_SUMMARY) {
 		rc = cmd_summary(db, &out, &d);
-		data_free(&d);
-		return rc;
+		goto done;
 	}
 	if ((o->cmd != PD_CHECK && pd_data_hash(db, d.cal_end, d.hash) != 0)
 	    || read_store(db, &d, o->cmd != PD_FIT) != 0) {
-		data_free(&d);
-		return EXIT_DATA;
+		rc = EXIT_DATA;
+		goto done;
 	}
 	switch (o->cmd) {
 	case PD_FIT:
@@ -771,6 +790,11 @@ predict_run(sqlite3 *db, const struct predict_opts *o)
 		rc = pd_check(db, &out, &d);
 		break;
 	}
+done:
 	data_free(&d);
+	if (rc != 0)
+		tout_abandon(&out);
+	else if (tout_close(&out) != 0)
+		rc = EXIT_DATA;
 	return rc;
 }
