@@ -102,64 +102,6 @@ struct opts {
 
 /* ==== Helpers ==== */
 
-/*
- * Compiles the segment audiences (when sel is NULL, only to check them).
- * Returns 0, or -1 after printing "FILE:LINE: error".
- */
-static int
-compile_segments(const struct playbook *pb, struct segexpr **sel)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < pb->nsteps; i++) {
-		const struct pb_step *s = &pb->steps[i];
-		struct buf e = { 0 };
-		struct segexpr *x;
-
-		if (s->aud != AUD_SEGMENT)
-			continue;
-		if ((x = segexpr_compile(s->segment, &e)) == NULL) {
-			warnx("%s:%ld: bad segment expression:\n%s", pb->file,
-			    s->aud_line, e.s != NULL ? e.s : "");
-			buf_free(&e);
-			rc = -1;
-			if (sel != NULL)
-				break;
-			continue;	/* check: every one */
-		}
-		buf_free(&e);
-		if (segexpr_uses_points(x) && pb->pg == NULL) {
-			warnx("%s:%ld: points, tier and points_expiring() need "
-			    "a 'programme FILE' line before the first step",
-			    pb->file, s->aud_line);
-			segexpr_free(x);
-			rc = -1;
-			if (sel != NULL)
-				break;
-			continue;
-		}
-		segexpr_set_programme(x, pb->pg);
-		if (sel != NULL)
-			sel[i] = x;
-		else
-			segexpr_free(x);
-	}
-	return rc;
-}
-
-static void
-free_segments(const struct playbook *pb, struct segexpr **sel)
-{
-	size_t i;
-
-	for (i = 0; i < pb->nsteps; i++)
-		if (sel[i] != NULL) {
-			segexpr_free(sel[i]);
-			sel[i] = NULL;
-		}
-}
-
 /* ==== check ==== */
 
 static int
@@ -172,7 +114,7 @@ cmd_check(int argc, char **argv)
 		crm_usage_error(synopsis, "check wants one playbook file");
 	if (playbook_load(argv[0], &pb) != 0)
 		return EXIT_DATA;
-	rc = compile_segments(&pb, NULL) == 0 ? 0 : EXIT_DATA;
+	rc = playbook_compile_segments(&pb, NULL) == 0 ? 0 : EXIT_DATA;
 	playbook_free(&pb);
 	return rc;
 }
@@ -321,7 +263,7 @@ cmd_run(int argc, char **argv, const struct opts *o)
 	seg = calloc(pb.nsteps, sizeof(*seg));
 	if (seg == NULL)
 		err(EXIT_DATA, NULL);
-	if (compile_segments(&pb, seg) != 0)
+	if (playbook_compile_segments(&pb, seg) != 0)
 		goto done;
 	/* Open read-only first: a run never creates a store. */
 	if ((db = store_open(crm_db_path(o->c.db), STORE_RO)) == NULL)
@@ -427,7 +369,7 @@ done:
 		store_rollback(db);
 	if (db != NULL)
 		store_close(db);
-	free_segments(&pb, seg);
+	playbook_free_segments(&pb, seg);
 	free(seg);
 	playbook_free(&pb);
 	return rc;
@@ -548,46 +490,6 @@ result_row(void *arg, const char *playbook, enum pb_by by, const char *name,
 	table_endrow(t);
 	buf_free(&advice);
 }
-/* The columns of results: CSV name, table heading, flags. */
-static const struct {
-	const char *name, *label;
-	int	 flags;
-} res_cols[] = {
-	{ "playbook", NULL, TC_LEFT | TC_OPTIONAL },
-	{ "by", NULL, TC_LEFT },
-	{ "name", NULL, TC_LEFT | TC_WRAP },
-	{ "measuring", "still measuring", TC_OPTIONAL },
-	{ "contacted", NULL, 0 },
-	{ "held_out", "held out", 0 },
-	{ "claimed", NULL, TC_CSVONLY },
-	{ "claim_rate", "claimed", TC_OPTIONAL },
-	{ "used", NULL, TC_CSVONLY },
-	{ "use_rate", "used", TC_OPTIONAL },
-	{ "bought", NULL, TC_CSVONLY },
-	{ "bought_rate", "bought", 0 },
-	{ "holdout_bought", NULL, TC_CSVONLY },
-	{ "holdout_rate", "held out bought", 0 },
-	{ "uplift", "uplift, points [95%]", TC_WRAP },
-	{ "ci_low", NULL, TC_CSVONLY },
-	{ "ci_high", NULL, TC_CSVONLY },
-	{ "revenue", NULL, TC_OPTIONAL },
-	{ "holdout_revenue", "held out revenue", TC_OPTIONAL },
-	{ "revenue_uplift", "revenue per contact [95%]", TC_OPTIONAL },
-	{ "revenue_ci_low", NULL, TC_CSVONLY },
-	{ "revenue_ci_high", NULL, TC_CSVONLY },
-	{ "coupon_revenue", "coupon revenue", TC_OPTIONAL },
-	{ "discount_cost", "discount", TC_OPTIONAL },
-	{ "claim_uplift", "claimed, points", TC_OPTIONAL },
-	{ "claim_ci_low", NULL, TC_CSVONLY },
-	{ "claim_ci_high", NULL, TC_CSVONLY },
-	{ "use_uplift", "used, points", TC_OPTIONAL },
-	{ "use_ci_low", NULL, TC_CSVONLY },
-	{ "use_ci_high", NULL, TC_CSVONLY },
-	{ "winner", NULL, TC_OPTIONAL },
-	{ "advice", NULL, TC_LEFT | TC_WRAP },
-};
-
-#define NRES_COLS	(sizeof(res_cols) / sizeof(res_cols[0]))
 
 /*
  * The review ends the output: per playbook, each step's verdict, the
@@ -613,7 +515,7 @@ write_review(struct rowctx *x, struct tout *out)
 			table_str(&x->t, r->playbook);
 			table_str(&x->t, "review");
 			table_str(&x->t, r->step);
-			for (j = 3; j + 1 < NRES_COLS; j++)
+			for (j = 3; j + 1 < pb_nresult_cols; j++)
 				table_null(&x->t);
 			table_str(&x->t, r->text);
 			table_endrow(&x->t);
@@ -672,9 +574,9 @@ cmd_results(int argc, char **argv, const struct opts *o)
 	    name != NULL ? " of " : "", name != NULL ? name : "",
 	    day_format(asof, dbuf), (long long)days);
 	table_init(&x.t, &out);
-	for (i = 0; i < NRES_COLS; i++)
-		table_col(&x.t, res_cols[i].name, res_cols[i].label,
-		    res_cols[i].flags);
+	for (i = 0; i < pb_nresult_cols; i++)
+		table_col(&x.t, pb_result_cols[i].name, pb_result_cols[i].label,
+		    pb_result_cols[i].flags);
 	if (pbres_groups(db, result_row, &x) != 0) {
 		table_end(&x.t);
 		goto done;

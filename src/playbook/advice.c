@@ -13,6 +13,7 @@
 
 #include "crm.h"
 #include "playbook/advice.h"
+#include "table.h"
 
 /* Formats a share with four decimals, never "-0.0000". */
 const char *
@@ -339,3 +340,42 @@ pb_review_free(struct pb_review *x)
 	free(x->rv);
 	free(x->nx);
 }
+
+/* The columns of results: CSV name, table heading, flags. */
+const struct pb_result_col pb_result_cols[] = {
+	{ "playbook", NULL, TC_LEFT | TC_OPTIONAL },
+	{ "by", NULL, TC_LEFT },
+	{ "name", NULL, TC_LEFT | TC_WRAP },
+	{ "measuring", "still measuring", TC_OPTIONAL },
+	{ "contacted", NULL, 0 },
+	{ "held_out", "held out", 0 },
+	{ "claimed", NULL, TC_CSVONLY },
+	{ "claim_rate", "claimed", TC_OPTIONAL },
+	{ "used", NULL, TC_CSVONLY },
+	{ "use_rate", "used", TC_OPTIONAL },
+	{ "bought", NULL, TC_CSVONLY },
+	{ "bought_rate", "bought", 0 },
+	{ "holdout_bought", NULL, TC_CSVONLY },
+	{ "holdout_rate", "held out bought", 0 },
+	{ "uplift", "uplift, points [95%]", TC_WRAP },
+	{ "ci_low", NULL, TC_CSVONLY },
+	{ "ci_high", NULL, TC_CSVONLY },
+	{ "revenue", NULL, TC_OPTIONAL },
+	{ "holdout_revenue", "held out revenue", TC_OPTIONAL },
+	{ "revenue_uplift", "revenue per contact [95%]", TC_OPTIONAL },
+	{ "revenue_ci_low", NULL, TC_CSVONLY },
+	{ "revenue_ci_high", NULL, TC_CSVONLY },
+	{ "coupon_revenue", "coupon revenue", TC_OPTIONAL },
+	{ "discount_cost", "discount", TC_OPTIONAL },
+	{ "claim_uplift", "claimed, points", TC_OPTIONAL },
+	{ "claim_ci_low", NULL, TC_CSVONLY },
+	{ "claim_ci_high", NULL, TC_CSVONLY },
+	{ "use_uplift", "used, points", TC_OPTIONAL },
+	{ "use_ci_low", NULL, TC_CSVONLY },
+	{ "use_ci_high", NULL, TC_CSVONLY },
+	{ "winner", NULL, TC_OPTIONAL },
+	{ "advice", NULL, TC_LEFT | TC_WRAP },
+};
+
+const size_t pb_nresult_cols = sizeof(pb_result_cols) /
+    sizeof(pb_result_cols[0]);

@@ -62,4 +62,13 @@ void	 pb_advise(struct pb_review *x, const char *playbook, enum pb_by by,
 void	 pb_review_close(struct pb_review *x);
 void	 pb_review_free(struct pb_review *x);
 
+/* The columns of results: CSV name, table heading (NULL: the name),
+ * table.h flags. */
+struct pb_result_col {
+	const char *name, *label;
+	int	 flags;
+};
+extern const struct pb_result_col pb_result_cols[];
+extern const size_t pb_nresult_cols;
+
 #endif /* PLAYBOOK_ADVICE_H */

@@ -14,6 +14,7 @@
 
 #include "crm.h"
 #include "playbook/playbook.h"
+#include "segexpr.h"
 #include "points/programme.h"
 
 /* Step keys, in the order crm-playbook(1) lists them. */
@@ -960,4 +961,62 @@ playbook_load(const char *path, struct playbook *pb)
 		rc = -1;
 	}
 	return rc;
+}
+
+/*
+ * Compiles the segment audiences (when sel is NULL, only to check them).
+ * Returns 0, or -1 after printing "FILE:LINE: error".
+ */
+int
+playbook_compile_segments(const struct playbook *pb, struct segexpr **sel)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < pb->nsteps; i++) {
+		const struct pb_step *s = &pb->steps[i];
+		struct buf e = { 0 };
+		struct segexpr *x;
+
+		if (s->aud != AUD_SEGMENT)
+			continue;
+		if ((x = segexpr_compile(s->segment, &e)) == NULL) {
+			warnx("%s:%ld: bad segment expression:\n%s", pb->file,
+			    s->aud_line, e.s != NULL ? e.s : "");
+			buf_free(&e);
+			rc = -1;
+			if (sel != NULL)
+				break;
+			continue;	/* check: every one */
+		}
+		buf_free(&e);
+		if (segexpr_uses_points(x) && pb->pg == NULL) {
+			warnx("%s:%ld: points, tier and points_expiring() need "
+			    "a 'programme FILE' line before the first step",
+			    pb->file, s->aud_line);
+			segexpr_free(x);
+			rc = -1;
+			if (sel != NULL)
+				break;
+			continue;
+		}
+		segexpr_set_programme(x, pb->pg);
+		if (sel != NULL)
+			sel[i] = x;
+		else
+			segexpr_free(x);
+	}
+	return rc;
+}
+
+void
+playbook_free_segments(const struct playbook *pb, struct segexpr **sel)
+{
+	size_t i;
+
+	for (i = 0; i < pb->nsteps; i++)
+		if (sel[i] != NULL) {
+			segexpr_free(sel[i]);
+			sel[i] = NULL;
+		}
 }

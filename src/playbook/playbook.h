@@ -144,4 +144,15 @@ unsigned playbook_stage(const char *word);
  * and returns -1. */
 int	playbook_load(const char *path, struct playbook *pb);
 
+struct segexpr;
+/*
+ * Compiles the segment audiences of pb into sel[step] (when sel is NULL,
+ * only checks them, every one).  Returns 0, or -1 after printing
+ * "FILE:LINE: error".
+ */
+int	playbook_compile_segments(const struct playbook *pb,
+	    struct segexpr **sel);
+void	playbook_free_segments(const struct playbook *pb,
+	    struct segexpr **sel);
+
 #endif /* PLAYBOOK_H */
