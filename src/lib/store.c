@@ -268,6 +268,11 @@ store_open(const char *path, int mode)
 		    schema_version());
 		goto fail;
 	}
+	/* A reader sees one state of the store from its first read to the
+	 * end, whatever imports commit meanwhile: every figure it prints
+	 * comes from the same data, however many statements read it. */
+	if (mode == STORE_RO && store_exec(db, "BEGIN") != 0)
+		goto fail;
 	return db;
 fail:
 	sqlite3_close(db);
