@@ -104,15 +104,14 @@ print_count(sqlite3 *db, const struct audience_out *r)
 
 /* napl --summary: customers per stage, in N-A-P-L order of the day. */
 static int
-print_summary(sqlite3 *db, const struct audience_out *r, int mode)
+print_summary(const int64_t n[CRM_NSTAGES], const struct audience_out *r,
+    int mode)
 {
-	int64_t n[CRM_NSTAGES], total = 0;
+	int64_t total = 0;
 	struct tout o;
 	struct table t;
 	int i;
 
-	if (audience_stages(db, n) != 0)
-		return -1;
 	for (i = 0; i < CRM_NSTAGES; i++)
 		total += n[i];
 	tout_init(&o, stdout, mode);
@@ -139,17 +138,16 @@ print_summary(sqlite3 *db, const struct audience_out *r, int mode)
 
 /* print_summary for a spreadsheet: the same cells, typed. */
 static int
-write_summary(sqlite3 *db, const struct audience_out *r, struct tout *o)
+write_summary(const int64_t n[CRM_NSTAGES], const struct audience_out *r,
+    struct tout *o)
 {
 	static const char *const hdr[] = { "stage", "customers", "share",
 	    "lost_after" };
-	int64_t n[CRM_NSTAGES], total = 0;
+	int64_t total = 0;
 	struct buf share = { 0 };
 	struct table t;
 	int i;
 
-	if (audience_stages(db, n) != 0)
-		return -1;
 	for (i = 0; i < CRM_NSTAGES; i++)
 		total += n[i];
 	table_init(&t, o);
@@ -172,7 +170,7 @@ write_summary(sqlite3 *db, const struct audience_out *r, struct tout *o)
 /* Rows for a spreadsheet: a workbook, CSV for Excel or in Big5. */
 static int
 write_sheet(sqlite3 *db, const struct audience_out *r,
-    const struct crm_common *c, int summary)
+    const struct crm_common *c, const int64_t *summary)
 {
 	struct tout out;
 	int rc;
@@ -181,7 +179,7 @@ write_sheet(sqlite3 *db, const struct audience_out *r,
 		return -1;
 	tout_title(&out, "%s", summary ? "stages" : r->napl ? "napl" :
 	    "customers");
-	rc = summary ? write_summary(db, r, &out) : audience_write(db, r,
+	rc = summary ? write_summary(summary, r, &out) : audience_write(db, r,
 	    &out);
 	if (rc != 0)
 		tout_abandon(&out);
@@ -303,7 +301,8 @@ main(int argc, char *argv[])
 	struct rfm_rules *rules = NULL;
 	struct programme pg;
 	sqlite3 *db = NULL;
-	int i, list, have_pg = 0, rc = EXIT_DATA;
+	int64_t n[CRM_NSTAGES];
+	int i, list, have_pg = 0, counted = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
 	parse_args(&argc, &argv, &o);
@@ -378,11 +377,19 @@ main(int argc, char *argv[])
 		goto done;
 	if ((list = custlist_load(db, 0)) < 0)
 		goto done;
+	/* napl --summary of the whole store: counted, no row per customer. */
+	if (o.summary && !list && o.save == NULL) {
+		if (lifecycle_counts(db, r.asof, r.lost, n) != 0)
+			goto done;
+		counted = 1;
 	/* For napl the stage table is the audience: no copy. */
-	if ((r.napl ? lifecycle_table(db, r.asof, r.lost, AUDIENCE_STAGES) :
-	    segexpr_select(db, e, r.asof, r.lost, AUDIENCE_TABLE)) != 0)
+	} else if ((r.napl ? lifecycle_table(db, r.asof, r.lost,
+	    AUDIENCE_STAGES) : segexpr_select(db, e, r.asof, r.lost,
+	    AUDIENCE_TABLE)) != 0)
 		goto done;
 	if (list && audience_narrow(db, r.napl) != 0)
+		goto done;
+	if (o.summary && !counted && audience_stages(db, n) != 0)
 		goto done;
 	if (r.need_rfm && (e == NULL || !segexpr_uses_rfm(e)) &&
 	    rfm_sql_function(db, 5, rules, NULL) != 0)
@@ -390,8 +397,8 @@ main(int argc, char *argv[])
 	if (o.save != NULL && save_tag(db, o.save, 1, o.quiet) != 0)
 		goto done;
 	if ((o.count ? print_count(db, &r) : crm_common_sheet(&o.c) ?
-	    write_sheet(db, &r, &o.c, o.summary) : o.summary ?
-	    print_summary(db, &r, o.c.out_mode) :
+	    write_sheet(db, &r, &o.c, o.summary ? n : NULL) : o.summary ?
+	    print_summary(n, &r, o.c.out_mode) :
 	    audience_print(db, &r, stdout)) != 0)
 		goto done;
 	rc = crm_finish_stdout();

@@ -215,12 +215,38 @@ spent_asof(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	return rc;
 }
 
+/* The connection whose temp.asof_stats is a view of all of main.customer_stats. */
+static sqlite3 *asof_is_store;
+
+/* Whether temp.asof_stats is a table (0: a view, or none). */
+int
+asof_stats_is_table(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int yes;
+
+	if ((st = store_prepare(db, "SELECT type = 'table' FROM"
+	    " temp.sqlite_master WHERE name = 'asof_stats'")) == NULL)
+		return 0;
+	yes = store_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* Drops temp.asof_stats, a table or a view. */
+static int
+asof_drop(sqlite3 *db)
+{
+	return store_exec(db, asof_stats_is_table(db) ?
+	    "DROP TABLE temp.asof_stats" : "DROP VIEW IF EXISTS temp.asof_stats");
+}
+
 /*
  * Makes TEMP table asof_stats: customer_stats as it would be had the
  * store held only the purchases of scope sc (NULL: the whole store)
  * placed on or before day asof.  Over the whole store or a customer
  * list, when asof is on or after the latest order, that is
- * customer_stats itself, copied; else it is computed from the orders, so
+ * customer_stats itself (a view of it); else it is computed from the orders, so
  * a customer's later orders never count.  With sc->lite, only the
  * columns lifecycle_table() reads, at less cost.
  */
@@ -233,11 +259,16 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 
 	if (sc == NULL)
 		sc = &all;
-	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats") != 0)
+	if (asof_drop(db) != 0)
 		return -1;
+	asof_is_store = NULL;
 	if (sc->channel == NULL && asof >= store_last_day(db)) {
-		sql = sqlite3_mprintf("CREATE TEMP TABLE asof_stats AS SELECT *"
-		    " FROM customer_stats%z", only_cond("WHERE", sc->only));
+		if (sc->only == NULL)
+			asof_is_store = db;
+		/* A view, not a copy: readers look customers up by the
+		 * table's own key, and nothing is written per customer. */
+		sql = sqlite3_mprintf("CREATE TEMP VIEW asof_stats AS SELECT *"
+		    " FROM main.customer_stats%z", only_cond("WHERE", sc->only));
 		if (sql == NULL)
 			return -1;
 		rc = store_exec(db, sql);
@@ -264,7 +295,44 @@ stats_asof(sqlite3 *db, int64_t asof)
 }
 
 /*
- * The repurchase cycle from asof_stats: the median of second_day -
+ * The cycle of main.customer_stats, kept for the connection while it
+ * has changed nothing: asof_check() and the reader's own lost threshold
+ * both want it, and it takes a pass over every customer.
+ */
+static struct {
+	sqlite3	*db;
+	int	 changes;		/* sqlite3_total_changes() then */
+	long	 n;
+	double	 median;
+} cycle_kept;
+
+static long cycle_scan(sqlite3 *, const char *, double *);
+
+static long
+cycle_in(sqlite3 *db, const char *stats, double *median)
+{
+	long n;
+
+	if (strcmp(stats, "temp.asof_stats") == 0 && asof_is_store == db)
+		stats = "main.customer_stats";
+	if (strcmp(stats, "main.customer_stats") != 0)
+		return cycle_scan(db, stats, median);
+	if (cycle_kept.db == db &&
+	    cycle_kept.changes == sqlite3_total_changes(db)) {
+		*median = cycle_kept.median;
+		return cycle_kept.n;
+	}
+	if ((n = cycle_scan(db, stats, median)) >= 0) {
+		cycle_kept.db = db;
+		cycle_kept.changes = sqlite3_total_changes(db);
+		cycle_kept.n = n;
+		cycle_kept.median = *median;
+	}
+	return n;
+}
+
+/*
+ * The repurchase cycle in table stats: the median of second_day -
  * first_day over customers with two or more purchase days (the mean of
  * the middle two when their number is even).  Gaps are whole days, so one
  * pass fills a histogram (as long as the longest gap, not the number of
@@ -272,7 +340,7 @@ stats_asof(sqlite3 *db, int64_t asof)
  * many customers it rests on (0: no cycle; *median is then 0), or -1.
  */
 static long
-cycle_in(sqlite3 *db, const char *stats, double *median)
+cycle_scan(sqlite3 *db, const char *stats, double *median)
 {
 	sqlite3_stmt *st;
 	long *hist = NULL, n = 0, seen = 0, lo = -1, hi = -1;
@@ -415,6 +483,18 @@ store_currency(sqlite3 *db, char out[8])
  *   lost       the last purchase more than L days before asof
  * Customers known only from cancelled orders have no stage.
  */
+/* The stage of a customer of asof_stats as of day (the first %lld) lost
+ * after (the second) days: the one definition lifecycle_table() and
+ * lifecycle_counts() share. */
+#define STAGE_OF \
+	"CASE WHEN %lld - last_day > %lld THEN 'lost'" \
+	" WHEN purchase_days >= 2 THEN 'active' ELSE 'new' END"
+/* The members who are potential customers: joined before the end of
+ * the as-of day (%lld), or on no known day. */
+#define POTENTIAL \
+	"SELECT DISTINCT m.customer_id FROM members m" \
+	" WHERE (m.joined_at IS NULL OR m.joined_at < %lld)"
+
 int
 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 {
@@ -426,14 +506,10 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
 	    " stage TEXT NOT NULL, days_since INTEGER);\n"
 	    "INSERT INTO temp.\"%w\"\n"
-	    "SELECT customer_id, CASE\n"
-	    "  WHEN %lld - last_day > %lld THEN 'lost'\n"
-	    "  WHEN purchase_days >= 2 THEN 'active'\n"
-	    "  ELSE 'new' END, %lld - last_day\n"
+	    "SELECT customer_id, " STAGE_OF ", %lld - last_day\n"
 	    "FROM temp.asof_stats;\n"
 	    "INSERT OR IGNORE INTO temp.\"%w\"\n"
-	    "SELECT DISTINCT m.customer_id, 'potential', NULL FROM members m\n"
-	    "WHERE m.joined_at IS NULL OR m.joined_at < %lld;\n",
+	    "SELECT customer_id, 'potential', NULL FROM (" POTENTIAL ");\n",
 	    into, into, into, (long long)asof, (long long)lost,
 	    (long long)asof, into, (long long)((asof + 1) * DAY_SECS));
 	if (sql == NULL)
@@ -441,6 +517,41 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 	rc = store_exec(db, sql);
 	sqlite3_free(sql);
 	return rc;
+}
+
+/*
+ * How many customers lifecycle_table() would put in each stage, into
+ * n[CRM_NSTAGES], counted in one pass over asof_stats without a row per
+ * customer.
+ */
+int
+lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
+    int64_t n[CRM_NSTAGES])
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int i, rc;
+
+	sql = sqlite3_mprintf("SELECT"
+	    " (SELECT count(*) FROM (" POTENTIAL ") p WHERE NOT EXISTS"
+	    "  (SELECT 1 FROM temp.asof_stats a"
+	    "   WHERE a.customer_id = p.customer_id)),"
+	    " coalesce(sum(s = 'new'), 0), coalesce(sum(s = 'active'), 0),"
+	    " coalesce(sum(s = 'lost'), 0)"
+	    " FROM (SELECT " STAGE_OF " AS s FROM temp.asof_stats)",
+	    (long long)((asof + 1) * DAY_SECS), (long long)asof,
+	    (long long)lost);
+	if (sql == NULL)
+		return -1;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	if (st == NULL)
+		return -1;
+	if ((rc = store_step(st)) == SQLITE_ROW)
+		for (i = 0; i < CRM_NSTAGES; i++)
+			n[i] = sqlite3_column_int64(st, i);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /*

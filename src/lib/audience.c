@@ -417,7 +417,7 @@ struct audience_lookup {
 	int	 id;			/* the index of :id */
 };
 
-/* Whether TEMP table name exists. */
+/* Whether TEMP table (or view) name exists. */
 static int
 temp_exists(sqlite3 *db, const char *name)
 {
@@ -425,7 +425,7 @@ temp_exists(sqlite3 *db, const char *name)
 	int yes = 0;
 
 	st = store_prepare(db, "SELECT 1 FROM temp.sqlite_master WHERE"
-	    " type = 'table' AND name = ?");
+	    " type IN ('table', 'view') AND name = ?");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

@@ -404,12 +404,15 @@ struct asof_scope {
 	int	 lite;		/* only what lifecycle_table() reads */
 };
 int	 stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc);
+int	 asof_stats_is_table(sqlite3 *db);
 int	 stats_asof(sqlite3 *db, int64_t asof);
 long	 repurchase_cycle(sqlite3 *db, double *median);
 int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,
 	    long *basis);
 int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
 	    const char *into);
+int	 lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
+	    int64_t n[CRM_NSTAGES]);
 /* One customer against the shop's cycle (crm-report customer). */
 struct cycle_pos {
 	double	 cycle;			/* the shop's cycle, days (0: none) */

@@ -2122,9 +2122,10 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	if (e->uses_points && points_table(db, e->pg, asof, SEGEXPR_POINTS,
 	    e->pdays, e->npdays) != 0)
 		return -1;
-	/* Every condition looks customers up here: index it once. */
-	if (store_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS "
-	    "temp.asof_stats_id ON asof_stats(customer_id)") != 0)
+	/* Every condition looks customers up here: index it once (a
+	 * view of customer_stats has the table's key already). */
+	if (asof_stats_is_table(db) && store_exec(db, "CREATE UNIQUE INDEX IF"
+	    " NOT EXISTS temp.asof_stats_id ON asof_stats(customer_id)") != 0)
 		return -1;
 	gen_node(&g, e->root);
 	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";\n"
