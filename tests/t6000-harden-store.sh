@@ -8,7 +8,7 @@ test_description='store: upgrading a version 1 store'
 H='order_id,ordered_at,account,name,unit_price,qty,status'
 
 # The shape of a version 1 store: customers with a plain rowid, none of
-# the columns and tables of versions 2 to 7, user_version 1 (a new
+# the columns, tables and indexes of versions 2 to 8, user_version 1 (a new
 # migration that adds a table or column must be undone here too).  It is
 # made from a new store, as
 # the first crmkit would have left it.
@@ -33,6 +33,9 @@ test_expect_success 'a version 1 store' '
 	    ALTER TABLE contacts DROP COLUMN variant;
 	    DROP TABLE redemptions;
 	    DROP TABLE fits;
+	    DROP INDEX orders_time;
+	    DROP INDEX orders_customer;
+	    CREATE INDEX orders_customer ON orders(customer_id, ordered_at);
 	    PRAGMA user_version = 1;
 	    COMMIT;" &&
 	test "$(sql v1.db "SELECT sql LIKE \"%AUTOINCREMENT%\" FROM sqlite_master
@@ -53,7 +56,12 @@ test_expect_success 'a plain rowid gives the highest id again (what went wrong)'
 
 test_expect_success 'upgraded: the same ids and references, AUTOINCREMENT' '
 	crm-import -q --db v1.db orders.csv &&
-	test "$(sql v1.db "PRAGMA user_version")" -ge 6 &&
+	test "$(sql v1.db "PRAGMA user_version")" -ge 8 &&
+	test "$(sql v1.db "SELECT group_concat(name, \",\") FROM
+	    pragma_index_info(\"orders_customer\")")" = \
+	    "customer_id,ordered_at,status,net" &&
+	test "$(sql v1.db "SELECT group_concat(name) FROM
+	    pragma_index_info(\"orders_time\")")" = ordered_at &&
 	test "$(sql v1.db "SELECT sql LIKE \"%AUTOINCREMENT%\" FROM sqlite_master
 	    WHERE name = \"customers\"")" = 1 &&
 	sql v1.db "SELECT id, name FROM customers ORDER BY id" >actual &&

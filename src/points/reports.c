@@ -627,7 +627,7 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 	struct egroup g[2];		/* [0] members (or all), [1] holdout */
 	struct table t;
 	struct cday d;
-	sqlite3_stmt *st;
+	struct rp_cdays it;
 	int64_t cid = -1, first = 0;
 	int rc, k, i, cur = 0, ng = pg->holdout > 0 ? 2 : 1;
 	int show_fig = o->part == NULL || strcmp(o->part, "figures") == 0;
@@ -650,10 +650,9 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 		if (g[i].per[1].to > o->asof)
 			g[i].per[1].to = o->asof;
 	}
-	if ((st = rp_cust_days(&c)) == NULL)
+	if (rp_cdays_open(&c, &it, 0) != 0)
 		return -1;
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		rp_cday_get(st, &d);
+	while ((rc = rp_cdays_next(&it, &d)) > 0) {
 		if (d.cid != cid) {
 			if (cid >= 0)
 				eg_close(&g[cur], first);
@@ -677,9 +676,10 @@ pt_evaluate(struct pt_opts *o, const struct programme *pg)
 	}
 	if (cid >= 0)
 		eg_close(&g[cur], first);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	rp_cdays_close(&it);
+	if (rc < 0)
 		goto done;
+	rc = SQLITE_DONE;
 
 	if (o->out.mode == TM_TABLE)
 		tout_title(&o->out, "Programme %s: the year before and after "

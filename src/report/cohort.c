@@ -13,14 +13,14 @@ int
 rp_cohort(struct rp_ctx *c)
 {
 	struct table t;
-	sqlite3_stmt *st;
+	struct rp_cdays it;
 	int64_t from = c->has_from ? c->from : NOFROM;
 	int64_t to = c->has_to ? c->to : c->asof;
 	int64_t m0 = -1, m1 = -1, nm, last = rp_month_of(c->asof);
 	int64_t *size = NULL, *active = NULL, *repeat = NULL;
 	int64_t ci, k, cum;
 	char m[16], lab[16];
-	int rc = -1, shown, kmax;
+	int rc = -1, more, shown, kmax;
 
 	if (rp_scope_months(c, &m0, &m1) != 0)
 		return -1;
@@ -35,10 +35,9 @@ rp_cohort(struct rp_ctx *c)
 		repeat = calloc((size_t)((m1 - m0 + 1) * nm), sizeof(*repeat));
 		if (size == NULL || active == NULL || repeat == NULL)
 			err(EXIT_DATA, NULL);
-		if ((st = rp_cust_days(c)) == NULL)
+		if (rp_cdays_open(c, &it, 0) != 0)
 			goto done;
-		while (store_step(st) == SQLITE_ROW) {
-			rp_cday_get(st, &d);
+		while ((more = rp_cdays_next(&it, &d)) > 0) {
 			if (d.n == 0)		/* returns only: no purchase */
 				continue;
 			if (d.cid != cid) {
@@ -60,12 +59,9 @@ rp_cohort(struct rp_ctx *c)
 			if (nd == 2)
 				repeat[ci * nm + k0]++;
 		}
-		if (sqlite3_errcode(c->db) != SQLITE_DONE &&
-		    sqlite3_errcode(c->db) != SQLITE_OK) {
-			sqlite3_finalize(st);
+		rp_cdays_close(&it);
+		if (more < 0)
 			goto done;
-		}
-		sqlite3_finalize(st);
 	}
 	if (c->out.mode != TM_TABLE) {
 		table_init(&t, &c->out);

@@ -294,25 +294,95 @@ rp_quant_get(const struct quant *q, int j)
  * One row per customer and day of a purchase or a return, in customer
  * then day order, with the day's purchases (n: 0 on a day of returns
  * only, which is no purchase day) and net revenue, of known buyers only
- * (the customer-level figures): the stream that summary, monthly
+ * (the customer-level figures), or with guests of the buyers no one
+ * knows only (cid 0, one row per day): the stream that summary, monthly
  * and cohort read, so that a customer's history passes by once and
- * nothing per customer is kept.
+ * nothing per customer is kept.  Over the whole store (no --channel, no
+ * list) it is read off the index orders_customer alone, which holds each
+ * order's customer, time, status and net in that order, and the days
+ * are added up here; a scope reads the orders and groups them in SQL.
  */
-sqlite3_stmt *
-rp_cust_days(struct rp_ctx *c)
+int
+rp_cdays_open(struct rp_ctx *c, struct rp_cdays *it, int guests)
 {
-	return rp_prep(c, "SELECT cid, day, SUM(status <> 'credit'), SUM(net)"
-	    " FROM temp.r WHERE cid IS NOT NULL GROUP BY cid, day"
-	    " ORDER BY cid, day");
+	memset(it, 0, sizeof(*it));
+	if (c->channel == NULL && !c->list) {
+		it->st = rp_prep(c, guests ?
+		    "SELECT 0, crm_day(ordered_at), status <> 'credit', net"
+		    " FROM main.orders INDEXED BY orders_customer"
+		    " WHERE customer_id IS NULL AND ordered_at < ?1 AND "
+		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at" :
+		    "SELECT customer_id, crm_day(ordered_at), status <> 'credit',"
+		    " net FROM main.orders INDEXED BY orders_customer"
+		    " WHERE customer_id IS NOT NULL AND ordered_at < ?1 AND "
+		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at");
+		if (it->st != NULL)
+			sqlite3_bind_int64(it->st, 1, T1(c->asof));
+	} else {
+		it->grouped = 1;
+		it->st = rp_prep(c, guests ?
+		    "SELECT 0, day, SUM(status <> 'credit'), SUM(net)"
+		    " FROM temp.r WHERE cid IS NULL GROUP BY day ORDER BY day" :
+		    "SELECT cid, day, SUM(status <> 'credit'), SUM(net)"
+		    " FROM temp.r WHERE cid IS NOT NULL GROUP BY cid, day"
+		    " ORDER BY cid, day");
+	}
+	return it->st != NULL ? 0 : -1;
 }
 
-void
-rp_cday_get(sqlite3_stmt *st, struct cday *d)
+static void
+cday_get(sqlite3_stmt *st, struct cday *d)
 {
 	d->cid = sqlite3_column_int64(st, 0);
 	d->day = sqlite3_column_int64(st, 1);
 	d->n = sqlite3_column_int64(st, 2);
 	d->rev = sqlite3_column_int64(st, 3);
+}
+
+/* The next customer-day into d: 1, 0 at the end, -1 on an error. */
+int
+rp_cdays_next(struct rp_cdays *it, struct cday *d)
+{
+	struct cday o;
+	int rc;
+
+	if (it->grouped) {
+		if ((rc = store_step(it->st)) == SQLITE_ROW) {
+			cday_get(it->st, d);
+			return 1;
+		}
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	if (it->done)
+		return it->done > 0 ? 0 : -1;
+	if (!it->have) {
+		if ((rc = store_step(it->st)) != SQLITE_ROW) {
+			it->done = rc == SQLITE_DONE ? 1 : -1;
+			return it->done > 0 ? 0 : -1;
+		}
+		cday_get(it->st, &it->next);
+	}
+	*d = it->next;
+	it->have = 0;
+	while ((rc = store_step(it->st)) == SQLITE_ROW) {
+		cday_get(it->st, &o);
+		if (o.cid != d->cid || o.day != d->day) {
+			it->next = o;
+			it->have = 1;
+			return 1;
+		}
+		d->n += o.n;
+		d->rev += o.rev;
+	}
+	it->done = rc == SQLITE_DONE ? 1 : -1;
+	return it->done > 0 ? 1 : -1;
+}
+
+void
+rp_cdays_close(struct rp_cdays *it)
+{
+	sqlite3_finalize(it->st);
+	it->st = NULL;
 }
 
 void

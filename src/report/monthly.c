@@ -13,7 +13,7 @@ int
 rp_monthly(struct rp_ctx *c)
 {
 	struct table t;
-	sqlite3_stmt *st;
+	struct rp_cdays it;
 	struct cday d;
 	struct period *mp = NULL;
 	struct pcust pc;
@@ -21,7 +21,7 @@ rp_monthly(struct rp_ctx *c)
 	int64_t to = c->has_to ? c->to : c->asof;
 	int64_t m0, m1, cid = -1, first = 0, cm = -1, k, nm;
 	char m[16];
-	int rc = -1;
+	int rc = -1, more;
 
 	if (rp_scope_months(c, &m0, &m1) != 0)
 		return -1;
@@ -38,11 +38,10 @@ rp_monthly(struct rp_ctx *c)
 	if (nm > 0 && rp_shop(c, from, to, 1, m0, mp, nm) != 0)
 		goto done;
 	memset(&pc, 0, sizeof(pc));
-	if ((st = rp_cust_days(c)) == NULL)
+	if (rp_cdays_open(c, &it, 0) != 0)
 		goto done;
 	/* Each customer's days, month by month: the month is the period. */
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		rp_cday_get(st, &d);
+	while ((more = rp_cdays_next(&it, &d)) > 0) {
 		if (d.cid != cid || rp_month_of(d.day) != cm) {
 			if (cm >= 0)
 				rp_pcust_close(&mp[cm - m0], &pc, first);
@@ -61,8 +60,8 @@ rp_monthly(struct rp_ctx *c)
 	}
 	if (cm >= 0)
 		rp_pcust_close(&mp[cm - m0], &pc, first);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	rp_cdays_close(&it);
+	if (more < 0)
 		goto done;
 	tout_title(&c->out, "New and returning customers by month");
 	rp_scope_note(c, from, to);

@@ -93,6 +93,15 @@ struct cday {
 	int64_t	 cid, day, n, rev;
 };
 
+/* The stream of customer-days (rp_cdays_open). */
+struct rp_cdays {
+	sqlite3_stmt *st;
+	struct cday next;		/* read ahead, when have */
+	int	 grouped;		/* rows are days already */
+	int	 have;
+	int	 done;			/* 1 at the end, -1 on an error */
+};
+
 /* What one customer did in one period, added up when the customer ends. */
 struct pcust {
 	int64_t	 n, rev, days;
@@ -122,8 +131,9 @@ char	*rp_money(const struct rp_ctx *c, int64_t minor, char buf[48]);
 void	 rp_quant_start(struct quant *q, long n);
 void	 rp_quant_add(struct quant *q, double x);
 double	 rp_quant_get(const struct quant *q, int j);
-sqlite3_stmt *rp_cust_days(struct rp_ctx *c);
-void	 rp_cday_get(sqlite3_stmt *st, struct cday *d);
+int	 rp_cdays_open(struct rp_ctx *c, struct rp_cdays *it, int guests);
+int	 rp_cdays_next(struct rp_cdays *it, struct cday *d);
+void	 rp_cdays_close(struct rp_cdays *it);
 void	 rp_pcust_close(struct period *a, struct pcust *pc, int64_t first);
 int	 rp_lines_load(struct rp_ctx *c, int64_t from, int64_t to,
 	    int64_t maxpid, int amounts, struct rp_lines *pl);

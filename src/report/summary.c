@@ -9,46 +9,75 @@
 
 #include "report.h"
 
+/* Adds a customer-day to the shop-level figures of the periods it is in. */
+static void
+shop_add(struct period **ps, const struct cday *d, int64_t *first)
+{
+	int k;
+
+	if (d->day < *first)
+		*first = d->day;
+	for (k = 0; k < 2; k++)
+		if (d->day >= ps[k]->from && d->day <= ps[k]->to) {
+			ps[k]->sorders += d->n;
+			ps[k]->srevenue += d->rev;
+			if (d->cid == 0)
+				ps[k]->grevenue += d->rev;
+		}
+}
+
 /*
  * Both periods in one pass: a customer is returning in a period when
  * they bought before it or on two or more days in it.  A customer's
  * revenue is net of their returns in the period; a customer with only
- * returns in it is not one of its customers.
+ * returns in it is not one of its customers.  The same pass, and one over
+ * the guests' days, adds up the shop-level figures (every purchase and
+ * return, guests' too) and finds the scope's first day (*first_day, or
+ * NOFROM).
  */
 static int
-period_agg(struct rp_ctx *c, struct period *cur, struct period *prev)
+period_agg(struct rp_ctx *c, struct period *cur, struct period *prev,
+    int64_t *first_day)
 {
-	sqlite3_stmt *st;
+	struct rp_cdays it;
 	struct pcust pc[2];
 	struct period *ps[2] = { cur, prev };
 	struct cday d;
-	int64_t cid = -1, first = 0;
-	int rc, k;
+	int64_t cid = -1, first = 0, any = INT64_MAX;
+	int rc, k, g;
 
-	if ((st = rp_cust_days(c)) == NULL)
-		return -1;
 	memset(pc, 0, sizeof(pc));
-	while ((rc = store_step(st)) == SQLITE_ROW) {
-		rp_cday_get(st, &d);
-		if (d.cid != cid) {
+	for (g = 0; g < 2; g++) {
+		if (rp_cdays_open(c, &it, g) != 0)
+			return -1;
+		while ((rc = rp_cdays_next(&it, &d)) > 0) {
+			shop_add(ps, &d, &any);
+			if (g)
+				continue;
+			if (d.cid != cid) {
+				for (k = 0; k < 2; k++)
+					rp_pcust_close(ps[k], &pc[k], first);
+				cid = d.cid;
+				first = INT64_MAX;
+			}
+			if (d.n > 0 && first == INT64_MAX)
+				first = d.day;
+			for (k = 0; k < 2; k++)
+				if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
+					pc[k].n += d.n;
+					pc[k].rev += d.rev;
+					pc[k].days += d.n > 0;
+				}
+		}
+		rp_cdays_close(&it);
+		if (rc < 0)
+			return -1;
+		if (!g)
 			for (k = 0; k < 2; k++)
 				rp_pcust_close(ps[k], &pc[k], first);
-			cid = d.cid;
-			first = INT64_MAX;
-		}
-		if (d.n > 0 && first == INT64_MAX)
-			first = d.day;
-		for (k = 0; k < 2; k++)
-			if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
-				pc[k].n += d.n;
-				pc[k].rev += d.rev;
-				pc[k].days += d.n > 0;
-			}
 	}
-	for (k = 0; k < 2; k++)
-		rp_pcust_close(ps[k], &pc[k], first);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	*first_day = any == INT64_MAX ? NOFROM : any;
+	return 0;
 }
 
 /* Average revenue per month: revenue x (365.25 / 12) / days. */
@@ -148,13 +177,10 @@ rp_summary(struct rp_ctx *c)
 	memset(&prev, 0, sizeof(prev));
 	prev.to = cur.from - 1;
 	prev.from = prev.to - days + 1;
-	if (period_agg(c, &cur, &prev) != 0 ||
-	    rp_shop(c, cur.from, cur.to, 0, 0, &cur, 1) != 0 ||
-	    rp_shop(c, prev.from, prev.to, 0, 0, &prev, 1) != 0)
+	if (period_agg(c, &cur, &prev, &first) != 0)
 		return -1;
 	/* Days of each period on or after the scope's first order: when a
 	 * period starts before it, its totals cover fewer days of data. */
-	first = rp_first_day(c);
 	for (i = 0; i < 2; i++) {
 		int64_t f = ps[i]->from > first ? ps[i]->from : first;
 
