@@ -244,6 +244,14 @@ test_expect_success '--link makes two customers one' '
 	test_grep "by hand" "$(crm-import --db all.db --explain $a >l; echo l)"
 '
 
+# Every write of customer_stats above (imports, a status change, a
+# split, a link) went through the triggers that keep the counts.
+test_expect_success 'the stage and cycle counts follow imports, a split and a link' '
+	counts_agree all.db &&
+	test "$(sql all.db "SELECT sum(customers) FROM stats_days")" = \
+	    "$(sql all.db "SELECT count(*) FROM customer_stats")"
+'
+
 test_expect_success '--format forces a format; a wrong one is refused plainly' '
 	{ crm-import --db w.db --format momo "$EX/qdm-orders.csv" 2>err; test $? = 1; } &&
 	test_grep "no column for field .ordered_at." err &&

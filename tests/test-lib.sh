@@ -248,3 +248,17 @@ test_done() {
 	say "$((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
 	[ "$test_failed" -eq 0 ]
 }
+
+# counts_agree DB: the store's stats_days and stats_gaps (kept by
+# triggers) hold what customer_stats says, recounted here in plain SQL.
+counts_agree() {
+	sql "$1" "SELECT last_day, min(purchase_days, 2), count(*)
+	    FROM customer_stats GROUP BY 1, 2 ORDER BY 1, 2" >counts.want &&
+	sql "$1" "SELECT last_day, purchase_days, customers FROM stats_days
+	    ORDER BY 1, 2" >counts.got &&
+	test_cmp counts.want counts.got &&
+	sql "$1" "SELECT second_day - first_day, count(*) FROM customer_stats
+	    WHERE second_day IS NOT NULL GROUP BY 1 ORDER BY 1" >counts.want &&
+	sql "$1" "SELECT gap, customers FROM stats_gaps ORDER BY 1" >counts.got &&
+	test_cmp counts.want counts.got
+}

@@ -294,48 +294,30 @@ stats_asof(sqlite3 *db, int64_t asof)
 	return stats_asof_in(db, asof, NULL);
 }
 
-/*
- * The cycle of main.customer_stats, kept for the connection while it
- * has changed nothing: asof_check() and the reader's own lost threshold
- * both want it, and it takes a pass over every customer.
- */
-static struct {
-	sqlite3	*db;
-	int	 changes;		/* sqlite3_total_changes() then */
-	long	 n;
-	double	 median;
-} cycle_kept;
-
 static long cycle_scan(sqlite3 *, const char *, double *);
 
+/*
+ * The repurchase cycle over asof_stats, or over customer_stats
+ * ("main.customer_stats"): the whole store's is read off stats_gaps, the
+ * customers by their first-to-second gap (a row per gap in days, kept by
+ * triggers), not off every customer.
+ */
 static long
 cycle_in(sqlite3 *db, const char *stats, double *median)
 {
-	long n;
-
 	if (strcmp(stats, "temp.asof_stats") == 0 && asof_is_store == db)
 		stats = "main.customer_stats";
-	if (strcmp(stats, "main.customer_stats") != 0)
-		return cycle_scan(db, stats, median);
-	if (cycle_kept.db == db &&
-	    cycle_kept.changes == sqlite3_total_changes(db)) {
-		*median = cycle_kept.median;
-		return cycle_kept.n;
-	}
-	if ((n = cycle_scan(db, stats, median)) >= 0) {
-		cycle_kept.db = db;
-		cycle_kept.changes = sqlite3_total_changes(db);
-		cycle_kept.n = n;
-		cycle_kept.median = *median;
-	}
-	return n;
+	if (strcmp(stats, "main.customer_stats") == 0)
+		stats = "(SELECT gap, customers FROM main.stats_gaps)";
+	return cycle_scan(db, stats, median);
 }
 
 /*
- * The repurchase cycle in table stats: the median of second_day -
- * first_day over customers with two or more purchase days (the mean of
- * the middle two when their number is even).  Gaps are whole days, so one
- * pass fills a histogram (as long as the longest gap, not the number of
+ * The repurchase cycle in table stats (or, when stats starts with "(",
+ * from its rows of a gap and how many customers have it): the median
+ * of second_day - first_day over customers with two or more purchase
+ * days (the mean of the middle two when their number is even).  Gaps are
+ * whole days, so one pass fills a histogram (as long as the longest gap, not the number of
  * customers) and the median is read off it, without a sort.  Returns how
  * many customers it rests on (0: no cycle; *median is then 0), or -1.
  */
@@ -345,13 +327,17 @@ cycle_scan(sqlite3 *db, const char *stats, double *median)
 	sqlite3_stmt *st;
 	long *hist = NULL, n = 0, seen = 0, lo = -1, hi = -1;
 	size_t cap = 0, g, k;
-	int64_t gap;
+	int64_t gap, c;
 	char *sql;
 	int rc;
 
 	*median = 0;
-	if ((sql = sqlite3_mprintf("SELECT second_day - first_day FROM %s"
-	    " WHERE second_day IS NOT NULL", stats)) == NULL)
+	if (stats[0] == '(')
+		sql = sqlite3_mprintf("SELECT * FROM %s", stats);
+	else
+		sql = sqlite3_mprintf("SELECT second_day - first_day, 1 FROM %s"
+		    " WHERE second_day IS NOT NULL", stats);
+	if (sql == NULL)
 		return -1;
 	st = store_prepare(db, sql);
 	sqlite3_free(sql);
@@ -359,6 +345,7 @@ cycle_scan(sqlite3 *db, const char *stats, double *median)
 		return -1;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		gap = sqlite3_column_int64(st, 0);
+		c = sqlite3_column_int64(st, 1);
 		if (gap < 0)
 			gap = 0;
 		g = (size_t)gap;
@@ -368,8 +355,8 @@ cycle_scan(sqlite3 *db, const char *stats, double *median)
 			hist = xrealloc(hist, cap * sizeof(*hist));
 			memset(hist + k, 0, (cap - k) * sizeof(*hist));
 		}
-		hist[g]++;
-		n++;
+		hist[g] += (long)c;
+		n += (long)c;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -522,7 +509,9 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 /*
  * How many customers lifecycle_table() would put in each stage, into
  * n[CRM_NSTAGES], counted in one pass over asof_stats without a row per
- * customer.
+ * customer; for the whole store as of its newest day, off stats_days
+ * (customers by last purchase day and purchase days, 1 or 2 for more),
+ * a row per day, not per customer.
  */
 int
 lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
@@ -530,17 +519,19 @@ lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
 {
 	sqlite3_stmt *st;
 	char *sql;
-	int i, rc;
+	int i, rc, whole = asof_is_store == db;
 
 	sql = sqlite3_mprintf("SELECT"
 	    " (SELECT count(*) FROM (" POTENTIAL ") p WHERE NOT EXISTS"
 	    "  (SELECT 1 FROM temp.asof_stats a"
 	    "   WHERE a.customer_id = p.customer_id)),"
-	    " coalesce(sum(s = 'new'), 0), coalesce(sum(s = 'active'), 0),"
-	    " coalesce(sum(s = 'lost'), 0)"
-	    " FROM (SELECT " STAGE_OF " AS s FROM temp.asof_stats)",
+	    " coalesce(sum((s = 'new') * k), 0),"
+	    " coalesce(sum((s = 'active') * k), 0),"
+	    " coalesce(sum((s = 'lost') * k), 0)"
+	    " FROM (SELECT " STAGE_OF " AS s, %s AS k FROM %s)",
 	    (long long)((asof + 1) * DAY_SECS), (long long)asof,
-	    (long long)lost);
+	    (long long)lost, whole ? "customers" : "1",
+	    whole ? "main.stats_days" : "temp.asof_stats");
 	if (sql == NULL)
 		return -1;
 	st = store_prepare(db, sql);
