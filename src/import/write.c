@@ -126,8 +126,9 @@ prepare_all(struct run *r)
 	    " WHERE kind = ? AND value = ? ORDER BY shared LIMIT 1");
 	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
 	    " import_id) VALUES (?, ?, ?, ?)");
-	P(red_find, "SELECT customer_id IS ?3 AND at = ?4 AND points = ?5,"
-	    " import_id = ?6 FROM redemptions WHERE channel = ?1 AND ref = ?2");
+	P(red_find, "SELECT customer_id IS ?3 AND at = ?4 AND points = ?5"
+	    " FROM redemptions WHERE channel = ?1 AND ref = ?2");
+	P(red_seen, "INSERT OR IGNORE INTO temp.red_seen VALUES (?1, ?2)");
 	P(red_add, "INSERT INTO redemptions (channel, ref, customer_id, at,"
 	    " points, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	P(red_set, "UPDATE redemptions SET customer_id = ?3, at = ?4,"
@@ -152,7 +153,8 @@ write_finalize(struct run *r)
 	    &r->st.cust_fill, &r->st.ord_find, &r->st.ord_add, &r->st.ord_set,
 	    &r->st.ord_append, &r->st.items_del, &r->st.item_add, &r->st.prod_find,
 	    &r->st.prod_add, &r->st.touch, &r->st.merge_log, &r->st.replaced,
-	    &r->st.red_find, &r->st.red_add, &r->st.red_set, &r->st.red_drop };
+	    &r->st.red_find, &r->st.red_add, &r->st.red_set, &r->st.red_drop,
+	    &r->st.red_seen };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -491,7 +493,8 @@ write_file_end(struct run *r)
 	sqlite3_finalize(keep);
 	if (rc != SQLITE_DONE)
 		return -1;
-	return store_exec(r->db, "DELETE FROM temp.replaced");
+	return store_exec(r->db, "DELETE FROM temp.replaced;"
+	    " DELETE FROM temp.red_seen");
 }
 
 /*
@@ -608,7 +611,8 @@ bind_redemption(struct run *r, sqlite3_stmt *st, const char *channel,
 /*
  * Stores a redemption of points (above 0) by customer cid (0: none
  * known) at time at, kept once by channel and ref: new, changed (the
- * export's later copy, a buyer known since) or as it was.  Returns what
+ * export's later copy, a buyer known since) or as it was.  A reference
+ * this file gave before must come with the same values.  Returns what
  * it did (enum red_done), or -1 on a store error.
  */
 int
@@ -616,19 +620,22 @@ write_redemption(struct run *r, const char *channel, const char *ref,
     int64_t cid, int64_t at, int64_t points)
 {
 	sqlite3_stmt *st = r->st.red_find;
-	int rc, same = 0, ours = 0;
+	int rc, same = 0, again;
 
+	sqlite3_bind_text(r->st.red_seen, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.red_seen, 2, ref, -1, SQLITE_STATIC);
+	if (run_stmt(r->st.red_seen) != 0)
+		return -1;
+	again = sqlite3_changes(r->db) == 0;
 	bind_redemption(r, st, channel, ref, cid, at, points);
-	if ((rc = store_step(st)) == SQLITE_ROW) {
+	if ((rc = store_step(st)) == SQLITE_ROW)
 		same = sqlite3_column_int(st, 0);
-		ours = sqlite3_column_int(st, 1);
-	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
 	if (rc == SQLITE_ROW && same)
 		return RED_SAME;
-	if (rc == SQLITE_ROW && ours)
+	if (again)
 		return RED_CLASH;
 	st = rc == SQLITE_ROW ? r->st.red_set : r->st.red_add;
 	bind_redemption(r, st, channel, ref, cid, at, points);
@@ -776,7 +783,9 @@ import_begin(struct run *r, const char *tz)
 	    "CREATE TEMP TABLE IF NOT EXISTS replaced "
 	    "(order_id INTEGER PRIMARY KEY, digest INTEGER, customer_id "
 	    "INTEGER, import_id INTEGER, lines INTEGER, counted INTEGER, "
-	    "line INTEGER)") != 0 ||
+	    "line INTEGER); "
+	    "CREATE TEMP TABLE IF NOT EXISTS red_seen (channel TEXT, ref TEXT,"
+	    " PRIMARY KEY (channel, ref)) WITHOUT ROWID") != 0 ||
 	    prepare_all(r) != 0)
 		return -1;
 	st = store_prepare(r->db, "SELECT NOT EXISTS (SELECT 1 FROM orders),"
