@@ -134,24 +134,28 @@ bad() {
 	test_cmp dump.before dump.after
 }
 
+# badrow NAME ROW FIELD REASON: the header and RD-1 then ROW, as NAME.csv,
+# is bad at line 3 in FIELD for REASON.
+badrow() {
+	{ head -2 redemptions.csv; echo "$2"; } >"$1.csv" &&
+	bad "$1.csv" "$3" "$4"
+}
+
 test_expect_success 'a bad row: exit 1, file:line:field, the store unchanged' '
-	head -2 redemptions.csv >h.csv &&
-	{ cat h.csv; echo "RD-9,bob,2024-04-03,0"; } >zero.csv &&
-	bad zero.csv points "0 points (a redemption uses 1 or more): .0." &&
-	{ cat h.csv; echo ",bob,2024-04-03,5"; } >noref.csv &&
-	bad noref.csv redemption_id "no redemption reference" &&
-	{ cat h.csv; echo "RD-9,bob,2024-02-30,5"; } >date.csv &&
-	bad date.csv redeemed_at ".*2024-02-30" &&
-	{ cat h.csv; echo "RD-9,bob,2024-04-03,1.5"; } >frac.csv &&
-	bad frac.csv points "not a whole number of points: .1.5." &&
-	{ cat h.csv; echo "RD-9,bob,2024-04-03,-2"; } >neg.csv &&
-	bad neg.csv points "negative points: .-2." &&
-	{ cat h.csv; echo "RD-9,bob,2024-04-03,ten"; } >word.csv &&
-	bad word.csv points "not a whole number of points: .ten." &&
-	{ cat h.csv; echo "RD-9,******0111,2024-04-03,5"; } >masked.csv &&
-	bad masked.csv buyer "no buyer (empty or masked)" &&
-	{ cat h.csv; echo "RD-1,ann@example.com,2024-04-01,11"; } >twice.csv &&
-	bad twice.csv redemption_id "redemption RD-1 is given twice in this file"
+	badrow zero "RD-9,bob,2024-04-03,0" points \
+	    "0 points (a redemption uses 1 or more): .0." &&
+	badrow noref ",bob,2024-04-03,5" redemption_id \
+	    "no redemption reference" &&
+	badrow date "RD-9,bob,2024-02-30,5" redeemed_at ".*2024-02-30" &&
+	badrow frac "RD-9,bob,2024-04-03,1.5" points \
+	    "not a whole number of points: .1.5." &&
+	badrow neg "RD-9,bob,2024-04-03,-2" points "negative points: .-2." &&
+	badrow word "RD-9,bob,2024-04-03,ten" points \
+	    "not a whole number of points: .ten." &&
+	badrow masked "RD-9,******0111,2024-04-03,5" buyer \
+	    "no buyer (empty or masked)" &&
+	badrow twice "RD-1,ann@example.com,2024-04-01,11" redemption_id \
+	    "redemption RD-1 is given twice in this file"
 '
 
 test_expect_success 'the rows of one order must agree on the points used' '
@@ -171,7 +175,8 @@ test_expect_success 'the rows of one order must agree on the points used' '
 
 test_expect_success '--skip-bad keeps the good rows and writes the bad one' '
 	cp t.db s.db &&
-	{ cat h.csv; echo "RD-8,bob,2024-04-03,0"; echo "RD-7,bob,2024-04-03,1"; } >mixed.csv &&
+	{ head -2 redemptions.csv; echo "RD-8,bob,2024-04-03,0"
+	    echo "RD-7,bob,2024-04-03,1"; } >mixed.csv &&
 	crm-import -q --db s.db --skip-bad rej.csv mixed.csv &&
 	test_grep "^mixed.csv,3,points," rej.csv &&
 	test "$(sql s.db "SELECT group_concat(ref) FROM redemptions WHERE ref IN (\"RD-7\", \"RD-8\")")" = RD-7

@@ -592,7 +592,7 @@ write_event(struct run *r, const char *kind, int64_t at, int64_t cid,
 	return 0;
 }
 
-/* Binds a redemption's values to ?1..?6 of st. */
+/* Binds a redemption's values to ?1..?5 of st, the import to ?6. */
 static void
 bind_redemption(struct run *r, sqlite3_stmt *st, const char *channel,
     const char *ref, int64_t cid, int64_t at, int64_t points)
@@ -605,7 +605,8 @@ bind_redemption(struct run *r, sqlite3_stmt *st, const char *channel,
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int64(st, 4, at);
 	sqlite3_bind_int64(st, 5, points);
-	sqlite3_bind_int64(st, 6, r->import_id);
+	if (sqlite3_bind_parameter_count(st) >= 6)	/* not red_find */
+		sqlite3_bind_int64(st, 6, r->import_id);
 }
 
 /*
