@@ -161,8 +161,8 @@ main(int argc, char *argv[])
 		case 'K':
 			if (!import_kind_known(optarg))
 				crm_usage_error(synopsis, "unknown kind '%s' "
-				    "(orders, members, redemptions, events, claims)",
-				    optarg);
+				    "(orders, members, redemptions, events, "
+				    "claims)", optarg);
 			o.kind = optarg;
 			break;
 		case 'M':

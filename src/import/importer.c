@@ -93,9 +93,9 @@ summary(struct run *r)
 			    "figures\n", crm_prog, name, r->guests,
 			    r->guests == 1 ? "" : "s");
 	} else if (strcmp(k, "redemptions") == 0)
-		fprintf(stderr, "%s: %s: %ld rows read, redemptions %ld new, %ld "
-		    "updated, %ld unchanged, %ld of no known customer, %ld rows "
-		    "rejected\n", crm_prog, name, r->rows, r->o_new,
+		fprintf(stderr, "%s: %s: %ld rows read, redemptions %ld new, "
+		    "%ld updated, %ld unchanged, %ld of no known customer, %ld "
+		    "rows rejected\n", crm_prog, name, r->rows, r->o_new,
 		    r->o_updated, r->o_unchanged, r->c_unknown, r->rejected);
 	else if (strcmp(k, "members") == 0)
 		fprintf(stderr, "%s: %s: %ld rows read, members %ld new, %ld "

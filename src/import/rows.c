@@ -928,9 +928,10 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 			return 1;
 		if (o->has_points && t != o->points_used) {
 			buf_reset(&r->bad_msg);
-			buf_printf(&r->bad_msg, "%lld points used, but an earlier "
-			    "row of order %s gives %lld (from line %ld): an order "
-			    "uses its points once", (long long)t, o->order_no.s,
+			buf_printf(&r->bad_msg, "%lld points used, but an "
+			    "earlier row of order %s gives %lld (from line "
+			    "%ld): an order uses its points once",
+			    (long long)t, o->order_no.s,
 			    (long long)o->points_used, o->line);
 			return bad(r, F_POINTS_USED, r->bad_msg.s);
 		}

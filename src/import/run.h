@@ -86,7 +86,7 @@ struct run {
 	long	 rows, rejected, o_rejected, guests, future;
 	long	 bidi;			/* fields with bidi controls dropped */
 	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
-	long	 red[RED_CLASH];	/* orders' points_used: enum red_done */
+	long	 red[RED_CLASH];	/* points_used: by enum red_done */
 	int	 no_merge;		/* --no-merge */
 	size_t	 key_length;		/* the format's order_key_length */
 	struct buf buyer;		/* the current order's buyer key */

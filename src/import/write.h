@@ -29,11 +29,11 @@ enum red_done {
 	RED_NEW,
 	RED_UPDATED,
 	RED_SAME,		/* stored exactly so */
-	RED_CLASH		/* this file gave the reference with other values */
+	RED_CLASH		/* given before in the file, otherwise */
 };
 
-int	 write_redemption(struct run *r, const char *channel, const char *ref,
-	    int64_t cid, int64_t at, int64_t points);
+int	 write_redemption(struct run *r, const char *channel,
+	    const char *ref, int64_t cid, int64_t at, int64_t points);
 int	 write_redemption_drop(struct run *r, const char *channel,
 	    const char *ref);
 int	 write_import_begin(struct run *r, const char *file);

@@ -150,7 +150,8 @@ void	 pt_lapsing(const struct pt_ledger *l, int64_t days, int64_t *within,
  * and credit notes up to the as-of day give on day: as it was, for a
  * day before; as it will be if they buy nothing more, for a day after.
  */
-int	 pt_tier_on(struct pt_ledger *l, const struct pt_cust *c, int64_t day);
+int	 pt_tier_on(struct pt_ledger *l, const struct pt_cust *c,
+	    int64_t day);
 /*
  * After pt_ledger_run(): in how many days (1 to days) the tier held on
  * the as-of day is lost if the customer buys nothing more, as the spend
