@@ -124,6 +124,18 @@ test_expect_success 'an order that now uses no points takes its redemption back'
 	test "$(sql z.db "SELECT count(*) FROM redemptions")" = 3
 '
 
+# A cancelled order gives its points back: no redemption, and the one an
+# earlier import of it stored goes.
+test_expect_success 'a cancelled order uses no points' '
+	cp t.db c.db &&
+	sed -e "1s/\$/,status/" -e "2,\$s/\$/,completed/" orders.csv >st.csv &&
+	crm-import -q --db c.db st.csv &&
+	test "$(sql c.db "SELECT points FROM redemptions WHERE ref = \"W2\"")" = 25 &&
+	sed "/^W2/s/completed\$/cancelled/" st.csv >cancel.csv &&
+	crm-import -q --db c.db cancel.csv &&
+	test "$(sql c.db "SELECT count(*) FROM redemptions WHERE ref = \"W2\"")" = 0
+'
+
 # bad FILE FIELD REASON: importing FILE exits 1 naming line 3 and FIELD,
 # and the store is as it was, byte for byte.
 bad() {

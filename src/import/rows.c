@@ -234,18 +234,20 @@ check_future(struct run *r)
 
 /*
  * The redemption the points_used of order r->ord (of customer cid, 0:
- * none known) makes: points used, kept under the order's number in its
- * channel, at its time; none used takes back what an earlier import of
- * the order stored.  Returns 0, 1 when a part of the order earlier in
- * this file used other points (r->bad_msg says so), or -1.
+ * none known; settled as st) makes: points used, kept under the order's
+ * number in its channel, at its time.  None used, or a cancelled order
+ * (the points go back to the member with it), takes back what an
+ * earlier import of the order stored.  Returns 0, 1 when a part of the
+ * order earlier in this file used other points (r->bad_msg says so), or
+ * -1.
  */
 static int
-order_points(struct run *r, int64_t cid)
+order_points(struct run *r, int64_t cid, enum status st)
 {
 	struct order *o = &r->ord;
 	int rc;
 
-	if (o->points_used == 0)
+	if (o->points_used == 0 || st == S_CANCELLED)
 		return write_redemption_drop(r, o->channel.s, o->order_no.s);
 	rc = write_redemption(r, o->channel.s, o->order_no.s, cid,
 	    o->ordered_at, o->points_used);
@@ -292,7 +294,7 @@ flush_order(struct run *r)
 		r->guests++;
 	} else if ((cid = resolve_customer(r)) < 0)
 		return -1;
-	if (o->has_points && (rc = order_points(r, cid)) != 0)
+	if (o->has_points && (rc = order_points(r, cid, v.status)) != 0)
 		return rc < 0 ? -1 : order_bad(r, F_POINTS_USED, r->bad_msg.s);
 	switch ((rc = write_order(r, &v, cid))) {
 	case 0:
