@@ -1,7 +1,7 @@
 #!/bin/sh
 # points.sh: examples/points.programme over the example shop: the store
-# examples/orders.csv and examples/qdm-members.csv make, as of 30
-# November 2026.  Its output is the EXAMPLES of crm-points(1);
+# examples/orders.csv, examples/qdm-members.csv and the points members
+# used (examples/points-redemptions.csv) make, as of 30 November 2026.  Its output is the EXAMPLES of crm-points(1);
 # tests/t7100-points-example.sh checks they agree.
 set -e
 cd "$(dirname "$0")/.."
@@ -11,7 +11,8 @@ mkdir -p "$EXAMPLE_DIR"
 db="$EXAMPLE_DIR/crm.db"
 rm -f "$db" "$db-wal" "$db-shm"
 export CRM_DB="$db"
-crm-import -q examples/orders.csv examples/qdm-members.csv
+crm-import -q examples/orders.csv examples/qdm-members.csv \
+    examples/points-redemptions.csv
 p=examples/points.programme
 echo "$ crm-points check $p"
 crm-points check "$p"

@@ -26,9 +26,9 @@ static const char synopsis[] =
 "       crm-import [--db path] --explain id | --split id | --link id,id\n";
 
 static const char help[] =
-"Reads order, member, email-event and coupon-claim exports and stores\n"
-"them in the customer store.  With no file, or when file is -, reads\n"
-"stdin.\n"
+"Reads order, member, email-event, coupon-claim and points-redemption\n"
+"exports and stores them in the customer store.  With no file, or when\n"
+"file is -, reads stdin.\n"
 "\n"
 "Options:\n"
 "  -d, --delimiter C     field separator [default: ,]\n"
@@ -46,9 +46,10 @@ static const char help[] =
 "      --explain ID      show why customer ID's records are one customer\n"
 "      --format NAME     the export's format: plain, shopee, shopee-old,\n"
 "                        momo, qdm, qdm-members, shopify, email-events,\n"
-"                        coupon-claims [default: recognised from the header]\n"
+"                        coupon-claims, points-redemptions\n"
+"                        [default: recognised from the header]\n"
 "      --format-file F   a format file of your own (see share/formats)\n"
-"      --kind KIND       orders, members, events or claims\n"
+"      --kind KIND       orders, members, redemptions, events or claims\n"
 "      --link A,B        make customers A and B one, for good\n"
 "      --map F=COL,...   take field F from column COL\n"
 "      --map-file FILE   the same, one F=COL a line\n"
@@ -160,7 +161,8 @@ main(int argc, char *argv[])
 		case 'K':
 			if (!import_kind_known(optarg))
 				crm_usage_error(synopsis, "unknown kind '%s' "
-				    "(orders, members, events, claims)", optarg);
+				    "(orders, members, redemptions, events, "
+				    "claims)", optarg);
 			o.kind = optarg;
 			break;
 		case 'M':

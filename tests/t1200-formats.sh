@@ -264,7 +264,7 @@ test_expect_success '--format forces a format; a wrong one is refused plainly' '
 test_expect_success 'a header no format knows gets the list of formats' '
 	printf "a,b,c\n1,2,3\n" >odd.csv &&
 	{ crm-import --db w.db odd.csv 2>err; test $? = 1; } &&
-	test_grep "odd.csv:1: not a format crm-import knows (coupon-claims, email-events, momo, plain, qdm, qdm-members, shopee, shopee-old, shopify)" err
+	test_grep "odd.csv:1: not a format crm-import knows (coupon-claims, email-events, momo, plain, points-redemptions, qdm, qdm-members, shopee, shopee-old, shopify)" err
 '
 
 test_expect_success '--format-file takes a corrected copy of a format' '

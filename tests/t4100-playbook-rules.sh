@@ -300,7 +300,7 @@ crm-playbook: bad.playbook:2: no 'playbook NAME' line before the first step
 crm-playbook: bad.playbook:2: step 'a/b' has no 'audience'
 crm-playbook: bad.playbook:2: bad step name 'a/b' (letters, digits, '.', '_' and '-')
 crm-playbook: bad.playbook:2: step 'a/b' has no 'template'
-crm-playbook: bad.playbook:3: bad trigger 'soon' (want 'N days after first purchase', 'N days after purchase', 'N days after 2nd purchase', 'N days after cycle', 'N days after lost', 'N days after joining', 'N days before birthday', 'p_alive falls below P', 'points lapse within N' or 'from YYYY-MM-DD to YYYY-MM-DD')
+crm-playbook: bad.playbook:3: bad trigger 'soon' (want 'N days after first purchase', 'N days after purchase', 'N days after 2nd purchase', 'N days after cycle', 'N days after lost', 'N days after joining', 'N days before birthday', 'p_alive falls below P', 'points lapse within N', 'tier reached', 'tier lost within N' or 'from YYYY-MM-DD to YYYY-MM-DD')
 crm-playbook: bad.playbook:8: bad via 'fax' (want email, sms or any)
 crm-playbook: bad.playbook:9: unknown key 'colour'
 EOF2
@@ -334,7 +334,7 @@ bad 5 "bad date '2024-02-30' (want YYYY-MM-DD)"
 printf '%sstep s\n  audience new\n  trigger 3 days after 2th purchase\n' "$head" >bad.playbook
 bad 5 "bad ordinal '2th' (want 2nd, 3rd, 4th, ...)"
 printf '%sstep s\n  audience new\n  trigger 3 weeks after purchase\n' "$head" >bad.playbook
-bad 5 "bad trigger '3 weeks after purchase' (want 'N days after first purchase', 'N days after purchase', 'N days after 2nd purchase', 'N days after cycle', 'N days after lost', 'N days after joining', 'N days before birthday', 'p_alive falls below P', 'points lapse within N' or 'from YYYY-MM-DD to YYYY-MM-DD')"
+bad 5 "bad trigger '3 weeks after purchase' (want 'N days after first purchase', 'N days after purchase', 'N days after 2nd purchase', 'N days after cycle', 'N days after lost', 'N days after joining', 'N days before birthday', 'p_alive falls below P', 'points lapse within N', 'tier reached', 'tier lost within N' or 'from YYYY-MM-DD to YYYY-MM-DD')"
 printf '%sstep s\n  audience new, gone\n' "$head" >bad.playbook
 bad 4 "unknown audience 'gone' (want stages potential, new, active, lost or purchased, separated by commas; 'everyone'; or 'segment EXPRESSION')"
 printf 'cap 3\n  audience new\n' >bad.playbook

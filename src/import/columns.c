@@ -20,9 +20,9 @@ const char *const field_names[NFIELDS] = {
 	"email", "name", "sku", "product", "category", "quantity",
 	"unit_price", "shipping", "discount", "coupon", "paid_total",
 	"returned_quantity", "refund", "cost", "address", "cancel_reason",
-	"return_status", "items", "variation", "credit",
+	"return_status", "items", "variation", "credit", "points_used",
 	"member_no", "joined_at", "birthday", "gender", "tags",
-	"event", "campaign", "at", "buyer",
+	"event", "campaign", "at", "buyer", "ref", "points",
 };
 
 static int
@@ -53,7 +53,8 @@ int
 import_kind_known(const char *kind)
 {
 	return strcmp(kind, "orders") == 0 || strcmp(kind, "members") == 0 ||
-	    strcmp(kind, "events") == 0 || strcmp(kind, "claims") == 0;
+	    strcmp(kind, "events") == 0 || strcmp(kind, "claims") == 0 ||
+	    strcmp(kind, "redemptions") == 0;
 }
 
 /* Settings a format file may hold besides fields and status words. */
@@ -114,8 +115,8 @@ format_check(const struct format *f, const char *where)
 		return -1;
 	}
 	if (!import_kind_known(f->kind)) {
-		warnx("%s: unknown kind '%s' (orders, members, events, claims)",
-		    where, f->kind);
+		warnx("%s: unknown kind '%s' (orders, members, events, claims, "
+		    "redemptions)", where, f->kind);
 		return -1;
 	}
 	return 0;
@@ -511,6 +512,8 @@ check_columns(struct run *r)
 	static const int need_orders[] = { F_ORDER_ID, F_ORDERED_AT };
 	static const int need_events[] = { F_EMAIL, F_EVENT, F_AT };
 	static const int need_claims[] = { F_COUPON, F_BUYER, F_AT };
+	static const int need_redemptions[] = { F_REF, F_BUYER, F_AT,
+	    F_POINTS };
 	const int *need = NULL;
 	size_t nneed = 0, i;
 	const char *k = r->fmt->kind;
@@ -524,6 +527,9 @@ check_columns(struct run *r)
 	} else if (strcmp(k, "claims") == 0) {
 		need = need_claims;
 		nneed = 3;
+	} else if (strcmp(k, "redemptions") == 0) {
+		need = need_redemptions;
+		nneed = 4;
 	}
 	for (i = 0; i < nneed; i++)
 		if (!HAS(r, need[i])) {

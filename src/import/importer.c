@@ -78,12 +78,26 @@ summary(struct run *r)
 			fprintf(stderr, ", %ld order%s dated after today",
 			    r->future, r->future == 1 ? "" : "s");
 		putc('\n', stderr);
+		if (r->red[RED_NEW] + r->red[RED_UPDATED] +
+		    r->red[RED_SAME] > 0)
+			fprintf(stderr, "%s: %s: points used by %ld order%s: "
+			    "redemptions %ld new, %ld updated, %ld unchanged\n",
+			    crm_prog, name, r->red[RED_NEW] +
+			    r->red[RED_UPDATED] + r->red[RED_SAME],
+			    r->red[RED_NEW] + r->red[RED_UPDATED] +
+			    r->red[RED_SAME] == 1 ? "" : "s", r->red[RED_NEW],
+			    r->red[RED_UPDATED], r->red[RED_SAME]);
 		if (r->guests > 0)
 			fprintf(stderr, "%s: %s: %ld order%s without a known "
 			    "buyer (guest checkouts) stored for shop-level "
 			    "figures\n", crm_prog, name, r->guests,
 			    r->guests == 1 ? "" : "s");
-	} else if (strcmp(k, "members") == 0)
+	} else if (strcmp(k, "redemptions") == 0)
+		fprintf(stderr, "%s: %s: %ld rows read, redemptions %ld new, "
+		    "%ld updated, %ld unchanged, %ld of no known customer, %ld "
+		    "rows rejected\n", crm_prog, name, r->rows, r->o_new,
+		    r->o_updated, r->o_unchanged, r->c_unknown, r->rejected);
+	else if (strcmp(k, "members") == 0)
 		fprintf(stderr, "%s: %s: %ld rows read, members %ld new, %ld "
 		    "updated, %ld unchanged, %ld customers new, %ld rows "
 		    "rejected\n", crm_prog, name, r->rows, r->o_new,
@@ -137,6 +151,7 @@ import_file(struct run *r, struct import_input *in, int delim,
 	r->rows = r->rejected = r->o_new = r->o_updated = r->o_unchanged =
 	    r->c_new = r->c_unknown = r->o_rejected = r->guests = r->future =
 	    r->bidi = 0;
+	memset(r->red, 0, sizeof(r->red));
 	keymap_free(r->unchanged);
 	r->unchanged = keymap_new(UNCHANGED);
 	keymap_free(r->rejected_orders);
@@ -172,6 +187,9 @@ import_file(struct run *r, struct import_input *in, int delim,
 			break;
 		case 'c':
 			rc = take_claim(r);
+			break;
+		case 'r':
+			rc = take_redemption(r);
 			break;
 		default:
 			rc = take_row(r);

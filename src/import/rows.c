@@ -233,6 +233,38 @@ check_future(struct run *r)
 }
 
 /*
+ * The redemption the points_used of order r->ord (of customer cid, 0:
+ * none known; settled as st) makes: points used, kept under the order's
+ * number in its channel, at its time.  None used, or a cancelled order
+ * (the points go back to the member with it), takes back what an
+ * earlier import of the order stored.  Returns 0, 1 when a part of the
+ * order earlier in this file used other points (r->bad_msg says so), or
+ * -1.
+ */
+static int
+order_points(struct run *r, int64_t cid, enum status st)
+{
+	struct order *o = &r->ord;
+	int rc;
+
+	if (o->points_used == 0 || st == S_CANCELLED)
+		return write_redemption_drop(r, o->channel.s, o->order_no.s);
+	rc = write_redemption(r, o->channel.s, o->order_no.s, cid,
+	    o->ordered_at, o->points_used);
+	if (rc < 0)
+		return -1;
+	if (rc == RED_CLASH) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%lld points used, but a part of order "
+		    "%s earlier in this file gives others: an order uses its "
+		    "points once", (long long)o->points_used, o->order_no.s);
+		return 1;
+	}
+	r->red[rc]++;
+	return 0;
+}
+
+/*
  * Settles the assembled order and stores it, with its buyer (see
  * settle.c and write_order); an order with no account, phone or email
  * (nor a name at an address) is an order of no known buyer, stored for
@@ -262,6 +294,8 @@ flush_order(struct run *r)
 		r->guests++;
 	} else if ((cid = resolve_customer(r)) < 0)
 		return -1;
+	if (o->has_points && (rc = order_points(r, cid, v.status)) != 0)
+		return rc < 0 ? -1 : order_bad(r, F_POINTS_USED, r->bad_msg.s);
 	switch ((rc = write_order(r, &v, cid))) {
 	case 0:
 		break;
@@ -460,6 +494,74 @@ row_values(struct run *r)
 		if (r->val[f].len > 0 && text_controls(r, f) != 0)
 			return 1;
 	}
+	return 0;
+}
+
+/*
+ * The current row's channel, in small letters: its channel column's,
+ * else the file's.
+ */
+static void
+row_channel(struct run *r, struct buf *chan)
+{
+	size_t i;
+
+	buf_reset(chan);
+	if (HAS(r, F_CHANNEL) && r->val[F_CHANNEL].len > 0) {
+		for (i = 0; i < r->val[F_CHANNEL].len; i++)
+			buf_addc(chan, (char)tolower(
+			    (unsigned char)r->val[F_CHANNEL].s[i]));
+	} else
+		buf_adds(chan, r->channel);
+}
+
+/*
+ * Reads a number of points from field f, at least lo: a whole number,
+ * commas between groups of three digits and zeros after a point allowed
+ * ("1,200", "120.0" from a spreadsheet).  Returns 0 with *v set, or 1
+ * with the reason set.
+ */
+static int
+points_field(struct run *r, int f, int64_t lo, int64_t *v)
+{
+	const char *s = r->val[f].s, *p = s, *why = NULL;
+	int64_t n = 0;
+	int neg = 0;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (!isdigit((unsigned char)*p))
+		why = "not a whole number of points";
+	for (; why == NULL && *p != '\0' && *p != '.'; p++) {
+		if (*p == ',' && p > s && isdigit((unsigned char)p[-1]) &&
+		    isdigit((unsigned char)p[1]) &&
+		    isdigit((unsigned char)p[2]) &&
+		    isdigit((unsigned char)p[3]) &&
+		    !isdigit((unsigned char)p[4]))
+			continue;
+		if (!isdigit((unsigned char)*p))
+			why = "not a whole number of points";
+		else if (n > INT64_C(100000000000))
+			why = "too many points";
+		else
+			n = n * 10 + (*p - '0');
+	}
+	if (why == NULL && *p == '.')
+		for (p++; *p != '\0'; p++)
+			if (*p != '0') {
+				why = "not a whole number of points";
+				break;
+			}
+	if (why == NULL && neg && n > 0)
+		why = "negative points";
+	if (why == NULL && n < lo)
+		why = "0 points (a redemption uses 1 or more)";
+	if (why != NULL) {
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "%s: '%s'", why, s);
+		return bad(r, f, r->bad_msg.s);
+	}
+	*v = n;
 	return 0;
 }
 
@@ -820,6 +922,24 @@ take_order_values(struct run *r, int first, const struct buf *acct,
 		o->refund = t < 0 ? -t : t;
 		o->has_refund = 1;
 	}
+	/* Points used count once an order: its rows give them once, or
+	 * each the same. */
+	if (r->val[F_POINTS_USED].len > 0 &&
+	    strcmp(r->val[F_POINTS_USED].s, "-") != 0) {
+		if (points_field(r, F_POINTS_USED, 0, &t))
+			return 1;
+		if (o->has_points && t != o->points_used) {
+			buf_reset(&r->bad_msg);
+			buf_printf(&r->bad_msg, "%lld points used, but an "
+			    "earlier row of order %s gives %lld (from line "
+			    "%ld): an order uses its points once",
+			    (long long)t, o->order_no.s,
+			    (long long)o->points_used, o->line);
+			return bad(r, F_POINTS_USED, r->bad_msg.s);
+		}
+		o->points_used = t;
+		o->has_points = 1;
+	}
 	/* One order has one buyer: a later row naming another is a second
 	 * order with the same id, or a mistake. */
 	if (other_buyer(r, F_ACCOUNT, &o->account, acct) ||
@@ -874,12 +994,7 @@ take_row(struct run *r)
 		r->val[F_ORDER_ID].len = r->key_length;
 		r->val[F_ORDER_ID].s[r->key_length] = '\0';
 	}
-	if (HAS(r, F_CHANNEL) && r->val[F_CHANNEL].len > 0) {
-		for (size_t i = 0; i < r->val[F_CHANNEL].len; i++)
-			buf_addc(&chan, (char)tolower(
-			    (unsigned char)r->val[F_CHANNEL].s[i]));
-	} else
-		buf_adds(&chan, r->channel);
+	row_channel(r, &chan);
 
 	first = !o->open || strcmp(o->order_no.s, r->val[F_ORDER_ID].s) != 0 ||
 	    strcmp(o->channel.s, chan.s) != 0;
@@ -1153,14 +1268,38 @@ out:
 }
 
 /*
- * A coupon claim.  The buyer is an email, a phone, or an account (within
- * --channel when given, else in any channel).
+ * The buyer of a coupon claim or a redemption: an email, a phone, or an
+ * account (within --channel when given, else in any channel), into who,
+ * and the customer it points at into *cid (0: none known).  Returns 0,
+ * 1 when the row names no buyer (the reason set), or -1 on a store
+ * error.  The date (when) is read between the two, as claims always did.
  */
+static int
+row_buyer(struct run *r, struct buf *who, int64_t *at, int64_t *cid)
+{
+	const char *kind, *chan = r->no_merge ? r->channel : "";
+
+	if (email_norm(r->val[F_BUYER].s, who) == ID_OK)
+		kind = "email";
+	else if (phone_norm(r->val[F_BUYER].s, who) == ID_OK)
+		kind = "phone";
+	else if (account_norm(r->val[F_BUYER].s, who) == ID_OK) {
+		kind = "account";
+		chan = r->channel_opt;
+	} else
+		return bad(r, F_BUYER, "no buyer (empty or masked)");
+	if (when(r, at) != 0)
+		return 1;
+	if ((*cid = buyer_lookup(r, kind, chan, who->s)) < 0)
+		return -1;
+	return 0;
+}
+
+/* A coupon claim: a code, its buyer (see row_buyer) and when. */
 int
 take_claim(struct run *r)
 {
 	struct buf who = { 0 };
-	const char *kind, *chan = r->no_merge ? r->channel : "";
 	int64_t at, cid;
 	int rc = 1;
 
@@ -1170,23 +1309,8 @@ take_claim(struct run *r)
 		bad(r, F_COUPON, "no coupon code");
 		goto out;
 	}
-	if (email_norm(r->val[F_BUYER].s, &who) == ID_OK)
-		kind = "email";
-	else if (phone_norm(r->val[F_BUYER].s, &who) == ID_OK)
-		kind = "phone";
-	else if (account_norm(r->val[F_BUYER].s, &who) == ID_OK) {
-		kind = "account";
-		chan = r->channel_opt;
-	} else {
-		bad(r, F_BUYER, "no buyer (empty or masked)");
+	if ((rc = row_buyer(r, &who, &at, &cid)) != 0)
 		goto out;
-	}
-	if (when(r, &at) != 0)
-		goto out;
-	if ((cid = buyer_lookup(r, kind, chan, who.s)) < 0) {
-		rc = -1;
-		goto out;
-	}
 	rc = write_event(r, "coupon_claimed", at, cid, who.s, "",
 	    r->val[F_COUPON].s);
 out:
@@ -1194,3 +1318,62 @@ out:
 	return rc;
 }
 
+/*
+ * Points a member used, from the shop's redemptions export: its
+ * reference (kept once with the channel), the buyer as a claim's (see
+ * row_buyer), when, and the points (1 or more).  A buyer no customer
+ * matches is kept with no customer, as a claim is, and gets one when the
+ * file is read again after the buyer is known.
+ */
+int
+take_redemption(struct run *r)
+{
+	struct buf who = { 0 }, chan = { 0 };
+	int64_t at, cid, points;
+	int rc = 1;
+
+	if (row_values(r) != 0)
+		return 1;
+	if (r->val[F_REF].len == 0) {
+		bad(r, F_REF, "no redemption reference");
+		goto out;
+	}
+	if ((rc = row_buyer(r, &who, &at, &cid)) != 0)
+		goto out;
+	rc = 1;
+	if (r->val[F_POINTS].len == 0) {
+		bad(r, F_POINTS, "no points");
+		goto out;
+	}
+	if (points_field(r, F_POINTS, 1, &points))
+		goto out;
+	row_channel(r, &chan);
+	switch ((rc = write_redemption(r, chan.s, r->val[F_REF].s, cid, at,
+	    points))) {
+	case RED_NEW:
+		r->o_new++;
+		break;
+	case RED_UPDATED:
+		r->o_updated++;
+		break;
+	case RED_SAME:
+		r->o_unchanged++;
+		break;
+	case RED_CLASH:
+		buf_reset(&r->bad_msg);
+		buf_printf(&r->bad_msg, "redemption %s is given twice in this "
+		    "file, with other values", r->val[F_REF].s);
+		bad(r, F_REF, r->bad_msg.s);
+		rc = 1;
+		goto out;
+	default:
+		goto out;
+	}
+	if (cid == 0)
+		r->c_unknown++;
+	rc = 0;
+out:
+	buf_free(&who);
+	buf_free(&chan);
+	return rc;
+}

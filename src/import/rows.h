@@ -12,6 +12,7 @@ int	 take_row(struct run *r);	/* a line of an order */
 int	 take_member(struct run *r);
 int	 take_event(struct run *r);
 int	 take_claim(struct run *r);
+int	 take_redemption(struct run *r);
 /* With --blanks, lists the current row's fields that are not empty. */
 void	 row_blanks(struct run *r);
 /* Settles and stores the order the rows built: 0, or -1. */

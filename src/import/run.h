@@ -12,6 +12,7 @@
 #include "crm.h"
 #include "import/format.h"
 #include "import/settle.h"
+#include "import/write.h"
 
 enum field {
 	/* orders */
@@ -19,11 +20,11 @@ enum field {
 	F_EMAIL, F_NAME, F_SKU, F_PRODUCT, F_CATEGORY, F_QUANTITY,
 	F_UNIT_PRICE, F_SHIPPING, F_DISCOUNT, F_COUPON, F_PAID_TOTAL,
 	F_RETURNED_QTY, F_REFUND, F_COST, F_ADDRESS, F_CANCEL_REASON,
-	F_RETURN_STATUS, F_ITEMS, F_VARIATION, F_CREDIT,
+	F_RETURN_STATUS, F_ITEMS, F_VARIATION, F_CREDIT, F_POINTS_USED,
 	/* members */
 	F_MEMBER_NO, F_JOINED_AT, F_BIRTHDAY, F_GENDER, F_TAGS,
-	/* events and coupon claims */
-	F_EVENT, F_CAMPAIGN, F_AT, F_BUYER,
+	/* events, coupon claims and points redemptions */
+	F_EVENT, F_CAMPAIGN, F_AT, F_BUYER, F_REF, F_POINTS,
 	NFIELDS
 };
 
@@ -46,8 +47,8 @@ struct stmts {
 	sqlite3_stmt *id_find, *id_add, *id_share, *buyer_find, *cust_add,
 	    *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
 	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log,
-	    *replaced;
-	sqlite3_stmt *merge[10];
+	    *replaced, *red_find, *red_add, *red_set, *red_drop, *red_seen;
+	sqlite3_stmt *merge[11];
 };
 
 /* A row of the current order kept for the rejects file (--skip-bad). */
@@ -85,6 +86,7 @@ struct run {
 	long	 rows, rejected, o_rejected, guests, future;
 	long	 bidi;			/* fields with bidi controls dropped */
 	long	 o_new, o_updated, o_unchanged, c_new, shared, c_unknown;
+	long	 red[RED_CLASH];	/* points_used: by enum red_done */
 	int	 no_merge;		/* --no-merge */
 	size_t	 key_length;		/* the format's order_key_length */
 	struct buf buyer;		/* the current order's buyer key */

@@ -216,6 +216,8 @@ order_clear(struct order *o)
 	o->status = S_COMPLETED;
 	o->shipping = o->discount = o->paid_total = o->refund = 0;
 	o->has_paid_total = o->has_refund = 0;
+	o->points_used = 0;
+	o->has_points = 0;
 	o->nitems = 0;
 	o->negative = o->positive = 0;
 }

@@ -44,6 +44,8 @@ struct order {
 	enum status status;
 	int64_t	 shipping, discount, paid_total, refund;
 	int	 has_paid_total, has_refund;
+	int64_t	 points_used;		/* points paid with */
+	int	 has_points;		/* points_used was given */
 	struct item *items;
 	size_t	 nitems, capitems;
 	int	 negative, positive;	/* lines with quantity < 0, > 0 */

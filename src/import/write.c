@@ -42,6 +42,7 @@ static const char *const merge_sql[] = {
 	"UPDATE OR IGNORE tags SET customer_id = ?1 WHERE customer_id = ?2",
 	"UPDATE OR IGNORE events SET customer_id = ?1 WHERE customer_id = ?2",
 	"UPDATE OR IGNORE contacts SET customer_id = ?1 WHERE customer_id = ?2",
+	"UPDATE redemptions SET customer_id = ?1 WHERE customer_id = ?2",
 	"DELETE FROM tags WHERE customer_id = ?2",
 	"UPDATE customers SET"
 	" name = coalesce(name, (SELECT name FROM customers WHERE id = ?2)),"
@@ -125,6 +126,16 @@ prepare_all(struct run *r)
 	    " WHERE kind = ? AND value = ? ORDER BY shared LIMIT 1");
 	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
 	    " import_id) VALUES (?, ?, ?, ?)");
+	P(red_find, "SELECT customer_id IS ?3 AND at = ?4 AND points = ?5"
+	    " FROM redemptions WHERE channel = ?1 AND ref = ?2");
+	P(red_seen, "INSERT OR IGNORE INTO temp.red_seen VALUES (?1, ?2)");
+	P(red_add, "INSERT INTO redemptions (channel, ref, customer_id, at,"
+	    " points, import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	P(red_set, "UPDATE redemptions SET customer_id = ?3, at = ?4,"
+	    " points = ?5, import_id = ?6 WHERE channel = ?1 AND ref = ?2");
+	/* Only what an order's points_used wrote (an orders import). */
+	P(red_drop, "DELETE FROM redemptions WHERE channel = ?1 AND ref = ?2"
+	    " AND import_id IN (SELECT id FROM imports WHERE kind = 'orders')");
 #undef P
 	for (i = 0; i < sizeof(merge_sql) / sizeof(merge_sql[0]); i++)
 		if ((r->st.merge[i] = store_prepare(r->db, merge_sql[i])) == NULL)
@@ -141,7 +152,9 @@ write_finalize(struct run *r)
 	    &r->st.buyer_find, &r->st.cust_add,
 	    &r->st.cust_fill, &r->st.ord_find, &r->st.ord_add, &r->st.ord_set,
 	    &r->st.ord_append, &r->st.items_del, &r->st.item_add, &r->st.prod_find,
-	    &r->st.prod_add, &r->st.touch, &r->st.merge_log, &r->st.replaced };
+	    &r->st.prod_add, &r->st.touch, &r->st.merge_log, &r->st.replaced,
+	    &r->st.red_find, &r->st.red_add, &r->st.red_set, &r->st.red_drop,
+	    &r->st.red_seen };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -480,7 +493,8 @@ write_file_end(struct run *r)
 	sqlite3_finalize(keep);
 	if (rc != SQLITE_DONE)
 		return -1;
-	return store_exec(r->db, "DELETE FROM temp.replaced");
+	return store_exec(r->db, "DELETE FROM temp.replaced;"
+	    " DELETE FROM temp.red_seen");
 }
 
 /*
@@ -576,6 +590,71 @@ write_event(struct run *r, const char *kind, int64_t at, int64_t cid,
 	if (cid == 0)
 		r->c_unknown++;
 	return 0;
+}
+
+/* Binds a redemption's values to ?1..?5 of st, the import to ?6. */
+static void
+bind_redemption(struct run *r, sqlite3_stmt *st, const char *channel,
+    const char *ref, int64_t cid, int64_t at, int64_t points)
+{
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	if (cid > 0)
+		sqlite3_bind_int64(st, 3, cid);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int64(st, 5, points);
+	if (sqlite3_bind_parameter_count(st) >= 6)	/* not red_find */
+		sqlite3_bind_int64(st, 6, r->import_id);
+}
+
+/*
+ * Stores a redemption of points (above 0) by customer cid (0: none
+ * known) at time at, kept once by channel and ref: new, changed (the
+ * export's later copy, a buyer known since) or as it was.  A reference
+ * this file gave before must come with the same values.  Returns what
+ * it did (enum red_done), or -1 on a store error.
+ */
+int
+write_redemption(struct run *r, const char *channel, const char *ref,
+    int64_t cid, int64_t at, int64_t points)
+{
+	sqlite3_stmt *st = r->st.red_find;
+	int rc, same = 0, again;
+
+	sqlite3_bind_text(r->st.red_seen, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.red_seen, 2, ref, -1, SQLITE_STATIC);
+	if (run_stmt(r->st.red_seen) != 0)
+		return -1;
+	again = sqlite3_changes(r->db) == 0;
+	bind_redemption(r, st, channel, ref, cid, at, points);
+	if ((rc = store_step(st)) == SQLITE_ROW)
+		same = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (rc == SQLITE_ROW && same)
+		return RED_SAME;
+	if (again)
+		return RED_CLASH;
+	st = rc == SQLITE_ROW ? r->st.red_set : r->st.red_add;
+	bind_redemption(r, st, channel, ref, cid, at, points);
+	if (run_stmt(st) != 0)
+		return -1;
+	return rc == SQLITE_ROW ? RED_UPDATED : RED_NEW;
+}
+
+/*
+ * Takes back the redemption an earlier import of order ref's points_used
+ * wrote, now that the order says it used none.  Returns 0, or -1.
+ */
+int
+write_redemption_drop(struct run *r, const char *channel, const char *ref)
+{
+	sqlite3_bind_text(r->st.red_drop, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->st.red_drop, 2, ref, -1, SQLITE_STATIC);
+	return run_stmt(r->st.red_drop);
 }
 
 /* Notes the start of a file in the imports table; sets r->import_id. */
@@ -705,7 +784,9 @@ import_begin(struct run *r, const char *tz)
 	    "CREATE TEMP TABLE IF NOT EXISTS replaced "
 	    "(order_id INTEGER PRIMARY KEY, digest INTEGER, customer_id "
 	    "INTEGER, import_id INTEGER, lines INTEGER, counted INTEGER, "
-	    "line INTEGER)") != 0 ||
+	    "line INTEGER); "
+	    "CREATE TEMP TABLE IF NOT EXISTS red_seen (channel TEXT, ref TEXT,"
+	    " PRIMARY KEY (channel, ref)) WITHOUT ROWID") != 0 ||
 	    prepare_all(r) != 0)
 		return -1;
 	st = store_prepare(r->db, "SELECT NOT EXISTS (SELECT 1 FROM orders),"

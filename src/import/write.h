@@ -24,6 +24,18 @@ int	 write_member(struct run *r, int64_t cid, const int64_t *joined,
 int	 write_tag(struct run *r, const char *tag, int64_t cid);
 int	 write_event(struct run *r, const char *kind, int64_t at, int64_t cid,
 	    const char *who, const char *campaign, const char *coupon);
+/* What write_redemption() did. */
+enum red_done {
+	RED_NEW,
+	RED_UPDATED,
+	RED_SAME,		/* stored exactly so */
+	RED_CLASH		/* given before in the file, otherwise */
+};
+
+int	 write_redemption(struct run *r, const char *channel,
+	    const char *ref, int64_t cid, int64_t at, int64_t points);
+int	 write_redemption_drop(struct run *r, const char *channel,
+	    const char *ref);
 int	 write_import_begin(struct run *r, const char *file);
 int	 write_import_end(struct run *r, const char *sha256,
 	    const char *encoding);

@@ -2120,7 +2120,7 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		return -1;
 	}
 	if (e->uses_points && points_table(db, e->pg, asof, SEGEXPR_POINTS,
-	    e->pdays, e->npdays) != 0)
+	    e->pdays, e->npdays, 0) != 0)
 		return -1;
 	/* Every condition looks customers up here: index it once (a
 	 * view of customer_stats has the table's key already). */

@@ -225,7 +225,8 @@ static const char trigger_forms[] =
     "'N days after 2nd purchase', 'N days after cycle', "
     "'N days after lost', 'N days after joining', "
     "'N days before birthday', 'p_alive falls below P', "
-    "'points lapse within N' or 'from YYYY-MM-DD to YYYY-MM-DD'";
+    "'points lapse within N', 'tier reached', 'tier lost within N' or "
+    "'from YYYY-MM-DD to YYYY-MM-DD'";
 
 static int
 get_trigger(struct parser *p, struct pb_step *s, const char *value)
@@ -262,17 +263,24 @@ get_trigger(struct parser *p, struct pb_step *s, const char *value)
 			rc = 0;
 		goto out;
 	}
-	if (n == 4 && strcmp(w[0], "points") == 0 &&
-	    strcmp(w[1], "lapse") == 0 && strcmp(w[2], "within") == 0) {
-		s->trig = TRIG_POINTS_LAPSE;
-		if (crm_parse_int(w[3], 1, MAX_DAYS, &days) != 0)
+	if ((n == 4 && strcmp(w[0], "points") == 0 &&
+	    strcmp(w[1], "lapse") == 0 && strcmp(w[2], "within") == 0) ||
+	    (n == 4 && strcmp(w[0], "tier") == 0 &&
+	    strcmp(w[1], "lost") == 0 && strcmp(w[2], "within") == 0) ||
+	    (n == 2 && strcmp(w[0], "tier") == 0 &&
+	    strcmp(w[1], "reached") == 0)) {
+		/* The programme's ledger triggers. */
+		s->trig = w[0][0] == 'p' ? TRIG_POINTS_LAPSE : n == 2 ?
+		    TRIG_TIER_REACHED : TRIG_TIER_LOST;
+		if (n == 4 && crm_parse_int(w[3], 1, MAX_DAYS, &days) != 0)
 			fail(p, 0, "bad number of days '%s' (want 1 to %d)",
 			    w[3], MAX_DAYS);
 		else if (p->pb->programme == NULL)
-			fail(p, 0, "'points lapse within' needs a 'programme "
-			    "FILE' line before the first step");
+			fail(p, 0, "'%s %s%s' needs a 'programme FILE' line "
+			    "before the first step", w[0], w[1], n == 4 ?
+			    " within" : "");
 		else {
-			s->days = days;
+			s->days = n == 4 ? days : 0;
 			rc = 0;
 		}
 		goto out;
@@ -959,6 +967,21 @@ playbook_load(const char *path, struct playbook *pb)
 	if (rc == 0 && pb->programme != NULL && load_programme(pb, path) != 0) {
 		playbook_free(pb);
 		rc = -1;
+	}
+	if (rc == 0 && pb->pg != NULL && pb->pg->ntiers == 0) {
+		size_t i;
+
+		/* A tier trigger needs tiers to watch. */
+		for (i = 0; i < pb->nsteps; i++)
+			if (pb->steps[i].trig == TRIG_TIER_REACHED ||
+			    pb->steps[i].trig == TRIG_TIER_LOST) {
+				warnx("%s:%ld: step '%s': the programme %s has "
+				    "no tier", pb->file, pb->steps[i].line,
+				    pb->steps[i].name, pb->programme);
+				rc = -1;
+			}
+		if (rc != 0)
+			playbook_free(pb);
 	}
 	return rc;
 }

@@ -38,7 +38,9 @@ enum pb_trigger {
 	TRIG_BIRTHDAY,		/* days before the birthday */
 	TRIG_WINDOW,		/* once inside a campaign's date window */
 	TRIG_P_ALIVE,		/* P(alive) fell below level since yesterday */
-	TRIG_POINTS_LAPSE	/* points came within days of lapsing */
+	TRIG_POINTS_LAPSE,	/* points came within days of lapsing */
+	TRIG_TIER_REACHED,	/* a higher tier than the day before */
+	TRIG_TIER_LOST		/* the tier held goes within days */
 };
 
 /* How a step reaches a customer. */

@@ -255,7 +255,8 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 	case TRIG_POINTS_LAPSE:
 		/* Points that lapse on day d + N, still held on day d:
 		 * each batch comes within N days once. */
-		if (points_table(db, pb->pg, d, "pb_points", &s->days, 1) != 0) {
+		if (points_table(db, pb->pg, d, "pb_points", &s->days, 1,
+		    0) != 0) {
 			buf_free(&sql);
 			return -1;
 		}
@@ -263,6 +264,30 @@ due_step(sqlite3 *db, const struct playbook *pb, size_t i, int64_t d,
 		buf_adds(&sql, "SELECT customer_id FROM temp.pb_points_lapse"
 		    " WHERE days = ?2 AND lapse_on > 0");
 		once = 0;	/* once a batch, by its day */
+		break;
+	case TRIG_TIER_REACHED:
+		/* A tier above the one held the day before (by the
+		 * programme's ledger, as p_alive compares with yesterday):
+		 * each rise once, on its day. */
+		if (points_table(db, pb->pg, d, "pb_points", NULL, 0, 0) != 0) {
+			buf_free(&sql);
+			return -1;
+		}
+		buf_adds(&sql, "SELECT customer_id FROM temp.pb_points"
+		    " WHERE tier_rank > tier_before");
+		once = 0;	/* once a rise, by its day */
+		break;
+	case TRIG_TIER_LOST:
+		/* The tier held today goes within N days if the member
+		 * buys nothing more; due until contacted, then again only
+		 * after a purchase. */
+		if (points_table(db, pb->pg, d, "pb_points", NULL, 0,
+		    s->days) != 0) {
+			buf_free(&sql);
+			return -1;
+		}
+		buf_adds(&sql, "SELECT customer_id FROM temp.pb_points"
+		    " WHERE tier_lost IS NOT NULL");
 		break;
 	case TRIG_WINDOW:
 		if (d < s->from || d > s->to) {

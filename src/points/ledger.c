@@ -280,6 +280,17 @@ advance(struct run *r, struct bonus *b, int64_t day)
 	}
 }
 
+/* How many of the customer's events are dated on or before the as-of day. */
+static size_t
+events_asof(const struct pt_ledger *l, const struct pt_cust *c)
+{
+	size_t n;
+
+	for (n = 0; n < c->nev && c->ev[n].day <= l->asof; n++)
+		;
+	return n;
+}
+
 void
 pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
     struct pt_totals *t)
@@ -387,9 +398,8 @@ pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
 		advance(&r, &b, l->asof);
 
 	/* Where the customer stands on the as-of day. */
-	for (i = 0; i < c->nev && c->ev[i].day <= l->asof; i++)
-		;
-	t->tier = tier_at(&r, l->asof, i, &t->spend, &t->to_next);
+	t->tier = tier_at(&r, l->asof, events_asof(l, c), &t->spend,
+	    &t->to_next);
 	if (!t->enrolled)
 		return;
 	t->pending = pending_on(&r, l->asof);
@@ -416,4 +426,37 @@ pt_lapsing(const struct pt_ledger *l, int64_t days, int64_t *within,
 		if (x == l->asof + days)
 			*on += l->lot[i].left;
 	}
+}
+
+int
+pt_tier_on(struct pt_ledger *l, const struct pt_cust *c, int64_t day)
+{
+	struct run r;
+	int64_t spend;
+
+	memset(&r, 0, sizeof(r));
+	r.l = l;
+	r.c = c;
+	return tier_at(&r, day, events_asof(l, c), &spend, NULL);
+}
+
+int64_t
+pt_tier_lost(struct pt_ledger *l, const struct pt_cust *c, int64_t days)
+{
+	struct run r;
+	int64_t spend, j;
+	size_t n = events_asof(l, c);
+	int now;
+
+	memset(&r, 0, sizeof(r));
+	r.l = l;
+	r.c = c;
+	/* Day by day: a credit note leaving the window raises the spend
+	 * again, so the last day alone could miss a dip. */
+	if ((now = tier_at(&r, l->asof, n, &spend, NULL)) < 0)
+		return 0;
+	for (j = 1; j <= days; j++)
+		if (tier_at(&r, l->asof + j, n, &spend, NULL) < now)
+			return j;
+	return 0;
 }

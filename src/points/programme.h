@@ -145,5 +145,20 @@ void	 pt_ledger_run(struct pt_ledger *l, const struct pt_cust *c,
  */
 void	 pt_lapsing(const struct pt_ledger *l, int64_t days, int64_t *within,
 	    int64_t *on);
+/*
+ * After pt_ledger_run(): the tier (-1: none) that the customer's orders
+ * and credit notes up to the as-of day give on day: as it was, for a
+ * day before; as it will be if they buy nothing more, for a day after.
+ */
+int	 pt_tier_on(struct pt_ledger *l, const struct pt_cust *c,
+	    int64_t day);
+/*
+ * After pt_ledger_run(): in how many days (1 to days) the tier held on
+ * the as-of day is lost if the customer buys nothing more, as the spend
+ * that leaves the window takes them below it; 0 when it is not (or none
+ * is held).
+ */
+int64_t	 pt_tier_lost(struct pt_ledger *l, const struct pt_cust *c,
+	    int64_t days);
 
 #endif /* POINTS_PROGRAMME_H */

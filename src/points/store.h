@@ -26,13 +26,18 @@ int	 pt_read(struct pt_reader *rd, struct pt_cust *c);
 void	 pt_read_close(struct pt_reader *rd);
 /*
  * Makes TEMP tables `table` (customer_id INTEGER PRIMARY KEY, points:
- * the usable balance, tier: its name or NULL) of every member enrolled
- * in pg by asof, and `table`_lapse (customer_id, days, within: points
- * lapsing by asof + days, lapse_on: on that very day) for each of
- * days[0..ndays).   0, or -1 after saying why.
+ * the usable balance, tier: its name or NULL, tier_rank: 0 for none,
+ * else 1 for the lowest tier and up, tier_before: the rank on the day
+ * before asof, tier_lost: in how many days, up to tier_days, the tier is
+ * lost if the member buys nothing more, else NULL; see pt_tier_lost())
+ * of every member enrolled in pg by asof, and `table`_lapse
+ * (customer_id, days, within: points lapsing by asof + days, lapse_on:
+ * on that very day) for each of days[0..ndays).   0, or -1 after saying
+ * why.
  */
 int	 points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
-	    const char *table, const int64_t *days, size_t ndays);
+	    const char *table, const int64_t *days, size_t ndays,
+	    int64_t tier_days);
 /* 1 when the store has a redemptions table with at least one row. */
 int	 pt_has_redemptions(sqlite3 *db);
 

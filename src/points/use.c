@@ -1,7 +1,7 @@
 /*
- * use.c: the points of every member as of a day, for the segment
- * language and the playbook's points trigger: one pass over the ledger
- * stream into TEMP tables.
+ * use.c: the points and tiers of every member as of a day, for the
+ * segment language and the playbook's points and tier triggers: one
+ * pass over the ledger stream into TEMP tables.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +11,14 @@
 
 int
 points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
-    const char *table, const int64_t *days, size_t ndays)
+    const char *table, const int64_t *days, size_t ndays, int64_t tier_days)
 {
 	struct pt_ledger l;
 	struct pt_reader *rd;
 	struct pt_cust c;
 	struct pt_totals t;
 	sqlite3_stmt *ins = NULL, *lap = NULL;
-	int64_t within, on;
+	int64_t within, on, lost;
 	size_t i;
 	char *q;
 	int rc;
@@ -26,7 +26,8 @@ points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
 	q = sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\";"
 	    " DROP TABLE IF EXISTS temp.\"%w_lapse\";"
 	    " CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
-	    " points INTEGER NOT NULL, tier TEXT);"
+	    " points INTEGER NOT NULL, tier TEXT, tier_rank INTEGER NOT NULL,"
+	    " tier_before INTEGER NOT NULL, tier_lost INTEGER);"
 	    " CREATE TEMP TABLE \"%w_lapse\" (customer_id INTEGER NOT NULL,"
 	    " days INTEGER NOT NULL, within INTEGER NOT NULL, lapse_on INTEGER"
 	    " NOT NULL, PRIMARY KEY (customer_id, days))", table, table, table,
@@ -35,8 +36,8 @@ points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
 	sqlite3_free(q);
 	if (rc != 0)
 		return -1;
-	q = sqlite3_mprintf("INSERT INTO temp.\"%w\" VALUES (?1, ?2, ?3)",
-	    table);
+	q = sqlite3_mprintf("INSERT INTO temp.\"%w\" VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6)", table);
 	ins = q != NULL ? store_prepare(db, q) : NULL;
 	sqlite3_free(q);
 	q = sqlite3_mprintf("INSERT INTO temp.\"%w_lapse\" VALUES (?1, ?2,"
@@ -63,6 +64,14 @@ points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
 			    SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins, 3);
+		/* Ranks: 0 for none, then the tiers from the lowest. */
+		sqlite3_bind_int(ins, 4, t.tier + 1);
+		sqlite3_bind_int(ins, 5, pt_tier_on(&l, &c, asof - 1) + 1);
+		if (tier_days > 0 && (lost = pt_tier_lost(&l, &c,
+		    tier_days)) > 0)
+			sqlite3_bind_int64(ins, 6, lost);
+		else
+			sqlite3_bind_null(ins, 6);
 		rc = store_step(ins) == SQLITE_DONE ? 0 : -1;
 		sqlite3_reset(ins);
 		for (i = 0; rc == 0 && i < ndays; i++) {

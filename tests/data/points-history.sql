@@ -1,6 +1,7 @@
 -- What crm-points tests add to a store made from points-orders.csv:
--- two credit notes, a member record and a redemption (crm-import does
--- not read these yet).  Times are local seconds at noon.
+-- two credit notes, a member record and a redemption, put in with SQL
+-- (t7250 reads redemptions through crm-import).  Times are local
+-- seconds at noon.
 INSERT INTO orders (channel, order_no, customer_id, ordered_at, status,
     items_total, total, net, lines, digest)
   VALUES ('web', 'C1', 1,

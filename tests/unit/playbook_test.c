@@ -218,8 +218,23 @@ test_errors(void)
 	    "first purchase', 'N days after purchase', 'N days after 2nd "
 	    "purchase', 'N days after cycle', 'N days after lost', 'N days "
 	    "after joining', 'N days before birthday', 'p_alive falls below "
-	    "P', 'points lapse within N' or 'from YYYY-MM-DD to "
-	    "YYYY-MM-DD')");
+	    "P', 'points lapse within N', 'tier reached', 'tier lost within "
+	    "N' or 'from YYYY-MM-DD to YYYY-MM-DD')");
+	CHECK_ERR((HEAD "step s\ntrigger tier reached\n"),
+	    "t.pb:4: 'tier reached' needs a 'programme FILE' line before the "
+	    "first step");
+	CHECK_ERR((HEAD "programme p.programme\nstep s\ntrigger tier lost "
+	    "within 0\n"), "t.pb:5: bad number of days '0' (want 1 to 3650)");
+	CHECK_ERR((HEAD "step s\ntrigger tier lost within 30\n"),
+	    "t.pb:4: 'tier lost within' needs a 'programme FILE' line before "
+	    "the first step");
+	CHECK_ERR((HEAD "step s\ntrigger tier reached soon\n"),
+	    "t.pb:4: bad trigger 'tier reached soon' (want 'N days after "
+	    "first purchase', 'N days after purchase', 'N days after 2nd "
+	    "purchase', 'N days after cycle', 'N days after lost', 'N days "
+	    "after joining', 'N days before birthday', 'p_alive falls below "
+	    "P', 'points lapse within N', 'tier reached', 'tier lost within "
+	    "N' or 'from YYYY-MM-DD to YYYY-MM-DD')");
 	CHECK_ERR((HEAD "step s\ntrigger p_alive falls below 0\n"),
 	    "t.pb:4: bad level '0' (want a number between 0 and 1, e.g. 0.3)");
 	CHECK_ERR((HEAD "step s\ntrigger p_alive falls below 0.3x\n"),
@@ -247,7 +262,8 @@ test_errors(void)
 	    "'N days after purchase', 'N days after 2nd purchase', 'N days "
 	    "after cycle', 'N days after lost', 'N days after joining', 'N "
 	    "days before birthday', 'p_alive falls below P', 'points lapse "
-	    "within N' or 'from YYYY-MM-DD to YYYY-MM-DD')\n"
+	    "within N', 'tier reached', 'tier lost within N' or 'from "
+	    "YYYY-MM-DD to YYYY-MM-DD')\n"
 	    "t.pb:8: coupon 'X' has no 'valid' (days the code stays valid)\n"
 	    "t.pb:10: bad via 'fax' (want email, sms or any)\n"
 	    "t.pb:11: step 'c' again (first on line 4)\n"

@@ -1,7 +1,8 @@
 /*
  * points_test.c: the programme file reader, the holdout draw (against
- * sha256sum), tier windows, and a ledger driven with hand-made events
- * whose every entry is worked out below.
+ * sha256sum), tier windows, a ledger driven with hand-made events
+ * whose every entry is worked out below, and the tiers of the days
+ * around a ledger's (the playbook's tier triggers).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,11 +224,73 @@ test_ledger(void)
 	pt_ledger_free(&l);
 }
 
+/*
+ * Silver at 1000 in 12 months.  A: 1500 on 2024-03-20, a credit of
+ * -1400 on 03-22, B: 1000 on 2024-09-01: 1100 as of 2025-03-10.  The
+ * window of 2025-03-20 starts on 2024-03-21: A is out, -400, no tier;
+ * that of 2025-03-22 starts on 2024-03-23: the credit is out too, 1000,
+ * silver again.  So the tier is lost in 10 days, though the last day of
+ * a 14-day look has it back.
+ */
+static void
+test_tier_days(void)
+{
+	struct pt_event e[] = {
+		{ PE_ORDER, 0, 150000, "A" },
+		{ PE_CREDIT, 0, -140000, "C" },
+		{ PE_ORDER, 0, 100000, "B" },
+	};
+	struct programme pg;
+	struct pt_ledger l;
+	struct pt_cust c;
+	struct pt_totals t;
+
+	e[0].day = day(2024, 3, 20);
+	e[1].day = day(2024, 3, 22);
+	e[2].day = day(2024, 9, 1);
+	memset(&pg, 0, sizeof(pg));
+	pg.name = "t";
+	pg.start = day(2024, 1, 1);
+	pg.earn_points = 1;
+	pg.earn_per = 10000;
+	pg.ntiers = 1;
+	pg.tier[0].name = "silver";
+	pg.tier[0].spend = 100000;
+	pg.tier[0].months = 12;
+	pg.tier[0].mult = 100;
+	memset(&c, 0, sizeof(c));
+	c.id = 1;
+	c.joined = -1;
+	c.ev = e;
+	c.nev = 3;
+	pt_ledger_init(&l, &pg, day(2025, 3, 10));
+	pt_ledger_run(&l, &c, &t);
+	CHECK_INT(t.tier, 0);
+	CHECK_INT(t.spend, 110000);
+	CHECK_INT(pt_tier_on(&l, &c, day(2024, 3, 19)), -1);
+	CHECK_INT(pt_tier_on(&l, &c, day(2024, 3, 20)), 0);
+	CHECK_INT(pt_tier_on(&l, &c, day(2025, 3, 19)), 0);
+	CHECK_INT(pt_tier_on(&l, &c, day(2025, 3, 20)), -1);
+	CHECK_INT(pt_tier_on(&l, &c, day(2025, 3, 22)), 0);
+	CHECK_INT(pt_tier_on(&l, &c, day(2025, 3, 24)), 0);
+	CHECK_INT(pt_tier_lost(&l, &c, 14), 10);
+	CHECK_INT(pt_tier_lost(&l, &c, 10), 10);
+	CHECK_INT(pt_tier_lost(&l, &c, 9), 0);
+	/* As of 2024-03-21 the ledger knows nothing of the credit: the
+	 * tier goes when A leaves, on 2025-03-20. */
+	l.asof = day(2024, 3, 21);
+	pt_ledger_run(&l, &c, &t);
+	CHECK_INT(pt_tier_lost(&l, &c, 364), 364);
+	CHECK_INT(pt_tier_lost(&l, &c, 363), 0);
+	pt_ledger_free(&l);
+}
+
 int
 main(void)
 {
 	test_read();
 	test_draw_window();
 	test_ledger();
+	test_tier_days();
 	return unit_done();
 }
