@@ -261,4 +261,25 @@ test_expect_success 'results as TSV' '
 	test_cmp expect back
 '
 
+# Returns count against the revenue they take back: a credit note of
+# 100.00 from customer 2 on 15 March (inside the thanks window, 5 to 18
+# March) and one of 50.00 from holdout 6 on 16 March, who bought nothing
+# (6 stays a non-buyer, the group loses 50.00).  By hand: treatment
+# 1300 - 100 = 1200.00, holdout 700 - 50 = 650.00, per contact
+# 1200/3 - 650/3 = 183.33; the counts and rates as before.  A copy of the
+# store, so the tests above keep theirs.
+test_expect_success 'results: credit notes in the window come off the revenue' '
+	cp t.db tc.db &&
+	sqlite3 tc.db "INSERT INTO orders (channel, order_no, customer_id,
+	    ordered_at, status, items_total, total, net, lines, digest)
+	    VALUES (\"shop\", \"CR2\", 2, strftime(\"%s\", \"2024-03-15 10:00\"),
+	    \"credit\", -10000, -10000, -10000, 0, 0),
+	    (\"shop\", \"CR6\", 6, strftime(\"%s\", \"2024-03-16 10:00\"),
+	    \"credit\", -5000, -5000, -5000, 0, 0)" &&
+	crm-playbook results --db tc.db --as-of 2024-04-30 "$PB" >actual &&
+	grep "^timeline,step,thanks," actual | cut -d, -f11-20 >row &&
+	echo "2,0.6667,1,0.3333,0.3333,-0.3158,0.7178,1200.00,650.00,183.33" >expect &&
+	test_cmp expect row
+'
+
 test_done

@@ -53,8 +53,10 @@ pbres_gather(sqlite3 *db, const struct playbook *pb, const char *name,
 	*claims_known = pb_query_int(db, "SELECT EXISTS (SELECT 1 FROM events"
 	    " WHERE kind = 'coupon_claimed' AND at < ?1)", p, 1, NULL) > 0;
 
-	/* One row per contact: did they buy within the window, and has the
-	 * window closed (the contact day plus the days, by the as-of day)? */
+	/* One row per contact: did they buy within the window, their net
+	 * revenue in it (purchases less credit notes: a return in the
+	 * window takes back what it returns), and has the window closed
+	 * (the contact day plus the days, by the as-of day)? */
 	p[1] = days;
 	p[2] = asof;
 	if (pb_exec(db, "CREATE TEMP TABLE pr AS SELECT k.playbook,"
@@ -73,9 +75,10 @@ pbres_gather(sqlite3 *db, const struct playbook *pb, const char *name,
 	    " END AS cost"
 	    " FROM contacts k"
 	    " LEFT JOIN temp.pr_used u ON u.code = k.coupon_code"
-	    " LEFT JOIN (SELECT k2.id, count(o.id) AS n, sum(o.net) AS net"
+	    " LEFT JOIN (SELECT k2.id, sum(" CRM_PURCHASE("o.") ") AS n,"
+	    "  sum(o.net) AS net"
 	    "  FROM contacts k2 JOIN orders o ON o.customer_id ="
-	    "  k2.customer_id AND " CRM_PURCHASE("o.") " AND"
+	    "  k2.customer_id AND " CRM_REVENUE("o.") " AND"
 	    "  o.ordered_at >= (k2.day + 1) * 86400 AND o.ordered_at <"
 	    "  (min(k2.day + ?2, ?3) + 1) * 86400"
 	    "  WHERE k2.day <= ?3 GROUP BY k2.id) b ON b.id = k.id"
