@@ -91,6 +91,20 @@ test_expect_success 'revenue and spend count the credits; purchases do not' '
 	test "$(sql u.db "SELECT count(*) FROM customer_stats")" = 3
 '
 
+# The windowed amounts count a window's credit notes as spent does:
+# 14911 after 1 July 2011: C560001 -25.50 and 570001 30.60, spent 5.10
+# in 1 order; 16446 after it: 581483 168,469.60 credited in full by
+# C581484, spent 0.00 in 1 order, aov 0; 14911 in July and August: only
+# the credit, -25.50 in no order.  Counting purchases alone said 30.60
+# and 168,469.60.
+test_expect_success 'spent() and aov() of a window count its credit notes' '
+	seg() { crm-segment --db u.db --as-of 2011-12-31 --columns account "$1" |
+	    sed 1d | cut -d, -f2; } &&
+	test "$(seg "spent(after 2011-07-01) > 5 and spent(after 2011-07-01) < 6")" = online:14911 &&
+	test "$(seg "aov(after 2011-07-01) = 0 and orders(after 2011-07-01) = 1")" = online:16446 &&
+	test "$(seg "spent(between 2011-07-01 and 2011-08-31) = -25.50 and orders(between 2011-07-01 and 2011-08-31) = 0")" = online:14911
+'
+
 test_expect_success 'the same file again changes nothing, guest order included' '
 	sqlite3 u.db "SELECT * FROM orders ORDER BY id; SELECT * FROM order_items;
 	    SELECT * FROM customer_stats" >before &&

@@ -1773,6 +1773,7 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 }
 
 #define PURCHASE CRM_PURCHASE("")
+#define REVENUE CRM_REVENUE("")
 #define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), " \
 	"(SELECT mb.birthday FROM " \
 	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \
@@ -1917,11 +1918,17 @@ gen_orders(struct gen *g, const struct node *n)
 {
 	struct buf lhs = { 0 }, *out = g->out;
 
+	/* As spent and aov: the window's purchases less its credit notes,
+	 * over its purchases. */
 	g->out = &lhs;
-	buf_printf(g->out, "(SELECT %s FROM orders o WHERE o.customer_id "
-	    "= u.customer_id AND o." PURCHASE, n->f->id == FN_ORDERS ?
-	    "COUNT(*)" : n->f->id == FN_SPENT ? "coalesce(SUM(o.net), 0)" :
-	    "SUM(o.net) * 1.0 / COUNT(*)");
+	if (n->f->id == FN_ORDERS)
+		buf_adds(g->out, "(SELECT COUNT(*) FROM orders o WHERE"
+		    " o.customer_id = u.customer_id AND o." PURCHASE);
+	else
+		buf_printf(g->out, "(SELECT %s FROM orders o WHERE"
+		    " o.customer_id = u.customer_id AND o." REVENUE,
+		    n->f->id == FN_SPENT ? "coalesce(SUM(o.net), 0)" :
+		    "SUM(o.net) * 1.0 / NULLIF(SUM(o." PURCHASE "), 0)");
 	gen_window(g, n, "o.ordered_at");
 	buf_adds(g->out, ")");
 	g->out = out;
