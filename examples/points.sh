@@ -1,7 +1,8 @@
 #!/bin/sh
 # points.sh: examples/points.programme over the example shop: the store
 # examples/orders.csv, examples/qdm-members.csv and the points members
-# used (examples/points-redemptions.csv) make, as of 30 November 2026.  Its output is the EXAMPLES of crm-points(1);
+# used (examples/points-redemptions.csv) make, as of 30 November 2026.
+# Its output is the EXAMPLES of crm-points(1);
 # tests/t7100-points-example.sh checks they agree.
 set -e
 cd "$(dirname "$0")/.."

@@ -198,6 +198,7 @@ test_expect_success 'liability: outstanding, value, breakage from history' '
 	outstanding_value,26.00
 	redeemed_to_date,120
 	expired_to_date,272
+	breakage_redemptions,1
 	breakage_rate,0.6939
 	expected_breakage,180
 	expected_breakage_value,18.00
@@ -207,6 +208,12 @@ test_expect_success 'liability: outstanding, value, breakage from history' '
 	lapsing_90d_value,6.00
 	EOF
 	test_cmp expect out
+'
+
+# One redemption is no history to judge breakage by: the table says so.
+test_expect_success 'liability: a breakage rate on 1 redemption is called thin' '
+	crm-points --db t.db --as-of 2025-03-15 --table liability p.programme >out &&
+	test_grep "rests on 1 redemption: too few to trust" out
 '
 
 test_expect_success 'the same inputs give the same bytes' '

@@ -319,6 +319,9 @@ liab_add(void *arg, const struct pt_cust *c, const struct pt_totals *x)
 	return 0;
 }
 
+/* Below this many redemptions a breakage rate is said to be thin. */
+#define PT_THIN_REDEMPTIONS 30
+
 /* A two-column table of measures, one a row. */
 static void
 kv_int(struct table *t, const char *k, int64_t v)
@@ -342,7 +345,7 @@ pt_liability(struct pt_opts *o, const struct programme *pg)
 	struct pt_ledger l;
 	struct liab a;
 	struct table t;
-	int64_t out, brk;
+	int64_t out, brk, nred = 0;
 	int hist, rc;
 	char d[11];
 
@@ -353,6 +356,9 @@ pt_liability(struct pt_opts *o, const struct programme *pg)
 	if (rc < 0)
 		return -1;
 	hist = pt_has_redemptions(o->db) && a.redeemed + a.expired > 0;
+	if (hist && (nred = pt_redemptions_before(o->db,
+	    (o->asof + 1) * DAY_SECS)) < 0)
+		return -1;
 	out = a.balance + a.pending;
 	if (o->out.mode == TM_TABLE)
 		tout_title(&o->out, "Liability of programme %s as of %s",
@@ -369,6 +375,7 @@ pt_liability(struct pt_opts *o, const struct programme *pg)
 	kv_int(&t, "redeemed_to_date", a.redeemed);
 	kv_int(&t, "expired_to_date", a.expired);
 	if (hist) {
+		kv_int(&t, "breakage_redemptions", nred);
 		table_str(&t, "breakage_rate");
 		table_ratio(&t, a.expired, a.redeemed + a.expired);
 		table_endrow(&t);
@@ -395,6 +402,11 @@ pt_liability(struct pt_opts *o, const struct programme *pg)
 			    "left the ledger by redemption or lapse, the "
 			    "share that lapsed, applied to what is "
 			    "outstanding.");
+		if (hist && nred < PT_THIN_REDEMPTIONS)
+			tout_note(&o->out, "The breakage rate rests on %lld "
+			    "redemption%s: too few to trust; it will move as "
+			    "members redeem.", (long long)nred,
+			    nred == 1 ? "" : "s");
 	}
 	return 0;
 }

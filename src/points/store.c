@@ -39,6 +39,26 @@ pt_has_redemptions(sqlite3 *db)
 	return has;
 }
 
+/* How many redemptions of known customers were made before time t. */
+int64_t
+pt_redemptions_before(sqlite3 *db, int64_t t)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+
+	if (!pt_has_redemptions(db))
+		return 0;
+	st = store_prepare(db, "SELECT count(*) FROM redemptions WHERE"
+	    " customer_id IS NOT NULL AND at < ?1");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t);
+	if (store_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 static int
 has_table(sqlite3 *db)
 {

@@ -40,6 +40,7 @@ int	 points_table(sqlite3 *db, const struct programme *pg, int64_t asof,
 	    int64_t tier_days);
 /* 1 when the store has a redemptions table with at least one row. */
 int	 pt_has_redemptions(sqlite3 *db);
+int64_t	 pt_redemptions_before(sqlite3 *db, int64_t t);
 
 /* ==== reports.c: the subcommands' output; 0, or -1 after saying why ==== */
 
