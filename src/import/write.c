@@ -684,6 +684,7 @@ int
 import_begin(struct run *r, const char *tz)
 {
 	sqlite3_stmt *st;
+	char sql[64];
 
 	/*
 	 * Foreign keys are declared for everyone who writes to the store but
@@ -717,12 +718,20 @@ import_begin(struct run *r, const char *tz)
 		r->ids_complete = sqlite3_column_int(st, 1);
 	}
 	sqlite3_finalize(st);
-	r->ids = keymap_new(IDCACHE);
+	/* A first import's map fills: made whole now, it never holds its
+	 * old table and its new one at once as it grows. */
+	r->ids = keymap_new(r->ids_complete ? IDCACHE : IDMORE);
+	if (r->ids != NULL && r->ids_complete && keymap_whole(r->ids) != 0) {
+		keymap_free(r->ids);
+		r->ids = NULL;
+	}
 	if ((r->moved = keymap_new(MOVED)) == NULL) {
 		keymap_free(r->ids);
 		r->ids = NULL;		/* without them, the store answers */
 	}
-	return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d",
+	    r->ids_complete ? CACHE_FIRST : CACHE_MORE);
+	return store_exec(r->db, sql);
 }
 
 int
