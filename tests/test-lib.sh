@@ -203,8 +203,9 @@ man_flags() {
 }
 
 # Every store the cases left must hold together: no order, identity or
-# item that points at nothing (crm-import writes with foreign keys
-# unenforced; see crm-import.c) and a sound database file.
+# item that points at nothing, no value outside its CHECK constraint
+# (crm-import writes with both unenforced; see import_begin in
+# src/import/write.c) and a sound database file.
 check_stores() {
 	find "$TRASH" -name '*.db' -type f | sort | while read -r db; do
 		[ "$(sqlite3 -readonly "$db" "PRAGMA application_id" \

@@ -61,15 +61,29 @@ struct held {
 #define PCACHE	4096			/* product ids remembered */
 /*
  * Identifying values remembered in a run (16 MB at most), and customers
- * merged in a run, whose old ids lead to the kept ones.
+ * merged in a run, whose old ids lead to the kept ones.  Into a store
+ * that holds identities already the map is no complete list, only a
+ * cache of the store's answers: it stops at IDMORE (4 MB), leaving the
+ * memory to the store's page cache.
  */
 #define IDCACHE	(768 * 1024)
+#define IDMORE	(192 * 1024)
 #define MOVED	(48 * 1024)
 /*
  * Stored orders a file found unchanged (4 MB at most): past these, a
  * later part of such an order, apart in the file, replaces it.
  */
 #define UNCHANGED (192 * 1024)
+/*
+ * The store's page cache (KiB).  A first import fills the 16 MB map of
+ * identities; an import into a store that has them keeps its map within
+ * 4 MB and gives the cache the rest: a week's new buyers fall all over
+ * the identities and the customers' indexes, and what the cache cannot
+ * hold is written out and read back before the commit.  Either way the
+ * whole run stays within 64 MB.
+ */
+#define CACHE_FIRST	(24 * 1024)
+#define CACHE_MORE	(34 * 1024)
 
 struct run {
 	sqlite3	*db;

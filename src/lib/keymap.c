@@ -1,12 +1,13 @@
 /*
  * keymap.c: a hash table from 96-bit keys to 32-bit values, of a size
  * fixed when it is made.  Once it holds as many keys as it was allowed
- * it refuses new ones, so its memory never depends on the input and its
- * user can tell when it stopped being complete.  Keys are digests
+ * it refuses new ones, so its memory is bounded whatever the input and
+ * its user can tell when it stopped being complete.  Keys are digests
  * (keymap_key: the first 96 bits of a SHA-256), so two different inputs
  * never share one.  Open addressing with linear probing, 16 bytes a
- * slot; the table is calloc'ed at once, and the system gives it pages
- * only as they are first written.
+ * slot.  The table starts small and doubles as keys come, up to the size
+ * that max asks for: hashed keys fall on every page of a table, so one
+ * made whole at once would take all its memory for a few thousand keys.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,27 +23,37 @@ struct slot {
 struct keymap {
 	struct slot *slot;
 	size_t	 size;		/* slots, a power of two */
+	size_t	 full;		/* the most slots it grows to */
 	size_t	 n;		/* keys held */
-	size_t	 max;		/* keys allowed: at most 3/4 of the slots */
+	size_t	 max;		/* keys allowed: at most 3/4 of full */
 };
+
+#define KEYMAP_START	4096	/* slots to begin with (64 KB) */
 
 struct keymap *
 keymap_new(size_t max)
 {
 	struct keymap *m;
-	size_t size = 16;
+	size_t full = 16;
 
-	while (size / 4 * 3 < max)
-		size *= 2;
+	while (full / 4 * 3 < max)
+		full *= 2;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
-	if ((m->slot = calloc(size, sizeof(*m->slot))) == NULL) {
+	m->size = full < KEYMAP_START ? full : KEYMAP_START;
+	if ((m->slot = calloc(m->size, sizeof(*m->slot))) == NULL) {
 		free(m);
 		return NULL;
 	}
-	m->size = size;
+	m->full = full;
 	m->max = max;
 	return m;
+}
+
+size_t
+keymap_bytes(const struct keymap *m)
+{
+	return m != NULL ? m->size * sizeof(*m->slot) : 0;
 }
 
 void
@@ -105,6 +116,37 @@ keymap_get(const struct keymap *m, const struct mapkey *key, int64_t *v)
 	return 1;
 }
 
+/*
+ * Doubles the table, or makes it whole at once for keymap_whole; 0, or
+ * -1 when there is no memory for it.
+ */
+static int
+grow(struct keymap *m, size_t size)
+{
+	struct keymap big = *m;
+	struct mapkey key;
+	size_t i;
+
+	big.size = size;
+	if ((big.slot = calloc(big.size, sizeof(*big.slot))) == NULL)
+		return -1;
+	for (i = 0; i < m->size; i++) {
+		if ((m->slot[i].k[0] | m->slot[i].k[1] | m->slot[i].k[2]) == 0)
+			continue;
+		memcpy(key.k, m->slot[i].k, sizeof(key.k));
+		*find(&big, &key) = m->slot[i];
+	}
+	free(m->slot);
+	*m = big;
+	return 0;
+}
+
+int
+keymap_whole(struct keymap *m)
+{
+	return m->size < m->full ? grow(m, m->full) : 0;
+}
+
 int
 keymap_put(struct keymap *m, const struct mapkey *key, int64_t v)
 {
@@ -116,6 +158,11 @@ keymap_put(struct keymap *m, const struct mapkey *key, int64_t v)
 	if ((s->k[0] | s->k[1] | s->k[2]) == 0) {
 		if (m->n >= m->max)
 			return -1;
+		if (m->n >= m->size / 4 * 3 && m->size < m->full) {
+			if (grow(m, m->size * 2) != 0)
+				return -1;	/* refused, as when full */
+			s = find(m, key);
+		}
 		memcpy(s->k, key->k, sizeof(s->k));
 		m->n++;
 	}

@@ -56,6 +56,55 @@ test_fill(size_t n)
 	keymap_free(m);
 }
 
+/*
+ * A map grows with its keys: 4096 slots of 16 bytes at first, doubled
+ * when a key would fill more than 3/4 of them, never beyond the slots
+ * that its max asks for (100000 keys: 262144, the first power of two
+ * whose 3/4 holds them); the keys it held are all found after it grew.
+ */
+static void
+test_growth(void)
+{
+	struct keymap *m = keymap_new(100000), *small = keymap_new(12);
+	struct mapkey k;
+	int64_t v;
+	size_t i, found = 0;
+
+	CHECK_INT(keymap_bytes(small), 16 * 16);
+	CHECK_INT(keymap_bytes(m), 4096 * 16);
+	for (i = 0; i < 3072; i++) {
+		keymap_int((int64_t)i + 1, &k);
+		CHECK_INT(keymap_put(m, &k, (int64_t)i), 0);
+	}
+	CHECK_INT(keymap_bytes(m), 4096 * 16);
+	keymap_int(3073, &k);
+	CHECK_INT(keymap_put(m, &k, 3072), 0);
+	CHECK_INT(keymap_bytes(m), 8192 * 16);
+	for (i = 0; i < 3073; i++) {
+		keymap_int((int64_t)i + 1, &k);
+		found += keymap_get(m, &k, &v) && v == (int64_t)i;
+	}
+	CHECK_INT(found, 3073);
+	for (i = 3073; i < 100000; i++) {
+		keymap_int((int64_t)i + 1, &k);
+		keymap_put(m, &k, 1);
+	}
+	CHECK_INT(keymap_bytes(m), 262144 * 16);
+	CHECK_INT(keymap_whole(m), 0);
+	CHECK_INT(keymap_bytes(m), 262144 * 16);
+	keymap_free(m);
+	keymap_free(small);
+	/* Made whole at once, it keeps what it held. */
+	m = keymap_new(100000);
+	keymap_int(42, &k);
+	CHECK_INT(keymap_put(m, &k, 7), 0);
+	CHECK_INT(keymap_whole(m), 0);
+	CHECK_INT(keymap_bytes(m), 262144 * 16);
+	CHECK_INT(keymap_get(m, &k, &v), 1);
+	CHECK_INT(v, 7);
+	keymap_free(m);
+}
+
 static void
 test_values(void)
 {
@@ -105,6 +154,7 @@ main(void)
 	test_fill(1);
 	test_fill(12);
 	test_fill(100000);
+	test_growth();
 	test_values();
 	test_keys();
 	return unit_done();
