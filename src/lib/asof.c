@@ -62,6 +62,19 @@ only_cond(const char *kw, const char *only)
 	    " temp.\"%w\")", kw, only);
 }
 
+/* Prepares sql (from sqlite3_mprintf, freed; NULL fails). */
+static sqlite3_stmt *
+prepare_owned(sqlite3 *db, char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sql == NULL)
+		return NULL;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	return st;
+}
+
 /*
  * Prepares sql (from sqlite3_mprintf, freed; NULL fails) with ?1 bound
  * to the end of day asof and ?2 to the scope's channel.
@@ -72,11 +85,7 @@ scope_prepare(sqlite3 *db, char *sql, int64_t asof,
 {
 	sqlite3_stmt *st;
 
-	if (sql == NULL)
-		return NULL;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
+	if ((st = prepare_owned(db, sql)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
 	if (sc->channel != NULL)
@@ -337,11 +346,7 @@ cycle_scan(sqlite3 *db, const char *stats, double *median)
 	else
 		sql = sqlite3_mprintf("SELECT second_day - first_day, 1 FROM %s"
 		    " WHERE second_day IS NOT NULL", stats);
-	if (sql == NULL)
-		return -1;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
+	if ((st = prepare_owned(db, sql)) == NULL)
 		return -1;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		gap = sqlite3_column_int64(st, 0);
@@ -532,11 +537,7 @@ lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
 	    (long long)((asof + 1) * DAY_SECS), (long long)asof,
 	    (long long)lost, whole ? "customers" : "1",
 	    whole ? "main.stats_days" : "temp.asof_stats");
-	if (sql == NULL)
-		return -1;
-	st = store_prepare(db, sql);
-	sqlite3_free(sql);
-	if (st == NULL)
+	if ((st = prepare_owned(db, sql)) == NULL)
 		return -1;
 	if ((rc = store_step(st)) == SQLITE_ROW)
 		for (i = 0; i < CRM_NSTAGES; i++)

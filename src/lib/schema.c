@@ -8,6 +8,26 @@
 
 #include "crm.h"
 
+/* Migration 9's triggers: a customer_stats row counted in (new) and
+ * out of (old) stats_days and stats_gaps; a count that falls to 0 goes. */
+#define STATS_PUT \
+"  INSERT INTO stats_days VALUES (new.last_day,\n" \
+"    min(new.purchase_days, 2), 1)\n" \
+"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n" \
+"  INSERT INTO stats_gaps SELECT new.second_day - new.first_day, 1\n" \
+"    WHERE new.second_day IS NOT NULL\n" \
+"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n"
+#define STATS_TAKE \
+"  UPDATE stats_days SET customers = customers - 1\n" \
+"    WHERE last_day = old.last_day\n" \
+"    AND purchase_days = min(old.purchase_days, 2);\n" \
+"  UPDATE stats_gaps SET customers = customers - 1\n" \
+"    WHERE gap = old.second_day - old.first_day;\n" \
+"  DELETE FROM stats_days WHERE last_day = old.last_day\n" \
+"    AND purchase_days = min(old.purchase_days, 2) AND customers = 0;\n" \
+"  DELETE FROM stats_gaps WHERE gap = old.second_day - old.first_day\n" \
+"    AND customers = 0;\n"
+
 /*
  * Never edit a migration once it is released: a store that has run it
  * will not run it again, so the change would reach new stores only.
@@ -311,41 +331,15 @@ static const char *const migrations[] = {
 "INSERT INTO stats_gaps SELECT second_day - first_day, count(*)\n"
 "  FROM customer_stats WHERE second_day IS NOT NULL GROUP BY 1;\n"
 "CREATE TRIGGER stats_add AFTER INSERT ON customer_stats BEGIN\n"
-"  INSERT INTO stats_days VALUES (new.last_day,\n"
-"    min(new.purchase_days, 2), 1)\n"
-"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n"
-"  INSERT INTO stats_gaps SELECT new.second_day - new.first_day, 1\n"
-"    WHERE new.second_day IS NOT NULL\n"
-"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n"
+STATS_PUT
 "END;\n"
 "CREATE TRIGGER stats_remove AFTER DELETE ON customer_stats BEGIN\n"
-"  UPDATE stats_days SET customers = customers - 1\n"
-"    WHERE last_day = old.last_day\n"
-"    AND purchase_days = min(old.purchase_days, 2);\n"
-"  UPDATE stats_gaps SET customers = customers - 1\n"
-"    WHERE gap = old.second_day - old.first_day;\n"
-"  DELETE FROM stats_days WHERE last_day = old.last_day\n"
-"    AND purchase_days = min(old.purchase_days, 2) AND customers = 0;\n"
-"  DELETE FROM stats_gaps WHERE gap = old.second_day - old.first_day\n"
-"    AND customers = 0;\n"
+STATS_TAKE
 "END;\n"
 "CREATE TRIGGER stats_change AFTER UPDATE OF last_day, purchase_days,\n"
 "  first_day, second_day ON customer_stats BEGIN\n"
-"  UPDATE stats_days SET customers = customers - 1\n"
-"    WHERE last_day = old.last_day\n"
-"    AND purchase_days = min(old.purchase_days, 2);\n"
-"  UPDATE stats_gaps SET customers = customers - 1\n"
-"    WHERE gap = old.second_day - old.first_day;\n"
-"  DELETE FROM stats_days WHERE last_day = old.last_day\n"
-"    AND purchase_days = min(old.purchase_days, 2) AND customers = 0;\n"
-"  DELETE FROM stats_gaps WHERE gap = old.second_day - old.first_day\n"
-"    AND customers = 0;\n"
-"  INSERT INTO stats_days VALUES (new.last_day,\n"
-"    min(new.purchase_days, 2), 1)\n"
-"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n"
-"  INSERT INTO stats_gaps SELECT new.second_day - new.first_day, 1\n"
-"    WHERE new.second_day IS NOT NULL\n"
-"    ON CONFLICT DO UPDATE SET customers = customers + 1;\n"
+STATS_TAKE
+STATS_PUT
 "END;\n",
 };
 
