@@ -66,7 +66,7 @@ test_expect_success 'upgraded: the same ids and references, AUTOINCREMENT' '
 	counts_agree v1.db &&
 	test "$(sql v1.db "SELECT group_concat(name, \",\") FROM
 	    pragma_index_info(\"orders_customer\")")" = \
-	    "customer_id,ordered_at,status,net" &&
+	    "customer_id,ordered_at,id,status,net" &&
 	test "$(sql v1.db "SELECT group_concat(name) FROM
 	    pragma_index_info(\"orders_time\")")" = ordered_at &&
 	test "$(sql v1.db "SELECT sql LIKE \"%AUTOINCREMENT%\" FROM sqlite_master

@@ -304,12 +304,12 @@ static const char *const migrations[] = {
 ");\n",
 /* 8: readers that read only what they need.  orders_customer also holds
  * each order's status and net, so a customer's purchases and revenue are
- * read off the index alone, in (customer, time) order, without a sort
- * and without the order rows; orders_time finds the newest order, and a
- * period's orders, without reading the others. */
+ * read off the index alone, in (customer, time, id) order as before,
+ * without a sort and without the order rows; orders_time finds the
+ * newest order, and a period's orders, without reading the others. */
 "DROP INDEX orders_customer;\n"
-"CREATE INDEX orders_customer ON orders(customer_id, ordered_at, status,"
-" net);\n"
+"CREATE INDEX orders_customer ON orders(customer_id, ordered_at, id,"
+" status, net);\n"
 "CREATE INDEX orders_time ON orders(ordered_at);\n",
 /* 9: the counts the weekly readers want, kept up to date by triggers on
  * customer_stats, so that whatever writes it (an import, a merge, a
