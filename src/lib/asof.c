@@ -224,22 +224,36 @@ spent_asof(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	return rc;
 }
 
-/* The connection whose temp.asof_stats is a view of all of main.customer_stats. */
-static sqlite3 *asof_is_store;
+/*
+ * What temp.asof_stats is: ASOF_NONE, ASOF_TABLE (computed), ASOF_STORE
+ * (a view of all of main.customer_stats) or ASOF_LIST (a view of the
+ * listed customers'), read off the temp schema, so no state outlives
+ * the table.
+ */
+enum { ASOF_NONE, ASOF_TABLE, ASOF_STORE, ASOF_LIST };
+
+static int
+asof_kind(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int k = ASOF_NONE;
+
+	if ((st = store_prepare(db, "SELECT type = 'table', instr(sql,"
+	    " 'WHERE') > 0 FROM temp.sqlite_master"
+	    " WHERE name = 'asof_stats'")) == NULL)
+		return ASOF_NONE;
+	if (store_step(st) == SQLITE_ROW)
+		k = sqlite3_column_int(st, 0) ? ASOF_TABLE :
+		    sqlite3_column_int(st, 1) ? ASOF_LIST : ASOF_STORE;
+	sqlite3_finalize(st);
+	return k;
+}
 
 /* Whether temp.asof_stats is a table (0: a view, or none). */
 int
 asof_stats_is_table(sqlite3 *db)
 {
-	sqlite3_stmt *st;
-	int yes;
-
-	if ((st = store_prepare(db, "SELECT type = 'table' FROM"
-	    " temp.sqlite_master WHERE name = 'asof_stats'")) == NULL)
-		return 0;
-	yes = store_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return yes;
+	return asof_kind(db) == ASOF_TABLE;
 }
 
 /* Drops temp.asof_stats, a table or a view. */
@@ -247,7 +261,8 @@ static int
 asof_drop(sqlite3 *db)
 {
 	return store_exec(db, asof_stats_is_table(db) ?
-	    "DROP TABLE temp.asof_stats" : "DROP VIEW IF EXISTS temp.asof_stats");
+	    "DROP TABLE temp.asof_stats" :
+	    "DROP VIEW IF EXISTS temp.asof_stats");
 }
 
 /*
@@ -255,8 +270,8 @@ asof_drop(sqlite3 *db)
  * store held only the purchases of scope sc (NULL: the whole store)
  * placed on or before day asof.  Over the whole store or a customer
  * list, when asof is on or after the latest order, that is
- * customer_stats itself (a view of it); else it is computed from the orders, so
- * a customer's later orders never count.  With sc->lite, only the
+ * customer_stats itself (a view of it); else it is computed from the
+ * orders, so a customer's later orders never count.  With sc->lite, only the
  * columns lifecycle_table() reads, at less cost.
  */
 int
@@ -270,14 +285,12 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		sc = &all;
 	if (asof_drop(db) != 0)
 		return -1;
-	asof_is_store = NULL;
 	if (sc->channel == NULL && asof >= store_last_day(db)) {
-		if (sc->only == NULL)
-			asof_is_store = db;
 		/* A view, not a copy: readers look customers up by the
 		 * table's own key, and nothing is written per customer. */
-		sql = sqlite3_mprintf("CREATE TEMP VIEW asof_stats AS SELECT *"
-		    " FROM main.customer_stats%z", only_cond("WHERE", sc->only));
+		sql = sqlite3_mprintf("CREATE TEMP VIEW asof_stats AS SELECT"
+		    " * FROM main.customer_stats%z",
+		    only_cond("WHERE", sc->only));
 		if (sql == NULL)
 			return -1;
 		rc = store_exec(db, sql);
@@ -314,7 +327,8 @@ static long cycle_scan(sqlite3 *, const char *, double *);
 static long
 cycle_in(sqlite3 *db, const char *stats, double *median)
 {
-	if (strcmp(stats, "temp.asof_stats") == 0 && asof_is_store == db)
+	if (strcmp(stats, "temp.asof_stats") == 0 &&
+	    asof_kind(db) == ASOF_STORE)
 		stats = "main.customer_stats";
 	if (strcmp(stats, "main.customer_stats") == 0)
 		stats = "(SELECT gap, customers FROM main.stats_gaps)";
@@ -326,8 +340,9 @@ cycle_in(sqlite3 *db, const char *stats, double *median)
  * from its rows of a gap and how many customers have it): the median
  * of second_day - first_day over customers with two or more purchase
  * days (the mean of the middle two when their number is even).  Gaps are
- * whole days, so one pass fills a histogram (as long as the longest gap, not the number of
- * customers) and the median is read off it, without a sort.  Returns how
+ * whole days, so one pass fills a histogram (as long as the longest gap,
+ * not the number of customers) and the median is read off it, without a
+ * sort.  Returns how
  * many customers it rests on (0: no cycle; *median is then 0), or -1.
  */
 static long
@@ -524,7 +539,7 @@ lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
 {
 	sqlite3_stmt *st;
 	char *sql;
-	int i, rc, whole = asof_is_store == db;
+	int i, rc, whole = asof_kind(db) == ASOF_STORE;
 
 	sql = sqlite3_mprintf("SELECT"
 	    " (SELECT count(*) FROM (" POTENTIAL ") p WHERE NOT EXISTS"

@@ -351,7 +351,7 @@ int	keymap_get(const struct keymap *m, const struct mapkey *key,
 int	keymap_put(struct keymap *m, const struct mapkey *key, int64_t v);
 					/* -1: full, or v not in 0..2^32-1 */
 size_t	keymap_bytes(const struct keymap *m);	/* its table now */
-int	keymap_whole(struct keymap *m);	/* its whole table now: 0, -1 */
+int	keymap_whole(struct keymap *m);	/* whole table now: 0, -1 */
 
 /* ==== store.c and schema.c: the SQLite store ==== */
 

@@ -25,7 +25,7 @@ struct keymap {
 	size_t	 size;		/* slots, a power of two */
 	size_t	 full;		/* the most slots it grows to */
 	size_t	 n;		/* keys held */
-	size_t	 max;		/* keys allowed: at most 3/4 of full */
+	size_t	 max;		/* keys allowed: <= 3/4 of full */
 };
 
 #define KEYMAP_START	4096	/* slots to begin with (64 KB) */

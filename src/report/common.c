@@ -312,8 +312,9 @@ rp_cdays_open(struct rp_ctx *c, struct rp_cdays *it, int guests)
 		    " FROM main.orders INDEXED BY orders_customer"
 		    " WHERE customer_id IS NULL AND ordered_at < ?1 AND "
 		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at" :
-		    "SELECT customer_id, crm_day(ordered_at), status <> 'credit',"
-		    " net FROM main.orders INDEXED BY orders_customer"
+		    "SELECT customer_id, crm_day(ordered_at),"
+		    " status <> 'credit', net"
+		    " FROM main.orders INDEXED BY orders_customer"
 		    " WHERE customer_id IS NOT NULL AND ordered_at < ?1 AND "
 		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at");
 		if (it->st != NULL)

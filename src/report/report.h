@@ -99,7 +99,7 @@ struct rp_cdays {
 	struct cday next;		/* read ahead, when have */
 	int	 grouped;		/* rows are days already */
 	int	 have;
-	int	 done;			/* 1 at the end, -1 on an error */
+	int	 done;			/* 1 at the end, -1 error */
 };
 
 /* What one customer did in one period, added up when the customer ends. */

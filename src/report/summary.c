@@ -9,6 +9,13 @@
 
 #include "report.h"
 
+/* Whether day d is in period p. */
+static int
+in_period(const struct period *p, int64_t d)
+{
+	return d >= p->from && d <= p->to;
+}
+
 /* Adds a customer-day to the shop-level figures of the periods it is in. */
 static void
 shop_add(struct period **ps, const struct cday *d, int64_t *first)
@@ -18,7 +25,7 @@ shop_add(struct period **ps, const struct cday *d, int64_t *first)
 	if (d->day < *first)
 		*first = d->day;
 	for (k = 0; k < 2; k++)
-		if (d->day >= ps[k]->from && d->day <= ps[k]->to) {
+		if (in_period(ps[k], d->day)) {
 			ps[k]->sorders += d->n;
 			ps[k]->srevenue += d->rev;
 			if (d->cid == 0)
@@ -63,7 +70,7 @@ period_agg(struct rp_ctx *c, struct period *cur, struct period *prev,
 			if (d.n > 0 && first == INT64_MAX)
 				first = d.day;
 			for (k = 0; k < 2; k++)
-				if (d.day >= ps[k]->from && d.day <= ps[k]->to) {
+				if (in_period(ps[k], d.day)) {
 					pc[k].n += d.n;
 					pc[k].rev += d.rev;
 					pc[k].days += d.n > 0;
