@@ -9,6 +9,7 @@ pb=$top/examples/standard.playbook
 db=$BENCH_DIR/playbook.db
 cp "$BENCH_DB" "$db"
 rm -f "$db-wal" "$db-shm"
+sync
 last=$(bench_last "$db")
 
 
