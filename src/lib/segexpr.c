@@ -1773,7 +1773,6 @@ gen_window(struct gen *g, const struct node *n, const char *col)
 }
 
 #define PURCHASE CRM_PURCHASE("")
-#define REVENUE CRM_REVENUE("")
 #define BIRTHDAY "(SELECT coalesce(nullif(c.birthday, ''), " \
 	"(SELECT mb.birthday FROM " \
 	"members mb WHERE mb.customer_id = u.customer_id AND mb.birthday " \
@@ -1926,7 +1925,7 @@ gen_orders(struct gen *g, const struct node *n)
 		    " o.customer_id = u.customer_id AND o." PURCHASE);
 	else
 		buf_printf(g->out, "(SELECT %s FROM orders o WHERE"
-		    " o.customer_id = u.customer_id AND o." REVENUE,
+		    " o.customer_id = u.customer_id AND " CRM_REVENUE("o."),
 		    n->f->id == FN_SPENT ? "coalesce(SUM(o.net), 0)" :
 		    "SUM(o.net) * 1.0 / NULLIF(SUM(o." PURCHASE "), 0)");
 	gen_window(g, n, "o.ordered_at");
