@@ -234,12 +234,6 @@ main(int argc, char *argv[])
 	if (rejects_name != NULL && (o.rejects =
 	    import_rejects_open(rejects_name, &rejects_tmp)) == NULL)
 		goto done;
-	/*
-	 * SQLite is called from this thread only (the reader that reads
-	 * ahead parses CSV and never touches the store): it need not lock
-	 * around every call.
-	 */
-	store_single_thread();
 	if ((r = import_open(crm_db_path(c.db), &o)) == NULL)
 		goto done;
 	if (import_begin(r, c.tz) != 0)

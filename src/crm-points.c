@@ -91,7 +91,6 @@ main(int argc, char *argv[])
 	int ch, rc = EXIT_DATA, r = -1, nfile = 1;
 
 	crm_init(argv[0]);
-	store_single_thread();
 	crm_common_init(&co);
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "hTV", longopts, NULL)) != -1) {

@@ -177,8 +177,6 @@ main(int argc, char *argv[])
 	long long v;
 
 	crm_init(argv[0]);
-	/* One thread: SQLite need not lock around every column read. */
-	store_single_thread();
 	crm_common_init(&co);
 	memset(&c, 0, sizeof(c));
 	c.limit = -1;
