@@ -382,6 +382,10 @@ main(int argc, char *argv[])
 		if (lifecycle_counts(db, r.asof, r.lost, n) != 0)
 			goto done;
 		counted = 1;
+	/* A plain napl list reads the stages as they are made. */
+	} else if (r.napl && !list && o.save == NULL && r.ncol == 0 &&
+	    !o.count && !o.summary && !crm_common_sheet(&o.c)) {
+		r.stream = 1;
 	/* For napl the stage table is the audience: no copy. */
 	} else if ((r.napl ? lifecycle_table(db, r.asof, r.lost,
 	    AUDIENCE_STAGES) : segexpr_select(db, e, r.asof, r.lost,

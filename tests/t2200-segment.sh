@@ -313,6 +313,33 @@ test_expect_success '--save never creates a store' '
 	test ! -e none.db && test_grep "no store here" err
 '
 
+# Members who never bought, their ids between the buyers' (the members
+# file came first): the plain napl list reads the stages as they are
+# made, the list with a column from the stage table; both in customer_id
+# order, the same rows, and the potential ones those SQL finds.
+test_expect_success 'napl: members who never bought among the buyers, in id order' '
+	crm-import --db m.db -q "$SRC_DIR/examples/qdm-members.csv" &&
+	crm-import --db m.db -q "$SRC_DIR/examples/qdm-orders.csv" &&
+	for d in 2026-06-30 2026-03-01; do
+		crm-segment --db m.db --as-of $d napl | sed 1d >stream &&
+		crm-segment --db m.db --as-of $d --columns name napl | sed 1d |
+		    cut -d, -f1-4 >table &&
+		test_cmp table stream &&
+		cut -d, -f1 stream | sort -n -c &&
+		sql m.db "SELECT m.customer_id FROM members m
+		    WHERE (m.joined_at IS NULL OR m.joined_at <
+		      unixepoch(\"$d\", \"+1 day\"))
+		    AND NOT EXISTS (SELECT 1 FROM orders o
+		      WHERE o.customer_id = m.customer_id
+		      AND o.status IN (\"completed\", \"pending\")
+		      AND o.ordered_at < unixepoch(\"$d\", \"+1 day\"))
+		    GROUP BY 1 ORDER BY 1" >expect &&
+		grep ",potential," stream | cut -d, -f1 >actual &&
+		test_cmp expect actual &&
+		test "$(wc -l <expect)" -ge 3 || return 1
+	done
+'
+
 test_expect_code 2 'no expression is a usage error' 'crm-segment --db s.db'
 test_expect_code 2 '--summary without napl' 'seg --summary lost'
 test_expect_code 2 '--save with napl' 'seg --save x napl'

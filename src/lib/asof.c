@@ -502,28 +502,54 @@ store_currency(sqlite3 *db, char out[8])
 	"SELECT DISTINCT m.customer_id FROM members m" \
 	" WHERE (m.joined_at IS NULL OR m.joined_at < %lld)"
 
+/* Every customer's stage, in customer_id order: the one query
+ * lifecycle_table() stores and lifecycle_stream() reads.  The members
+ * with no purchase come in the same order (the merge of two ordered
+ * arms, not a sort of everyone). */
+static char *
+lifecycle_sql(int64_t asof, int64_t lost)
+{
+	return sqlite3_mprintf(
+	    "SELECT customer_id, " STAGE_OF " AS stage, %lld - last_day"
+	    " AS days_since FROM temp.asof_stats\n"
+	    "UNION ALL SELECT customer_id, 'potential', NULL FROM"
+	    " (" POTENTIAL ") p WHERE NOT EXISTS (SELECT 1 FROM"
+	    " temp.asof_stats a WHERE a.customer_id = p.customer_id)\n"
+	    "ORDER BY 1", (long long)asof, (long long)lost, (long long)asof,
+	    (long long)((asof + 1) * DAY_SECS));
+}
+
 int
 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 {
-	char *sql;
+	char *sel, *sql;
 	int rc;
 
+	if ((sel = lifecycle_sql(asof, lost)) == NULL)
+		return -1;
 	sql = sqlite3_mprintf(
 	    "DROP TABLE IF EXISTS temp.\"%w\";\n"
 	    "CREATE TEMP TABLE \"%w\" (customer_id INTEGER PRIMARY KEY,"
 	    " stage TEXT NOT NULL, days_since INTEGER);\n"
-	    "INSERT INTO temp.\"%w\"\n"
-	    "SELECT customer_id, " STAGE_OF ", %lld - last_day\n"
-	    "FROM temp.asof_stats;\n"
-	    "INSERT OR IGNORE INTO temp.\"%w\"\n"
-	    "SELECT customer_id, 'potential', NULL FROM (" POTENTIAL ");\n",
-	    into, into, into, (long long)asof, (long long)lost,
-	    (long long)asof, into, (long long)((asof + 1) * DAY_SECS));
+	    "INSERT INTO temp.\"%w\" %s;\n", into, into, into, sel);
+	sqlite3_free(sel);
 	if (sql == NULL)
 		return -1;
 	rc = store_exec(db, sql);
 	sqlite3_free(sql);
 	return rc;
+}
+
+/*
+ * The rows lifecycle_table() would store (customer_id, stage,
+ * days_since), read as they are made: a list of every customer's stage
+ * without a table of them.  The statement is the caller's to finalize;
+ * NULL after saying why.
+ */
+sqlite3_stmt *
+lifecycle_stream(sqlite3 *db, int64_t asof, int64_t lost)
+{
+	return prepare_owned(db, lifecycle_sql(asof, lost));
 }
 
 /*

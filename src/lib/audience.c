@@ -278,10 +278,13 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	sqlite3_stmt *st;
 	int rc, tty;
 
-	st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id, a.stage,"
-	    " a.days_since" : "SELECT a.customer_id", r->napl ? "temp."
-	    AUDIENCE_STAGES : "temp." AUDIENCE_TABLE, " ORDER BY"
-	    " a.customer_id");
+	if (r->stream)
+		st = lifecycle_stream(db, r->asof, r->lost);
+	else
+		st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id,"
+		    " a.stage, a.days_since" : "SELECT a.customer_id",
+		    r->napl ? "temp." AUDIENCE_STAGES : "temp."
+		    AUDIENCE_TABLE, " ORDER BY a.customer_id");
 	if (st == NULL)
 		return -1;
 	buf_adds(&line, "customer_id");
@@ -380,10 +383,13 @@ audience_write(sqlite3 *db, const struct audience_out *r, struct tout *o)
 		table_end(&t);
 		return -1;
 	}
-	st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id, a.stage,"
-	    " a.days_since" : "SELECT a.customer_id", r->napl ? "temp."
-	    AUDIENCE_STAGES : "temp." AUDIENCE_TABLE, " ORDER BY"
-	    " a.customer_id");
+	if (r->stream)
+		st = lifecycle_stream(db, r->asof, r->lost);
+	else
+		st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id,"
+		    " a.stage, a.days_since" : "SELECT a.customer_id",
+		    r->napl ? "temp." AUDIENCE_STAGES : "temp."
+		    AUDIENCE_TABLE, " ORDER BY a.customer_id");
 	if (st == NULL) {
 		table_end(&t);
 		return -1;

@@ -38,6 +38,8 @@ struct audience_out {
 	int64_t	 lost;			/* the lost threshold used */
 	int	 delim;			/* ',' or '\t' */
 	int	 napl;			/* stage, days_since, lost_after */
+	int	 stream;		/* napl: no stage table, the stages
+					 * read as made (lifecycle_stream) */
 	const struct audience_column *col[AUDIENCE_MAXCOLS];	/* --columns */
 	size_t	 ncol;
 	int	 need_rfm;		/* a column needs the RFM table */
