@@ -308,12 +308,11 @@ rp_cdays_open(struct rp_ctx *c, struct rp_cdays *it, int guests)
 	memset(it, 0, sizeof(*it));
 	if (c->channel == NULL && !c->list) {
 		it->st = rp_prep(c, guests ?
-		    "SELECT 0, crm_day(ordered_at), status <> 'credit', net"
+		    "SELECT 0, ordered_at, status <> 'credit', net"
 		    " FROM main.orders INDEXED BY orders_customer"
 		    " WHERE customer_id IS NULL AND ordered_at < ?1 AND "
 		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at" :
-		    "SELECT customer_id, crm_day(ordered_at),"
-		    " status <> 'credit', net"
+		    "SELECT customer_id, ordered_at, status <> 'credit', net"
 		    " FROM main.orders INDEXED BY orders_customer"
 		    " WHERE customer_id IS NOT NULL AND ordered_at < ?1 AND "
 		    CRM_REVENUE("") " ORDER BY customer_id, ordered_at");
@@ -331,11 +330,14 @@ rp_cdays_open(struct rp_ctx *c, struct rp_cdays *it, int guests)
 	return it->st != NULL ? 0 : -1;
 }
 
+/* A row of the stream's statement: the day itself when grouped in SQL,
+ * else the order's time, its day taken here (a call less per order). */
 static void
-cday_get(sqlite3_stmt *st, struct cday *d)
+cday_get(sqlite3_stmt *st, int grouped, struct cday *d)
 {
 	d->cid = sqlite3_column_int64(st, 0);
-	d->day = sqlite3_column_int64(st, 1);
+	d->day = grouped ? sqlite3_column_int64(st, 1) :
+	    day_of(sqlite3_column_int64(st, 1));
 	d->n = sqlite3_column_int64(st, 2);
 	d->rev = sqlite3_column_int64(st, 3);
 }
@@ -349,7 +351,7 @@ rp_cdays_next(struct rp_cdays *it, struct cday *d)
 
 	if (it->grouped) {
 		if ((rc = store_step(it->st)) == SQLITE_ROW) {
-			cday_get(it->st, d);
+			cday_get(it->st, 1, d);
 			return 1;
 		}
 		return rc == SQLITE_DONE ? 0 : -1;
@@ -361,12 +363,12 @@ rp_cdays_next(struct rp_cdays *it, struct cday *d)
 			it->done = rc == SQLITE_DONE ? 1 : -1;
 			return it->done > 0 ? 0 : -1;
 		}
-		cday_get(it->st, &it->next);
+		cday_get(it->st, 0, &it->next);
 	}
 	*d = it->next;
 	it->have = 0;
 	while ((rc = store_step(it->st)) == SQLITE_ROW) {
-		cday_get(it->st, &o);
+		cday_get(it->st, 0, &o);
 		if (o.cid != d->cid || o.day != d->day) {
 			it->next = o;
 			it->have = 1;
