@@ -321,6 +321,20 @@ store_set_meta(sqlite3 *db, const char *key, const char *value)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A row of customer_stats rewritten only where it changes: an unchanged
+ * customer is neither written nor counted again by the triggers. */
+#define UPSERT \
+	" ON CONFLICT (customer_id) DO UPDATE SET purchases ="	\
+	" excluded.purchases, purchase_days = excluded.purchase_days,"	\
+	" spent = excluded.spent, first_at = excluded.first_at,"	\
+	" last_at = excluded.last_at, first_day = excluded.first_day,"	\
+	" second_day = excluded.second_day, last_day = excluded.last_day" \
+	" WHERE (purchases, purchase_days, spent, first_at, last_at,"	\
+	" first_day, second_day, last_day) IS NOT (excluded.purchases,"	\
+	" excluded.purchase_days, excluded.spent, excluded.first_at,"	\
+	" excluded.last_at, excluded.first_day, excluded.second_day,"	\
+	" excluded.last_day)"
+
 /*
  * Computes per-customer aggregates into table `into` (customer_stats'
  * columns): purchases (the orders neither cancelled nor fully returned)
@@ -337,16 +351,16 @@ store_set_meta(sqlite3 *db, const char *key, const char *value)
  * channel, the index would fetch every order to test its channel: a
  * plain scan and a sort cost less.
  */
-int
-store_compute_stats(sqlite3 *db, const char *into, const char *only,
-    const char *channel, int64_t before)
+static int
+compute_stats(sqlite3 *db, const char *into, const char *only,
+    const char *channel, int64_t before, int upsert)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	char *sql;
 	int64_t cur = 0, at, day, net, lastday = 0;
 	int64_t n = 0, days = 0, spent = 0, first_at = 0, last_at = 0;
 	int64_t first_day = 0, second_day = -1;
-	int rc = -1, step, credit;
+	int rc = -1, step, credit, own;
 
 	if (only != NULL)
 		sql = sqlite3_mprintf("SELECT customer_id, ordered_at, net,"
@@ -363,9 +377,15 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 		    "NOT INDEXED", channel == NULL ? "" : " AND channel = ?2");
 	if (sql == NULL)
 		return -1;
-	/* One transaction: outside one, each row written to a TEMP table
-	 * would be a transaction of its own on the temp file. */
-	if (store_exec(db, "SAVEPOINT compute_stats") != 0) {
+	/*
+	 * One transaction: outside one, each row written to a TEMP table
+	 * would be a transaction of its own on the temp file.  Inside the
+	 * caller's (an import) no savepoint: it would journal every page
+	 * the rows touch a second time, to undo what the caller's own
+	 * rollback undoes anyway.
+	 */
+	own = sqlite3_get_autocommit(db);
+	if (own && store_exec(db, "SAVEPOINT compute_stats") != 0) {
 		sqlite3_free(sql);
 		return -1;
 	}
@@ -373,7 +393,8 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
 	sqlite3_free(sql);
 	sql = sqlite3_mprintf("INSERT INTO %s (customer_id, purchases,"
 	    " purchase_days, spent, first_at, last_at, first_day, second_day,"
-	    " last_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", into);
+	    " last_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)%s", into,
+	    upsert ? UPSERT : "");
 	if (sql == NULL || sel == NULL)
 		goto out;
 	ins = store_prepare(db, sql);
@@ -436,6 +457,8 @@ out:
 	sqlite3_free(sql);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
+	if (!own)
+		return rc;
 	if (rc != 0)
 		sqlite3_exec(db, "ROLLBACK TO compute_stats", NULL, NULL, NULL);
 	if (sqlite3_exec(db, "RELEASE compute_stats", NULL, NULL, NULL) !=
@@ -444,26 +467,41 @@ out:
 	return rc;
 }
 
-/* Recomputes customer_stats for the customers in TEMP table `only`, or
- * for everyone when only is NULL. */
+int
+store_compute_stats(sqlite3 *db, const char *into, const char *only,
+    const char *channel, int64_t before)
+{
+	return compute_stats(db, into, only, channel, before, 0);
+}
+
+/*
+ * Recomputes customer_stats for the customers in TEMP table `only`, or
+ * for everyone when only is NULL.  For some customers (a week's import)
+ * each row is written over where it changed, and dropped where its
+ * customer has no purchase left: deleting all of them first and
+ * inserting them again wrote every row twice, each through the
+ * triggers, and journalled every page the one DELETE touched.
+ */
 int
 store_refresh_stats(sqlite3 *db, const char *only)
 {
 	char *sql;
 	int rc;
 
-	if (only != NULL)
-		sql = sqlite3_mprintf("DELETE FROM customer_stats WHERE"
-		    " customer_id IN (SELECT customer_id FROM temp.\"%w\")",
-		    only);
-	else
-		sql = sqlite3_mprintf("DELETE FROM customer_stats");
+	if (only == NULL)
+		return store_exec(db, "DELETE FROM customer_stats") != 0 ||
+		    compute_stats(db, "customer_stats", NULL, NULL, INT64_MAX,
+		    0) != 0 ? -1 : 0;
+	if (compute_stats(db, "customer_stats", only, NULL, INT64_MAX, 1) !=
+	    0)
+		return -1;
+	sql = sqlite3_mprintf("DELETE FROM customer_stats WHERE customer_id IN"
+	    " (SELECT customer_id FROM temp.\"%w\") AND NOT EXISTS (SELECT 1"
+	    " FROM orders o WHERE o.customer_id = customer_stats.customer_id"
+	    " AND " CRM_PURCHASE("o.") ")", only);
 	if (sql == NULL)
 		return -1;
 	rc = store_exec(db, sql);
 	sqlite3_free(sql);
-	if (rc != 0)
-		return -1;
-	return store_compute_stats(db, "customer_stats", only, NULL,
-	    INT64_MAX);
+	return rc;
 }
