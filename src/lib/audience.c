@@ -254,6 +254,19 @@ columns_prepare(sqlite3 *db, const struct audience_out *r, const char *head,
 	return st;
 }
 
+/* The audience's rows in customer_id order: the id, for napl the stage
+ * and days since, then the columns. */
+static sqlite3_stmt *
+rows_prepare(sqlite3 *db, const struct audience_out *r)
+{
+	if (r->stream)
+		return lifecycle_stream(db, r->asof, r->lost);
+	return columns_prepare(db, r, r->napl ? "SELECT a.customer_id,"
+	    " a.stage, a.days_since" : "SELECT a.customer_id", r->napl ?
+	    "temp." AUDIENCE_STAGES : "temp." AUDIENCE_TABLE,
+	    " ORDER BY a.customer_id");
+}
+
 const char *
 audience_column_name(const struct audience_out *r, size_t i)
 {
@@ -278,13 +291,7 @@ audience_print(sqlite3 *db, const struct audience_out *r, FILE *fp)
 	sqlite3_stmt *st;
 	int rc, tty;
 
-	if (r->stream)
-		st = lifecycle_stream(db, r->asof, r->lost);
-	else
-		st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id,"
-		    " a.stage, a.days_since" : "SELECT a.customer_id",
-		    r->napl ? "temp." AUDIENCE_STAGES : "temp."
-		    AUDIENCE_TABLE, " ORDER BY a.customer_id");
+	st = rows_prepare(db, r);
 	if (st == NULL)
 		return -1;
 	buf_adds(&line, "customer_id");
@@ -383,13 +390,7 @@ audience_write(sqlite3 *db, const struct audience_out *r, struct tout *o)
 		table_end(&t);
 		return -1;
 	}
-	if (r->stream)
-		st = lifecycle_stream(db, r->asof, r->lost);
-	else
-		st = columns_prepare(db, r, r->napl ? "SELECT a.customer_id,"
-		    " a.stage, a.days_since" : "SELECT a.customer_id",
-		    r->napl ? "temp." AUDIENCE_STAGES : "temp."
-		    AUDIENCE_TABLE, " ORDER BY a.customer_id");
+	st = rows_prepare(db, r);
 	if (st == NULL) {
 		table_end(&t);
 		return -1;
