@@ -1,7 +1,8 @@
 #!/bin/sh
 # A store from before customers.id had AUTOINCREMENT (schema version 1
-# as first released): upgraded, it keeps every id and reference, and a
-# new customer never gets the id of one merged or deleted away.
+# as first released): upgraded, it keeps every id and reference, a new
+# customer never gets the id of one merged or deleted away, and every
+# identity, keyed by its text then, is found again by its integer key.
 test_description='store: upgrading a version 1 store'
 . "$(dirname "$0")/test-lib.sh"
 
