@@ -1,23 +1,20 @@
 #!/bin/sh
 # A store from before customers.id had AUTOINCREMENT (schema version 1
-# as first released): upgraded, it keeps every id and reference, and a
-# new customer never gets the id of one merged or deleted away.
+# as first released): upgraded, it keeps every id and reference, a new
+# customer never gets the id of one merged or deleted away, and every
+# identity, keyed by its text then, is found again by its integer key.
 test_description='store: upgrading a version 1 store'
 . "$(dirname "$0")/test-lib.sh"
 
 H='order_id,ordered_at,account,name,unit_price,qty,status'
 
-# The shape of a version 1 store: customers with a plain rowid, none of
-# the columns, tables, indexes and triggers of versions 2 to 9,
-# user_version 1 (a new
+# to_v1 DB: the shape of a version 1 store: customers with a plain
+# rowid, identities keyed by their text, none of the columns, tables,
+# indexes and triggers of versions 2 to 10, user_version 1 (a new
 # migration that adds a table or column must be undone here too).  It is
-# made from a new store, as
-# the first crmkit would have left it.
-test_expect_success 'a version 1 store' '
-	printf "%s\nA1,2024-01-01,u1,Ann,1,1,completed\nA2,2024-01-02,u2,Bob,2,1,completed\nA3,2024-01-03,u3,Cat,3,1,completed\n" \
-	    "$H" >orders.csv &&
-	crm-import -q --db v1.db orders.csv &&
-	sqlite3 v1.db "
+# made from a new store, as the first crmkit would have left it.
+to_v1() {
+	sqlite3 "$1" "
 	    PRAGMA foreign_keys = OFF;
 	    BEGIN;
 	    CREATE TABLE c1 (id INTEGER PRIMARY KEY, name TEXT, email TEXT,
@@ -27,8 +24,17 @@ test_expect_success 'a version 1 store' '
 	    DROP TABLE customers;
 	    ALTER TABLE c1 RENAME TO customers;
 	    DELETE FROM sqlite_sequence;
-	    ALTER TABLE identities DROP COLUMN claimant;
-	    ALTER TABLE identities DROP COLUMN shared;
+	    CREATE TABLE i1 (kind TEXT NOT NULL CHECK (kind IN
+	      ('account', 'phone', 'email', 'name_address')),
+	      channel TEXT NOT NULL, value TEXT NOT NULL,
+	      customer_id INTEGER NOT NULL REFERENCES customers(id),
+	      import_id INTEGER REFERENCES imports(id),
+	      PRIMARY KEY (kind, channel, value)) WITHOUT ROWID;
+	    INSERT INTO i1 SELECT kind, channel, value, customer_id, import_id
+	      FROM identities;
+	    DROP TABLE identities;
+	    ALTER TABLE i1 RENAME TO identities;
+	    CREATE INDEX identities_customer ON identities(customer_id);
 	    ALTER TABLE orders DROP COLUMN buyer;
 	    DROP INDEX events_once;
 	    ALTER TABLE contacts DROP COLUMN variant;
@@ -43,7 +49,14 @@ test_expect_success 'a version 1 store' '
 	    DROP TABLE stats_days;
 	    DROP TABLE stats_gaps;
 	    PRAGMA user_version = 1;
-	    COMMIT;" &&
+	    COMMIT;"
+}
+
+test_expect_success 'a version 1 store' '
+	printf "%s\nA1,2024-01-01,u1,Ann,1,1,completed\nA2,2024-01-02,u2,Bob,2,1,completed\nA3,2024-01-03,u3,Cat,3,1,completed\n" \
+	    "$H" >orders.csv &&
+	crm-import -q --db v1.db orders.csv &&
+	to_v1 v1.db &&
 	test "$(sql v1.db "SELECT sql LIKE \"%AUTOINCREMENT%\" FROM sqlite_master
 	    WHERE name = \"customers\"")" = 0 &&
 	sql v1.db "SELECT id, name FROM customers ORDER BY id" >ids &&
@@ -62,7 +75,7 @@ test_expect_success 'a plain rowid gives the highest id again (what went wrong)'
 
 test_expect_success 'upgraded: the same ids and references, AUTOINCREMENT' '
 	crm-import -q --db v1.db orders.csv &&
-	test "$(sql v1.db "PRAGMA user_version")" -ge 9 &&
+	test "$(sql v1.db "PRAGMA user_version")" -ge 10 &&
 	counts_agree v1.db &&
 	test "$(sql v1.db "SELECT group_concat(name, \",\") FROM
 	    pragma_index_info(\"orders_customer\")")" = \
@@ -112,6 +125,74 @@ test_expect_success 'a new store upgrades the same way, keeping its sequence' '
 	test "$(sql new.db "SELECT seq FROM sqlite_sequence
 	    WHERE name = \"customers\"")" = 3 &&
 	test "$(sql new.db "SELECT count(*) FROM customers")" = 3
+'
+
+# Every kind of identity (an account, a phone, an e-mail, a name at an
+# address) in a version 1 store, keyed by its text: upgraded, each is
+# kept and still found, by an import and by a customer list.
+I='order_id,ordered_at,account,name,phone,email,address,unit_price,qty,status'
+test_expect_success 'a version 1 store with every kind of identity' '
+	cat >ids.csv <<-EOF &&
+	$I
+	B1,2024-01-01,u1,Ann,,,,1,1,completed
+	B2,2024-01-02,u2,Bob,,,,2,1,completed
+	B3,2024-01-03,,Dee,0912000111,dee@example.com,1 Main St,3,1,completed
+	B4,2024-01-04,u1,Ann,0912000222,ann@example.com,,4,1,completed
+	EOF
+	crm-import -q --db kinds.db ids.csv &&
+	to_v1 kinds.db &&
+	sql kinds.db "SELECT kind, channel, value, customer_id FROM identities
+	    ORDER BY 1, 2, 3" >idents &&
+	cat >expect <<-\EOF &&
+	account|shop|u1|1
+	account|shop|u2|2
+	email||ann@example.com|1
+	email||dee@example.com|3
+	name_address|shop|Dee|1 Main St|3
+	phone||0912000111|3
+	phone||0912000222|1
+	EOF
+	test_cmp expect idents
+'
+
+test_expect_success 'upgraded: every identity kept, under the integer key' '
+	crm-import -q --db kinds.db ids.csv &&
+	test "$(sql kinds.db "PRAGMA user_version")" -ge 10 &&
+	sql kinds.db "SELECT kind, channel, value, customer_id FROM identities
+	    ORDER BY 1, 2, 3" >actual &&
+	test_cmp idents actual &&
+	sql kinds.db "SELECT i.name, group_concat(c.name) FROM sqlite_master i,
+	    pragma_index_info(i.name) c WHERE i.type = \"index\"
+	    AND i.tbl_name = \"identities\" GROUP BY 1 ORDER BY 1" >actual &&
+	printf "identities_customer|customer_id,kind,channel,value\nidentities_key|key\n" >expect &&
+	test_cmp expect actual &&
+	test "$(sql kinds.db "SELECT count(DISTINCT key) FROM identities")" = 7 &&
+	test "$(sql kinds.db "SELECT sum(orders_unchanged), sum(customers_new)
+	    FROM imports WHERE id = (SELECT max(id) FROM imports)")" = "4|0"
+'
+
+test_expect_success 'upgraded: each identity alone finds its customer' '
+	cat >again.csv <<-EOF &&
+	$I
+	C1,2024-02-01,,Dee,0912000111,,,1,1,completed
+	C2,2024-02-02,,Dee,,dee@example.com,,1,1,completed
+	C3,2024-02-03,,Dee,,,1 Main St,1,1,completed
+	C4,2024-02-04,u2,Bob,,,,1,1,completed
+	EOF
+	crm-import --db kinds.db again.csv 2>err &&
+	test_grep "orders 4 new, 0 updated, 0 unchanged, 0 customers new" err &&
+	sql kinds.db "SELECT order_no, customer_id FROM orders
+	    WHERE order_no LIKE \"C%\" ORDER BY 1" >actual &&
+	printf "C1|3\nC2|3\nC3|3\nC4|2\n" >expect &&
+	test_cmp expect actual &&
+	sql kinds.db "SELECT kind, channel, value, customer_id FROM identities
+	    ORDER BY 1, 2, 3" >actual &&
+	test_cmp idents actual &&
+	printf "account,phone,email\nu2,,\n,0912000111,\n,,ANN@example.com\nshop:u1,,\n" |
+	    crm-segment --db kinds.db --as-of 2024-12-31 --columns name \
+	    purchased >actual &&
+	printf "customer_id,name\n1,Ann\n2,Bob\n3,Dee\n" >expect &&
+	test_cmp expect actual
 '
 
 test_done

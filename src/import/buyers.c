@@ -61,6 +61,21 @@ struct ident {
 };
 
 /*
+ * Binds an identity to ?1..?4 of id_find, id_share, id_add or acct_any:
+ * its key, kind, channel (none for acct_any) and value.
+ */
+static void
+bind_ident(sqlite3_stmt *st, const char *kind, const char *channel,
+    const char *value, size_t len)
+{
+	sqlite3_bind_int64(st, 1, store_ident_key(kind, value, len));
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if (channel != NULL)
+		sqlite3_bind_text(st, 3, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, value, (int)len, SQLITE_STATIC);
+}
+
+/*
  * The buyer key of the current order: the account within its channel,
  * else the name within its channel, else the first identifying value.
  * Two different keys in one channel are two different buyers.
@@ -151,10 +166,8 @@ ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
 		if (r->ids_complete)
 			return 0;
 	}
-	sqlite3_bind_text(r->st.id_find, 1, id->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->st.id_find, 2, id->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->st.id_find, 3, id->value->s, (int)id->value->len,
-	    SQLITE_STATIC);
+	bind_ident(r->st.id_find, id->kind, id->channel, id->value->s,
+	    id->value->len);
 	switch (store_step(r->st.id_find)) {
 	case SQLITE_ROW:
 		*cid = sqlite3_column_int64(r->st.id_find, 0);
@@ -176,10 +189,8 @@ ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
 static int
 mark_shared(struct run *r, const struct ident *id)
 {
-	sqlite3_bind_text(r->st.id_share, 1, id->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->st.id_share, 2, id->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->st.id_share, 3, id->value->s, (int)id->value->len,
-	    SQLITE_STATIC);
+	bind_ident(r->st.id_share, id->kind, id->channel, id->value->s,
+	    id->value->len);
 	if (run_stmt(r->st.id_share) != 0)
 		return -1;
 	remember(r, id, 0, 1);
@@ -281,14 +292,11 @@ resolve_customer(struct run *r)
 	for (i = 0; i < n; i++) {
 		if (id[i].known)
 			continue;
-		sqlite3_bind_text(r->st.id_add, 1, id[i].kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(r->st.id_add, 2, id[i].channel, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(r->st.id_add, 3, id[i].value->s,
-		    (int)id[i].value->len, SQLITE_STATIC);
-		sqlite3_bind_int64(r->st.id_add, 4, cid);
-		sqlite3_bind_int64(r->st.id_add, 5, r->import_id);
-		sqlite3_bind_text(r->st.id_add, 6, r->buyer.s, (int)r->buyer.len,
+		bind_ident(r->st.id_add, id[i].kind, id[i].channel,
+		    id[i].value->s, id[i].value->len);
+		sqlite3_bind_int64(r->st.id_add, 5, cid);
+		sqlite3_bind_int64(r->st.id_add, 6, r->import_id);
+		sqlite3_bind_text(r->st.id_add, 7, r->buyer.s, (int)r->buyer.len,
 		    SQLITE_STATIC);
 		if (run_stmt(r->st.id_add) != 0)
 			return -1;
@@ -313,12 +321,9 @@ buyer_lookup(struct run *r, const char *kind, const char *channel, const char *v
 {
 	sqlite3_stmt *st = channel != NULL ? r->st.id_find : r->st.acct_any;
 	int64_t cid = 0;
-	int rc, i = 1;
+	int rc;
 
-	sqlite3_bind_text(st, i++, kind, -1, SQLITE_STATIC);
-	if (channel != NULL)
-		sqlite3_bind_text(st, i++, channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	bind_ident(st, kind, channel, v, strlen(v));
 	rc = store_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_int(st, 1) == 0)
 		cid = sqlite3_column_int64(st, 0);
@@ -475,9 +480,11 @@ import_split(struct run *r, int64_t id)
 	if (exec3(r, "UPDATE identities SET shared = 2 WHERE customer_id = ?1"
 	    " AND kind IN ('phone', 'email')", id, 0, NULL) != 0 ||
 	    exec3(r, "UPDATE events SET customer_id = (SELECT i.customer_id"
-	    " FROM identities i WHERE i.kind = 'email' AND i.value ="
-	    " events.email AND i.shared = 0) WHERE customer_id = ?1", id, 0,
-	    NULL) != 0 || write_touch(r, id) != 0)
+	    " FROM identities i WHERE i.key = crm_idkey('email',"
+	    " events.email) AND i.kind = 'email' AND i.value = events.email"
+	    " AND i.shared = 0 ORDER BY i.channel LIMIT 1)"
+	    " WHERE customer_id = ?1", id, 0, NULL) != 0 ||
+	    write_touch(r, id) != 0)
 		goto fail;
 	buf_free(&key);
 	return 0;

@@ -87,31 +87,4 @@ void	 order_add_item(struct order *o, const struct item *it);
 void	 order_clear(struct order *o);
 void	 order_free(struct order *o);
 
-/* FNV-1a, for the order digest and the importer's small caches. */
-#define FNV_BASIS	0xcbf29ce484222325ULL
-
-static inline uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n-- > 0) {
-		h ^= *s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static inline uint64_t
-fnv_s(uint64_t h, const char *s)
-{
-	return fnv(h, s, strlen(s) + 1);
-}
-
-static inline uint64_t
-fnv_i(uint64_t h, int64_t v)
-{
-	return fnv(h, &v, sizeof(v));
-}
-
 #endif

@@ -64,13 +64,17 @@ prepare_all(struct run *r)
 
 #define P(name, sql) \
 	if ((r->st.name = store_prepare(r->db, sql)) == NULL) return -1
+	/* An identity by its key and its text (?1 key, ?2 kind, ?3
+	 * channel, ?4 value): see bind_ident in buyers.c.  Nothing keeps
+	 * (kind, channel, value) once but resolve_customer, which adds
+	 * only a value it did not find. */
 	P(id_find, "SELECT customer_id, shared FROM identities"
-	    " WHERE kind = ? AND channel = ? AND value = ?");
-	P(id_add, "INSERT OR IGNORE INTO identities"
-	    " (kind, channel, value, customer_id, import_id, claimant)"
-	    " VALUES (?, ?, ?, ?, ?, ?)");
+	    " WHERE key = ?1 AND kind = ?2 AND channel = ?3 AND value = ?4");
+	P(id_add, "INSERT INTO identities"
+	    " (key, kind, channel, value, customer_id, import_id, claimant)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	P(id_share, "UPDATE identities SET shared = 1"
-	    " WHERE kind = ? AND channel = ? AND value = ?");
+	    " WHERE key = ?1 AND kind = ?2 AND channel = ?3 AND value = ?4");
 	P(buyer_find, "SELECT 1 FROM orders WHERE customer_id = ?"
 	    " AND channel = ? AND buyer != ? LIMIT 1");
 	P(cust_add, "INSERT INTO customers (name, email, phone, channel,"
@@ -123,7 +127,8 @@ prepare_all(struct run *r)
 	P(ev_add, "INSERT OR IGNORE INTO events (kind, at, customer_id,"
 	    " email, campaign, coupon, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	P(acct_any, "SELECT customer_id, shared FROM identities"
-	    " WHERE kind = ? AND value = ? ORDER BY shared LIMIT 1");
+	    " WHERE key = ?1 AND kind = ?2 AND value = ?4"
+	    " ORDER BY shared, channel LIMIT 1");
 	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
 	    " import_id) VALUES (?, ?, ?, ?)");
 	P(red_find, "SELECT customer_id IS ?3 AND at = ?4 AND points = ?5"

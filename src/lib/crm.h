@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -373,6 +374,43 @@ int	 store_compute_stats(sqlite3 *db, const char *into, const char *only,
 	    const char *channel, int64_t before);
 int	 store_refresh_stats(sqlite3 *db, const char *only);
 const char *store_path(sqlite3 *db);
+
+/*
+ * FNV-1a 64: the order digest, the importer's small caches and the key
+ * of an identity.
+ */
+#define FNV_BASIS	0xcbf29ce484222325ULL
+
+static inline uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static inline uint64_t
+fnv_s(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+static inline uint64_t
+fnv_i(uint64_t h, int64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+/*
+ * identities.key (crm-store(5)): FNV-1a 64 of the kind, a 0 byte and
+ * the value's len bytes, as a signed integer.  The store's connections
+ * have it as the SQL function crm_idkey(kind, value).
+ */
+int64_t	 store_ident_key(const char *kind, const char *value, size_t len);
 
 int	 schema_version(void);
 int	 schema_migrate(sqlite3 *db, const char *path);

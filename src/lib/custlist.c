@@ -31,10 +31,12 @@ find_identity(sqlite3 *db, const char *kind, const char *chan,
 	int rc, n = 0;
 
 	st = store_prepare(db, "SELECT DISTINCT customer_id FROM identities"
-	    " WHERE kind = ?1 AND value = ?3 AND (?2 IS NULL OR channel = ?2)"
-	    " AND shared = 0 LIMIT 2");
+	    " WHERE key = ?4 AND kind = ?1 AND value = ?3"
+	    " AND (?2 IS NULL OR channel = ?2) AND shared = 0 LIMIT 2");
 	if (st == NULL)
 		return -1;
+	sqlite3_bind_int64(st, 4, store_ident_key(kind, value,
+	    strlen(value)));
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	if (chan != NULL)
 		sqlite3_bind_text(st, 2, chan, -1, SQLITE_STATIC);

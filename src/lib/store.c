@@ -202,6 +202,28 @@ sql_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(ctx, day_of(sqlite3_value_int64(argv[0])));
 }
 
+int64_t
+store_ident_key(const char *kind, const char *value, size_t len)
+{
+	return (int64_t)fnv(fnv_s(FNV_BASIS, kind), value, len);
+}
+
+/* crm_idkey(kind, value): store_ident_key() for SQL; NULL from a NULL. */
+static void
+sql_idkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *kind, *value;
+
+	(void)argc;
+	kind = (const char *)sqlite3_value_text(argv[0]);
+	value = (const char *)sqlite3_value_text(argv[1]);
+	if (kind == NULL || value == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, store_ident_key(kind, value,
+		    (size_t)sqlite3_value_bytes(argv[1])));
+}
+
 /*
  * For a program of one thread, before it opens a store: SQLite then need
  * not lock around every call (every column read).
@@ -241,6 +263,9 @@ store_open(const char *path, int mode)
 	sqlite3_create_function(db, "crm_day", 1, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_day, NULL,
 	    NULL);
+	sqlite3_create_function_v2(db, "crm_idkey", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_idkey, NULL,
+	    NULL, NULL);
 	if ((ver = check_store(db, path)) < 0)
 		goto fail;
 	if (mode == STORE_RO && ver == 0) {
