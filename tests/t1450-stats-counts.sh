@@ -106,9 +106,9 @@ test_expect_success 'the lost threshold is 3 x the median gap, from every custom
 	test_cmp expect actual
 '
 
-test_expect_success 'every table and trigger of the store is in crm-store(5)' '
+test_expect_success 'every table, index and trigger of the store is in crm-store(5)' '
 	sql s.db "SELECT name FROM sqlite_master WHERE type IN (\"table\",
-	    \"trigger\") AND name NOT LIKE \"sqlite_%\"" >names &&
+	    \"index\", \"trigger\") AND name NOT LIKE \"sqlite_%\"" >names &&
 	test -s names &&
 	while read -r n; do
 		grep -q "^\.S[sy] .*\<$n\>" "$SRC_DIR/man/crm-store.5" ||
