@@ -274,15 +274,12 @@ pb_advise(struct pb_review *x, const char *playbook, enum pb_by by,
 uint64_t
 pb_row_seed(const char *playbook, enum pb_by by, const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *s;
+	unsigned char b = (unsigned char)by;	/* a few values: one byte */
+	uint64_t h;
 
-	for (s = playbook; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	h = (h ^ (unsigned)by) * 0x100000001b3ULL;
-	for (s = name; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
+	h = fnv(FNV_BASIS, playbook, strlen(playbook));
+	h = fnv(h, &b, 1);
+	return fnv(h, name, strlen(name));
 }
 
 /*
