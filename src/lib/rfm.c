@@ -200,15 +200,10 @@ fail:
 
 #define NBUCKETS 4096
 
-/* One break point being narrowed down. */
-struct target {
-	int	 m;			/* measure */
-	int64_t	 rank;			/* 0-based rank within [lo, hi] */
-	int64_t	 lo, hi;		/* the range holding it */
-	uint64_t width;			/* bucket width this pass */
-	int64_t	*h;			/* NBUCKETS counts */
-};
-
+/* The measures' columns in asof_stats, in the order of the scores. */
+static const char *const measure_col[3] = { "last_day", "purchases",
+	"spent" };
+#define MEASURES "last_day, purchases, spent"
 
 /*
  * The first pass counts values in buckets of fixed, order-preserving
@@ -272,130 +267,297 @@ key_range(size_t k, int64_t *lo, int64_t *hi)
 	}
 }
 
-/*
- * Selection by histogram: the first pass counts every measure in the
- * fixed buckets above and finds the bucket of each break point; each
- * further pass counts, for each break point not yet exact, the values
- * of its bucket in 4096 narrower ones.  Days and order counts are exact
- * after two passes, amounts below about 16 million minor units too.
- */
-int
-rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
+/* The 0-based rank of break point k (1..bins-1) among n values. */
+static int64_t
+break_rank(int64_t n, int bins, int k)
 {
-	struct target *t = NULL;
-	struct buf sql = { 0 };
+	return (k * n + bins - 1) / bins - 1;		/* ceil, from 0 */
+}
+
+/* How many break points of measure (-1: of any) are not exact yet. */
+static int
+open_breaks(const struct rfm_breaks *b, int measure)
+{
+	int m, k, open = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((measure < 0 || m == measure) &&
+			    b->q[m][k] != b->hi[m][k])
+				open++;
+	return open;
+}
+
+/*
+ * Prepares "SELECT cols FROM temp.asof_stats" over the customers of
+ * TEMP table within (all when NULL) and, when cond is not empty, only
+ * the rows where it holds.
+ */
+static sqlite3_stmt *
+measures_prepare(sqlite3 *db, const char *within, const char *cols,
+    const char *cond)
+{
+	sqlite3_stmt *st;
+	char *sql;
+
+	if (within != NULL)
+		sql = sqlite3_mprintf("SELECT %s FROM temp.asof_stats WHERE"
+		    " customer_id IN (SELECT customer_id FROM temp.\"%w\")%s%s%s",
+		    cols, within, *cond ? " AND (" : "", cond, *cond ? ")" : "");
+	else
+		sql = sqlite3_mprintf("SELECT %s FROM temp.asof_stats%s%s",
+		    cols, *cond ? " WHERE " : "", cond);
+	if (sql == NULL)
+		return NULL;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	return st;
+}
+
+/*
+ * The recency break points of the whole store as of its newest day, off
+ * stats_days (customers by last purchase day, kept with customer_stats
+ * by triggers): a row per day, not per customer.  Returns the customers
+ * it counts, or -1.
+ */
+static int64_t
+days_breaks(sqlite3 *db, struct rfm_breaks *b)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0, cum = 0, c, day;
+	int k = 1, rc;
+
+	if ((st = store_prepare(db, "SELECT coalesce(sum(customers), 0)"
+	    " FROM main.stats_days")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((st = store_prepare(db, "SELECT last_day, sum(customers)"
+	    " FROM main.stats_days GROUP BY last_day ORDER BY last_day")) ==
+	    NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		day = sqlite3_column_int64(st, 0);
+		c = sqlite3_column_int64(st, 1);
+		for (; k < b->bins && break_rank(n, b->bins, k) < cum + c; k++)
+			b->q[RFM_R][k - 1] = b->hi[RFM_R][k - 1] = day;
+		cum += c;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE && cum == n ? n : -1;
+}
+
+/*
+ * The first pass: every break point's range, off fixed keys (exact for
+ * values below 4096); recency's exact off stats_days for the whole store.
+ */
+static int
+first_pass(sqlite3 *db, int bins, const char *within,
+    struct rfm_breaks *b)
+{
 	sqlite3_stmt *st = NULL;
-	uint32_t *h1 = NULL;
-	int64_t v, c, cum;
-	uint64_t span, k;
-	size_t nt = 0, i, open, kk;
-	int m, j, rc = -1;
-	char *q;
+	struct buf cols = { 0 };
+	uint32_t *h = NULL;
+	int64_t cum, rank, days_n = -1;
+	size_t kk;
+	int ms[3], nm, i, k, m, j, rc = -1;
 
 	memset(b, 0, sizeof(*b));
 	b->bins = bins;
-	buf_adds(&sql, "SELECT last_day, purchases, spent "
-	    "FROM temp.asof_stats");
-	if (within != NULL) {
-		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
-		    " FROM temp.\"%w\")", within);
-		buf_adds(&sql, q);
-		sqlite3_free(q);
-	}
-	if ((st = store_prepare(db, sql.s)) == NULL)
+	/* The whole store: recency off stats_days (see days_breaks). */
+	if (within == NULL && bins >= 2 && asof_stats_whole(db) &&
+	    (days_n = days_breaks(db, b)) < 0)
 		goto done;
-	h1 = xmalloc(3 * NKEYS * sizeof(h1[0]));
-	memset(h1, 0, 3 * NKEYS * sizeof(h1[0]));
+again:
+	nm = 0;
+	buf_reset(&cols);
+	for (m = 0; m < 3; m++) {
+		if (m == RFM_R && days_n >= 0)
+			continue;
+		if (nm > 0)
+			buf_adds(&cols, ", ");
+		buf_adds(&cols, measure_col[m]);
+		ms[nm++] = m;
+	}
+	if ((st = measures_prepare(db, within, cols.s, "")) == NULL)
+		goto done;
+	h = xmalloc((size_t)nm * NKEYS * sizeof(h[0]));
+	memset(h, 0, (size_t)nm * NKEYS * sizeof(h[0]));
+	b->n = 0;
 	while ((j = store_step(st)) == SQLITE_ROW) {
 		b->n++;
-		for (m = 0; m < 3; m++)
-			h1[m * NKEYS + key_of(sqlite3_column_int64(st, m))]++;
+		for (i = 0; i < nm; i++)
+			h[i * NKEYS + key_of(sqlite3_column_int64(st, i))]++;
 	}
 	if (j != SQLITE_DONE)
 		goto done;
-	sqlite3_reset(st);
+	if (days_n >= 0 && days_n != b->n) {
+		/* stats_days behind customer_stats: count recency too. */
+		sqlite3_finalize(st);
+		st = NULL;
+		free(h);
+		h = NULL;
+		days_n = -1;
+		goto again;
+	}
 	if (b->n == 0 || bins < 2) {
 		rc = 0;
 		goto done;
 	}
-	t = xmalloc(3 * (size_t)bins * sizeof(t[0]));
-	for (m = 0; m < 3; m++)
-		for (j = 1; j < bins; j++) {
-			c = (j * b->n + bins - 1) / bins;	/* ceil */
-			t[nt].m = m;
-			t[nt].h = NULL;
-			cum = 0;
-			for (kk = 0; kk < NKEYS; kk++) {
-				if (cum + h1[m * NKEYS + kk] > c - 1)
-					break;
-				cum += h1[m * NKEYS + kk];
-			}
-			t[nt].rank = c - 1 - cum;
-			key_range(kk, &t[nt].lo, &t[nt].hi);
-			nt++;
-		}
-	free(h1);
-	h1 = NULL;
-	for (;;) {
-		open = 0;
-		for (i = 0; i < nt; i++) {
-			if (t[i].lo == t[i].hi)
-				continue;
-			span = (uint64_t)t[i].hi - (uint64_t)t[i].lo + 1;
-			t[i].width = span / NBUCKETS + (span % NBUCKETS != 0);
-			if (t[i].h == NULL)
-				t[i].h = xmalloc(NBUCKETS * sizeof(int64_t));
-			memset(t[i].h, 0, NBUCKETS * sizeof(int64_t));
-			open++;
-		}
-		if (open == 0)
-			break;
-		while ((j = store_step(st)) == SQLITE_ROW)
-			for (i = 0; i < nt; i++) {
-				if (t[i].lo == t[i].hi)
-					continue;
-				v = sqlite3_column_int64(st, t[i].m);
-				if (v < t[i].lo || v > t[i].hi)
-					continue;
-				t[i].h[((uint64_t)v - (uint64_t)t[i].lo) /
-				    t[i].width]++;
-			}
-		if (j != SQLITE_DONE)
-			goto done;
-		sqlite3_reset(st);
-		for (i = 0; i < nt; i++) {
-			if (t[i].lo == t[i].hi)
-				continue;
-			cum = 0;
-			for (k = 0; k < NBUCKETS; k++) {
-				if (cum + t[i].h[k] > t[i].rank)
-					break;
-				cum += t[i].h[k];
-			}
-			if (k == NBUCKETS) {	/* cannot happen */
-				warnx("rfm: break point not found");
-				goto done;
-			}
-			t[i].rank -= cum;
-			t[i].lo = (int64_t)((uint64_t)t[i].lo + k * t[i].width);
-			if ((uint64_t)t[i].hi - (uint64_t)t[i].lo >=
-			    t[i].width)
-				t[i].hi = (int64_t)((uint64_t)t[i].lo +
-				    t[i].width - 1);
+	/* Each break point's bucket, in one walk per measure. */
+	for (i = 0; i < nm; i++) {
+		m = ms[i];
+		cum = 0;
+		kk = 0;
+		for (k = 1; k < bins; k++) {
+			rank = break_rank(b->n, bins, k);
+			while (cum + h[i * NKEYS + kk] <= rank)
+				cum += h[i * NKEYS + kk++];
+			b->rank[m][k - 1] = rank - cum;
+			key_range(kk, &b->q[m][k - 1], &b->hi[m][k - 1]);
 		}
 	}
-	for (i = 0; i < nt; i++)
-		b->q[t[i].m][i % (size_t)(bins - 1)] = t[i].lo;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	if (t != NULL)
-		for (i = 0; i < nt; i++)
-			free(t[i].h);
-	free(t);
-	free(h1);
-	buf_free(&sql);
+	free(h);
+	buf_free(&cols);
 	return rc;
+}
+
+/*
+ * Whether break point k of measure m is open and shares its range with
+ * break point k - 1 (ties, or a dense range): one condition serves both.
+ */
+static int
+same_range(const struct rfm_breaks *b, int m, int k)
+{
+	return k > 0 && b->q[m][k] == b->q[m][k - 1] &&
+	    b->hi[m][k] == b->hi[m][k - 1];
+}
+
+/*
+ * Appends to cond "col BETWEEN ?i AND ?j" for each open range of the
+ * measures in mask (bit 1 << measure), joined by OR; ranges_bind() binds
+ * them in the same order.  Returns how many.
+ */
+static int
+ranges_cond(const struct rfm_breaks *b, int mask, struct buf *cond)
+{
+	int m, k, np = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((mask & 1 << m) && b->q[m][k] != b->hi[m][k] &&
+			    !same_range(b, m, k)) {
+				buf_printf(cond, "%s%s BETWEEN ?%d AND ?%d",
+				    np > 0 ? " OR " : "", measure_col[m],
+				    2 * np + 1, 2 * np + 2);
+				np++;
+			}
+	return np;
+}
+
+static void
+ranges_bind(sqlite3_stmt *st, const struct rfm_breaks *b, int mask)
+{
+	int m, k, np = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((mask & 1 << m) && b->q[m][k] != b->hi[m][k] &&
+			    !same_range(b, m, k)) {
+				sqlite3_bind_int64(st, ++np, b->q[m][k]);
+				sqlite3_bind_int64(st, ++np, b->hi[m][k]);
+			}
+}
+
+/*
+ * One pass over only the customers with a measure inside an open break
+ * point's range: SQLite skips the others, so this costs a fraction of a
+ * full pass.  Each range is cut into NBUCKETS and narrowed to the one
+ * holding its break point: days and counts are exact after one pass,
+ * amounts below about 16 million minor units too.
+ */
+static int
+narrow(sqlite3 *db, const char *within, struct rfm_breaks *b)
+{
+	struct buf cond = { 0 };
+	sqlite3_stmt *st = NULL;
+	int64_t (*h)[NBUCKETS] = NULL, v, cum;
+	uint64_t width[3][RFM_BINS_MAX], span, kb;
+	int idx[3][RFM_BINS_MAX];	/* histogram of an open one, or -1 */
+	int m, k, nh = 0, i, j, rc = -1;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++) {
+			idx[m][k] = -1;
+			if (b->q[m][k] == b->hi[m][k])
+				continue;
+			idx[m][k] = nh++;
+			span = (uint64_t)b->hi[m][k] - (uint64_t)b->q[m][k] + 1;
+			width[m][k] = span / NBUCKETS + (span % NBUCKETS != 0);
+		}
+	if (nh == 0)
+		return 0;
+	ranges_cond(b, 7, &cond);
+	if ((st = measures_prepare(db, within, MEASURES, cond.s)) == NULL)
+		goto done;
+	ranges_bind(st, b, 7);
+	h = xmalloc((size_t)nh * sizeof(h[0]));
+	memset(h, 0, (size_t)nh * sizeof(h[0]));
+	while ((j = store_step(st)) == SQLITE_ROW)
+		for (m = 0; m < 3; m++) {
+			v = sqlite3_column_int64(st, m);
+			for (k = 0; k < b->bins - 1; k++)
+				if (idx[m][k] >= 0 && v >= b->q[m][k] &&
+				    v <= b->hi[m][k])
+					h[idx[m][k]][((uint64_t)v -
+					    (uint64_t)b->q[m][k]) /
+					    width[m][k]]++;
+		}
+	if (j != SQLITE_DONE)
+		goto done;
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++) {
+			if ((i = idx[m][k]) < 0)
+				continue;
+			cum = 0;
+			for (kb = 0; kb < NBUCKETS; kb++) {
+				if (cum + h[i][kb] > b->rank[m][k])
+					break;
+				cum += h[i][kb];
+			}
+			if (kb == NBUCKETS) {	/* cannot happen */
+				warnx("rfm: break point not found");
+				goto done;
+			}
+			b->rank[m][k] -= cum;
+			b->q[m][k] = (int64_t)((uint64_t)b->q[m][k] +
+			    kb * width[m][k]);
+			if ((uint64_t)b->hi[m][k] - (uint64_t)b->q[m][k] >=
+			    width[m][k])
+				b->hi[m][k] = (int64_t)((uint64_t)b->q[m][k] +
+				    width[m][k] - 1);
+		}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(h);
+	buf_free(&cond);
+	return rc;
+}
+
+int
+rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
+{
+	if (first_pass(db, bins, within, b) != 0)
+		return -1;
+	while (open_breaks(b, -1) > 0)
+		if (narrow(db, within, b) != 0)
+			return -1;
+	return 0;
 }
 
 int

@@ -46,19 +46,27 @@ void	rfm_rules_free(struct rfm_rules *rules);
  * Break points of the three measures over the customers scored.  With n
  * customers and B bins, break point k (1..B-1) of a measure is the value
  * of the ceil(k * n / B)-th customer in ascending order; a value scores
- * 1 + the number of break points it is strictly greater than.
+ * 1 + the number of break points it is strictly greater than.  While
+ * the passes of rfm.c narrow a break point down, it is known to lie in
+ * [q, hi], at rank `rank` (from 0) among the customers' values there.
  */
 struct rfm_breaks {
 	int	 bins;
 	int64_t	 n;				/* customers scored */
 	int64_t	 q[3][RFM_BINS_MAX];		/* q[measure][k - 1] */
+	int64_t	 hi[3][RFM_BINS_MAX];		/* == q once exact */
+	int64_t	 rank[3][RFM_BINS_MAX];		/* while q < hi */
 };
 
 /*
  * Finds the break points over asof_stats (stats_asof first), or over
- * its customers in TEMP table `within` when that is not NULL, in a few
- * passes with fixed-size histograms: no sort, memory independent of the
- * number of customers.  Returns 0, or -1 after printing why.
+ * its customers in TEMP table `within` when that is not NULL, with
+ * fixed-size histograms: no sort, memory independent of the number of
+ * customers.  One pass over the customers finds every break point's
+ * range (order counts below 4096 exactly); rfm_breaks() then narrows
+ * the others in passes over only the customers inside them.  For the
+ * whole store as of its newest day the recency break points come off
+ * stats_days without a pass.  Returns 0, or -1 after printing why.
  */
 int	rfm_breaks(sqlite3 *db, int bins, const char *within,
 	    struct rfm_breaks *b);
