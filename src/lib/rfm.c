@@ -571,8 +571,23 @@ rfm_score(const struct rfm_breaks *b, int measure, int64_t v)
 	return s;
 }
 
-const char *
-rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
+int
+rfm_score_sure(const struct rfm_breaks *b, int measure, int64_t v)
+{
+	int k, s = 1;
+
+	for (k = 0; k < b->bins - 1; k++) {
+		if (v > b->hi[measure][k])
+			s++;
+		else if (v >= b->q[measure][k] &&
+		    b->q[measure][k] != b->hi[measure][k])
+			return 0;
+	}
+	return s;
+}
+
+size_t
+rfm_rule_of(const struct rfm_rules *rules, int r, int f, int m)
 {
 	const struct rfm_rule *u;
 	size_t i;
@@ -581,9 +596,17 @@ rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
 		u = &rules->v[i];
 		if (r >= u->lo[0] && r <= u->hi[0] && f >= u->lo[1] &&
 		    f <= u->hi[1] && m >= u->lo[2] && m <= u->hi[2])
-			return u->name;
+			break;
 	}
-	return "Others";
+	return i;
+}
+
+const char *
+rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
+{
+	size_t i = rfm_rule_of(rules, r, f, m);
+
+	return i < rules->n ? rules->v[i].name : "Others";
 }
 
 char *
@@ -597,6 +620,228 @@ rfm_code(int bins, int r, int f, int m, char buf[16])
 	} else
 		snprintf(buf, 16, "%d-%d-%d", r, f, m);
 	return buf;
+}
+
+/* ==== Scores and break points in one pass (rfm_tally) ==== */
+
+/*
+ * The customers kept aside while their spend's break point is open: one
+ * entry per spend value, recency and frequency score, in a hash table of
+ * at most ASIDE_MAX entries (32 bytes each).  Fuller than that, the
+ * tally falls back to narrowing the break points and then scoring those
+ * customers in a pass over them alone.
+ */
+#define ASIDE_MAX	(1 << 18)
+
+struct aside_ent {
+	int64_t	 v;			/* spend */
+	int64_t	 customers;
+	int64_t	 purchases;
+	int	 r, f;
+};
+
+struct aside {
+	struct aside_ent *e;		/* the entries, as added */
+	size_t	 n, cap;		/* cap: nslot / 2 */
+	uint32_t *slot;			/* 1 + index into e, or 0 */
+	size_t	 nslot;			/* a power of 2, >= 2 * n */
+	int	 full;			/* a customer did not fit */
+};
+
+static size_t
+aside_hash(int64_t v, int r, int f, size_t mask)
+{
+	uint64_t z = (uint64_t)v * 0x9e3779b97f4a7c15ULL ^
+	    ((uint64_t)r << 8 | (uint64_t)f) * 0xbf58476d1ce4e5b9ULL;
+
+	return (size_t)(z ^ (z >> 29)) & mask;
+}
+
+/* Slot of (v, r, f) in a->slot: its entry's, or the empty one. */
+static size_t
+aside_find(const struct aside *a, int64_t v, int r, int f)
+{
+	const struct aside_ent *x;
+	size_t i = aside_hash(v, r, f, a->nslot - 1);
+
+	while (a->slot[i] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		if (x->v == v && x->r == r && x->f == f)
+			break;
+		i = (i + 1) & (a->nslot - 1);
+	}
+	return i;
+}
+
+/* Adds a customer, or sets a->full when there is no room for them. */
+static void
+aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
+{
+	struct aside_ent *x;
+	size_t i, j;
+
+	if (a->full)
+		return;
+	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		x->customers++;
+		x->purchases += purchases;
+		return;
+	}
+	if (a->n == ASIDE_MAX) {
+		a->full = 1;
+		return;
+	}
+	if (2 * (a->n + 1) > a->nslot) {
+		a->nslot = a->nslot == 0 ? 1024 : 2 * a->nslot;
+		free(a->slot);
+		a->slot = xmalloc(a->nslot * sizeof(a->slot[0]));
+		memset(a->slot, 0, a->nslot * sizeof(a->slot[0]));
+		for (j = 0; j < a->n; j++)
+			a->slot[aside_find(a, a->e[j].v, a->e[j].r,
+			    a->e[j].f)] = (uint32_t)j + 1;
+		a->cap = a->nslot / 2;
+		a->e = xrealloc(a->e, a->cap * sizeof(a->e[0]));
+	}
+	i = aside_find(a, v, r, f);
+	x = &a->e[a->n];
+	x->v = v;
+	x->r = r;
+	x->f = f;
+	x->customers = 1;
+	x->purchases = purchases;
+	a->slot[i] = (uint32_t)++a->n;
+}
+
+static int
+aside_cmp(const void *p, const void *q)
+{
+	const struct aside_ent *x = p, *y = q;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/*
+ * Makes the open spend break points exact from the customers aside:
+ * every customer scored whose spend lies in an open range is there, so
+ * the value at the break point's rank within its range is read off them,
+ * in spend order.  Returns 0, or -1 (cannot happen).
+ */
+static int
+aside_settle(struct aside *a, struct rfm_breaks *b)
+{
+	int64_t cum;
+	size_t i;
+	int k;
+
+	qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
+	for (k = 0; k < b->bins - 1; k++) {
+		if (b->q[RFM_M][k] == b->hi[RFM_M][k])
+			continue;
+		cum = 0;
+		for (i = 0; i < a->n; i++) {
+			if (a->e[i].v < b->q[RFM_M][k] ||
+			    a->e[i].v > b->hi[RFM_M][k])
+				continue;
+			if ((cum += a->e[i].customers) > b->rank[RFM_M][k])
+				break;
+		}
+		if (i == a->n) {
+			warnx("rfm: break point not found");
+			return -1;
+		}
+		b->q[RFM_M][k] = b->hi[RFM_M][k] = a->e[i].v;
+	}
+	return 0;
+}
+
+/* Spend times customers, wrapping as money_add() sums do. */
+static int64_t
+times(int64_t v, int64_t n)
+{
+	return (int64_t)((uint64_t)v * (uint64_t)n);
+}
+
+/*
+ * Scores and hands to fn every customer read by st (last_day, purchases,
+ * spent); with a set, only those whose spend is sure (rfm_score_sure),
+ * the others aside.
+ */
+static int
+tally_pass(sqlite3_stmt *st, const struct rfm_breaks *b, struct aside *a,
+    rfm_tally_fn *fn, void *arg)
+{
+	int64_t p, v;
+	int r, f, m, rc;
+
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		r = rfm_score(b, RFM_R, sqlite3_column_int64(st, 0));
+		p = sqlite3_column_int64(st, 1);
+		f = rfm_score(b, RFM_F, p);
+		v = sqlite3_column_int64(st, 2);
+		if (a == NULL)
+			m = rfm_score(b, RFM_M, v);
+		else if ((m = rfm_score_sure(b, RFM_M, v)) == 0) {
+			aside_add(a, v, r, f, p);
+			continue;
+		}
+		fn(arg, r, f, m, 1, p, v);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
+    rfm_tally_fn *fn, void *arg)
+{
+	struct rfm_breaks open;
+	struct aside a = { 0 };
+	struct buf cond = { 0 };
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (first_pass(db, bins, within, b) != 0)
+		return -1;
+	/*
+	 * Recency and frequency exact first: a pass over the customers in
+	 * their ranges when recency is not off stats_days (it narrows the
+	 * spend ranges too).
+	 */
+	while (open_breaks(b, RFM_R) + open_breaks(b, RFM_F) > 0)
+		if (narrow(db, within, b) != 0)
+			return -1;
+	if ((st = measures_prepare(db, within, MEASURES, "")) == NULL ||
+	    tally_pass(st, b, &a, fn, arg) != 0)
+		goto done;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!a.full) {
+		if (aside_settle(&a, b) != 0)
+			goto done;
+		for (i = 0; i < a.n; i++)
+			fn(arg, a.e[i].r, a.e[i].f, rfm_score(b, RFM_M,
+			    a.e[i].v), a.e[i].customers, a.e[i].purchases,
+			    times(a.e[i].v, a.e[i].customers));
+		rc = 0;
+		goto done;
+	}
+	/* Too many aside: narrow, then score those in the open ranges. */
+	open = *b;
+	while (open_breaks(b, RFM_M) > 0)
+		if (narrow(db, within, b) != 0)
+			goto done;
+	ranges_cond(&open, 1 << RFM_M, &cond);
+	if ((st = measures_prepare(db, within, MEASURES, cond.s)) == NULL)
+		goto done;
+	ranges_bind(st, &open, 1 << RFM_M);
+	rc = tally_pass(st, b, NULL, fn, arg);
+done:
+	sqlite3_finalize(st);
+	free(a.e);
+	free(a.slot);
+	buf_free(&cond);
+	return rc;
 }
 
 /* ==== The scores as an SQL function, for crm-segment ==== */

@@ -71,8 +71,12 @@ struct rfm_breaks {
 int	rfm_breaks(sqlite3 *db, int bins, const char *within,
 	    struct rfm_breaks *b);
 int	rfm_score(const struct rfm_breaks *b, int measure, int64_t v);
+/* The score of v, or 0 while v lies in a break point's open range. */
+int	rfm_score_sure(const struct rfm_breaks *b, int measure, int64_t v);
 /* The segment of scores r, f, m: the first rule matching, or "Others". */
 const char *rfm_segment(const struct rfm_rules *rules, int r, int f, int m);
+/* The index of that rule in rules->v, or rules->n for "Others". */
+size_t	rfm_rule_of(const struct rfm_rules *rules, int r, int f, int m);
 /* Writes "545" (or "10-3-5" when bins > 9) into buf. */
 char	*rfm_code(int bins, int r, int f, int m, char buf[16]);
 
@@ -94,6 +98,22 @@ struct rfm_reader;
 struct rfm_reader *rfm_read_open(sqlite3 *db, const char *only);
 int	rfm_read(struct rfm_reader *rd, struct rfm_cust *c);
 void	rfm_read_close(struct rfm_reader *rd);
+
+/*
+ * Hands every customer of asof_stats, or only those in TEMP table
+ * `within`, to fn with their scores, customers (1, or more who share
+ * the scores and spend) and their purchases and spend (net, wrapping
+ * as money_add() does), in no particular order, with b the break points
+ * over the same customers.  Two passes over the customers: the first
+ * finds the break points' ranges; the second scores every customer
+ * whose spend lies outside every open range at once, and keeps those
+ * inside aside by spend, recency and frequency score (bounded memory)
+ * until their break point is exact.  Returns 0, or -1 after printing why.
+ */
+typedef void rfm_tally_fn(void *arg, int r, int f, int m, int64_t customers,
+	    int64_t purchases, int64_t spent);
+int	rfm_tally(sqlite3 *db, int bins, const char *within,
+	    struct rfm_breaks *b, rfm_tally_fn *fn, void *arg);
 
 /*
  * Registers the SQL function rfm(what, last_day, purchases, spent) on db:

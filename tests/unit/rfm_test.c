@@ -1,8 +1,10 @@
 /*
  * rfm_test.c: the break points that rfm_breaks() finds with histograms
  * equal those of a plain sort, for ties, one customer, huge and negative
- * values and many bins; scores equal 1 + floor(B * below / N); segment
- * tables load or are refused with the line.
+ * values and many bins; scores equal 1 + floor(B * below / N); what
+ * rfm_tally() sums per score equals those scores' sums, whether the
+ * customers of a break point's range fit aside or not; segment tables
+ * load or are refused with the line.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,16 +34,88 @@ cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* What rfm_tally() handed over, per r, f, m (bins 7 at most). */
+struct cell {
+	int64_t	 customers, purchases, spent;
+};
+static struct cell cells[8][8][8];
+
+static void
+tally(void *arg, int r, int f, int m, int64_t customers, int64_t purchases,
+    int64_t spent)
+{
+	struct cell *c = &cells[r][f][m];
+
+	(void)arg;
+	c->customers += customers;
+	c->purchases += purchases;
+	c->spent = (int64_t)((uint64_t)c->spent + (uint64_t)spent);
+}
+
+/* The score of v among the sorted s[0..n-1]: 1 + floor(B * below / n). */
+static int
+want_score(const int64_t *s, int n, int bins, int64_t v)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi)			/* how many are below v */
+		if (s[(lo + hi) / 2] < v)
+			lo = (lo + hi) / 2 + 1;
+		else
+			hi = (lo + hi) / 2;
+	return 1 + (int)((int64_t)bins * lo / n);
+}
+
+/*
+ * rfm_tally() over asof_stats against every customer scored by a sort
+ * (raw[m][i] the values in row order, srt[m] sorted): the same customers,
+ * purchases and spend per r, f, m.  Returns the failures.
+ */
+static int
+check_tally(const char *what, int n, int bins, int64_t *raw[3],
+    int64_t *srt[3])
+{
+	static struct cell want[8][8][8];
+	struct rfm_breaks b;
+	struct cell *c;
+	int i, s[3], m, bad = 0;
+
+	if (bins > 7)
+		return 0;
+	memset(cells, 0, sizeof(cells));
+	memset(want, 0, sizeof(want));
+	if (rfm_tally(db, bins, NULL, &b, tally, NULL) != 0) {
+		printf("not ok %s: rfm_tally failed\n", what);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		for (m = 0; m < 3; m++)
+			s[m] = want_score(srt[m], n, bins, raw[m][i]);
+		c = &want[s[0]][s[1]][s[2]];
+		c->customers++;
+		c->purchases += raw[RFM_F][i];
+		c->spent = (int64_t)((uint64_t)c->spent +
+		    (uint64_t)raw[RFM_M][i]);
+	}
+	if (memcmp(want, cells, sizeof(want)) != 0) {
+		printf("not ok %s: rfm_tally's sums differ\n", what);
+		bad++;
+	}
+	CHECK_INT(b.n, n);
+	return bad;
+}
+
 /*
  * Fills asof_stats with n rows from gen(i, measure), then checks every
- * break point and every score against a sort.  Returns the failures.
+ * break point and every score against a sort, and rfm_tally() against
+ * the scores.  Returns the failures.
  */
 static int
 check(const char *what, int n, int bins, int64_t (*gen)(int, int))
 {
 	struct rfm_breaks b;
 	sqlite3_stmt *st;
-	int64_t *v[3], below, want64;
+	int64_t *v[3], *raw[3], below, want64;
 	int i, k, m, bad = 0, want;
 
 	store_exec(db, "DROP TABLE IF EXISTS temp.asof_stats;"
@@ -49,13 +123,15 @@ check(const char *what, int n, int bins, int64_t (*gen)(int, int))
 	    " last_day, purchases, spent)");
 	st = store_prepare(db, "INSERT INTO temp.asof_stats VALUES "
 	    "(?, ?, ?, ?)");
-	for (m = 0; m < 3; m++)
+	for (m = 0; m < 3; m++) {
 		v[m] = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+		raw[m] = xmalloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
+	}
 	store_exec(db, "BEGIN");
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int(st, 1, i + 1);
 		for (m = 0; m < 3; m++) {
-			v[m][i] = gen(i, m);
+			raw[m][i] = v[m][i] = gen(i, m);
 			sqlite3_bind_int64(st, 2 + m, v[m][i]);
 		}
 		store_step(st);
@@ -92,9 +168,13 @@ check(const char *what, int n, int bins, int64_t (*gen)(int, int))
 					    rfm_score(&b, m, v[m][i]), want);
 			}
 		}
-		free(v[m]);
 	}
 	CHECK_INT(b.n, n);
+	bad += check_tally(what, n, bins, raw, v);
+	for (m = 0; m < 3; m++) {
+		free(v[m]);
+		free(raw[m]);
+	}
 	return bad;
 }
 
@@ -137,6 +217,34 @@ g_ramp(int i, int m)
 	return m == 0 ? i : m == 1 ? i / 10 : (int64_t)i * 1000003;
 }
 
+/*
+ * Days and counts below 4096 (exact after the first pass) and spend
+ * about 2^28 with ties: rfm_tally keeps the customers of the spend break
+ * points' ranges aside and reads the break points off them.
+ */
+static int64_t
+g_aside(int i, int m)
+{
+	(void)i;
+	return m == 0 ? 1000 + (int64_t)(rnd() % 700) : m == 1 ?
+	    1 + (int64_t)(rnd() % 4 == 0 ? rnd() % 9 : 0) :
+	    ((int64_t)1 << 28) + (int64_t)(rnd() % 5000) * 7;
+}
+
+/*
+ * Days and counts below 4096 (exact after the first pass) and spend far
+ * above 2^24 minor units, almost all distinct: the spend break points'
+ * first ranges hold more customers than rfm_tally keeps aside, so it
+ * narrows them and scores those customers in a pass of their own.
+ */
+static int64_t
+g_wide(int i, int m)
+{
+	return m == 0 ? 1000 + (int64_t)(rnd() % 90) : m == 1 ?
+	    1 + (int64_t)(rnd() % 6) : ((int64_t)1 << 60) + (int64_t)(rnd() %
+	    ((uint64_t)1 << 40)) * 1024 + i % 1024;
+}
+
 int
 main(void)
 {
@@ -167,6 +275,10 @@ main(void)
 		CHECK(check("seven customers", 7, bins, g_ramp) == 0);
 	}
 	CHECK(check("nobody", 0, 5, g_small) == 0);
+	CHECK(check("spend aside", 20000, 5, g_aside) == 0);
+	CHECK(check("spend aside, 7 bins", 20001, 7, g_aside) == 0);
+	CHECK(check("wide spend, more than kept aside", 300000, 5,
+	    g_wide) == 0);
 
 	/* The default table and the segments of a few scores. */
 	t = rfm_rules_default();
