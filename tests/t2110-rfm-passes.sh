@@ -43,16 +43,19 @@ test_expect_success 'the whole store is scored off stats_days (the check works)'
 	test_cmp want passes
 '
 
-test_expect_success 'scores agree with 1 + floor(5 * (RANK() - 1) / n) in SQL' '
+for bins in 5 7 100; do
+test_expect_success "--bins $bins: scores agree with 1 + floor(B * (RANK() - 1) / n) in SQL" '
 	sql s.db "WITH n AS (SELECT count(*) AS n FROM customer_stats)
 	  SELECT customer_id || '\'','\'' ||
-	    (1 + 5 * (RANK() OVER (ORDER BY last_day) - 1) / n) || '\'','\'' ||
-	    (1 + 5 * (RANK() OVER (ORDER BY purchases) - 1) / n) || '\'','\'' ||
-	    (1 + 5 * (RANK() OVER (ORDER BY spent) - 1) / n)
+	    (1 + '$bins' * (RANK() OVER (ORDER BY last_day) - 1) / n) || '\'','\'' ||
+	    (1 + '$bins' * (RANK() OVER (ORDER BY purchases) - 1) / n) || '\'','\'' ||
+	    (1 + '$bins' * (RANK() OVER (ORDER BY spent) - 1) / n)
 	  FROM customer_stats, n ORDER BY customer_id" >expect &&
-	crm-rfm --db s.db --as-of $(cat newest) | sed 1d | cut -d, -f1,5-7 >actual &&
+	crm-rfm --db s.db --as-of $(cat newest) --bins '$bins' |
+	    sed 1d | cut -d, -f1,5-7 >actual &&
 	test_cmp expect actual
 '
+done
 
 # Customers, orders and revenue per segment, in minor units, off the
 # list (sum.awk) and off --summary (sum2.awk).

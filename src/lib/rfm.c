@@ -315,6 +315,126 @@ measures_prepare(sqlite3 *db, const char *within, const char *cols,
 }
 
 /*
+ * Customers counted by value: one entry per value, recency and frequency
+ * score (both 0 when unused), in a hash table of at most `max` entries
+ * (32 bytes each).  The first pass counts recency and spend in one while
+ * their values are few enough (EXACT_MAX: 2.5 MB), so that their break
+ * points are exact at once; rfm_tally() keeps aside there the customers
+ * whose spend's break point is still open (ASIDE_MAX: 10 MB).
+ */
+#define EXACT_MAX	(1 << 16)
+#define ASIDE_MAX	(1 << 18)
+
+struct aside_ent {
+	int64_t	 v;			/* the value counted */
+	int64_t	 customers;
+	int64_t	 purchases;
+	int	 r, f;
+};
+
+struct aside {
+	struct aside_ent *e;		/* the entries, as added */
+	size_t	 n, cap;		/* cap: nslot / 2 */
+	uint32_t *slot;			/* 1 + index into e, or 0 */
+	size_t	 nslot;			/* a power of 2, >= 2 * n */
+	size_t	 max;			/* entries at most */
+	int	 full;			/* a customer did not fit */
+};
+
+static size_t
+aside_hash(int64_t v, int r, int f, size_t mask)
+{
+	uint64_t z = (uint64_t)v * 0x9e3779b97f4a7c15ULL ^
+	    ((uint64_t)r << 8 | (uint64_t)f) * 0xbf58476d1ce4e5b9ULL;
+
+	return (size_t)(z ^ (z >> 29)) & mask;
+}
+
+/* Slot of (v, r, f) in a->slot: its entry's, or the empty one. */
+static size_t
+aside_find(const struct aside *a, int64_t v, int r, int f)
+{
+	const struct aside_ent *x;
+	size_t i = aside_hash(v, r, f, a->nslot - 1);
+
+	while (a->slot[i] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		if (x->v == v && x->r == r && x->f == f)
+			break;
+		i = (i + 1) & (a->nslot - 1);
+	}
+	return i;
+}
+
+/* Adds a customer, or sets a->full when there is no room for them. */
+static void
+aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
+{
+	struct aside_ent *x;
+	size_t i, j;
+
+	if (a->full)
+		return;
+	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		x->customers++;
+		x->purchases += purchases;
+		return;
+	}
+	if (a->n == a->max) {
+		a->full = 1;
+		return;
+	}
+	if (2 * (a->n + 1) > a->nslot) {
+		a->nslot = a->nslot == 0 ? 1024 : 2 * a->nslot;
+		free(a->slot);
+		a->slot = xmalloc(a->nslot * sizeof(a->slot[0]));
+		memset(a->slot, 0, a->nslot * sizeof(a->slot[0]));
+		for (j = 0; j < a->n; j++)
+			a->slot[aside_find(a, a->e[j].v, a->e[j].r,
+			    a->e[j].f)] = (uint32_t)j + 1;
+		a->cap = a->nslot / 2;
+		a->e = xrealloc(a->e, a->cap * sizeof(a->e[0]));
+	}
+	i = aside_find(a, v, r, f);
+	x = &a->e[a->n];
+	x->v = v;
+	x->r = r;
+	x->f = f;
+	x->customers = 1;
+	x->purchases = purchases;
+	a->slot[i] = (uint32_t)++a->n;
+}
+
+static int
+aside_cmp(const void *p, const void *q)
+{
+	const struct aside_ent *x = p, *y = q;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+static void
+aside_free(struct aside *a)
+{
+	free(a->e);
+	free(a->slot);
+}
+
+/*
+ * Sets the break points of measure m that fall on value v, held by the c
+ * customers after the cum below it, walking the values upwards (*k the
+ * next break point, from 1).
+ */
+static void
+breaks_at(struct rfm_breaks *b, int m, int64_t v, int64_t c, int64_t cum,
+    int *k)
+{
+	for (; *k < b->bins && break_rank(b->n, b->bins, *k) < cum + c; (*k)++)
+		b->q[m][*k - 1] = b->hi[m][*k - 1] = v;
+}
+
+/*
  * The recency break points of the whole store as of its newest day, off
  * stats_days (customers by last purchase day, kept with customer_stats
  * by triggers): a row per day, not per customer.  Returns the customers
@@ -324,33 +444,53 @@ static int64_t
 days_breaks(sqlite3 *db, struct rfm_breaks *b)
 {
 	sqlite3_stmt *st;
-	int64_t n = 0, cum = 0, c, day;
+	int64_t cum = 0, c;
 	int k = 1, rc;
 
 	if ((st = store_prepare(db, "SELECT coalesce(sum(customers), 0)"
 	    " FROM main.stats_days")) == NULL)
 		return -1;
 	if (store_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+		b->n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if ((st = store_prepare(db, "SELECT last_day, sum(customers)"
 	    " FROM main.stats_days GROUP BY last_day ORDER BY last_day")) ==
 	    NULL)
 		return -1;
 	while ((rc = store_step(st)) == SQLITE_ROW) {
-		day = sqlite3_column_int64(st, 0);
 		c = sqlite3_column_int64(st, 1);
-		for (; k < b->bins && break_rank(n, b->bins, k) < cum + c; k++)
-			b->q[RFM_R][k - 1] = b->hi[RFM_R][k - 1] = day;
+		breaks_at(b, RFM_R, sqlite3_column_int64(st, 0), c, cum, &k);
 		cum += c;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE && cum == n ? n : -1;
+	return rc == SQLITE_DONE && cum == b->n ? b->n : -1;
+}
+
+/*
+ * Counts value v of measure i in the first pass: by value in ex while
+ * they fit, else in the fixed keys of h (what ex held moved there).
+ */
+static void
+first_count(struct aside *ex, uint32_t *h, int64_t v)
+{
+	size_t i;
+
+	if (ex->max > 0) {
+		aside_add(ex, v, 0, 0, 0);
+		if (!ex->full)
+			return;
+		for (i = 0; i < ex->n; i++)
+			h[key_of(ex->e[i].v)] += (uint32_t)ex->e[i].customers;
+		ex->max = 0;
+	}
+	h[key_of(v)]++;
 }
 
 /*
  * The first pass: every break point's range, off fixed keys (exact for
- * values below 4096); recency's exact off stats_days for the whole store.
+ * values below 4096), or its exact value off the counts by value of
+ * recency and spend when they fit; recency's exact off stats_days for
+ * the whole store.
  */
 static int
 first_pass(sqlite3 *db, int bins, const char *within,
@@ -358,12 +498,14 @@ first_pass(sqlite3 *db, int bins, const char *within,
 {
 	sqlite3_stmt *st = NULL;
 	struct buf cols = { 0 };
+	struct aside ex[3];
 	uint32_t *h = NULL;
 	int64_t cum, rank, days_n = -1;
-	size_t kk;
+	size_t kk, e;
 	int ms[3], nm, i, k, m, j, rc = -1;
 
 	memset(b, 0, sizeof(*b));
+	memset(ex, 0, sizeof(ex));
 	b->bins = bins;
 	/* The whole store: recency off stats_days (see days_breaks). */
 	if (within == NULL && bins >= 2 && asof_stats_whole(db) &&
@@ -378,6 +520,8 @@ again:
 		if (nm > 0)
 			buf_adds(&cols, ", ");
 		buf_adds(&cols, measure_col[m]);
+		/* Order counts below 4096 are exact in their keys. */
+		ex[nm].max = m == RFM_F ? 0 : EXACT_MAX;
 		ms[nm++] = m;
 	}
 	if ((st = measures_prepare(db, within, cols.s, "")) == NULL)
@@ -388,7 +532,8 @@ again:
 	while ((j = store_step(st)) == SQLITE_ROW) {
 		b->n++;
 		for (i = 0; i < nm; i++)
-			h[i * NKEYS + key_of(sqlite3_column_int64(st, i))]++;
+			first_count(&ex[i], h + i * NKEYS,
+			    sqlite3_column_int64(st, i));
 	}
 	if (j != SQLITE_DONE)
 		goto done;
@@ -398,6 +543,9 @@ again:
 		st = NULL;
 		free(h);
 		h = NULL;
+		for (i = 0; i < nm; i++)
+			aside_free(&ex[i]);
+		memset(ex, 0, sizeof(ex));
 		days_n = -1;
 		goto again;
 	}
@@ -405,12 +553,22 @@ again:
 		rc = 0;
 		goto done;
 	}
-	/* Each break point's bucket, in one walk per measure. */
 	for (i = 0; i < nm; i++) {
 		m = ms[i];
 		cum = 0;
-		kk = 0;
-		for (k = 1; k < bins; k++) {
+		k = 1;
+		if (ex[i].max > 0) {		/* exact, by value */
+			qsort(ex[i].e, ex[i].n, sizeof(ex[i].e[0]),
+			    aside_cmp);
+			for (e = 0; e < ex[i].n; e++) {
+				breaks_at(b, m, ex[i].e[e].v,
+				    ex[i].e[e].customers, cum, &k);
+				cum += ex[i].e[e].customers;
+			}
+			continue;
+		}
+		/* Each break point's bucket, in one walk of the keys. */
+		for (kk = 0; k < bins; k++) {
 			rank = break_rank(b->n, bins, k);
 			while (cum + h[i * NKEYS + kk] <= rank)
 				cum += h[i * NKEYS + kk++];
@@ -422,6 +580,8 @@ again:
 done:
 	sqlite3_finalize(st);
 	free(h);
+	for (i = 0; i < 3; i++)
+		aside_free(&ex[i]);
 	buf_free(&cols);
 	return rc;
 }
@@ -625,103 +785,6 @@ rfm_code(int bins, int r, int f, int m, char buf[16])
 /* ==== Scores and break points in one pass (rfm_tally) ==== */
 
 /*
- * The customers kept aside while their spend's break point is open: one
- * entry per spend value, recency and frequency score, in a hash table of
- * at most ASIDE_MAX entries (32 bytes each).  Fuller than that, the
- * tally falls back to narrowing the break points and then scoring those
- * customers in a pass over them alone.
- */
-#define ASIDE_MAX	(1 << 18)
-
-struct aside_ent {
-	int64_t	 v;			/* spend */
-	int64_t	 customers;
-	int64_t	 purchases;
-	int	 r, f;
-};
-
-struct aside {
-	struct aside_ent *e;		/* the entries, as added */
-	size_t	 n, cap;		/* cap: nslot / 2 */
-	uint32_t *slot;			/* 1 + index into e, or 0 */
-	size_t	 nslot;			/* a power of 2, >= 2 * n */
-	int	 full;			/* a customer did not fit */
-};
-
-static size_t
-aside_hash(int64_t v, int r, int f, size_t mask)
-{
-	uint64_t z = (uint64_t)v * 0x9e3779b97f4a7c15ULL ^
-	    ((uint64_t)r << 8 | (uint64_t)f) * 0xbf58476d1ce4e5b9ULL;
-
-	return (size_t)(z ^ (z >> 29)) & mask;
-}
-
-/* Slot of (v, r, f) in a->slot: its entry's, or the empty one. */
-static size_t
-aside_find(const struct aside *a, int64_t v, int r, int f)
-{
-	const struct aside_ent *x;
-	size_t i = aside_hash(v, r, f, a->nslot - 1);
-
-	while (a->slot[i] != 0) {
-		x = &a->e[a->slot[i] - 1];
-		if (x->v == v && x->r == r && x->f == f)
-			break;
-		i = (i + 1) & (a->nslot - 1);
-	}
-	return i;
-}
-
-/* Adds a customer, or sets a->full when there is no room for them. */
-static void
-aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
-{
-	struct aside_ent *x;
-	size_t i, j;
-
-	if (a->full)
-		return;
-	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
-		x = &a->e[a->slot[i] - 1];
-		x->customers++;
-		x->purchases += purchases;
-		return;
-	}
-	if (a->n == ASIDE_MAX) {
-		a->full = 1;
-		return;
-	}
-	if (2 * (a->n + 1) > a->nslot) {
-		a->nslot = a->nslot == 0 ? 1024 : 2 * a->nslot;
-		free(a->slot);
-		a->slot = xmalloc(a->nslot * sizeof(a->slot[0]));
-		memset(a->slot, 0, a->nslot * sizeof(a->slot[0]));
-		for (j = 0; j < a->n; j++)
-			a->slot[aside_find(a, a->e[j].v, a->e[j].r,
-			    a->e[j].f)] = (uint32_t)j + 1;
-		a->cap = a->nslot / 2;
-		a->e = xrealloc(a->e, a->cap * sizeof(a->e[0]));
-	}
-	i = aside_find(a, v, r, f);
-	x = &a->e[a->n];
-	x->v = v;
-	x->r = r;
-	x->f = f;
-	x->customers = 1;
-	x->purchases = purchases;
-	a->slot[i] = (uint32_t)++a->n;
-}
-
-static int
-aside_cmp(const void *p, const void *q)
-{
-	const struct aside_ent *x = p, *y = q;
-
-	return x->v < y->v ? -1 : x->v > y->v;
-}
-
-/*
  * Makes the open spend break points exact from the customers aside:
  * every customer scored whose spend lies in an open range is there, so
  * the value at the break point's rank within its range is read off them,
@@ -795,7 +858,7 @@ rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
     rfm_tally_fn *fn, void *arg)
 {
 	struct rfm_breaks open;
-	struct aside a = { 0 };
+	struct aside a = { .max = ASIDE_MAX };
 	struct buf cond = { 0 };
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -838,8 +901,7 @@ rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
 	rc = tally_pass(st, b, NULL, fn, arg);
 done:
 	sqlite3_finalize(st);
-	free(a.e);
-	free(a.slot);
+	aside_free(&a);
 	buf_free(&cond);
 	return rc;
 }
