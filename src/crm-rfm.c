@@ -195,9 +195,9 @@ put_summary(struct seg *v, size_t n, int mode, struct buf *row,
 }
 
 /*
- * --summary: the scored customers' sums per segment, in two passes that
- * keep nothing per customer (rfm_tally); a list scored over every
- * customer (not --within) first needs the exact break points.
+ * --summary: the scored customers' sums per segment, in one or two
+ * passes that keep nothing per customer (rfm_tally); a list scored over
+ * every customer (not --within) first needs the exact break points.
  */
 static int
 summary(sqlite3 *db, struct rfm_breaks *b, int bins,

@@ -366,9 +366,13 @@ aside_find(const struct aside *a, int64_t v, int r, int f)
 	return i;
 }
 
-/* Adds a customer, or sets a->full when there is no room for them. */
+/*
+ * Adds c customers of value v, scores r and f, who made purchases in all,
+ * or sets a->full when there is no room for them.
+ */
 static void
-aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
+aside_add(struct aside *a, int64_t v, int r, int f, int64_t c,
+    int64_t purchases)
 {
 	struct aside_ent *x;
 	size_t i, j;
@@ -377,7 +381,7 @@ aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
 		return;
 	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
 		x = &a->e[a->slot[i] - 1];
-		x->customers++;
+		x->customers += c;
 		x->purchases += purchases;
 		return;
 	}
@@ -401,7 +405,7 @@ aside_add(struct aside *a, int64_t v, int r, int f, int64_t purchases)
 	x->v = v;
 	x->r = r;
 	x->f = f;
-	x->customers = 1;
+	x->customers = c;
 	x->purchases = purchases;
 	a->slot[i] = (uint32_t)++a->n;
 }
@@ -467,43 +471,83 @@ days_breaks(sqlite3 *db, struct rfm_breaks *b)
 }
 
 /*
- * Counts value v of measure i in the first pass: by value in ex while
- * they fit, else in the fixed keys of h (what ex held moved there).
+ * Counts c customers of value v of a measure in the first pass: by value
+ * in ex while they fit, else in the fixed keys of h (what ex held moved
+ * there).
  */
 static void
-first_count(struct aside *ex, uint32_t *h, int64_t v)
+first_count(struct aside *ex, uint32_t *h, int64_t v, int64_t c)
 {
 	size_t i;
 
 	if (ex->max > 0) {
-		aside_add(ex, v, 0, 0, 0);
+		aside_add(ex, v, 0, 0, c, 0);
 		if (!ex->full)
 			return;
 		for (i = 0; i < ex->n; i++)
 			h[key_of(ex->e[i].v)] += (uint32_t)ex->e[i].customers;
 		ex->max = 0;
 	}
-	h[key_of(v)]++;
+	h[key_of(v)] += (uint32_t)c;
+}
+
+/* The break points of measure m exact off a's counts by value, sorted. */
+static void
+breaks_off(struct aside *a, int m, struct rfm_breaks *b)
+{
+	int64_t cum = 0;
+	size_t e;
+	int k = 1;
+
+	qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
+	for (e = 0; e < a->n; e++) {
+		breaks_at(b, m, a->e[e].v, a->e[e].customers, cum, &k);
+		cum += a->e[e].customers;
+	}
+}
+
+/*
+ * The frequency or spend break points exact off the cube of first_pass,
+ * its entries first summed by that measure's value (few to sort).
+ */
+static void
+cube_breaks(const struct aside *cube, int m, struct rfm_breaks *b)
+{
+	struct aside t = { .max = ASIDE_MAX };
+	size_t e;
+
+	for (e = 0; e < cube->n; e++)
+		aside_add(&t, m == RFM_F ? cube->e[e].f : cube->e[e].v, 0, 0,
+		    cube->e[e].customers, 0);
+	breaks_off(&t, m, b);
+	aside_free(&t);
 }
 
 /*
  * The first pass: every break point's range, off fixed keys (exact for
  * values below 4096), or its exact value off the counts by value of
  * recency and spend when they fit; recency's exact off stats_days for
- * the whole store.
+ * the whole store.  With cube (max set) and recency off stats_days, the
+ * customers are counted by spend, recency score and purchases in cube
+ * while they fit, which is all rfm_tally() needs: then the frequency and
+ * spend break points are exact off it.  Else cube->max is made 0 (what
+ * it held moved to the counts of each measure).
  */
 static int
 first_pass(sqlite3 *db, int bins, const char *within,
-    struct rfm_breaks *b)
+    struct rfm_breaks *b, struct aside *cube)
 {
 	sqlite3_stmt *st = NULL;
 	struct buf cols = { 0 };
-	struct aside ex[3];
+	struct aside ex[3], none = { 0 };
+	struct aside_ent *x;
 	uint32_t *h = NULL;
-	int64_t cum, rank, days_n = -1;
+	int64_t cum, rank, days_n = -1, v, p;
 	size_t kk, e;
 	int ms[3], nm, i, k, m, j, rc = -1;
 
+	if (cube == NULL)
+		cube = &none;
 	memset(b, 0, sizeof(*b));
 	memset(ex, 0, sizeof(ex));
 	b->bins = bins;
@@ -512,6 +556,10 @@ first_pass(sqlite3 *db, int bins, const char *within,
 	    (days_n = days_breaks(db, b)) < 0)
 		goto done;
 again:
+	if (days_n < 0) {
+		aside_free(cube);
+		memset(cube, 0, sizeof(*cube));
+	}
 	nm = 0;
 	buf_reset(&cols);
 	for (m = 0; m < 3; m++) {
@@ -524,6 +572,8 @@ again:
 		ex[nm].max = m == RFM_F ? 0 : EXACT_MAX;
 		ms[nm++] = m;
 	}
+	if (cube->max > 0)		/* then ms is F, M */
+		buf_adds(&cols, ", last_day");
 	if ((st = measures_prepare(db, within, cols.s, "")) == NULL)
 		goto done;
 	h = xmalloc((size_t)nm * NKEYS * sizeof(h[0]));
@@ -531,9 +581,27 @@ again:
 	b->n = 0;
 	while ((j = store_step(st)) == SQLITE_ROW) {
 		b->n++;
+		if (cube->max > 0) {
+			p = sqlite3_column_int64(st, 0);
+			v = sqlite3_column_int64(st, 1);
+			if (p >= 0 && p <= INT_MAX)
+				aside_add(cube, v, rfm_score(b, RFM_R,
+				    sqlite3_column_int64(st, 2)), (int)p, 1, p);
+			if (p >= 0 && p <= INT_MAX && !cube->full)
+				continue;
+			/* Full: on with the counts of each measure. */
+			for (e = 0; e < cube->n; e++) {
+				x = &cube->e[e];
+				first_count(&ex[0], h, x->f, x->customers);
+				first_count(&ex[1], h + NKEYS, x->v,
+				    x->customers);
+			}
+			aside_free(cube);
+			memset(cube, 0, sizeof(*cube));
+		}
 		for (i = 0; i < nm; i++)
 			first_count(&ex[i], h + i * NKEYS,
-			    sqlite3_column_int64(st, i));
+			    sqlite3_column_int64(st, i), 1);
 	}
 	if (j != SQLITE_DONE)
 		goto done;
@@ -553,18 +621,18 @@ again:
 		rc = 0;
 		goto done;
 	}
+	if (cube->max > 0) {
+		cube_breaks(cube, RFM_F, b);
+		cube_breaks(cube, RFM_M, b);
+		rc = 0;
+		goto done;
+	}
 	for (i = 0; i < nm; i++) {
 		m = ms[i];
 		cum = 0;
 		k = 1;
 		if (ex[i].max > 0) {		/* exact, by value */
-			qsort(ex[i].e, ex[i].n, sizeof(ex[i].e[0]),
-			    aside_cmp);
-			for (e = 0; e < ex[i].n; e++) {
-				breaks_at(b, m, ex[i].e[e].v,
-				    ex[i].e[e].customers, cum, &k);
-				cum += ex[i].e[e].customers;
-			}
+			breaks_off(&ex[i], m, b);
 			continue;
 		}
 		/* Each break point's bucket, in one walk of the keys. */
@@ -712,7 +780,7 @@ done:
 int
 rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
 {
-	if (first_pass(db, bins, within, b) != 0)
+	if (first_pass(db, bins, within, b, NULL) != 0)
 		return -1;
 	while (open_breaks(b, -1) > 0)
 		if (narrow(db, within, b) != 0)
@@ -782,7 +850,7 @@ rfm_code(int bins, int r, int f, int m, char buf[16])
 	return buf;
 }
 
-/* ==== Scores and break points in one pass (rfm_tally) ==== */
+/* ==== Scores and sums without a row per customer (rfm_tally) ==== */
 
 /*
  * Makes the open spend break points exact from the customers aside:
@@ -845,7 +913,7 @@ tally_pass(sqlite3_stmt *st, const struct rfm_breaks *b, struct aside *a,
 		if (a == NULL)
 			m = rfm_score(b, RFM_M, v);
 		else if ((m = rfm_score_sure(b, RFM_M, v)) == 0) {
-			aside_add(a, v, r, f, p);
+			aside_add(a, v, r, f, 1, p);
 			continue;
 		}
 		fn(arg, r, f, m, 1, p, v);
@@ -858,14 +926,25 @@ rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
     rfm_tally_fn *fn, void *arg)
 {
 	struct rfm_breaks open;
-	struct aside a = { .max = ASIDE_MAX };
+	struct aside a = { .max = ASIDE_MAX }, cube = { .max = ASIDE_MAX };
+	struct aside_ent *x;
 	struct buf cond = { 0 };
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc = -1;
 
-	if (first_pass(db, bins, within, b) != 0)
-		return -1;
+	if (first_pass(db, bins, within, b, &cube) != 0)
+		goto done;
+	if (cube.max > 0) {		/* every customer in the cube */
+		for (i = 0; i < cube.n; i++) {
+			x = &cube.e[i];
+			fn(arg, x->r, rfm_score(b, RFM_F, x->f),
+			    rfm_score(b, RFM_M, x->v), x->customers,
+			    x->purchases, times(x->v, x->customers));
+		}
+		rc = 0;
+		goto done;
+	}
 	/*
 	 * Recency and frequency exact first: a pass over the customers in
 	 * their ranges when recency is not off stats_days (it narrows the
@@ -873,7 +952,7 @@ rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
 	 */
 	while (open_breaks(b, RFM_R) + open_breaks(b, RFM_F) > 0)
 		if (narrow(db, within, b) != 0)
-			return -1;
+			goto done;
 	if ((st = measures_prepare(db, within, MEASURES, "")) == NULL ||
 	    tally_pass(st, b, &a, fn, arg) != 0)
 		goto done;
@@ -902,6 +981,7 @@ rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
 done:
 	sqlite3_finalize(st);
 	aside_free(&a);
+	aside_free(&cube);
 	buf_free(&cond);
 	return rc;
 }

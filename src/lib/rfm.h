@@ -104,11 +104,14 @@ void	rfm_read_close(struct rfm_reader *rd);
  * `within`, to fn with their scores, customers (1, or more who share
  * the scores and spend) and their purchases and spend (net, wrapping
  * as money_add() does), in no particular order, with b the break points
- * over the same customers.  Two passes over the customers: the first
- * finds the break points' ranges; the second scores every customer
- * whose spend lies outside every open range at once, and keeps those
- * inside aside by spend, recency and frequency score (bounded memory)
- * until their break point is exact.  Returns 0, or -1 after printing why.
+ * over the same customers.  For the whole store as of its newest day
+ * (recency off stats_days) one pass, counting the customers by spend,
+ * recency score and purchases while they fit in 2^18 entries (10 MB),
+ * is all it takes.  Else, or when they do not fit, a second pass scores
+ * every customer whose spend lies outside every open range at once, and
+ * keeps those inside aside by spend, recency and frequency score
+ * (bounded the same) until their break point is exact.  Returns 0, or
+ * -1 after printing why.
  */
 typedef void rfm_tally_fn(void *arg, int r, int f, int m, int64_t customers,
 	    int64_t purchases, int64_t spent);
