@@ -5,7 +5,7 @@
 # customer (--within a list of them all); --summary, scored in the pass
 # that settles the spend break points, against the list summed with awk;
 # the scores against RANK() in SQL.
-test_description='crm-rfm: break points off stats_days, --summary in two passes'
+test_description='crm-rfm: break points off stats_days, --summary in one or two passes'
 . "$(dirname "$0")/test-lib.sh"
 
 gen=$SRC_DIR/build/plain/gen-orders
