@@ -315,12 +315,15 @@ measures_prepare(sqlite3 *db, const char *within, const char *cols,
 }
 
 /*
- * Customers counted by value: one entry per value, recency and frequency
- * score (both 0 when unused), in a hash table of at most `max` entries
- * (32 bytes each).  The first pass counts recency and spend in one while
- * their values are few enough (EXACT_MAX: 2.5 MB), so that their break
- * points are exact at once; rfm_tally() keeps aside there the customers
- * whose spend's break point is still open (ASIDE_MAX: 10 MB).
+ * Customers counted by value: one entry per value v and two small numbers
+ * r and f (0 when unused), in a hash table of at most `max` entries (32
+ * bytes each, 40 with the slots).  The first pass counts recency and
+ * spend in one each while their values are few enough (EXACT_MAX: 2.5
+ * MB), so that their break points are exact at once; for rfm_tally() it
+ * counts the whole store by spend, recency score and purchases (the cube,
+ * ASIDE_MAX: 10 MB); rfm_tally()'s second pass keeps aside there the
+ * customers whose spend's break point is still open, by spend, recency
+ * and frequency score.
  */
 #define EXACT_MAX	(1 << 16)
 #define ASIDE_MAX	(1 << 18)
@@ -333,7 +336,7 @@ struct aside_ent {
 };
 
 struct aside {
-	struct aside_ent *e;		/* the entries, as added */
+	struct aside_ent *e;		/* the entries */
 	size_t	 n, cap;		/* cap: nslot / 2 */
 	uint32_t *slot;			/* 1 + index into e, or 0 */
 	size_t	 nslot;			/* a power of 2, >= 2 * n */
@@ -382,7 +385,9 @@ aside_add(struct aside *a, int64_t v, int r, int f, int64_t c,
 	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
 		x = &a->e[a->slot[i] - 1];
 		x->customers += c;
-		x->purchases += purchases;
+		/* Wrapping, as a sum of the customers one by one would. */
+		x->purchases = (int64_t)((uint64_t)x->purchases +
+		    (uint64_t)purchases);
 		return;
 	}
 	if (a->n == a->max) {
@@ -416,6 +421,14 @@ aside_cmp(const void *p, const void *q)
 	const struct aside_ent *x = p, *y = q;
 
 	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* The entries in order of value (none: e is NULL, not for qsort). */
+static void
+aside_sort(struct aside *a)
+{
+	if (a->n > 0)
+		qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
 }
 
 static void
@@ -499,7 +512,7 @@ breaks_off(struct aside *a, int m, struct rfm_breaks *b)
 	size_t e;
 	int k = 1;
 
-	qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
+	aside_sort(a);
 	for (e = 0; e < a->n; e++) {
 		breaks_at(b, m, a->e[e].v, a->e[e].customers, cum, &k);
 		cum += a->e[e].customers;
@@ -655,8 +668,8 @@ done:
 }
 
 /*
- * Whether break point k of measure m is open and shares its range with
- * break point k - 1 (ties, or a dense range): one condition serves both.
+ * Whether break point k of measure m has the range of break point k - 1
+ * (ties, or a dense range): one condition serves both.
  */
 static int
 same_range(const struct rfm_breaks *b, int m, int k)
@@ -703,10 +716,12 @@ ranges_bind(sqlite3_stmt *st, const struct rfm_breaks *b, int mask)
 
 /*
  * One pass over only the customers with a measure inside an open break
- * point's range: SQLite skips the others, so this costs a fraction of a
- * full pass.  Each range is cut into NBUCKETS and narrowed to the one
- * holding its break point: days and counts are exact after one pass,
- * amounts below about 16 million minor units too.
+ * point's range (SQLite tests the ranges, but still steps through every
+ * row: it costs about what the first pass does; the counts by value
+ * leave it for measures of many values).  Each range is cut into
+ * NBUCKETS and narrowed to the one holding its break point: days and
+ * counts are exact after one pass, amounts below about 16 million minor
+ * units too.
  */
 static int
 narrow(sqlite3 *db, const char *within, struct rfm_breaks *b)
@@ -865,7 +880,7 @@ aside_settle(struct aside *a, struct rfm_breaks *b)
 	size_t i;
 	int k;
 
-	qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
+	aside_sort(a);
 	for (k = 0; k < b->bins - 1; k++) {
 		if (b->q[RFM_M][k] == b->hi[RFM_M][k])
 			continue;

@@ -49,7 +49,8 @@ tally(void *arg, int r, int f, int m, int64_t customers, int64_t purchases,
 
 	(void)arg;
 	c->customers += customers;
-	c->purchases += purchases;
+	c->purchases = (int64_t)((uint64_t)c->purchases +
+	    (uint64_t)purchases);
 	c->spent = (int64_t)((uint64_t)c->spent + (uint64_t)spent);
 }
 
@@ -94,7 +95,8 @@ check_tally(const char *what, int n, int bins, int64_t *raw[3],
 			s[m] = want_score(srt[m], n, bins, raw[m][i]);
 		c = &want[s[0]][s[1]][s[2]];
 		c->customers++;
-		c->purchases += raw[RFM_F][i];
+		c->purchases = (int64_t)((uint64_t)c->purchases +
+		    (uint64_t)raw[RFM_F][i]);
 		c->spent = (int64_t)((uint64_t)c->spent +
 		    (uint64_t)raw[RFM_M][i]);
 	}
