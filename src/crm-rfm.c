@@ -55,6 +55,71 @@ struct seg {
 	int	 seen;			/* had customers */
 };
 
+/* The segments of a table, a row per name. */
+struct segs {
+	struct seg *v;			/* the rules' names, then Others */
+	size_t	 n;
+	size_t	*of;			/* a rule's row ([rules->n]: Others) */
+	const struct rfm_rules *rules;
+};
+
+/*
+ * The rows in the order of the table, a name two rules share once, at
+ * its first; each name quoted once rather than once per customer.
+ */
+static void
+segs_init(struct segs *s, const struct rfm_rules *rules, int delim)
+{
+	size_t i, j;
+
+	s->rules = rules;
+	s->n = rules->n + 1;
+	s->v = xmalloc(s->n * sizeof(s->v[0]));
+	memset(s->v, 0, s->n * sizeof(s->v[0]));
+	s->of = xmalloc(s->n * sizeof(s->of[0]));
+	for (i = 0; i < s->n; i++) {
+		s->v[i].name = i < rules->n ? rules->v[i].name : "Others";
+		buf_add_field(&s->v[i].field, delim, s->v[i].name);
+		s->v[i].seen = 1;
+		s->of[i] = i;
+		for (j = 0; j < i && s->v[i].seen; j++)
+			if (strcmp(s->v[j].name, s->v[i].name) == 0) {
+				s->v[i].seen = 0;
+				s->of[i] = j;
+			}
+	}
+}
+
+static void
+segs_free(struct segs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		buf_free(&s->v[i].field);
+	free(s->v);
+	free(s->of);
+}
+
+/* The row of scores r, f, m. */
+static struct seg *
+segs_of(const struct segs *s, int r, int f, int m)
+{
+	return &s->v[s->of[rfm_rule_of(s->rules, r, f, m)]];
+}
+
+/* rfm_tally_fn: customers with scores r, f, m into their segment. */
+static void
+tally(void *arg, int r, int f, int m, int64_t customers, int64_t purchases,
+    int64_t spent)
+{
+	struct seg *g = segs_of(arg, r, f, m);
+
+	g->customers += customers;
+	g->orders += purchases;
+	money_add(&g->revenue, spent);
+}
+
 /* Average order value, rounded to the nearest minor unit. */
 static int64_t
 aov(int64_t revenue, int64_t orders)
@@ -130,51 +195,79 @@ put_summary(struct seg *v, size_t n, int mode, struct buf *row,
 }
 
 /*
+ * --summary: the scored customers' sums per segment, in one or two
+ * passes that keep nothing per customer (rfm_tally); a list scored over
+ * every customer (not --within) first needs the exact break points.
+ */
+static int
+summary(sqlite3 *db, struct rfm_breaks *b, int bins,
+    const struct rfm_rules *rules, int list, int within, int mode,
+    struct table *t)
+{
+	struct segs s;
+	struct rfm_reader *rd;
+	struct rfm_cust cu;
+	struct buf row = { 0 };
+	int rc = -1;
+
+	segs_init(&s, rules, ',');
+	if (list && !within) {
+		if (rfm_breaks(db, bins, NULL, b) != 0 ||
+		    (rd = rfm_read_open(db, "custlist")) == NULL)
+			goto done;
+		while ((rc = rfm_read(rd, &cu)) == 1)
+			tally(&s, rfm_score(b, RFM_R, cu.last_day),
+			    rfm_score(b, RFM_F, cu.purchases),
+			    rfm_score(b, RFM_M, cu.spent), 1, cu.purchases,
+			    cu.spent);
+		rfm_read_close(rd);
+	} else
+		rc = rfm_tally(db, bins, within ? "custlist" : NULL, b, tally,
+		    &s);
+	if (rc == 0)
+		put_summary(s.v, s.n, mode, &row, t);
+done:
+	segs_free(&s);
+	buf_free(&row);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
  * One pass over the customers in customer_id order: scores from the
- * break points, the segment from the table, a row out (or a sum for
- * --summary).  Nothing is kept per customer; each row is built in one
- * buffer and written with one fwrite (printf costs a fifth of the time),
- * or, for a spreadsheet (t set), given to table t as typed cells.
+ * break points, the segment from the table, a row out.  Nothing is kept
+ * per customer; each row is built in one buffer and written with one
+ * fwrite (printf costs a fifth of the time), or, for a spreadsheet (t
+ * set), given to table t as typed cells.
  */
 static int
 run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
-    int64_t asof, const char *only, int delim, int do_summary, int mode,
+    int64_t asof, const char *only, int delim,
     struct audience_lookup *cols, const struct audience_out *co,
     struct table *t)
 {
 	static const char *const hdr[] = { "customer_id", "recency_days",
 	    "frequency", "monetary", "r", "f", "m", "rfm", "segment" };
-	struct seg *v;
+	struct segs s;
+	struct seg *g;
 	struct rfm_reader *rd;
 	struct rfm_cust cu;
 	struct buf row = { 0 };
 	char code[24];
-	const char *seg;
-	size_t i, j, n = rules->n + 1;
+	size_t i;
 	int r, f, m, rc;
 
-	v = xmalloc(n * sizeof(v[0]));
-	memset(v, 0, n * sizeof(v[0]));
-	for (i = 0; i < n; i++) {
-		v[i].name = i < rules->n ? rules->v[i].name : "Others";
-		/* Quoted once per name rather than once per row. */
-		buf_add_field(&v[i].field, delim, v[i].name);
-		v[i].seen = 1;
-		for (j = 0; j < i; j++)
-			if (strcmp(v[j].name, v[i].name) == 0)
-				v[i].seen = 0;
-	}
+	segs_init(&s, rules, delim);
 	rc = -1;
 	if ((rd = rfm_read_open(db, only)) == NULL)
 		goto done;
-	if (!do_summary && t != NULL) {
+	if (t != NULL) {
 		for (i = 0; i < 9; i++)
 			table_col(t, hdr[i], NULL, i >= 7 ? TC_LEFT : 0);
 		if (cols != NULL && audience_table_cols(co, t) != 0) {
 			rfm_read_close(rd);
 			goto done;
 		}
-	} else if (!do_summary) {
+	} else {
 		for (i = 0; i < 9; i++) {
 			if (i > 0)
 				buf_addc(&row, (char)delim);
@@ -189,16 +282,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 		r = rfm_score(b, RFM_R, cu.last_day);
 		f = rfm_score(b, RFM_F, cu.purchases);
 		m = rfm_score(b, RFM_M, cu.spent);
-		seg = rfm_segment(rules, r, f, m);
-		for (i = 0; i < n; i++)
-			if (v[i].seen && strcmp(v[i].name, seg) == 0)
-				break;
-		if (do_summary) {
-			v[i].customers++;
-			v[i].orders += cu.purchases;
-			money_add(&v[i].revenue, cu.spent);
-			continue;
-		}
+		g = segs_of(&s, r, f, m);
 		if (t != NULL) {	/* the id as text, as ids are */
 			snprintf(code, sizeof(code), "%lld", (long long)cu.id);
 			table_str(t, code);
@@ -209,7 +293,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 			table_int(t, f);
 			table_int(t, m);
 			table_str(t, rfm_code(b->bins, r, f, m, code));
-			table_str(t, v[i].name);
+			table_str(t, g->name);
 			if (cols != NULL && audience_lookup_cells(cols, cu.id,
 			    t) != 0)
 				break;
@@ -233,7 +317,7 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 		buf_addc(&row, (char)delim);
 		buf_adds(&row, rfm_code(b->bins, r, f, m, code));
 		buf_addc(&row, (char)delim);
-		buf_add(&row, v[i].field.s, v[i].field.len);
+		buf_add(&row, g->field.s, g->field.len);
 		if (cols != NULL && audience_lookup_row(cols, cu.id, &row) != 0)
 			break;
 		buf_addc(&row, '\n');
@@ -242,12 +326,8 @@ run(sqlite3 *db, const struct rfm_breaks *b, const struct rfm_rules *rules,
 			break;
 	}
 	rfm_read_close(rd);
-	if (rc == 0 && do_summary)
-		put_summary(v, n, mode, &row, t);
 done:
-	for (i = 0; i < n; i++)
-		buf_free(&v[i].field);
-	free(v);
+	segs_free(&s);
 	buf_free(&row);
 	return rc == 0 || ferror(stdout) ? 0 : -1;
 }
@@ -287,6 +367,7 @@ main(int argc, char *argv[])
 	int ch, do_summary = 0, within = 0, list, sheet = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
+	store_single_thread();
 	crm_common_init(&co);
 	while ((ch = getopt_long(argc, argv, "hTV", longopts, NULL)) != -1) {
 		if (crm_common_opt(&co, ch, optarg, synopsis, help))
@@ -347,8 +428,8 @@ main(int argc, char *argv[])
 		crm_usage_error(synopsis, "--within needs a customer list on "
 		    "stdin");
 	}
-	if (rfm_breaks(db, (int)bins, within ? "custlist" : NULL, &breaks)
-	    != 0)
+	if (!do_summary && rfm_breaks(db, (int)bins, within ? "custlist" :
+	    NULL, &breaks) != 0)
 		goto done;
 	out.asof = asof;
 	out.bins = (int)bins;
@@ -363,9 +444,10 @@ main(int argc, char *argv[])
 		table_init(&t, &tout);
 		sheet = 1;
 	}
-	if (run(db, &breaks, rules, asof, list ? "custlist" : NULL,
-	    out.delim, do_summary, co.out_mode, cols, &out,
-	    sheet ? &t : NULL) != 0)
+	if ((do_summary ? summary(db, &breaks, (int)bins, rules, list,
+	    within, co.out_mode, sheet ? &t : NULL) : run(db, &breaks, rules,
+	    asof, list ? "custlist" : NULL, out.delim, cols, &out,
+	    sheet ? &t : NULL)) != 0)
 		goto done;
 	if (sheet) {
 		table_end(&t);

@@ -256,6 +256,17 @@ asof_stats_is_table(sqlite3 *db)
 	return asof_kind(db) == ASOF_TABLE;
 }
 
+/*
+ * Whether temp.asof_stats is all of main.customer_stats (the whole store
+ * as of its newest day), so that the counts kept with it (stats_days,
+ * stats_gaps) hold for it too.
+ */
+int
+asof_stats_whole(sqlite3 *db)
+{
+	return asof_kind(db) == ASOF_STORE;
+}
+
 /* Drops temp.asof_stats, a table or a view. */
 static int
 asof_drop(sqlite3 *db)

@@ -449,6 +449,7 @@ struct asof_scope {
 };
 int	 stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc);
 int	 asof_stats_is_table(sqlite3 *db);
+int	 asof_stats_whole(sqlite3 *db);
 int	 stats_asof(sqlite3 *db, int64_t asof);
 long	 repurchase_cycle(sqlite3 *db, double *median);
 int64_t	 lost_threshold(sqlite3 *db, int64_t lost_after, double *cycle,

@@ -200,15 +200,10 @@ fail:
 
 #define NBUCKETS 4096
 
-/* One break point being narrowed down. */
-struct target {
-	int	 m;			/* measure */
-	int64_t	 rank;			/* 0-based rank within [lo, hi] */
-	int64_t	 lo, hi;		/* the range holding it */
-	uint64_t width;			/* bucket width this pass */
-	int64_t	*h;			/* NBUCKETS counts */
-};
-
+/* The measures' columns in asof_stats, in the order of the scores. */
+static const char *const measure_col[3] = { "last_day", "purchases",
+	"spent" };
+#define MEASURES "last_day, purchases, spent"
 
 /*
  * The first pass counts values in buckets of fixed, order-preserving
@@ -272,130 +267,540 @@ key_range(size_t k, int64_t *lo, int64_t *hi)
 	}
 }
 
-/*
- * Selection by histogram: the first pass counts every measure in the
- * fixed buckets above and finds the bucket of each break point; each
- * further pass counts, for each break point not yet exact, the values
- * of its bucket in 4096 narrower ones.  Days and order counts are exact
- * after two passes, amounts below about 16 million minor units too.
- */
-int
-rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
+/* The 0-based rank of break point k (1..bins-1) among n values. */
+static int64_t
+break_rank(int64_t n, int bins, int k)
 {
-	struct target *t = NULL;
-	struct buf sql = { 0 };
-	sqlite3_stmt *st = NULL;
-	uint32_t *h1 = NULL;
-	int64_t v, c, cum;
-	uint64_t span, k;
-	size_t nt = 0, i, open, kk;
-	int m, j, rc = -1;
-	char *q;
+	return (k * n + bins - 1) / bins - 1;		/* ceil, from 0 */
+}
 
-	memset(b, 0, sizeof(*b));
-	b->bins = bins;
-	buf_adds(&sql, "SELECT last_day, purchases, spent "
-	    "FROM temp.asof_stats");
-	if (within != NULL) {
-		q = sqlite3_mprintf(" WHERE customer_id IN (SELECT customer_id"
-		    " FROM temp.\"%w\")", within);
-		buf_adds(&sql, q);
-		sqlite3_free(q);
+/* How many break points of measure (-1: of any) are not exact yet. */
+static int
+open_breaks(const struct rfm_breaks *b, int measure)
+{
+	int m, k, open = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((measure < 0 || m == measure) &&
+			    b->q[m][k] != b->hi[m][k])
+				open++;
+	return open;
+}
+
+/*
+ * Prepares "SELECT cols FROM temp.asof_stats" over the customers of
+ * TEMP table within (all when NULL) and, when cond is not empty, only
+ * the rows where it holds.
+ */
+static sqlite3_stmt *
+measures_prepare(sqlite3 *db, const char *within, const char *cols,
+    const char *cond)
+{
+	sqlite3_stmt *st;
+	char *sql;
+
+	if (within != NULL)
+		sql = sqlite3_mprintf("SELECT %s FROM temp.asof_stats WHERE"
+		    " customer_id IN (SELECT customer_id FROM temp.\"%w\")%s%s%s",
+		    cols, within, *cond ? " AND (" : "", cond, *cond ? ")" : "");
+	else
+		sql = sqlite3_mprintf("SELECT %s FROM temp.asof_stats%s%s",
+		    cols, *cond ? " WHERE " : "", cond);
+	if (sql == NULL)
+		return NULL;
+	st = store_prepare(db, sql);
+	sqlite3_free(sql);
+	return st;
+}
+
+/*
+ * Customers counted by value: one entry per value v and two small numbers
+ * r and f (0 when unused), in a hash table of at most `max` entries (32
+ * bytes each, 40 with the slots).  The first pass counts recency and
+ * spend in one each while their values are few enough (EXACT_MAX: 2.5
+ * MB), so that their break points are exact at once; for rfm_tally() it
+ * counts the whole store by spend, recency score and purchases (the cube,
+ * ASIDE_MAX: 10 MB); rfm_tally()'s second pass keeps aside there the
+ * customers whose spend's break point is still open, by spend, recency
+ * and frequency score.
+ */
+#define EXACT_MAX	(1 << 16)
+#define ASIDE_MAX	(1 << 18)
+
+struct aside_ent {
+	int64_t	 v;			/* the value counted */
+	int64_t	 customers;
+	int64_t	 purchases;
+	int	 r, f;
+};
+
+struct aside {
+	struct aside_ent *e;		/* the entries */
+	size_t	 n, cap;		/* cap: nslot / 2 */
+	uint32_t *slot;			/* 1 + index into e, or 0 */
+	size_t	 nslot;			/* a power of 2, >= 2 * n */
+	size_t	 max;			/* entries at most */
+	int	 full;			/* a customer did not fit */
+};
+
+static size_t
+aside_hash(int64_t v, int r, int f, size_t mask)
+{
+	uint64_t z = (uint64_t)v * 0x9e3779b97f4a7c15ULL ^
+	    ((uint64_t)r << 8 | (uint64_t)f) * 0xbf58476d1ce4e5b9ULL;
+
+	return (size_t)(z ^ (z >> 29)) & mask;
+}
+
+/* Slot of (v, r, f) in a->slot: its entry's, or the empty one. */
+static size_t
+aside_find(const struct aside *a, int64_t v, int r, int f)
+{
+	const struct aside_ent *x;
+	size_t i = aside_hash(v, r, f, a->nslot - 1);
+
+	while (a->slot[i] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		if (x->v == v && x->r == r && x->f == f)
+			break;
+		i = (i + 1) & (a->nslot - 1);
 	}
-	if ((st = store_prepare(db, sql.s)) == NULL)
+	return i;
+}
+
+/*
+ * Adds c customers of value v, scores r and f, who made purchases in all,
+ * or sets a->full when there is no room for them.
+ */
+static void
+aside_add(struct aside *a, int64_t v, int r, int f, int64_t c,
+    int64_t purchases)
+{
+	struct aside_ent *x;
+	size_t i, j;
+
+	if (a->full)
+		return;
+	if (a->nslot > 0 && a->slot[i = aside_find(a, v, r, f)] != 0) {
+		x = &a->e[a->slot[i] - 1];
+		x->customers += c;
+		/* Wrapping, as a sum of the customers one by one would. */
+		x->purchases = (int64_t)((uint64_t)x->purchases +
+		    (uint64_t)purchases);
+		return;
+	}
+	if (a->n == a->max) {
+		a->full = 1;
+		return;
+	}
+	if (2 * (a->n + 1) > a->nslot) {
+		a->nslot = a->nslot == 0 ? 1024 : 2 * a->nslot;
+		free(a->slot);
+		a->slot = xmalloc(a->nslot * sizeof(a->slot[0]));
+		memset(a->slot, 0, a->nslot * sizeof(a->slot[0]));
+		for (j = 0; j < a->n; j++)
+			a->slot[aside_find(a, a->e[j].v, a->e[j].r,
+			    a->e[j].f)] = (uint32_t)j + 1;
+		a->cap = a->nslot / 2;
+		a->e = xrealloc(a->e, a->cap * sizeof(a->e[0]));
+	}
+	i = aside_find(a, v, r, f);
+	x = &a->e[a->n];
+	x->v = v;
+	x->r = r;
+	x->f = f;
+	x->customers = c;
+	x->purchases = purchases;
+	a->slot[i] = (uint32_t)++a->n;
+}
+
+static int
+aside_cmp(const void *p, const void *q)
+{
+	const struct aside_ent *x = p, *y = q;
+
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* The entries in order of value (none: e is NULL, not for qsort). */
+static void
+aside_sort(struct aside *a)
+{
+	if (a->n > 0)
+		qsort(a->e, a->n, sizeof(a->e[0]), aside_cmp);
+}
+
+static void
+aside_free(struct aside *a)
+{
+	free(a->e);
+	free(a->slot);
+}
+
+/*
+ * Sets the break points of measure m that fall on value v, held by the c
+ * customers after the cum below it, walking the values upwards (*k the
+ * next break point, from 1).
+ */
+static void
+breaks_at(struct rfm_breaks *b, int m, int64_t v, int64_t c, int64_t cum,
+    int *k)
+{
+	for (; *k < b->bins && break_rank(b->n, b->bins, *k) < cum + c; (*k)++)
+		b->q[m][*k - 1] = b->hi[m][*k - 1] = v;
+}
+
+/*
+ * The recency break points of the whole store as of its newest day, off
+ * stats_days (customers by last purchase day, kept with customer_stats
+ * by triggers): a row per day, not per customer.  Returns the customers
+ * it counts, or -1.
+ */
+static int64_t
+days_breaks(sqlite3 *db, struct rfm_breaks *b)
+{
+	sqlite3_stmt *st;
+	int64_t cum = 0, c;
+	int k = 1, rc;
+
+	if ((st = store_prepare(db, "SELECT coalesce(sum(customers), 0)"
+	    " FROM main.stats_days")) == NULL)
+		return -1;
+	if (store_step(st) == SQLITE_ROW)
+		b->n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((st = store_prepare(db, "SELECT last_day, sum(customers)"
+	    " FROM main.stats_days GROUP BY last_day ORDER BY last_day")) ==
+	    NULL)
+		return -1;
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		c = sqlite3_column_int64(st, 1);
+		breaks_at(b, RFM_R, sqlite3_column_int64(st, 0), c, cum, &k);
+		cum += c;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE && cum == b->n ? b->n : -1;
+}
+
+/*
+ * Counts c customers of value v of a measure in the first pass: by value
+ * in ex while they fit, else in the fixed keys of h (what ex held moved
+ * there).
+ */
+static void
+first_count(struct aside *ex, uint32_t *h, int64_t v, int64_t c)
+{
+	size_t i;
+
+	if (ex->max > 0) {
+		aside_add(ex, v, 0, 0, c, 0);
+		if (!ex->full)
+			return;
+		for (i = 0; i < ex->n; i++)
+			h[key_of(ex->e[i].v)] += (uint32_t)ex->e[i].customers;
+		ex->max = 0;
+	}
+	h[key_of(v)] += (uint32_t)c;
+}
+
+/* The break points of measure m exact off a's counts by value, sorted. */
+static void
+breaks_off(struct aside *a, int m, struct rfm_breaks *b)
+{
+	int64_t cum = 0;
+	size_t e;
+	int k = 1;
+
+	aside_sort(a);
+	for (e = 0; e < a->n; e++) {
+		breaks_at(b, m, a->e[e].v, a->e[e].customers, cum, &k);
+		cum += a->e[e].customers;
+	}
+}
+
+/*
+ * The frequency or spend break points exact off the cube of first_pass,
+ * its entries first summed by that measure's value (few to sort).
+ */
+static void
+cube_breaks(const struct aside *cube, int m, struct rfm_breaks *b)
+{
+	struct aside t = { .max = ASIDE_MAX };
+	size_t e;
+
+	for (e = 0; e < cube->n; e++)
+		aside_add(&t, m == RFM_F ? cube->e[e].f : cube->e[e].v, 0, 0,
+		    cube->e[e].customers, 0);
+	breaks_off(&t, m, b);
+	aside_free(&t);
+}
+
+/*
+ * The first pass: every break point's range, off fixed keys (exact for
+ * values below 4096), or its exact value off the counts by value of
+ * recency and spend when they fit; recency's exact off stats_days for
+ * the whole store.  With cube (max set) and recency off stats_days, the
+ * customers are counted by spend, recency score and purchases in cube
+ * while they fit, which is all rfm_tally() needs: then the frequency and
+ * spend break points are exact off it.  Else cube->max is made 0 (what
+ * it held moved to the counts of each measure).
+ */
+static int
+first_pass(sqlite3 *db, int bins, const char *within,
+    struct rfm_breaks *b, struct aside *cube)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf cols = { 0 };
+	struct aside ex[3], none = { 0 };
+	struct aside_ent *x;
+	uint32_t *h = NULL;
+	int64_t cum, rank, days_n = -1, v, p;
+	size_t kk, e;
+	int ms[3], nm, i, k, m, j, rc = -1;
+
+	if (cube == NULL)
+		cube = &none;
+	memset(b, 0, sizeof(*b));
+	memset(ex, 0, sizeof(ex));
+	b->bins = bins;
+	/* The whole store: recency off stats_days (see days_breaks). */
+	if (within == NULL && bins >= 2 && asof_stats_whole(db) &&
+	    (days_n = days_breaks(db, b)) < 0)
 		goto done;
-	h1 = xmalloc(3 * NKEYS * sizeof(h1[0]));
-	memset(h1, 0, 3 * NKEYS * sizeof(h1[0]));
+again:
+	if (days_n < 0) {
+		aside_free(cube);
+		memset(cube, 0, sizeof(*cube));
+	}
+	nm = 0;
+	buf_reset(&cols);
+	for (m = 0; m < 3; m++) {
+		if (m == RFM_R && days_n >= 0)
+			continue;
+		if (nm > 0)
+			buf_adds(&cols, ", ");
+		buf_adds(&cols, measure_col[m]);
+		/* Order counts below 4096 are exact in their keys. */
+		ex[nm].max = m == RFM_F ? 0 : EXACT_MAX;
+		ms[nm++] = m;
+	}
+	if (cube->max > 0)		/* then ms is F, M */
+		buf_adds(&cols, ", last_day");
+	if ((st = measures_prepare(db, within, cols.s, "")) == NULL)
+		goto done;
+	h = xmalloc((size_t)nm * NKEYS * sizeof(h[0]));
+	memset(h, 0, (size_t)nm * NKEYS * sizeof(h[0]));
+	b->n = 0;
 	while ((j = store_step(st)) == SQLITE_ROW) {
 		b->n++;
-		for (m = 0; m < 3; m++)
-			h1[m * NKEYS + key_of(sqlite3_column_int64(st, m))]++;
+		if (cube->max > 0) {
+			p = sqlite3_column_int64(st, 0);
+			v = sqlite3_column_int64(st, 1);
+			if (p >= 0 && p <= INT_MAX)
+				aside_add(cube, v, rfm_score(b, RFM_R,
+				    sqlite3_column_int64(st, 2)), (int)p, 1, p);
+			if (p >= 0 && p <= INT_MAX && !cube->full)
+				continue;
+			/* Full: on with the counts of each measure. */
+			for (e = 0; e < cube->n; e++) {
+				x = &cube->e[e];
+				first_count(&ex[0], h, x->f, x->customers);
+				first_count(&ex[1], h + NKEYS, x->v,
+				    x->customers);
+			}
+			aside_free(cube);
+			memset(cube, 0, sizeof(*cube));
+		}
+		for (i = 0; i < nm; i++)
+			first_count(&ex[i], h + i * NKEYS,
+			    sqlite3_column_int64(st, i), 1);
 	}
 	if (j != SQLITE_DONE)
 		goto done;
-	sqlite3_reset(st);
+	if (days_n >= 0 && days_n != b->n) {
+		/* stats_days behind customer_stats: count recency too. */
+		sqlite3_finalize(st);
+		st = NULL;
+		free(h);
+		h = NULL;
+		for (i = 0; i < nm; i++)
+			aside_free(&ex[i]);
+		memset(ex, 0, sizeof(ex));
+		days_n = -1;
+		goto again;
+	}
 	if (b->n == 0 || bins < 2) {
 		rc = 0;
 		goto done;
 	}
-	t = xmalloc(3 * (size_t)bins * sizeof(t[0]));
-	for (m = 0; m < 3; m++)
-		for (j = 1; j < bins; j++) {
-			c = (j * b->n + bins - 1) / bins;	/* ceil */
-			t[nt].m = m;
-			t[nt].h = NULL;
-			cum = 0;
-			for (kk = 0; kk < NKEYS; kk++) {
-				if (cum + h1[m * NKEYS + kk] > c - 1)
-					break;
-				cum += h1[m * NKEYS + kk];
-			}
-			t[nt].rank = c - 1 - cum;
-			key_range(kk, &t[nt].lo, &t[nt].hi);
-			nt++;
+	if (cube->max > 0) {
+		cube_breaks(cube, RFM_F, b);
+		cube_breaks(cube, RFM_M, b);
+		rc = 0;
+		goto done;
+	}
+	for (i = 0; i < nm; i++) {
+		m = ms[i];
+		cum = 0;
+		k = 1;
+		if (ex[i].max > 0) {		/* exact, by value */
+			breaks_off(&ex[i], m, b);
+			continue;
 		}
-	free(h1);
-	h1 = NULL;
-	for (;;) {
-		open = 0;
-		for (i = 0; i < nt; i++) {
-			if (t[i].lo == t[i].hi)
-				continue;
-			span = (uint64_t)t[i].hi - (uint64_t)t[i].lo + 1;
-			t[i].width = span / NBUCKETS + (span % NBUCKETS != 0);
-			if (t[i].h == NULL)
-				t[i].h = xmalloc(NBUCKETS * sizeof(int64_t));
-			memset(t[i].h, 0, NBUCKETS * sizeof(int64_t));
-			open++;
-		}
-		if (open == 0)
-			break;
-		while ((j = store_step(st)) == SQLITE_ROW)
-			for (i = 0; i < nt; i++) {
-				if (t[i].lo == t[i].hi)
-					continue;
-				v = sqlite3_column_int64(st, t[i].m);
-				if (v < t[i].lo || v > t[i].hi)
-					continue;
-				t[i].h[((uint64_t)v - (uint64_t)t[i].lo) /
-				    t[i].width]++;
-			}
-		if (j != SQLITE_DONE)
-			goto done;
-		sqlite3_reset(st);
-		for (i = 0; i < nt; i++) {
-			if (t[i].lo == t[i].hi)
-				continue;
-			cum = 0;
-			for (k = 0; k < NBUCKETS; k++) {
-				if (cum + t[i].h[k] > t[i].rank)
-					break;
-				cum += t[i].h[k];
-			}
-			if (k == NBUCKETS) {	/* cannot happen */
-				warnx("rfm: break point not found");
-				goto done;
-			}
-			t[i].rank -= cum;
-			t[i].lo = (int64_t)((uint64_t)t[i].lo + k * t[i].width);
-			if ((uint64_t)t[i].hi - (uint64_t)t[i].lo >=
-			    t[i].width)
-				t[i].hi = (int64_t)((uint64_t)t[i].lo +
-				    t[i].width - 1);
+		/* Each break point's bucket, in one walk of the keys. */
+		for (kk = 0; k < bins; k++) {
+			rank = break_rank(b->n, bins, k);
+			while (cum + h[i * NKEYS + kk] <= rank)
+				cum += h[i * NKEYS + kk++];
+			b->rank[m][k - 1] = rank - cum;
+			key_range(kk, &b->q[m][k - 1], &b->hi[m][k - 1]);
 		}
 	}
-	for (i = 0; i < nt; i++)
-		b->q[t[i].m][i % (size_t)(bins - 1)] = t[i].lo;
 	rc = 0;
 done:
 	sqlite3_finalize(st);
-	if (t != NULL)
-		for (i = 0; i < nt; i++)
-			free(t[i].h);
-	free(t);
-	free(h1);
-	buf_free(&sql);
+	free(h);
+	for (i = 0; i < 3; i++)
+		aside_free(&ex[i]);
+	buf_free(&cols);
 	return rc;
+}
+
+/*
+ * Whether break point k of measure m has the range of break point k - 1
+ * (ties, or a dense range): one condition serves both.
+ */
+static int
+same_range(const struct rfm_breaks *b, int m, int k)
+{
+	return k > 0 && b->q[m][k] == b->q[m][k - 1] &&
+	    b->hi[m][k] == b->hi[m][k - 1];
+}
+
+/*
+ * Appends to cond "col BETWEEN ?i AND ?j" for each open range of the
+ * measures in mask (bit 1 << measure), joined by OR; ranges_bind() binds
+ * them in the same order.  Returns how many.
+ */
+static int
+ranges_cond(const struct rfm_breaks *b, int mask, struct buf *cond)
+{
+	int m, k, np = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((mask & 1 << m) && b->q[m][k] != b->hi[m][k] &&
+			    !same_range(b, m, k)) {
+				buf_printf(cond, "%s%s BETWEEN ?%d AND ?%d",
+				    np > 0 ? " OR " : "", measure_col[m],
+				    2 * np + 1, 2 * np + 2);
+				np++;
+			}
+	return np;
+}
+
+static void
+ranges_bind(sqlite3_stmt *st, const struct rfm_breaks *b, int mask)
+{
+	int m, k, np = 0;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++)
+			if ((mask & 1 << m) && b->q[m][k] != b->hi[m][k] &&
+			    !same_range(b, m, k)) {
+				sqlite3_bind_int64(st, ++np, b->q[m][k]);
+				sqlite3_bind_int64(st, ++np, b->hi[m][k]);
+			}
+}
+
+/*
+ * One pass over only the customers with a measure inside an open break
+ * point's range (SQLite tests the ranges, but still steps through every
+ * row: it costs about what the first pass does; the counts by value
+ * leave it for measures of many values).  Each range is cut into
+ * NBUCKETS and narrowed to the one holding its break point: days and
+ * counts are exact after one pass, amounts below about 16 million minor
+ * units too.
+ */
+static int
+narrow(sqlite3 *db, const char *within, struct rfm_breaks *b)
+{
+	struct buf cond = { 0 };
+	sqlite3_stmt *st = NULL;
+	int64_t (*h)[NBUCKETS] = NULL, v, cum;
+	uint64_t width[3][RFM_BINS_MAX], span, kb;
+	int idx[3][RFM_BINS_MAX];	/* histogram of an open one, or -1 */
+	int m, k, nh = 0, i, j, rc = -1;
+
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++) {
+			idx[m][k] = -1;
+			if (b->q[m][k] == b->hi[m][k])
+				continue;
+			idx[m][k] = nh++;
+			span = (uint64_t)b->hi[m][k] - (uint64_t)b->q[m][k] + 1;
+			width[m][k] = span / NBUCKETS + (span % NBUCKETS != 0);
+		}
+	if (nh == 0)
+		return 0;
+	ranges_cond(b, 7, &cond);
+	if ((st = measures_prepare(db, within, MEASURES, cond.s)) == NULL)
+		goto done;
+	ranges_bind(st, b, 7);
+	h = xmalloc((size_t)nh * sizeof(h[0]));
+	memset(h, 0, (size_t)nh * sizeof(h[0]));
+	while ((j = store_step(st)) == SQLITE_ROW)
+		for (m = 0; m < 3; m++) {
+			v = sqlite3_column_int64(st, m);
+			for (k = 0; k < b->bins - 1; k++)
+				if (idx[m][k] >= 0 && v >= b->q[m][k] &&
+				    v <= b->hi[m][k])
+					h[idx[m][k]][((uint64_t)v -
+					    (uint64_t)b->q[m][k]) /
+					    width[m][k]]++;
+		}
+	if (j != SQLITE_DONE)
+		goto done;
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < b->bins - 1; k++) {
+			if ((i = idx[m][k]) < 0)
+				continue;
+			cum = 0;
+			for (kb = 0; kb < NBUCKETS; kb++) {
+				if (cum + h[i][kb] > b->rank[m][k])
+					break;
+				cum += h[i][kb];
+			}
+			if (kb == NBUCKETS) {	/* cannot happen */
+				warnx("rfm: break point not found");
+				goto done;
+			}
+			b->rank[m][k] -= cum;
+			b->q[m][k] = (int64_t)((uint64_t)b->q[m][k] +
+			    kb * width[m][k]);
+			if ((uint64_t)b->hi[m][k] - (uint64_t)b->q[m][k] >=
+			    width[m][k])
+				b->hi[m][k] = (int64_t)((uint64_t)b->q[m][k] +
+				    width[m][k] - 1);
+		}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	free(h);
+	buf_free(&cond);
+	return rc;
+}
+
+int
+rfm_breaks(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b)
+{
+	if (first_pass(db, bins, within, b, NULL) != 0)
+		return -1;
+	while (open_breaks(b, -1) > 0)
+		if (narrow(db, within, b) != 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -409,8 +814,23 @@ rfm_score(const struct rfm_breaks *b, int measure, int64_t v)
 	return s;
 }
 
-const char *
-rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
+int
+rfm_score_sure(const struct rfm_breaks *b, int measure, int64_t v)
+{
+	int k, s = 1;
+
+	for (k = 0; k < b->bins - 1; k++) {
+		if (v > b->hi[measure][k])
+			s++;
+		else if (v >= b->q[measure][k] &&
+		    b->q[measure][k] != b->hi[measure][k])
+			return 0;
+	}
+	return s;
+}
+
+size_t
+rfm_rule_of(const struct rfm_rules *rules, int r, int f, int m)
 {
 	const struct rfm_rule *u;
 	size_t i;
@@ -419,9 +839,17 @@ rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
 		u = &rules->v[i];
 		if (r >= u->lo[0] && r <= u->hi[0] && f >= u->lo[1] &&
 		    f <= u->hi[1] && m >= u->lo[2] && m <= u->hi[2])
-			return u->name;
+			break;
 	}
-	return "Others";
+	return i;
+}
+
+const char *
+rfm_segment(const struct rfm_rules *rules, int r, int f, int m)
+{
+	size_t i = rfm_rule_of(rules, r, f, m);
+
+	return i < rules->n ? rules->v[i].name : "Others";
 }
 
 char *
@@ -435,6 +863,142 @@ rfm_code(int bins, int r, int f, int m, char buf[16])
 	} else
 		snprintf(buf, 16, "%d-%d-%d", r, f, m);
 	return buf;
+}
+
+/* ==== Scores and sums without a row per customer (rfm_tally) ==== */
+
+/*
+ * Makes the open spend break points exact from the customers aside:
+ * every customer scored whose spend lies in an open range is there, so
+ * the value at the break point's rank within its range is read off them,
+ * in spend order.  Returns 0, or -1 (cannot happen).
+ */
+static int
+aside_settle(struct aside *a, struct rfm_breaks *b)
+{
+	int64_t cum;
+	size_t i;
+	int k;
+
+	aside_sort(a);
+	for (k = 0; k < b->bins - 1; k++) {
+		if (b->q[RFM_M][k] == b->hi[RFM_M][k])
+			continue;
+		cum = 0;
+		for (i = 0; i < a->n; i++) {
+			if (a->e[i].v < b->q[RFM_M][k] ||
+			    a->e[i].v > b->hi[RFM_M][k])
+				continue;
+			if ((cum += a->e[i].customers) > b->rank[RFM_M][k])
+				break;
+		}
+		if (i == a->n) {
+			warnx("rfm: break point not found");
+			return -1;
+		}
+		b->q[RFM_M][k] = b->hi[RFM_M][k] = a->e[i].v;
+	}
+	return 0;
+}
+
+/* Spend times customers, wrapping as money_add() sums do. */
+static int64_t
+times(int64_t v, int64_t n)
+{
+	return (int64_t)((uint64_t)v * (uint64_t)n);
+}
+
+/*
+ * Scores and hands to fn every customer read by st (last_day, purchases,
+ * spent); with a set, only those whose spend is sure (rfm_score_sure),
+ * the others aside.
+ */
+static int
+tally_pass(sqlite3_stmt *st, const struct rfm_breaks *b, struct aside *a,
+    rfm_tally_fn *fn, void *arg)
+{
+	int64_t p, v;
+	int r, f, m, rc;
+
+	while ((rc = store_step(st)) == SQLITE_ROW) {
+		r = rfm_score(b, RFM_R, sqlite3_column_int64(st, 0));
+		p = sqlite3_column_int64(st, 1);
+		f = rfm_score(b, RFM_F, p);
+		v = sqlite3_column_int64(st, 2);
+		if (a == NULL)
+			m = rfm_score(b, RFM_M, v);
+		else if ((m = rfm_score_sure(b, RFM_M, v)) == 0) {
+			aside_add(a, v, r, f, 1, p);
+			continue;
+		}
+		fn(arg, r, f, m, 1, p, v);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rfm_tally(sqlite3 *db, int bins, const char *within, struct rfm_breaks *b,
+    rfm_tally_fn *fn, void *arg)
+{
+	struct rfm_breaks open;
+	struct aside a = { .max = ASIDE_MAX }, cube = { .max = ASIDE_MAX };
+	struct aside_ent *x;
+	struct buf cond = { 0 };
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (first_pass(db, bins, within, b, &cube) != 0)
+		goto done;
+	if (cube.max > 0) {		/* every customer in the cube */
+		for (i = 0; i < cube.n; i++) {
+			x = &cube.e[i];
+			fn(arg, x->r, rfm_score(b, RFM_F, x->f),
+			    rfm_score(b, RFM_M, x->v), x->customers,
+			    x->purchases, times(x->v, x->customers));
+		}
+		rc = 0;
+		goto done;
+	}
+	/*
+	 * Recency and frequency exact first: a pass over the customers in
+	 * their ranges when recency is not off stats_days (it narrows the
+	 * spend ranges too).
+	 */
+	while (open_breaks(b, RFM_R) + open_breaks(b, RFM_F) > 0)
+		if (narrow(db, within, b) != 0)
+			goto done;
+	if ((st = measures_prepare(db, within, MEASURES, "")) == NULL ||
+	    tally_pass(st, b, &a, fn, arg) != 0)
+		goto done;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!a.full) {
+		if (aside_settle(&a, b) != 0)
+			goto done;
+		for (i = 0; i < a.n; i++)
+			fn(arg, a.e[i].r, a.e[i].f, rfm_score(b, RFM_M,
+			    a.e[i].v), a.e[i].customers, a.e[i].purchases,
+			    times(a.e[i].v, a.e[i].customers));
+		rc = 0;
+		goto done;
+	}
+	/* Too many aside: narrow, then score those in the open ranges. */
+	open = *b;
+	while (open_breaks(b, RFM_M) > 0)
+		if (narrow(db, within, b) != 0)
+			goto done;
+	ranges_cond(&open, 1 << RFM_M, &cond);
+	if ((st = measures_prepare(db, within, MEASURES, cond.s)) == NULL)
+		goto done;
+	ranges_bind(st, &open, 1 << RFM_M);
+	rc = tally_pass(st, b, NULL, fn, arg);
+done:
+	sqlite3_finalize(st);
+	aside_free(&a);
+	aside_free(&cube);
+	buf_free(&cond);
+	return rc;
 }
 
 /* ==== The scores as an SQL function, for crm-segment ==== */

@@ -46,25 +46,37 @@ void	rfm_rules_free(struct rfm_rules *rules);
  * Break points of the three measures over the customers scored.  With n
  * customers and B bins, break point k (1..B-1) of a measure is the value
  * of the ceil(k * n / B)-th customer in ascending order; a value scores
- * 1 + the number of break points it is strictly greater than.
+ * 1 + the number of break points it is strictly greater than.  While
+ * the passes of rfm.c narrow a break point down, it is known to lie in
+ * [q, hi], at rank `rank` (from 0) among the customers' values there.
  */
 struct rfm_breaks {
 	int	 bins;
 	int64_t	 n;				/* customers scored */
 	int64_t	 q[3][RFM_BINS_MAX];		/* q[measure][k - 1] */
+	int64_t	 hi[3][RFM_BINS_MAX];		/* == q once exact */
+	int64_t	 rank[3][RFM_BINS_MAX];		/* while q < hi */
 };
 
 /*
  * Finds the break points over asof_stats (stats_asof first), or over
- * its customers in TEMP table `within` when that is not NULL, in a few
- * passes with fixed-size histograms: no sort, memory independent of the
- * number of customers.  Returns 0, or -1 after printing why.
+ * its customers in TEMP table `within` when that is not NULL, with
+ * fixed-size histograms: no sort, memory independent of the number of
+ * customers.  One pass over the customers finds every break point's
+ * range (order counts below 4096 exactly); rfm_breaks() then narrows
+ * the others in passes over only the customers inside them.  For the
+ * whole store as of its newest day the recency break points come off
+ * stats_days without a pass.  Returns 0, or -1 after printing why.
  */
 int	rfm_breaks(sqlite3 *db, int bins, const char *within,
 	    struct rfm_breaks *b);
 int	rfm_score(const struct rfm_breaks *b, int measure, int64_t v);
+/* The score of v, or 0 while v lies in a break point's open range. */
+int	rfm_score_sure(const struct rfm_breaks *b, int measure, int64_t v);
 /* The segment of scores r, f, m: the first rule matching, or "Others". */
 const char *rfm_segment(const struct rfm_rules *rules, int r, int f, int m);
+/* The index of that rule in rules->v, or rules->n for "Others". */
+size_t	rfm_rule_of(const struct rfm_rules *rules, int r, int f, int m);
 /* Writes "545" (or "10-3-5" when bins > 9) into buf. */
 char	*rfm_code(int bins, int r, int f, int m, char buf[16]);
 
@@ -86,6 +98,25 @@ struct rfm_reader;
 struct rfm_reader *rfm_read_open(sqlite3 *db, const char *only);
 int	rfm_read(struct rfm_reader *rd, struct rfm_cust *c);
 void	rfm_read_close(struct rfm_reader *rd);
+
+/*
+ * Hands every customer of asof_stats, or only those in TEMP table
+ * `within`, to fn with their scores, customers (1, or more who share
+ * the scores and spend) and their purchases and spend (net, wrapping
+ * as money_add() does), in no particular order, with b the break points
+ * over the same customers.  For the whole store as of its newest day
+ * (recency off stats_days) one pass, counting the customers by spend,
+ * recency score and purchases while they fit in 2^18 entries (10 MB),
+ * is all it takes.  Else, or when they do not fit, a second pass scores
+ * every customer whose spend lies outside every open range at once, and
+ * keeps those inside aside by spend, recency and frequency score
+ * (bounded the same) until their break point is exact.  Returns 0, or
+ * -1 after printing why.
+ */
+typedef void rfm_tally_fn(void *arg, int r, int f, int m, int64_t customers,
+	    int64_t purchases, int64_t spent);
+int	rfm_tally(sqlite3 *db, int bins, const char *within,
+	    struct rfm_breaks *b, rfm_tally_fn *fn, void *arg);
 
 /*
  * Registers the SQL function rfm(what, last_day, purchases, spent) on db:
