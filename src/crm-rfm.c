@@ -367,7 +367,6 @@ main(int argc, char *argv[])
 	int ch, do_summary = 0, within = 0, list, sheet = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
-	store_single_thread();
 	crm_common_init(&co);
 	while ((ch = getopt_long(argc, argv, "hTV", longopts, NULL)) != -1) {
 		if (crm_common_opt(&co, ch, optarg, synopsis, help))

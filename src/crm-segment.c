@@ -305,7 +305,6 @@ main(int argc, char *argv[])
 	int i, list, have_pg = 0, counted = 0, rc = EXIT_DATA;
 
 	crm_init(argv[0]);
-	store_single_thread();
 	parse_args(&argc, &argv, &o);
 	memset(&r, 0, sizeof(r));
 	r.delim = o.c.out_mode == TM_TSV ? '\t' : ',';
