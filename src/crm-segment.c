@@ -391,6 +391,8 @@ main(int argc, char *argv[])
 	    AUDIENCE_STAGES) : segexpr_select(db, e, r.asof, r.lost,
 	    AUDIENCE_TABLE)) != 0)
 		goto done;
+	if (!r.napl && audience_stage_table(db, &r) != 0)
+		goto done;
 	if (list && audience_narrow(db, r.napl) != 0)
 		goto done;
 	if (o.summary && !counted && audience_stages(db, n) != 0)

@@ -201,6 +201,15 @@ test_expect_success '--columns' '
 	test_cmp expect actual
 '
 
+# An expression's audience is picked without a table of stages; a
+# column that reads one (days_since alone: no lost threshold) makes it.
+test_expect_success '--columns days_since of an expression: as napl says' '
+	seg --columns days_since "customer_id in (4, 7, 10)" >actual &&
+	seg napl | awk -F, "NR == 1 { print \"customer_id,days_since\" }
+	    \$1 == 4 || \$1 == 7 || \$1 == 10 { print \$1 \",\" \$3 }" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success '--count, and lists chained through stdin' '
 	seg --count lost >actual &&
 	echo 3 >expect && test_cmp expect actual &&

@@ -514,11 +514,12 @@ store_currency(sqlite3 *db, char out[8])
 	" WHERE (m.joined_at IS NULL OR m.joined_at < %lld)"
 
 /* Every customer's stage, in customer_id order: the one query
- * lifecycle_table() stores and lifecycle_stream() reads.  The members
- * with no purchase come in the same order (the merge of two ordered
- * arms, not a sort of everyone). */
-static char *
-lifecycle_sql(int64_t asof, int64_t lost)
+ * lifecycle_table() stores, lifecycle_stream() reads and segexpr_select()
+ * selects from.  The members with no purchase come in the same order
+ * (the merge of two ordered arms, not a sort of everyone).  From
+ * sqlite3_mprintf(): the caller frees it; NULL when out of memory. */
+char *
+lifecycle_select(int64_t asof, int64_t lost)
 {
 	return sqlite3_mprintf(
 	    "SELECT customer_id, " STAGE_OF " AS stage, %lld - last_day"
@@ -536,7 +537,7 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 	char *sel, *sql;
 	int rc;
 
-	if ((sel = lifecycle_sql(asof, lost)) == NULL)
+	if ((sel = lifecycle_select(asof, lost)) == NULL)
 		return -1;
 	sql = sqlite3_mprintf(
 	    "DROP TABLE IF EXISTS temp.\"%w\";\n"
@@ -560,7 +561,7 @@ lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost, const char *into)
 sqlite3_stmt *
 lifecycle_stream(sqlite3 *db, int64_t asof, int64_t lost)
 {
-	return prepare_owned(db, lifecycle_sql(asof, lost));
+	return prepare_owned(db, lifecycle_select(asof, lost));
 }
 
 /*

@@ -214,6 +214,18 @@ put_columns(const struct audience_out *r, sqlite3_stmt *st, int k,
 	}
 }
 
+/* Whether a column of r reads the stage table (u). */
+static int
+reads_stages(const struct audience_out *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncol; i++)
+		if (strstr(r->col[i]->sql, "u.") != NULL)
+			return 1;
+	return 0;
+}
+
 /*
  * Prepares "SELECT head, the columns of r FROM from a" with the joins
  * they need, and binds :end (the end of the as-of day).
@@ -231,8 +243,8 @@ columns_prepare(sqlite3 *db, const struct audience_out *r, const char *head,
 	for (i = 0; i < r->ncol; i++)
 		buf_printf(&sql, ", %s", r->col[i]->sql);
 	/* Only the tables the columns need: napl reads one. */
+	need_u = reads_stages(r);
 	for (i = 0; i < r->ncol; i++) {
-		need_u |= strstr(r->col[i]->sql, "u.") != NULL;
 		need_s |= strstr(r->col[i]->sql, "s.") != NULL;
 		need_c |= strstr(r->col[i]->sql, "c.") != NULL;
 	}
@@ -441,25 +453,37 @@ temp_exists(sqlite3 *db, const char *name)
 	return yes;
 }
 
+/*
+ * The stage table the columns of r read (stage, days_since), made when
+ * they read it and it is not there yet (an expression's audience is
+ * selected without one).  0, or -1.
+ */
+int
+audience_stage_table(sqlite3 *db, const struct audience_out *r)
+{
+	int have;
+
+	if (!reads_stages(r))
+		return 0;
+	if ((have = temp_exists(db, AUDIENCE_STAGES)) != 0)
+		return have > 0 ? 0 : -1;
+	return lifecycle_table(db, r->asof, r->lost, AUDIENCE_STAGES);
+}
+
 struct audience_lookup *
 audience_lookup_open(sqlite3 *db, struct audience_out *r,
     int64_t lost_after, const struct rfm_rules *rules)
 {
 	struct audience_lookup *l;
 	sqlite3_stmt *st;
-	size_t i;
-	int need_u = 0;
 
-	for (i = 0; i < r->ncol; i++)
-		need_u |= strstr(r->col[i]->sql, "u.") != NULL;
 	if (temp_exists(db, "asof_stats") == 0 &&
 	    stats_asof(db, r->asof) != 0)
 		return NULL;
-	if (need_u && temp_exists(db, AUDIENCE_STAGES) == 0) {
-		if ((r->lost = lost_threshold(db, lost_after, NULL, NULL)) < 0 ||
-		    lifecycle_table(db, r->asof, r->lost, AUDIENCE_STAGES) != 0)
-			return NULL;
-	}
+	if (reads_stages(r) && temp_exists(db, AUDIENCE_STAGES) == 0 &&
+	    ((r->lost = lost_threshold(db, lost_after, NULL, NULL)) < 0 ||
+	    audience_stage_table(db, r) != 0))
+		return NULL;
 	if (r->need_rfm && rfm_sql_function(db, r->bins > 0 ? r->bins : 5,
 	    rules, r->within) != 0)
 		return NULL;

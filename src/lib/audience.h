@@ -56,6 +56,9 @@ struct audience_out {
  * wrong.
  */
 int	 audience_columns(struct audience_out *o, const char *list);
+/* Makes the stage table the columns of r read, if they read one and it
+ * is not there (after segexpr_select, which makes none); 0, or -1. */
+int	 audience_stage_table(sqlite3 *db, const struct audience_out *r);
 /* Keeps only the customers of temp.custlist (custlist_load()). */
 int	 audience_narrow(sqlite3 *db, int napl);
 /* How many customers the audience has, or -1. */

@@ -458,6 +458,8 @@ int	 lifecycle_table(sqlite3 *db, int64_t asof, int64_t lost,
 	    const char *into);
 /* lifecycle_table()'s rows in customer_id order, as they are made. */
 sqlite3_stmt *lifecycle_stream(sqlite3 *db, int64_t asof, int64_t lost);
+/* Its query (customer_id, stage, days_since), to select from. */
+char	*lifecycle_select(int64_t asof, int64_t lost);
 int	 lifecycle_counts(sqlite3 *db, int64_t asof, int64_t lost,
 	    int64_t n[CRM_NSTAGES]);
 /* One customer against the shop's cycle (crm-report customer). */

@@ -2113,8 +2113,6 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 	memset(&g, 0, sizeof(g));
 	g.out = &g.where;
 	g.asof = asof;
-	if (lifecycle_table(db, asof, lost_days, "segexpr_stage") != 0)
-		return -1;
 	if (e->uses_rfm && rfm_sql_function(db, 5, e->rules, NULL) != 0)
 		return -1;
 	if (e->uses_model && predict_table(db, asof, SEGEXPR_MODEL,
@@ -2141,8 +2139,18 @@ segexpr_select(sqlite3 *db, const struct segexpr *e, int64_t asof,
 		goto done;
 	sqlite3_free(q);
 	q = sqlite3_mprintf("INSERT INTO temp.\"%w\"\n", into);
+	if (q == NULL)
+		goto done;
 	buf_adds(&sql, q);
-	buf_adds(&sql, "SELECT u.customer_id FROM temp.segexpr_stage u\n"
+	/* Everyone with a stage, read as the stages are made: no table of
+	 * every customer for one list.  LIMIT -1 (none) keeps SQLite from
+	 * pushing the conditions down into the query's two arms, which
+	 * nests a chain of 1,000 ANDs one level deeper than it allows. */
+	sqlite3_free(q);
+	if ((q = lifecycle_select(asof, lost_days)) == NULL)
+		goto done;
+	buf_printf(&sql, "SELECT u.customer_id FROM (%s LIMIT -1) u\n", q);
+	buf_adds(&sql,
 	    "LEFT JOIN temp.asof_stats s ON s.customer_id = u.customer_id\n"
 	    "LEFT JOIN customers c ON c.id = u.customer_id\n");
 	if (e->uses_model)
