@@ -195,4 +195,45 @@ test_expect_success 'upgraded: each identity alone finds its customer' '
 	test_cmp expect actual
 '
 
+# to_v9 DB: undoes migration 10 only (identities keyed by their text).
+to_v9() {
+	sqlite3 "$1" "
+	    PRAGMA foreign_keys = OFF;
+	    BEGIN;
+	    CREATE TABLE i9 (kind TEXT NOT NULL CHECK (kind IN
+	      ('account', 'phone', 'email', 'name_address')),
+	      channel TEXT NOT NULL, value TEXT NOT NULL,
+	      customer_id INTEGER NOT NULL REFERENCES customers(id),
+	      import_id INTEGER REFERENCES imports(id), claimant TEXT,
+	      shared INTEGER NOT NULL DEFAULT 0,
+	      PRIMARY KEY (kind, channel, value)) WITHOUT ROWID;
+	    INSERT INTO i9 SELECT kind, channel, value, customer_id, import_id,
+	      claimant, shared FROM identities;
+	    DROP TABLE identities;
+	    ALTER TABLE i9 RENAME TO identities;
+	    CREATE INDEX identities_customer ON identities(customer_id);
+	    PRAGMA user_version = 9;
+	    COMMIT;"
+}
+
+# The upgrade checks the keys of the tables it rebuilds (migration 10:
+# identities) before it commits: an identity of a customer who is not
+# there stops it, and the store stays a version 9 store; the same store
+# without that row upgrades.
+test_expect_success 'an upgrade that would break a key is refused, the store left as it was' '
+	crm-import -q --db v9.db ids.csv &&
+	to_v9 v9.db &&
+	sqlite3 v9.db "INSERT INTO identities (kind, channel, value,
+	    customer_id) VALUES (\"account\", \"shop\", \"ghost\", 999)" &&
+	sqlite3 v9.db .dump >before &&
+	{ crm-import -q --db v9.db ids.csv 2>err; test $? -ne 0; } &&
+	test_grep "the upgrade would break a foreign key; the store is left as it was" err &&
+	sqlite3 v9.db .dump >after &&
+	test_cmp before after &&
+	sqlite3 v9.db "DELETE FROM identities WHERE value = \"ghost\"" &&
+	crm-import -q --db v9.db ids.csv &&
+	test "$(sql v9.db "PRAGMA user_version")" -ge 10 &&
+	test "$(sql v9.db "SELECT count(*) FROM identities")" = 7
+'
+
 test_done
