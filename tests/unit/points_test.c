@@ -31,6 +31,23 @@ day(int y, int m, int d)
 	return days_from_civil(y, m, d);
 }
 
+/* Programme t from 2024-01-01: a point per 100.00, one tier, silver,
+ * from 1000.00 spent in 12 months, earning mult/100 times the points. */
+static void
+silver(struct programme *pg, int mult)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->name = "t";
+	pg->start = day(2024, 1, 1);
+	pg->earn_points = 1;
+	pg->earn_per = 10000;
+	pg->ntiers = 1;
+	pg->tier[0].name = "silver";
+	pg->tier[0].spend = 100000;
+	pg->tier[0].months = 12;
+	pg->tier[0].mult = mult;
+}
+
 static void
 test_read(void)
 {
@@ -155,19 +172,10 @@ test_ledger(void)
 	struct seen s;
 	size_t i;
 
-	memset(&pg, 0, sizeof(pg));
-	pg.name = "t";
-	pg.start = day(2024, 1, 1);
-	pg.earn_points = 1;
-	pg.earn_per = 10000;
+	silver(&pg, 150);
 	pg.pending = 10;
 	pg.expire = 100;
 	pg.birthday = 10;
-	pg.ntiers = 1;
-	pg.tier[0].name = "silver";
-	pg.tier[0].spend = 100000;
-	pg.tier[0].months = 12;
-	pg.tier[0].mult = 150;
 	for (i = 0; i < 8; i++) {
 		e[i] = ev[i];
 		e[i].day = days[i];
@@ -248,16 +256,7 @@ test_tier_days(void)
 	e[0].day = day(2024, 3, 20);
 	e[1].day = day(2024, 3, 22);
 	e[2].day = day(2024, 9, 1);
-	memset(&pg, 0, sizeof(pg));
-	pg.name = "t";
-	pg.start = day(2024, 1, 1);
-	pg.earn_points = 1;
-	pg.earn_per = 10000;
-	pg.ntiers = 1;
-	pg.tier[0].name = "silver";
-	pg.tier[0].spend = 100000;
-	pg.tier[0].months = 12;
-	pg.tier[0].mult = 100;
+	silver(&pg, 100);
 	memset(&c, 0, sizeof(c));
 	c.id = 1;
 	c.joined = -1;
