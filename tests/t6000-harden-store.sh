@@ -10,7 +10,7 @@ H='order_id,ordered_at,account,name,unit_price,qty,status'
 
 # to_v1 DB: the shape of a version 1 store: customers with a plain
 # rowid, identities keyed by their text, none of the columns, tables,
-# indexes and triggers of versions 2 to 10, user_version 1 (a new
+# indexes and triggers of versions 2 to 11, user_version 1 (a new
 # migration that adds a table or column must be undone here too).  It is
 # made from a new store, as the first crmkit would have left it.
 to_v1() {
@@ -35,6 +35,8 @@ to_v1() {
 	    DROP TABLE identities;
 	    ALTER TABLE i1 RENAME TO identities;
 	    CREATE INDEX identities_customer ON identities(customer_id);
+	    DROP TABLE identity_keys;
+	    DROP TABLE identity_keys_recent;
 	    ALTER TABLE orders DROP COLUMN buyer;
 	    DROP INDEX events_once;
 	    ALTER TABLE contacts DROP COLUMN variant;
@@ -164,9 +166,12 @@ test_expect_success 'upgraded: every identity kept, under the integer key' '
 	sql kinds.db "SELECT i.name, group_concat(c.name) FROM sqlite_master i,
 	    pragma_index_info(i.name) c WHERE i.type = \"index\"
 	    AND i.tbl_name = \"identities\" GROUP BY 1 ORDER BY 1" >actual &&
-	printf "identities_customer|customer_id,kind,channel,value\nidentities_key|key\n" >expect &&
+	printf "identities_customer|customer_id,kind,channel,value\n" >expect &&
 	test_cmp expect actual &&
 	test "$(sql kinds.db "SELECT count(DISTINCT key) FROM identities")" = 7 &&
+	test "$(sql kinds.db "SELECT count(*) FROM identity_keys k
+	    JOIN identities i ON i.id = k.id AND i.key = k.key")" = 7 &&
+	test "$(sql kinds.db "SELECT count(*) FROM identity_keys_recent")" = 0 &&
 	test "$(sql kinds.db "SELECT sum(orders_unchanged), sum(customers_new)
 	    FROM imports WHERE id = (SELECT max(id) FROM imports)")" = "4|0"
 '
@@ -195,7 +200,7 @@ test_expect_success 'upgraded: each identity alone finds its customer' '
 	test_cmp expect actual
 '
 
-# to_v9 DB: undoes migration 10 only (identities keyed by their text).
+# to_v9 DB: undoes migrations 11 and 10 (identities keyed by their text).
 to_v9() {
 	sqlite3 "$1" "
 	    PRAGMA foreign_keys = OFF;
@@ -212,6 +217,8 @@ to_v9() {
 	    DROP TABLE identities;
 	    ALTER TABLE i9 RENAME TO identities;
 	    CREATE INDEX identities_customer ON identities(customer_id);
+	    DROP TABLE identity_keys;
+	    DROP TABLE identity_keys_recent;
 	    PRAGMA user_version = 9;
 	    COMMIT;"
 }
@@ -234,6 +241,74 @@ test_expect_success 'an upgrade that would break a key is refused, the store lef
 	crm-import -q --db v9.db ids.csv &&
 	test "$(sql v9.db "PRAGMA user_version")" -ge 10 &&
 	test "$(sql v9.db "SELECT count(*) FROM identities")" = 7
+'
+
+# to_v10 DB: undoes migration 11 only (the keys in an index of
+# identities instead of two tables of their own).
+to_v10() {
+	sqlite3 "$1" "
+	    BEGIN;
+	    DROP TRIGGER identities_keyed;
+	    DROP TRIGGER identities_unkeyed;
+	    DROP TRIGGER identities_rekeyed;
+	    DROP TABLE identity_keys;
+	    DROP TABLE identity_keys_recent;
+	    CREATE INDEX identities_key ON identities(key);
+	    PRAGMA user_version = 10;
+	    COMMIT;"
+}
+
+# keys DB: how many keys are settled and how many recent.
+keys() {
+	sql "$1" "SELECT (SELECT count(*) FROM identity_keys),
+	    (SELECT count(*) FROM identity_keys_recent)"
+}
+
+# crm-store(5): a new identity's key goes to identity_keys_recent; when
+# the recent keys are more than an eighth of the largest identity id,
+# the import moves them all to identity_keys.  Sixteen buyers of one
+# identity each (ids 1 to 16), then two more (17, 18: 2 x 8 = 16, not
+# more than 18, stay recent), then one more (19: 3 x 8 = 24 > 19).
+test_expect_success 'a version 10 store upgraded: every key settled' '
+	crm-import -q --db v10.db ids.csv &&
+	to_v10 v10.db &&
+	crm-import -q --db v10.db ids.csv &&
+	test "$(sql v10.db "PRAGMA user_version")" -ge 11 &&
+	test "$(keys v10.db)" = "7|0" &&
+	test "$(sql v10.db "SELECT count(*) FROM identity_keys k
+	    JOIN identities i ON i.id = k.id AND i.key = k.key")" = 7
+'
+
+test_expect_success 'new keys stay recent until they are an eighth of all' '
+	{
+		echo "$H" &&
+		for i in $(seq 1 16); do
+			echo "S$i,2024-01-$(printf %02d "$i"),s$i,Buyer $i,100,1,completed"
+		done
+	} >sixteen.csv &&
+	crm-import -q --db settle.db sixteen.csv &&
+	test "$(keys settle.db)" = "16|0" &&
+	printf "%s\nS17,2024-02-01,s17,B,100,1,completed\nS18,2024-02-01,s18,B,100,1,completed\n" \
+	    "$H" >two.csv &&
+	crm-import -q --db settle.db two.csv &&
+	test "$(keys settle.db)" = "16|2" &&
+	printf "%s\nS19,2024-03-01,s18,B,100,1,completed\nS20,2024-03-01,s2,B,100,1,completed\n" \
+	    "$H" >again.csv &&
+	crm-import --db settle.db again.csv 2>err &&
+	test_grep "orders 2 new, 0 updated, 0 unchanged, 0 customers new" err &&
+	test "$(keys settle.db)" = "16|2" &&
+	printf "%s\nS21,2024-04-01,s19,B,100,1,completed\n" "$H" >one.csv &&
+	crm-import -q --db settle.db one.csv &&
+	test "$(keys settle.db)" = "19|0" &&
+	printf "%s\nS22,2024-05-01,s17,B,100,1,completed\nS23,2024-05-01,s19,B,100,1,completed\n" \
+	    "$H" >more.csv &&
+	crm-import --db settle.db more.csv 2>err &&
+	test_grep "orders 2 new, 0 updated, 0 unchanged, 0 customers new" err &&
+	sql settle.db "SELECT o.order_no, i.value FROM orders o JOIN identities i
+	    ON i.customer_id = o.customer_id WHERE o.order_no IN
+	    (\"S19\", \"S20\", \"S22\", \"S23\") ORDER BY 1" >actual &&
+	printf "S19|s18\nS20|s2\nS22|s17\nS23|s19\n" >expect &&
+	test_cmp expect actual
 '
 
 test_done

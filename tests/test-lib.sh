@@ -207,16 +207,30 @@ man_flags() {
 # (crm-import writes with both unenforced; see import_begin in
 # src/import/write.c), a sound database file, and no identity held
 # twice (since schema version 10 no key of the table keeps them once:
-# the writers do).
+# the writers do); since version 11, every identity's key in one of the
+# two key tables once, and no key there of no identity.
 check_stores() {
 	find "$TRASH" -name '*.db' -type f | sort | while read -r db; do
 		[ "$(sqlite3 -readonly "$db" "PRAGMA application_id" \
 		    2>/dev/null)" = 1129467211 ] || continue
+		keys=
+		[ "$(sqlite3 -readonly "$db" "PRAGMA user_version")" -ge 11 ] &&
+		    keys="SELECT count(*) || ' identities keyed other than once'
+		      FROM identities i WHERE (SELECT count(*) FROM
+		      (SELECT key, id FROM identity_keys UNION ALL
+		       SELECT key, id FROM identity_keys_recent) k
+		      WHERE k.id = i.id AND k.key = i.key) <> 1 HAVING count(*) > 0;
+		    SELECT count(*) || ' keys of no identity' FROM
+		      (SELECT key, id FROM identity_keys UNION ALL
+		       SELECT key, id FROM identity_keys_recent) k
+		      WHERE NOT EXISTS (SELECT 1 FROM identities i
+		      WHERE i.id = k.id AND i.key = k.key) HAVING count(*) > 0;"
 		bad=$(sqlite3 -readonly "$db" "PRAGMA foreign_key_check;
 		    PRAGMA quick_check;
 		    SELECT count(*) || ' identities held twice' FROM (SELECT 1
 		      FROM identities GROUP BY kind, channel, value
-		      HAVING count(*) > 1) HAVING count(*) > 0" 2>&1)
+		      HAVING count(*) > 1) HAVING count(*) > 0;
+		    $keys" 2>&1)
 		[ "$bad" = ok ] || printf '%s:\n%s\n' "$db" "$bad"
 	done
 }

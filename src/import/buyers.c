@@ -480,8 +480,9 @@ import_split(struct run *r, int64_t id)
 	if (exec3(r, "UPDATE identities SET shared = 2 WHERE customer_id = ?1"
 	    " AND kind IN ('phone', 'email')", id, 0, NULL) != 0 ||
 	    exec3(r, "UPDATE events SET customer_id = (SELECT i.customer_id"
-	    " FROM identities i WHERE i.key = crm_idkey('email',"
-	    " events.email) AND i.kind = 'email' AND i.value = events.email"
+	    " FROM identities i WHERE i.id IN "
+	    CRM_IDKEY_IDS("crm_idkey('email', events.email)")
+	    " AND i.kind = 'email' AND i.value = events.email"
 	    " AND i.shared = 0 ORDER BY i.channel LIMIT 1)"
 	    " WHERE customer_id = ?1", id, 0, NULL) != 0 ||
 	    write_touch(r, id) != 0)

@@ -57,6 +57,12 @@ static const char *const merge_sql[] = {
 	"DELETE FROM customers WHERE id = ?2",
 };
 
+/* An identity by its key and its text in one of the two key tables (a
+ * join reads them faster than CRM_IDKEY_IDS, whose list it builds). */
+#define ID_FIND(keys) "SELECT i.customer_id, i.shared FROM " keys " k," \
+	" identities i WHERE k.key = ?1 AND i.id = k.id AND i.kind = ?2" \
+	" AND i.channel = ?3 AND i.value = ?4"
+
 static int
 prepare_all(struct run *r)
 {
@@ -68,13 +74,14 @@ prepare_all(struct run *r)
 	 * channel, ?4 value): see bind_ident in buyers.c.  Nothing keeps
 	 * (kind, channel, value) once but resolve_customer, which adds
 	 * only a value it did not find. */
-	P(id_find, "SELECT customer_id, shared FROM identities"
-	    " WHERE key = ?1 AND kind = ?2 AND channel = ?3 AND value = ?4");
+	P(id_find, ID_FIND("identity_keys") " UNION ALL "
+	    ID_FIND("identity_keys_recent"));
 	P(id_add, "INSERT INTO identities"
 	    " (key, kind, channel, value, customer_id, import_id, claimant)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	P(id_share, "UPDATE identities SET shared = 1"
-	    " WHERE key = ?1 AND kind = ?2 AND channel = ?3 AND value = ?4");
+	    " WHERE id IN " CRM_IDKEY_IDS("?1")
+	    " AND kind = ?2 AND channel = ?3 AND value = ?4");
 	P(buyer_find, "SELECT 1 FROM orders WHERE customer_id = ?"
 	    " AND channel = ? AND buyer != ? LIMIT 1");
 	P(cust_add, "INSERT INTO customers (name, email, phone, channel,"
@@ -127,7 +134,7 @@ prepare_all(struct run *r)
 	P(ev_add, "INSERT OR IGNORE INTO events (kind, at, customer_id,"
 	    " email, campaign, coupon, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	P(acct_any, "SELECT customer_id, shared FROM identities"
-	    " WHERE key = ?1 AND kind = ?2 AND value = ?4"
+	    " WHERE id IN " CRM_IDKEY_IDS("?1") " AND kind = ?2 AND value = ?4"
 	    " ORDER BY shared, channel LIMIT 1");
 	P(merge_log, "INSERT INTO merges (kept_id, merged_id, reason,"
 	    " import_id) VALUES (?, ?, ?, ?)");
@@ -835,6 +842,8 @@ import_commit(struct run *r)
 	/* Aggregates: for everyone after a first import, else only for the
 	 * customers this run touched. */
 	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0)
+		return -1;
+	if (store_settle_identities(r->db) < 0)
 		return -1;
 	if (write_currency(r, "TWD", NULL) != 0)
 		return -1;

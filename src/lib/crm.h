@@ -412,6 +412,20 @@ fnv_i(uint64_t h, int64_t v)
  */
 int64_t	 store_ident_key(const char *kind, const char *value, size_t len);
 
+/*
+ * The ids of the identities of key k (an SQL expression), as a subquery:
+ * from both of the key tables, identity_keys (settled) and
+ * identity_keys_recent (added since the last settling; crm-store(5)).
+ * Every lookup by key reads it: "WHERE id IN " CRM_IDKEY_IDS("?1").
+ */
+#define CRM_IDKEY_IDS(k)	"(SELECT id FROM identity_keys WHERE key = " \
+	k " UNION ALL SELECT id FROM identity_keys_recent WHERE key = " k ")"
+
+/* Identities settle when more than 1/IDENT_SETTLE of all the store has
+ * had are recent (store_settle_identities). */
+#define IDENT_SETTLE	8
+int64_t	 store_settle_identities(sqlite3 *db);
+
 int	 schema_version(void);
 int	 schema_migrate(sqlite3 *db, const char *path);
 

@@ -31,7 +31,7 @@ find_identity(sqlite3 *db, const char *kind, const char *chan,
 	int rc, n = 0;
 
 	st = store_prepare(db, "SELECT DISTINCT customer_id FROM identities"
-	    " WHERE key = ?4 AND kind = ?1 AND value = ?3"
+	    " WHERE id IN " CRM_IDKEY_IDS("?4") " AND kind = ?1 AND value = ?3"
 	    " AND (?2 IS NULL OR channel = ?2) AND shared = 0 LIMIT 2");
 	if (st == NULL)
 		return -1;

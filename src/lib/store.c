@@ -208,6 +208,43 @@ store_ident_key(const char *kind, const char *value, size_t len)
 	return (int64_t)fnv(fnv_s(FNV_BASIS, kind), value, len);
 }
 
+/*
+ * Settles the identities added since the last settling (their keys in
+ * identity_keys_recent, put there by a trigger) when they are more than
+ * 1/IDENT_SETTLE of all the store has had (its largest id): their keys
+ * move into identity_keys in one pass in key order, each of its pages
+ * written once.  Until then new keys go into the small recent table, a
+ * few pages a week's import writes again and again, instead of one
+ * page each across the whole of identity_keys.  Returns how many moved
+ * (0: none were due), or -1 after printing why.
+ */
+int64_t
+store_settle_identities(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int64_t fresh = 0, all = 0;
+	int rc;
+
+	st = store_prepare(db, "SELECT (SELECT count(*) FROM"
+	    " identity_keys_recent), (SELECT max(id) FROM identities)");
+	if (st == NULL)
+		return -1;
+	if ((rc = store_step(st)) == SQLITE_ROW) {
+		fresh = sqlite3_column_int64(st, 0);
+		all = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (fresh == 0 || fresh * IDENT_SETTLE <= all)
+		return 0;
+	if (store_exec(db, "INSERT INTO identity_keys"
+	    " SELECT key, id FROM identity_keys_recent ORDER BY key, id;"
+	    " DELETE FROM identity_keys_recent") != 0)
+		return -1;
+	return fresh;
+}
+
 /* crm_idkey(kind, value): store_ident_key() for SQL; NULL from a NULL. */
 static void
 sql_idkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
