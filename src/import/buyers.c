@@ -300,6 +300,12 @@ resolve_customer(struct run *r)
 		    SQLITE_STATIC);
 		if (run_stmt(r->st.id_add) != 0)
 			return -1;
+		sqlite3_bind_int64(r->st.id_key_add, 1, store_ident_key(
+		    id[i].kind, id[i].value->s, id[i].value->len));
+		sqlite3_bind_int64(r->st.id_key_add, 2,
+		    sqlite3_last_insert_rowid(r->db));
+		if (run_stmt(r->st.id_key_add) != 0)
+			return -1;
 		remember(r, &id[i], cid, 0);
 		added = 1;
 	}

@@ -44,7 +44,7 @@ struct colmap {
 struct stmts {
 	sqlite3_stmt *mem_find, *mem_put, *cust_member, *tag_add, *ev_add,
 	    *acct_any;
-	sqlite3_stmt *id_find, *id_add, *id_share, *buyer_find, *cust_add,
+	sqlite3_stmt *id_find, *id_add, *id_key_add, *id_share, *buyer_find, *cust_add,
 	    *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
 	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log,
 	    *replaced, *red_find, *red_add, *red_set, *red_drop, *red_seen;
@@ -120,6 +120,7 @@ struct run {
 					   they were */
 	struct keymap *rejected_orders;	/* orders this file rejected whole */
 	int	 ids_complete;
+	int	 had_ids;		/* the store held identities before */
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */
 	struct buf val[NFIELDS];

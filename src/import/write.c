@@ -75,7 +75,7 @@ prepare_all(struct run *r)
 	 * (kind, channel, value) once but resolve_customer, which adds
 	 * only a value it did not find. */
 	P(id_find, ID_FIND("identity_keys") " UNION ALL "
-	    ID_FIND("identity_keys_recent"));
+	    ID_FIND("identity_keys_recent") " LIMIT 1");
 	P(id_add, "INSERT INTO identities"
 	    " (key, kind, channel, value, customer_id, import_id, claimant)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -160,7 +160,7 @@ write_finalize(struct run *r)
 {
 	sqlite3_stmt **all[] = { &r->st.mem_find, &r->st.mem_put, &r->st.cust_member,
 	    &r->st.tag_add, &r->st.ev_add, &r->st.acct_any,
-	    &r->st.id_find, &r->st.id_add, &r->st.id_share,
+	    &r->st.id_find, &r->st.id_add, &r->st.id_key_add, &r->st.id_share,
 	    &r->st.buyer_find, &r->st.cust_add,
 	    &r->st.cust_fill, &r->st.ord_find, &r->st.ord_add, &r->st.ord_set,
 	    &r->st.ord_append, &r->st.items_del, &r->st.item_add, &r->st.prod_find,
@@ -818,8 +818,17 @@ import_begin(struct run *r, const char *tz)
 	if (store_step(st) == SQLITE_ROW) {
 		r->was_empty = sqlite3_column_int(st, 0);
 		r->ids_complete = sqlite3_column_int(st, 1);
+		r->had_ids = !r->ids_complete;
 	}
 	sqlite3_finalize(st);
+	/* A new identity's key (?1 key, ?2 id; crm-store(5)): with the
+	 * settled keys when the store had none (a first import, whose keys
+	 * would all settle at its end), else with the recent ones. */
+	r->st.id_key_add = store_prepare(r->db, r->had_ids ?
+	    "INSERT INTO identity_keys_recent VALUES (?1, ?2)" :
+	    "INSERT INTO identity_keys VALUES (?1, ?2)");
+	if (r->st.id_key_add == NULL)
+		return -1;
 	/* A first import's map fills: made whole now, it never holds its
 	 * old table and its new one at once as it grows. */
 	r->ids = keymap_new(r->ids_complete ? IDCACHE : IDMORE);
@@ -839,14 +848,23 @@ import_begin(struct run *r, const char *tz)
 int
 import_commit(struct run *r)
 {
+	int64_t settled;
+
 	/* Aggregates: for everyone after a first import, else only for the
 	 * customers this run touched. */
 	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0)
 		return -1;
-	if (store_settle_identities(r->db) < 0)
+	if ((settled = store_settle_identities(r->db)) < 0)
 		return -1;
 	if (write_currency(r, "TWD", NULL) != 0)
 		return -1;
 	write_finalize(r);
-	return store_commit(r->db);
+	if (store_commit(r->db) != 0)
+		return -1;
+	/* Once in many imports, and that one takes longer: say why. */
+	if (settled > 0 && r->had_ids && !r->quiet)
+		fprintf(stderr, "%s: %lld new identities settled into "
+		    "identity_keys (as they are once an eighth of all; "
+		    "crm-store(5))\n", crm_prog, (long long)settled);
+	return 0;
 }

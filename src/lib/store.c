@@ -210,7 +210,7 @@ store_ident_key(const char *kind, const char *value, size_t len)
 
 /*
  * Settles the identities added since the last settling (their keys in
- * identity_keys_recent, put there by a trigger) when they are more than
+ * identity_keys_recent, put there by crm-import) when they are more than
  * 1/IDENT_SETTLE of all the store has had (its largest id): their keys
  * move into identity_keys in one pass in key order, each of its pages
  * written once.  Until then new keys go into the small recent table, a
