@@ -62,17 +62,20 @@ struct ident {
 
 /*
  * Binds an identity to ?1..?4 of id_find, id_share, id_add or acct_any:
- * its key, kind, channel (none for acct_any) and value.
+ * its key, kind, channel (none for acct_any) and value.  Returns the key.
  */
-static void
+static int64_t
 bind_ident(sqlite3_stmt *st, const char *kind, const char *channel,
     const char *value, size_t len)
 {
-	sqlite3_bind_int64(st, 1, store_ident_key(kind, value, len));
+	int64_t key = store_ident_key(kind, value, len);
+
+	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	if (channel != NULL)
 		sqlite3_bind_text(st, 3, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, value, (int)len, SQLITE_STATIC);
+	return key;
 }
 
 /*
@@ -221,7 +224,7 @@ resolve_customer(struct run *r)
 	struct ident id[4];
 	char why[300];
 	const char *xchan = r->no_merge ? o->channel.s : "";
-	int64_t cid = 0, c;
+	int64_t cid = 0, c, key;
 	int n = 0, i, j, added = 0, created = 0, shared;
 
 	buyer_key(r, &r->buyer);
@@ -292,7 +295,7 @@ resolve_customer(struct run *r)
 	for (i = 0; i < n; i++) {
 		if (id[i].known)
 			continue;
-		bind_ident(r->st.id_add, id[i].kind, id[i].channel,
+		key = bind_ident(r->st.id_add, id[i].kind, id[i].channel,
 		    id[i].value->s, id[i].value->len);
 		sqlite3_bind_int64(r->st.id_add, 5, cid);
 		sqlite3_bind_int64(r->st.id_add, 6, r->import_id);
@@ -300,8 +303,7 @@ resolve_customer(struct run *r)
 		    SQLITE_STATIC);
 		if (run_stmt(r->st.id_add) != 0)
 			return -1;
-		sqlite3_bind_int64(r->st.id_key_add, 1, store_ident_key(
-		    id[i].kind, id[i].value->s, id[i].value->len));
+		sqlite3_bind_int64(r->st.id_key_add, 1, key);
 		sqlite3_bind_int64(r->st.id_key_add, 2,
 		    sqlite3_last_insert_rowid(r->db));
 		if (run_stmt(r->st.id_key_add) != 0)

@@ -44,8 +44,8 @@ struct colmap {
 struct stmts {
 	sqlite3_stmt *mem_find, *mem_put, *cust_member, *tag_add, *ev_add,
 	    *acct_any;
-	sqlite3_stmt *id_find, *id_add, *id_key_add, *id_share, *buyer_find, *cust_add,
-	    *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
+	sqlite3_stmt *id_find, *id_add, *id_key_add, *id_share, *buyer_find,
+	    *cust_add, *cust_fill, *ord_find, *ord_add, *ord_set, *ord_append,
 	    *items_del, *item_add, *prod_find, *prod_add, *touch, *merge_log,
 	    *replaced, *red_find, *red_add, *red_set, *red_drop, *red_seen;
 	sqlite3_stmt *merge[11];
