@@ -169,6 +169,8 @@ ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
 		if (r->ids_complete)
 			return 0;
 	}
+	if (write_keys_now(r) != 0)
+		return -1;
 	bind_ident(r->st.id_find, id->kind, id->channel, id->value->s,
 	    id->value->len);
 	switch (store_step(r->st.id_find)) {
@@ -188,12 +190,14 @@ ident_find(struct run *r, struct ident *id, int64_t *cid, int *shared)
 	return 0;
 }
 
-/* Stops using a value to match buyers, and says so once. */
+/* Stops using a value, which points at customer cid, to match buyers,
+ * and says so once. */
 static int
-mark_shared(struct run *r, const struct ident *id)
+mark_shared(struct run *r, const struct ident *id, int64_t cid)
 {
 	bind_ident(r->st.id_share, id->kind, id->channel, id->value->s,
 	    id->value->len);
+	sqlite3_bind_int64(r->st.id_share, 5, cid);
 	if (run_stmt(r->st.id_share) != 0)
 		return -1;
 	remember(r, id, 0, 1);
@@ -259,7 +263,7 @@ resolve_customer(struct run *r)
 			if (other < 0)
 				return -1;
 			if (other) {
-				if (mark_shared(r, &id[i]) != 0)
+				if (mark_shared(r, &id[i], c) != 0)
 					return -1;
 				continue;
 			}
@@ -303,11 +307,13 @@ resolve_customer(struct run *r)
 		    SQLITE_STATIC);
 		if (run_stmt(r->st.id_add) != 0)
 			return -1;
-		sqlite3_bind_int64(r->st.id_key_add, 1, key);
-		sqlite3_bind_int64(r->st.id_key_add, 2,
-		    sqlite3_last_insert_rowid(r->db));
-		if (run_stmt(r->st.id_key_add) != 0)
-			return -1;
+		if (!r->keys_later) {
+			sqlite3_bind_int64(r->st.id_key_add, 1, key);
+			sqlite3_bind_int64(r->st.id_key_add, 2,
+			    sqlite3_last_insert_rowid(r->db));
+			if (run_stmt(r->st.id_key_add) != 0)
+				return -1;
+		}
 		remember(r, &id[i], cid, 0);
 		added = 1;
 	}
@@ -331,6 +337,8 @@ buyer_lookup(struct run *r, const char *kind, const char *channel, const char *v
 	int64_t cid = 0;
 	int rc;
 
+	if (write_keys_now(r) != 0)
+		return -1;
 	bind_ident(st, kind, channel, v, strlen(v));
 	rc = store_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_int(st, 1) == 0)

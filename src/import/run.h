@@ -121,6 +121,7 @@ struct run {
 	struct keymap *rejected_orders;	/* orders this file rejected whole */
 	int	 ids_complete;
 	int	 had_ids;		/* the store held identities before */
+	int	 keys_later;		/* their keys not yet written (write.c) */
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */
 	struct buf val[NFIELDS];

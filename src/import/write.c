@@ -79,9 +79,11 @@ prepare_all(struct run *r)
 	P(id_add, "INSERT INTO identities"
 	    " (key, kind, channel, value, customer_id, import_id, claimant)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	/* The same by the customer it points at (?5), which the caller has
+	 * found, through identities_customer: no key needed (?1 unused). */
 	P(id_share, "UPDATE identities SET shared = 1"
-	    " WHERE id IN " CRM_IDKEY_IDS("?1")
-	    " AND kind = ?2 AND channel = ?3 AND value = ?4");
+	    " WHERE customer_id = ?5 AND kind = ?2 AND channel = ?3"
+	    " AND value = ?4");
 	P(buyer_find, "SELECT 1 FROM orders WHERE customer_id = ?"
 	    " AND channel = ? AND buyer != ? LIMIT 1");
 	P(cust_add, "INSERT INTO customers (name, email, phone, channel,"
@@ -823,7 +825,9 @@ import_begin(struct run *r, const char *tz)
 	sqlite3_finalize(st);
 	/* A new identity's key (?1 key, ?2 id; crm-store(5)): with the
 	 * settled keys when the store had none (a first import, whose keys
-	 * would all settle at its end), else with the recent ones. */
+	 * would all settle at its end), else with the recent ones.  Into a
+	 * store without identities they wait (write_keys_now). */
+	r->keys_later = !r->had_ids;
 	r->st.id_key_add = store_prepare(r->db, r->had_ids ?
 	    "INSERT INTO identity_keys_recent VALUES (?1, ?2)" :
 	    "INSERT INTO identity_keys VALUES (?1, ?2)");
@@ -845,6 +849,26 @@ import_begin(struct run *r, const char *tz)
 	return store_exec(r->db, sql);
 }
 
+/*
+ * A first import's identity keys.  While its map of identities is
+ * complete (run.h) no lookup reads them, and keyed one by one they would
+ * land all over identity_keys, their pages spilled and read back as the
+ * cache turns over (a first import of 1M lines wrote a third more bytes
+ * and read a sixth more).  So none is written until a lookup must ask
+ * the store (the map grew full, or an event, a claim or a redemption
+ * looks a buyer up) or the import ends; then all are
+ * written in one pass in key order, and each later one as it comes.
+ * Returns 0, or -1 on a store error.
+ */
+int
+write_keys_now(struct run *r)
+{
+	if (!r->keys_later)
+		return 0;
+	r->keys_later = 0;
+	return store_key_identities(r->db, CACHE_FIRST);
+}
+
 int
 import_commit(struct run *r)
 {
@@ -852,7 +876,8 @@ import_commit(struct run *r)
 
 	/* Aggregates: for everyone after a first import, else only for the
 	 * customers this run touched. */
-	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0)
+	if (store_refresh_stats(r->db, r->was_empty ? NULL : "touched") != 0 ||
+	    write_keys_now(r) != 0)
 		return -1;
 	if ((settled = store_settle_identities(r->db)) < 0)
 		return -1;

@@ -14,6 +14,7 @@ void	 bind_text_or_null(sqlite3_stmt *st, int i, const struct buf *b);
 int	 run_stmt(sqlite3_stmt *st);
 void	 write_finalize(struct run *r);
 int	 write_touch(struct run *r, int64_t cid);
+int	 write_keys_now(struct run *r);
 int64_t	 write_product(struct run *r, const struct buf *sku,
 	    const struct buf *name, const struct buf *cat);
 int	 write_order(struct run *r, const struct settled *v, int64_t cid);

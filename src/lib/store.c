@@ -245,6 +245,32 @@ store_settle_identities(sqlite3 *db)
 	return fresh;
 }
 
+/*
+ * Keys every identity in identity_keys, in one pass in key order, each
+ * of its pages written once: for a first import, which has no use for
+ * them while its own map of identities is complete (crm-import leaves
+ * them until a lookup in the store needs them, or to its end).  SQLite's
+ * sorter takes as much memory as the page cache may, so the sort runs
+ * with a cache of KEY_SORT_KIB and the cache is then set to cache_kib.
+ * Returns 0, or -1 after printing why.
+ */
+#define KEY_SORT_KIB	4096
+
+int
+store_key_identities(sqlite3 *db, int cache_kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d",
+	    KEY_SORT_KIB);
+	if (store_exec(db, sql) != 0 || store_exec(db, "INSERT INTO"
+	    " identity_keys SELECT key, id FROM identities ORDER BY key, id")
+	    != 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "PRAGMA main.cache_size = -%d", cache_kib);
+	return store_exec(db, sql);
+}
+
 /* crm_idkey(kind, value): store_ident_key() for SQL; NULL from a NULL. */
 static void
 sql_idkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
