@@ -824,9 +824,9 @@ import_begin(struct run *r, const char *tz)
 	}
 	sqlite3_finalize(st);
 	/* A new identity's key (?1 key, ?2 id; crm-store(5)): with the
-	 * settled keys when the store had none (a first import, whose keys
-	 * would all settle at its end), else with the recent ones.  Into a
-	 * store without identities they wait (write_keys_now). */
+	 * recent ones, or, into a store that had no identities (a first
+	 * import, whose keys would all settle at its end), with the settled
+	 * ones once write_keys_now has written those it held back. */
 	r->keys_later = !r->had_ids;
 	r->st.id_key_add = store_prepare(r->db, r->had_ids ?
 	    "INSERT INTO identity_keys_recent VALUES (?1, ?2)" :
@@ -856,9 +856,9 @@ import_begin(struct run *r, const char *tz)
  * cache turns over (a first import of 1M lines wrote a third more bytes
  * and read a sixth more).  So none is written until a lookup must ask
  * the store (the map grew full, or an event, a claim or a redemption
- * looks a buyer up) or the import ends; then all are
- * written in one pass in key order, and each later one as it comes.
- * Returns 0, or -1 on a store error.
+ * looks a buyer up) or the import ends; then all are written in one
+ * pass in key order, and each later one as it comes.  Returns 0, or -1
+ * on a store error.
  */
 int
 write_keys_now(struct run *r)

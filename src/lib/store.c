@@ -249,10 +249,11 @@ store_settle_identities(sqlite3 *db)
  * Keys every identity in identity_keys, in one pass in key order, each
  * of its pages written once: for a first import, which has no use for
  * them while its own map of identities is complete (crm-import leaves
- * them until a lookup in the store needs them, or to its end).  SQLite's
- * sorter takes as much memory as the page cache may, so the sort runs
- * with a cache of KEY_SORT_KIB and the cache is then set to cache_kib.
- * Returns 0, or -1 after printing why.
+ * them until a lookup in the store needs them, or to its end), so that
+ * no identity has a key yet in either key table.  SQLite's sorter takes
+ * as much memory as the page cache may, so the sort runs with a cache
+ * of KEY_SORT_KIB and the cache is then set to cache_kib.  Returns 0, or
+ * -1 after printing why.
  */
 #define KEY_SORT_KIB	4096
 
