@@ -37,6 +37,8 @@
 # store and file) or alone, which builds the history itself:
 #   BENCH_LINES=5000000 sh tools/bench-weekly.sh
 #   BENCH_WEEK   lines of the new week   [default: 34000, as in issue 17]
+#   BENCH_FIRST  seconds a first import of BENCH_LINES such lines took,
+#                to set the week's cost a line beside (tools/bench.sh)
 #   BENCH_DUCKDB a duckdb CLI to use     [default: duckdb on PATH, else
 #                the npm package @duckdb/node-api 1.4 (DuckDB 1.4.5,
 #                prebuilt in the package) under build/duckdb, installed
@@ -252,7 +254,12 @@ done
 echo "weekly: $wlines new lines ($start to $asof) into a store of $BENCH_LINES lines; best of 2"
 echo "weekly crmkit: $job s (import $imp, rfm $rfm, napl $napl, summary $sum); CPU $jobcpu s; peak MB: import $(mb "$imp_max"), rfm $(mb "$rfm_max"), napl $(mb "$napl_max"), summary $(mb "$sum_max") (limit 64)"
 echo "weekly crmkit with summaries: $jobs s (import $imp, rfm --summary $rfms, napl --summary $napls, summary $sum); CPU $jobscpu s; peak MB: rfm --summary $(mb "$rfms_max"), napl --summary $(mb "$napls_max")"
-echo "weekly crmkit import: $(awk -v s="$imp" -v n="$wlines" 'BEGIN { printf "%.1f", s * 1e6 / n }') µs a line"
+per_line() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.1f", s * 1e6 / n }'; }
+if [ -n "$BENCH_FIRST" ]; then
+	echo "weekly crmkit import: $(per_line "$imp" "$wlines") µs a line; a first import of $BENCH_LINES lines: $(per_line "$BENCH_FIRST" "$BENCH_LINES") µs a line (target: the week's no more)"
+else
+	echo "weekly crmkit import: $(per_line "$imp" "$wlines") µs a line"
+fi
 if [ -n "$duck" ]; then
 	echo "weekly DuckDB, history in a file: $dfile s, $(ratio "$dfile" "$job")x crmkit (target 5x; CPU $dfilecpu s, $(ratio "$dfilecpu" "$jobcpu")x), $(mb "$dfile_max") MB peak"
 	echo "weekly DuckDB re-scan of the CSVs: $dscan s, $(ratio "$dscan" "$job")x crmkit (target 10x; CPU $dscancpu s, $(ratio "$dscancpu" "$jobcpu")x), $(mb "$dscan_max") MB peak"
