@@ -62,7 +62,8 @@ struct ident {
 
 /*
  * Binds an identity to ?1..?4 of id_find, id_share, id_add or acct_any:
- * its key, kind, channel (none for acct_any) and value.  Returns the key.
+ * its key (which id_share does not use), kind, channel (none for
+ * acct_any) and value.  Returns the key.
  */
 static int64_t
 bind_ident(sqlite3_stmt *st, const char *kind, const char *channel,

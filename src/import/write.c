@@ -866,7 +866,7 @@ write_keys_now(struct run *r)
 	if (!r->keys_later)
 		return 0;
 	r->keys_later = 0;
-	return store_key_identities(r->db, CACHE_FIRST);
+	return store_key_identities(r->db);
 }
 
 int

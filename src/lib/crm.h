@@ -425,7 +425,7 @@ int64_t	 store_ident_key(const char *kind, const char *value, size_t len);
  * had are recent (store_settle_identities). */
 #define IDENT_SETTLE	8
 int64_t	 store_settle_identities(sqlite3 *db);
-int	 store_key_identities(sqlite3 *db, int cache_kib);
+int	 store_key_identities(sqlite3 *db);
 
 int	 schema_version(void);
 int	 schema_migrate(sqlite3 *db, const char *path);
