@@ -5,6 +5,8 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BENCH_DIR:=$top/build/bench}"
 mkdir -p "$BENCH_DIR"
+# A bench run alone (not by `make bench`) builds what it runs first.
+make -C "$top" --no-print-directory all tools >/dev/null
 
 # bench_last DB [DAYS]: the day of DB's latest order, DAYS before it.
 bench_last() {
