@@ -275,4 +275,30 @@ test_expect_success '-q silences the summary' '
 	test ! -s err
 '
 
+# A later order fills in what a customer lacked, also after a merge,
+# and never writes over what it had.  (crm-import skips the update where
+# it knows nothing is missing: this checks it asks where something is.)
+test_expect_success 'a customer gains the name, e-mail or phone it lacked' '
+	H=order_id,ordered_at,channel,status,account,phone,email,name,sku,product,quantity,unit_price &&
+	cat >fill.csv <<-EOF &&
+	$H
+	F1,2025-01-01 10:00,shopee,completed,a1,0911000001,,Ann,T1,tea,1,100
+	F2,2025-01-02 10:00,shopee,completed,a1,0911000001,ann@example.com,Ann,T1,tea,1,100
+	F3,2025-01-03 10:00,momo,completed,,0922000002,bee@example.com,,T1,tea,1,100
+	F4,2025-01-04 10:00,shopee,completed,c3,0933000003,,Cat,T1,tea,1,100
+	F5,2025-01-05 10:00,shopee,completed,c3,0933000003,bee@example.com,Cat,T1,tea,1,100
+	F6,2025-01-06 10:00,shopee,completed,c3,0933000003,bee@example.com,Cathy,T1,tea,1,100
+	F7,2025-01-07 10:00,momo,completed,,0922000002,cee@example.com,,T1,tea,1,100
+	EOF
+	crm-import -q --db fill.db fill.csv &&
+	cat >expect <<-\EOF &&
+	1|Ann|ann@example.com|0911000001
+	2|Cat|bee@example.com|0922000002
+	EOF
+	sql fill.db "SELECT id, name, email, phone FROM customers ORDER BY id" >actual &&
+	test_cmp expect actual &&
+	sql fill.db "SELECT kept_id, merged_id FROM merges" >actual &&
+	echo "2|3" >expect && test_cmp expect actual
+'
+
 test_done

@@ -18,6 +18,54 @@
 #include "import/write.h"
 
 /*
+ * Which of name, email and phone customer cid has (HAS_* bits), known
+ * for the customers this run made, from the orders that made and filled
+ * them; 0 when not known.  The bits stop at HAS_MAX customers (4 MB);
+ * beyond them the store is asked.
+ */
+#define HAS_KNOWN	1
+#define HAS_NAME	2
+#define HAS_EMAIL	4
+#define HAS_PHONE	8
+#define HAS_MAX		(8 * 1024 * 1024)
+
+static unsigned
+has_get(const struct run *r, int64_t cid)
+{
+	if (cid <= 0 || (size_t)cid / 2 >= r->nhas)
+		return 0;
+	return r->has[cid / 2] >> (cid % 2 * 4) & 15;
+}
+
+static void
+has_put(struct run *r, int64_t cid, unsigned bits)
+{
+	size_t byte = (size_t)cid / 2, n;
+	unsigned shift = (unsigned)(cid % 2) * 4;
+
+	if (cid <= 0 || cid >= HAS_MAX || (byte >= r->nhas && bits == 0))
+		return;
+	if (byte >= r->nhas) {
+		for (n = r->nhas ? r->nhas : 4096; n <= byte; n *= 2)
+			;
+		r->has = xrealloc(r->has, n);
+		memset(r->has + r->nhas, 0, n - r->nhas);
+		r->nhas = n;
+	}
+	r->has[byte] = (unsigned char)((r->has[byte] & ~(15u << shift)) |
+	    bits << shift);
+}
+
+/* The HAS_* bits of the fields the current order gives. */
+static unsigned
+order_fields(const struct order *o)
+{
+	return HAS_KNOWN | (o->name.len > 0 ? HAS_NAME : 0) |
+	    (o->email.len > 0 ? HAS_EMAIL : 0) |
+	    (o->phone.len > 0 ? HAS_PHONE : 0);
+}
+
+/*
  * Folds customer `gone` into `kept`: every record that pointed at gone
  * points at kept, and the merge is logged with the value they shared.
  */
@@ -26,6 +74,7 @@ merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 {
 	struct mapkey key;
 	size_t i;
+	unsigned has;
 
 	for (i = 0; i < sizeof(r->st.merge) / sizeof(r->st.merge[0]); i++) {
 		sqlite3_bind_int64(r->st.merge[i], 1, kept);
@@ -42,6 +91,10 @@ merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 		sqlite3_bind_null(r->st.merge_log, 4);	/* by hand */
 	if (run_stmt(r->st.merge_log) != 0)
 		return -1;
+	/* kept takes the fields it lacks from gone. */
+	if ((has = has_get(r, kept)) != 0)
+		has_put(r, kept, has_get(r, gone) ? has | has_get(r, gone) : 0);
+	has_put(r, gone, 0);
 	keymap_int(gone, &key);
 	if (r->ids != NULL && keymap_put(r->moved, &key, kept) != 0) {
 		/* Too many merges to follow: look values up in the store. */
@@ -231,6 +284,7 @@ resolve_customer(struct run *r)
 	const char *xchan = r->no_merge ? o->channel.s : "";
 	int64_t cid = 0, c, key;
 	int n = 0, i, j, added = 0, created = 0, shared;
+	unsigned has;
 
 	buyer_key(r, &r->buyer);
 	if (o->account.len > 0)
@@ -296,6 +350,7 @@ resolve_customer(struct run *r)
 		cid = sqlite3_last_insert_rowid(r->db);
 		r->c_new++;
 		created = 1;
+		has_put(r, cid, order_fields(o));
 	}
 	for (i = 0; i < n; i++) {
 		if (id[i].known)
@@ -318,13 +373,17 @@ resolve_customer(struct run *r)
 		remember(r, &id[i], cid, 0);
 		added = 1;
 	}
-	if (added && !created) {
+	/* A value new to a customer may fill in a field it lacks. */
+	if (added && !created && (has = has_get(r, cid),
+	    (~has & order_fields(o)) != 0)) {
 		sqlite3_bind_int64(r->st.cust_fill, 1, cid);
 		bind_text_or_null(r->st.cust_fill, 2, &o->name);
 		bind_text_or_null(r->st.cust_fill, 3, &o->email);
 		bind_text_or_null(r->st.cust_fill, 4, &o->phone);
 		if (run_stmt(r->st.cust_fill) != 0)
 			return -1;
+		if (has != 0)
+			has_put(r, cid, has | order_fields(o));
 	}
 	return cid;
 }

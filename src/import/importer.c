@@ -271,6 +271,7 @@ import_close(struct run *r, int rollback)
 	buf_free(&r->st_word);
 	keymap_free(r->ids);
 	keymap_free(r->moved);
+	free(r->has);
 	keymap_free(r->unchanged);
 	keymap_free(r->rejected_orders);
 	free(r->held);

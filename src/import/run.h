@@ -122,6 +122,14 @@ struct run {
 	int	 ids_complete;
 	int	 had_ids;		/* the store held identities before */
 	int	 keys_later;		/* their keys not yet written (write.c) */
+	/*
+	 * Which of name, email and phone the customers this run made have:
+	 * four bits each, by id (buyers.c).  No import empties those
+	 * fields, so an order that brings none a customer lacks has nothing
+	 * to fill in.
+	 */
+	unsigned char *has;
+	size_t	 nhas;			/* bytes */
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */
 	struct buf val[NFIELDS];
