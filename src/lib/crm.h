@@ -428,6 +428,8 @@ int64_t	 store_settle_identities(sqlite3 *db);
 int	 store_key_identities(sqlite3 *db);
 
 int	 schema_version(void);
+const char *schema_stats_off(void);
+const char *schema_stats_on(void);
 int	 schema_migrate(sqlite3 *db, const char *path);
 
 /* ==== asof.c: the store as of a day, and the shared definitions ==== */

@@ -28,6 +28,25 @@
 "  DELETE FROM stats_gaps WHERE gap = old.second_day - old.first_day\n" \
 "    AND customers = 0;\n"
 
+/* Migration 9's counts of customer_stats as a whole, and its triggers. */
+#define STATS_COUNT \
+"INSERT INTO stats_days SELECT last_day, min(purchase_days, 2), count(*)\n" \
+"  FROM customer_stats GROUP BY 1, 2;\n" \
+"INSERT INTO stats_gaps SELECT second_day - first_day, count(*)\n" \
+"  FROM customer_stats WHERE second_day IS NOT NULL GROUP BY 1;\n"
+#define STATS_TRIGGERS \
+"CREATE TRIGGER stats_add AFTER INSERT ON customer_stats BEGIN\n" \
+STATS_PUT \
+"END;\n" \
+"CREATE TRIGGER stats_remove AFTER DELETE ON customer_stats BEGIN\n" \
+STATS_TAKE \
+"END;\n" \
+"CREATE TRIGGER stats_change AFTER UPDATE OF last_day, purchase_days,\n" \
+"  first_day, second_day ON customer_stats BEGIN\n" \
+STATS_TAKE \
+STATS_PUT \
+"END;\n"
+
 /*
  * Never edit a migration once it is released: a store that has run it
  * will not run it again, so the change would reach new stores only.
@@ -326,21 +345,8 @@ static const char *const migrations[] = {
 "  gap       INTEGER PRIMARY KEY,\n"
 "  customers INTEGER NOT NULL\n"
 ");\n"
-"INSERT INTO stats_days SELECT last_day, min(purchase_days, 2), count(*)\n"
-"  FROM customer_stats GROUP BY 1, 2;\n"
-"INSERT INTO stats_gaps SELECT second_day - first_day, count(*)\n"
-"  FROM customer_stats WHERE second_day IS NOT NULL GROUP BY 1;\n"
-"CREATE TRIGGER stats_add AFTER INSERT ON customer_stats BEGIN\n"
-STATS_PUT
-"END;\n"
-"CREATE TRIGGER stats_remove AFTER DELETE ON customer_stats BEGIN\n"
-STATS_TAKE
-"END;\n"
-"CREATE TRIGGER stats_change AFTER UPDATE OF last_day, purchase_days,\n"
-"  first_day, second_day ON customer_stats BEGIN\n"
-STATS_TAKE
-STATS_PUT
-"END;\n",
+STATS_COUNT
+STATS_TRIGGERS,
 /* 10: identities found by an integer key.  The table was keyed by its
  * text (kind, channel, value), so each new value landed on a page of
  * its own in a B-tree of wide rows, and a week's import rewrote most of
@@ -430,6 +436,28 @@ rebuilt_by(int v)
 {
 	return (size_t)v < sizeof(rebuilt) / sizeof(rebuilt[0]) ?
 	    rebuilt[v] : NULL;
+}
+
+/*
+ * customer_stats written whole: schema_stats_off() drops the triggers
+ * that count each row in and out of stats_days and stats_gaps, and
+ * empties the three tables; schema_stats_on() counts the rows written
+ * since in one pass, as migration 9 did, and makes the triggers again,
+ * as migration 9 made them.  Within one transaction, nobody sees the
+ * store without them.
+ */
+const char *
+schema_stats_off(void)
+{
+	return "DROP TRIGGER stats_add; DROP TRIGGER stats_remove;"
+	    " DROP TRIGGER stats_change; DELETE FROM customer_stats;"
+	    " DELETE FROM stats_days; DELETE FROM stats_gaps;";
+}
+
+const char *
+schema_stats_on(void)
+{
+	return STATS_COUNT STATS_TRIGGERS;
 }
 
 int
