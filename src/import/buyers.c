@@ -29,6 +29,22 @@
 #define HAS_PHONE	8
 #define HAS_MAX		(8 * 1024 * 1024)
 
+/* Makes *p, of *n bytes, at least need + 1 bytes, the new ones 0. */
+static void
+grow(void *p, size_t *n, size_t need)
+{
+	unsigned char **q = p;
+	size_t m;
+
+	if (need < *n)
+		return;
+	for (m = *n ? *n : 4096; m <= need; m *= 2)
+		;
+	*q = xrealloc(*q, m);
+	memset(*q + *n, 0, m - *n);
+	*n = m;
+}
+
 static unsigned
 has_get(const struct run *r, int64_t cid)
 {
@@ -40,20 +56,98 @@ has_get(const struct run *r, int64_t cid)
 static void
 has_put(struct run *r, int64_t cid, unsigned bits)
 {
-	size_t byte = (size_t)cid / 2, n;
+	size_t byte = (size_t)cid / 2;
 	unsigned shift = (unsigned)(cid % 2) * 4;
 
 	if (cid <= 0 || cid >= HAS_MAX || (byte >= r->nhas && bits == 0))
 		return;
-	if (byte >= r->nhas) {
-		for (n = r->nhas ? r->nhas : 4096; n <= byte; n *= 2)
-			;
-		r->has = xrealloc(r->has, n);
-		memset(r->has + r->nhas, 0, n - r->nhas);
-		r->nhas = n;
-	}
+	grow(&r->has, &r->nhas, byte);
 	r->has[byte] = (unsigned char)((r->has[byte] & ~(15u << shift)) |
 	    bits << shift);
+}
+
+/*
+ * The buyer keys customer cid bought under (r->keys_of): KEYS_NONE
+ * before its first order; while all its orders have one key, that key's
+ * channel (bits 2-9: its number in r->chans) and digest (bits 10-63: of
+ * its SHA-256); KEYS_MANY after a second key; 0, not known: a customer
+ * from before this run, one an order was taken from, one beyond
+ * KEYS_MAX (2 MB) or of a channel beyond the 255th.  The two low bits of
+ * a key are set, so that none is 0, KEYS_NONE or KEYS_MANY.
+ */
+#define KEYS_NONE	1
+#define KEYS_MANY	2
+#define KEYS_MAX	(256 * 1024)
+#define KEYS_CHANNEL(k)	((k) >> 2 & 255)
+
+static uint64_t
+keys_get(const struct run *r, int64_t cid)
+{
+	if (cid <= 0 || (size_t)cid >= r->nkeys_of / sizeof(uint64_t))
+		return 0;
+	return r->keys_of[cid];
+}
+
+static void
+keys_put(struct run *r, int64_t cid, uint64_t v)
+{
+	if (cid <= 0 || cid >= KEYS_MAX ||
+	    ((size_t)cid >= r->nkeys_of / sizeof(uint64_t) && v == 0))
+		return;
+	grow(&r->keys_of, &r->nkeys_of, ((size_t)cid + 1) *
+	    sizeof(uint64_t) - 1);
+	r->keys_of[cid] = v;
+}
+
+/*
+ * The current order's buyer key as keys_get has it, or 0 when its
+ * channel is beyond the 255th the run has met.
+ */
+static uint64_t
+buyer_digest(struct run *r)
+{
+	struct mapkey k;
+	uint64_t ch;
+
+	if (r->buyer_dg_set)
+		return r->buyer_dg;
+	for (ch = 0; ch < r->nchans; ch++)
+		if (strcmp(r->chans[ch], r->ord.channel.s) == 0)
+			break;
+	if (ch == r->nchans && r->nchans < 255)
+		r->chans[r->nchans++] = xstrdup(r->ord.channel.s);
+	keymap_key(r->buyer.s, r->buyer.len, &k);
+	r->buyer_dg = ch < r->nchans ? ((uint64_t)k.k[0] << 32 | k.k[1]) <<
+	    10 | (ch + 1) << 2 | 3 : 0;
+	r->buyer_dg_set = 1;
+	return r->buyer_dg;
+}
+
+/* The buyer keys of two customers' orders together. */
+static uint64_t
+keys_join(uint64_t a, uint64_t b)
+{
+	if (a == 0 || b == 0)
+		return 0;
+	if (a == KEYS_NONE || a == b)
+		return b;
+	return b == KEYS_NONE ? a : KEYS_MANY;
+}
+
+/*
+ * An order of customer cid was stored under the current buyer key, and,
+ * when it was stored before under customer was (0: it was not), taken
+ * from was.
+ */
+void
+buyers_order_stored(struct run *r, int64_t cid, int64_t was)
+{
+	uint64_t k;
+
+	if (was > 0)
+		keys_put(r, was, 0);
+	if ((k = keys_get(r, cid)) != 0)
+		keys_put(r, cid, keys_join(k, buyer_digest(r)));
 }
 
 /* The HAS_* bits of the fields the current order gives. */
@@ -91,10 +185,12 @@ merge_customers(struct run *r, int64_t kept, int64_t gone, const char *why)
 		sqlite3_bind_null(r->st.merge_log, 4);	/* by hand */
 	if (run_stmt(r->st.merge_log) != 0)
 		return -1;
-	/* kept takes the fields it lacks from gone. */
+	/* kept takes the fields it lacks, and the orders, from gone. */
 	if ((has = has_get(r, kept)) != 0)
 		has_put(r, kept, has_get(r, gone) ? has | has_get(r, gone) : 0);
 	has_put(r, gone, 0);
+	keys_put(r, kept, keys_join(keys_get(r, kept), keys_get(r, gone)));
+	keys_put(r, gone, 0);
 	keymap_int(gone, &key);
 	if (r->ids != NULL && keymap_put(r->moved, &key, kept) != 0) {
 		/* Too many merges to follow: look values up in the store. */
@@ -142,6 +238,7 @@ buyer_key(struct run *r, struct buf *out)
 {
 	struct order *o = &r->ord;
 
+	r->buyer_dg_set = 0;
 	buf_reset(out);
 	buf_printf(out, "%s:", o->channel.s);
 	if (o->account.len > 0)
@@ -161,8 +258,15 @@ buyer_key(struct run *r, struct buf *out)
 static int
 other_buyer(struct run *r, int64_t cid)
 {
+	uint64_t k = keys_get(r, cid), b;
 	int rc;
 
+	/* Its orders' keys known: one key (not this one?) in one channel
+	 * (this one?). */
+	if (k == KEYS_NONE)
+		return 0;
+	if (k > KEYS_MANY && (b = buyer_digest(r)) != 0)
+		return k != b && KEYS_CHANNEL(k) == KEYS_CHANNEL(b);
 	sqlite3_bind_int64(r->st.buyer_find, 1, cid);
 	sqlite3_bind_text(r->st.buyer_find, 2, r->ord.channel.s,
 	    (int)r->ord.channel.len, SQLITE_STATIC);
@@ -351,6 +455,7 @@ resolve_customer(struct run *r)
 		r->c_new++;
 		created = 1;
 		has_put(r, cid, order_fields(o));
+		keys_put(r, cid, KEYS_NONE);
 	}
 	for (i = 0; i < n; i++) {
 		if (id[i].known)

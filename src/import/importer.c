@@ -272,6 +272,9 @@ import_close(struct run *r, int rollback)
 	keymap_free(r->ids);
 	keymap_free(r->moved);
 	free(r->has);
+	free(r->keys_of);
+	for (f = 0; f < (int)r->nchans; f++)
+		free(r->chans[f]);
 	keymap_free(r->unchanged);
 	keymap_free(r->rejected_orders);
 	free(r->held);

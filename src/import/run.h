@@ -130,6 +130,17 @@ struct run {
 	 */
 	unsigned char *has;
 	size_t	 nhas;			/* bytes */
+	/*
+	 * The buyer keys under which the customers this run made bought:
+	 * one each, by id (buyers.c), so that telling whether one bought
+	 * under another key reads none of its orders.
+	 */
+	uint64_t *keys_of;
+	size_t	 nkeys_of;		/* bytes */
+	uint64_t buyer_dg;		/* r->buyer's digest, once known */
+	int	 buyer_dg_set;
+	char	*chans[255];		/* the channels met, for keys_of */
+	size_t	 nchans;
 	struct stmts st;
 	/* The current row, normalised, and the order being built. */
 	struct buf val[NFIELDS];

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "crm.h"
+#include "import/buyers.h"
 #include "import/import.h"
 #include "import/run.h"
 #include "import/write.h"
@@ -368,6 +369,7 @@ write_order(struct run *r, const struct settled *v, int64_t cid)
 	if (sqlite3_changes(r->db) == 1) {
 		r->o_new++;
 		oid = sqlite3_last_insert_rowid(r->db);
+		buyers_order_stored(r, cid, 0);
 		goto items;
 	}
 	sqlite3_bind_text(r->st.ord_find, 1, o->channel.s, (int)o->channel.len,
@@ -420,6 +422,7 @@ write_order(struct run *r, const struct settled *v, int64_t cid)
 	sqlite3_bind_int64(r->st.ord_set, 15, oid);
 	if (run_stmt(r->st.ord_set) != 0)
 		return -1;
+	buyers_order_stored(r, cid, old_cid);
 	r->o_updated++;
 	if (old_cid != cid && write_touch(r, old_cid) != 0)
 		return -1;
