@@ -208,6 +208,22 @@ test_expect_success 'a run killed half-way leaves the store as it was' '
 	test_cmp before after
 '
 
+test_expect_success 'a first import killed half-way leaves no store; the next builds it' '
+	{ crm-import -q --db new.db big.csv & }
+	pid=$!
+	sleep 1 && kill -9 $pid && { wait $pid; true; } &&
+	test ! -e new.db && test -e new.db-new &&
+	{ crm-rfm --db new.db >out 2>err; test $? = 1; } &&
+	test_grep "no store here" err &&
+	crm-import -q --db new.db $O &&
+	test ! -e new.db-new &&
+	test "$(sql new.db "PRAGMA integrity_check")" = ok &&
+	test "$(sql new.db "PRAGMA journal_mode")" = wal &&
+	test "$(stat -c %a new.db)" = 600 &&
+	test "$(sql new.db "SELECT count(*) FROM orders")" = \
+	    "$(sql base.db "SELECT count(*) FROM orders")"
+'
+
 test_expect_success 'two imports at once both land, one after the other' '
 	"$gen" -s 8 -n 40000 --id-prefix A >one.csv &&
 	"$gen" -s 9 -n 40000 --id-prefix B >two.csv &&
@@ -217,7 +233,7 @@ test_expect_success 'two imports at once both land, one after the other' '
 	{ crm-import -q --db par.db two.csv & }
 	p2=$!
 	wait $p1 && wait $p2 &&
-	test "$(sql par.db "PRAGMA integrity_check")" = ok &&
+	test "$(sql par.db "PRAGMA integrity_check")" = ok && test ! -e par.db-new &&
 	q="SELECT count(*), sum(net), count(DISTINCT customer_id) FROM orders" &&
 	test "$(sql par.db "$q")" = "$(sql seq.db "$q")" &&
 	test "$(sql par.db "SELECT count(*) FROM imports")" = 2

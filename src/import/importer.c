@@ -244,7 +244,7 @@ import_open(const char *db, const struct import_opts *o)
 	r->currency = o->currency;
 	r->sheet = o->sheet;
 	r->progress = isatty(STDERR_FILENO);
-	if ((r->db = store_open(db, STORE_RW)) == NULL) {
+	if ((r->db = store_create(db)) == NULL) {
 		free(r);
 		return NULL;
 	}
@@ -256,10 +256,10 @@ import_close(struct run *r, int rollback)
 {
 	int f;
 
-	if (rollback)
+	if (rollback && r->db != NULL)
 		store_rollback(r->db);
 	write_finalize(r);
-	store_close(r->db);
+	store_close(r->db);		/* NULL once published */
 	order_free(&r->ord);
 	for (f = 0; f < NFIELDS; f++) {
 		buf_free(&r->val[f]);

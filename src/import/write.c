@@ -887,7 +887,7 @@ import_commit(struct run *r)
 	if (write_currency(r, "TWD", NULL) != 0)
 		return -1;
 	write_finalize(r);
-	if (store_commit(r->db) != 0)
+	if (store_commit(r->db) != 0 || store_publish(&r->db) != 0)
 		return -1;
 	/* Once in many imports, and that one takes longer: say why. */
 	if (settled > 0 && r->had_ids && !r->quiet)

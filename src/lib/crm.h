@@ -361,6 +361,8 @@ int	keymap_whole(struct keymap *m);	/* whole table now: 0, -1 */
 
 void	 store_single_thread(void);	/* before store_open: no mutexes */
 sqlite3	*store_open(const char *path, int mode);
+sqlite3	*store_create(const char *path);	/* for an import */
+int	 store_publish(sqlite3 **db);		/* after its commit */
 void	 store_close(sqlite3 *db);
 int	 store_exec(sqlite3 *db, const char *sql);
 sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);

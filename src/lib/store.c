@@ -2,6 +2,7 @@
  * store.c: opening the SQLite store, its settings, transactions and
  * statement helpers, and the per-customer aggregates.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <err.h>
@@ -38,10 +39,25 @@ set_sync(sqlite3 *db)
 	return -1;
 }
 
+/*
+ * The store a first import builds aside (store_create): its connection,
+ * the file it is built in (path "-new"), the name it gets, and the
+ * descriptor that holds the lock on the file.
+ */
+static struct {
+	sqlite3	*db;
+	char	*tmp;
+	char	*path;
+	int	 fd;
+} aside = { NULL, NULL, NULL, -1 };
+
 const char *
 store_path(sqlite3 *db)
 {
 	const char *p = sqlite3_db_filename(db, "main");
+
+	if (db != NULL && db == aside.db)
+		return aside.path;
 
 	return p != NULL && *p != '\0' ? p : "store";
 }
@@ -324,8 +340,13 @@ store_single_thread(void)
 	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 }
 
-sqlite3 *
-store_open(const char *path, int mode)
+/*
+ * Opens the store at path (named name in messages) in mode; a store
+ * built aside (file: the one made for it) has no journal and no syncs,
+ * which store_publish sets right.
+ */
+static sqlite3 *
+open_store(const char *path, const char *name, int mode, int built_aside)
 {
 	sqlite3 *db = NULL;
 	struct stat sb;
@@ -336,18 +357,20 @@ store_open(const char *path, int mode)
 		    "or name the store with --db or CRM_DB)", path);
 		return NULL;
 	}
-	if (mode == STORE_RW && create_private(path) != 0) {
+	if (mode == STORE_RW && !built_aside && create_private(path) != 0) {
 		warn("%s", path);
 		return NULL;
 	}
 	flags = mode == STORE_RW ? SQLITE_OPEN_READWRITE :
 	    SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		warnx("%s: %s", path, db != NULL ? sqlite3_errmsg(db) :
+		warnx("%s: %s", name, db != NULL ? sqlite3_errmsg(db) :
 		    "out of memory");
 		sqlite3_close(db);
 		return NULL;
 	}
+	if (built_aside)
+		aside.db = db;		/* messages name the store */
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_extended_result_codes(db, 0);
 	sqlite3_create_function(db, "crm_day", 1, SQLITE_UTF8 |
@@ -370,12 +393,17 @@ store_open(const char *path, int mode)
 		sqlite3_close(db);
 		return store_open(path, STORE_RO);
 	}
-	if (mode == STORE_RW && (set_wal(db) != 0 || set_sync(db) != 0))
+	if (built_aside) {
+		if (store_exec(db, "PRAGMA journal_mode = OFF;"
+		    " PRAGMA synchronous = OFF") != 0)
+			goto fail;
+	} else if (mode == STORE_RW && (set_wal(db) != 0 ||
+	    set_sync(db) != 0))
 		goto fail;
 	if (store_exec(db, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE") != 0)
 		goto fail;
-	if (mode == STORE_RW && schema_migrate(db, path) != 0)
+	if (mode == STORE_RW && schema_migrate(db, name) != 0)
 		goto fail;
 	if (mode == STORE_RO && ver > schema_version()) {
 		warnx("%s: store has schema version %d, newer than this "
@@ -390,14 +418,204 @@ store_open(const char *path, int mode)
 		goto fail;
 	return db;
 fail:
+	if (db == aside.db)
+		aside.db = NULL;
 	sqlite3_close(db);
 	return NULL;
+}
+
+sqlite3 *
+store_open(const char *path, int mode)
+{
+	return open_store(path, path, mode, 0);
+}
+
+/* Drops what store_create made aside: the file, its lock, the names. */
+static void
+aside_drop(void)
+{
+	char *f;
+
+	if (aside.tmp != NULL) {
+		unlink(aside.tmp);
+		if ((f = sqlite3_mprintf("%s-journal", aside.tmp)) != NULL)
+			unlink(f);
+		sqlite3_free(f);
+	}
+	if (aside.fd >= 0)
+		close(aside.fd);	/* and with it the lock */
+	sqlite3_free(aside.tmp);
+	sqlite3_free(aside.path);
+	aside.db = NULL;
+	aside.tmp = aside.path = NULL;
+	aside.fd = -1;
+}
+
+/*
+ * Takes the lock on aside.tmp, which the creator of a store holds until
+ * the store has its name: waits for another creator (BUSY_MS at most),
+ * and makes sure the file it locked is still the one of that name (a
+ * creator that failed removed its own).  Returns 0 with the file locked
+ * and empty, 1 when the store came to exist meanwhile, -1 after printing
+ * why.
+ */
+static int
+aside_lock(void)
+{
+	struct stat a, b;
+	int waited = 0, same;
+
+	for (;;) {
+		aside.fd = open(aside.tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (aside.fd < 0) {
+			warn("%s", aside.tmp);
+			return -1;
+		}
+		while (flock(aside.fd, LOCK_EX | LOCK_NB) != 0) {
+			if (errno != EWOULDBLOCK && errno != EINTR) {
+				warn("%s", aside.tmp);
+				return -1;
+			}
+			if (waited >= BUSY_MS) {
+				warnx("%s: the store is busy: another program "
+				    "has been creating it for more than %d "
+				    "seconds; try again later", aside.path,
+				    BUSY_MS / 1000);
+				return -1;
+			}
+			sqlite3_sleep(50);
+			waited += 50;
+		}
+		same = fstat(aside.fd, &a) == 0 && stat(aside.tmp, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		if (access(aside.path, F_OK) == 0 || errno != ENOENT) {
+			/* Made meanwhile: nobody builds it now. */
+			if (same)
+				unlink(aside.tmp);
+			close(aside.fd);
+			aside.fd = -1;
+			return 1;
+		}
+		if (same)
+			break;
+		close(aside.fd);	/* removed meanwhile: again */
+	}
+	if (ftruncate(aside.fd, 0) != 0) {	/* left by a run killed */
+		warn("%s", aside.tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the store at path for an import, as store_open(path, STORE_RW),
+ * except that a store that does not exist yet is built aside, in
+ * path "-new", with neither journal nor syncs, and gets its name from
+ * store_publish once committed: until then other programs find no
+ * store, and a run that fails or is killed leaves none (a killed one
+ * may leave the -new file, which the next creator reuses).  Writing
+ * each page once, instead of into the WAL and again into the store,
+ * saves a first import of 1M lines about a tenth of its time.
+ */
+sqlite3 *
+store_create(const char *path)
+{
+	sqlite3 *db;
+	struct stat sb;
+	int rc;
+
+	if (*path == '\0' || strcmp(path, ":memory:") == 0 ||
+	    strncmp(path, "file:", 5) == 0 || aside.path != NULL ||
+	    lstat(path, &sb) == 0 || errno != ENOENT)
+		return store_open(path, STORE_RW);
+	aside.path = sqlite3_mprintf("%s", path);
+	aside.tmp = sqlite3_mprintf("%s-new", path);
+	if (aside.path == NULL || aside.tmp == NULL) {
+		aside_drop();
+		warnx("out of memory");
+		return NULL;
+	}
+	if ((rc = aside_lock()) != 0) {
+		if (rc < 0) {
+			/* Ours or not, the file stays for its creator. */
+			sqlite3_free(aside.tmp);
+			aside.tmp = NULL;
+			aside_drop();
+			return NULL;
+		}
+		sqlite3_free(aside.tmp);
+		aside.tmp = NULL;
+		aside_drop();
+		return store_open(path, STORE_RW);
+	}
+	if ((db = open_store(aside.tmp, path, STORE_RW, 1)) == NULL)
+		aside_drop();
+	return db;
+}
+
+/*
+ * Names the store that store_create built aside, once its transaction
+ * is committed: puts it in WAL mode, closes it (*db becomes NULL), syncs
+ * it and links it to its name, which nobody else may have taken
+ * meanwhile.  Does nothing for any other store.  Returns 0, or -1 after
+ * printing why, and then no store has the name.
+ */
+int
+store_publish(sqlite3 **db)
+{
+	int rc = -1, fd;
+	char *dir, *slash;
+
+	if (*db == NULL || *db != aside.db)
+		return 0;
+	if (store_exec(*db, "PRAGMA journal_mode = WAL") != 0)
+		goto out;
+	if (sqlite3_close(*db) != SQLITE_OK) {
+		store_warn(*db);
+		goto out;
+	}
+	*db = NULL;
+	if (fsync(aside.fd) != 0) {
+		warn("%s", aside.tmp);
+		goto out;
+	}
+	if (link(aside.tmp, aside.path) != 0) {
+		if (errno == EEXIST)
+			warnx("%s: another program made a store of this name "
+			    "meanwhile", aside.path);
+		else
+			warn("%s", aside.path);
+		goto out;
+	}
+	/* The name on disk: sync the directory that holds it. */
+	if ((dir = sqlite3_mprintf("%s", aside.path)) != NULL) {
+		slash = strrchr(dir, '/');
+		if (slash == NULL)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir] = '\0';
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		sqlite3_free(dir);
+	}
+	rc = 0;
+out:
+	if (*db != NULL) {
+		sqlite3_close(*db);
+		*db = NULL;
+	}
+	aside_drop();
+	return rc;
 }
 
 void
 store_close(sqlite3 *db)
 {
 	sqlite3_close(db);
+	if (db != NULL && db == aside.db)
+		aside_drop();	/* never named: nothing was stored */
 }
 
 /* Reads meta.key into out; returns out->s, or NULL when unset. */
