@@ -58,7 +58,6 @@ store_path(sqlite3 *db)
 
 	if (db != NULL && db == aside.db)
 		return aside.path;
-
 	return p != NULL && *p != '\0' ? p : "store";
 }
 
@@ -341,9 +340,9 @@ store_single_thread(void)
 }
 
 /*
- * Opens the store at path (named name in messages) in mode; a store
- * built aside (file: the one made for it) has no journal and no syncs,
- * which store_publish sets right.
+ * Opens the store at path (named name in messages) in mode.  One built
+ * aside (store_create: path is its -new file, made and locked already)
+ * has neither journal nor syncs until store_publish names it.
  */
 static sqlite3 *
 open_store(const char *path, const char *name, int mode, int built_aside)
@@ -434,14 +433,8 @@ store_open(const char *path, int mode)
 static void
 aside_drop(void)
 {
-	char *f;
-
-	if (aside.tmp != NULL) {
+	if (aside.tmp != NULL)
 		unlink(aside.tmp);
-		if ((f = sqlite3_mprintf("%s-journal", aside.tmp)) != NULL)
-			unlink(f);
-		sqlite3_free(f);
-	}
 	if (aside.fd >= 0)
 		close(aside.fd);	/* and with it the lock */
 	sqlite3_free(aside.tmp);
@@ -468,7 +461,7 @@ aside_lock(void)
 	for (;;) {
 		aside.fd = open(aside.tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (aside.fd < 0) {
-			warn("%s", aside.tmp);
+			warn("%s", aside.path);
 			return -1;
 		}
 		while (flock(aside.fd, LOCK_EX | LOCK_NB) != 0) {
@@ -536,17 +529,11 @@ store_create(const char *path)
 		return NULL;
 	}
 	if ((rc = aside_lock()) != 0) {
-		if (rc < 0) {
-			/* Ours or not, the file stays for its creator. */
-			sqlite3_free(aside.tmp);
-			aside.tmp = NULL;
-			aside_drop();
-			return NULL;
-		}
+		/* The -new file stays: another creator's, or the next's. */
 		sqlite3_free(aside.tmp);
 		aside.tmp = NULL;
 		aside_drop();
-		return store_open(path, STORE_RW);
+		return rc < 0 ? NULL : store_open(path, STORE_RW);
 	}
 	if ((db = open_store(aside.tmp, path, STORE_RW, 1)) == NULL)
 		aside_drop();
@@ -813,9 +800,10 @@ store_compute_stats(sqlite3 *db, const char *into, const char *only,
  * triggers keep are made once at the end (a first import of 1M lines:
  * the rows took 0.29 s through the triggers, 0.08 s without them).  For
  * some customers (a week's import) each row is written over where it
- * changed, and dropped where its customer has no purchase left: deleting all of them first and
- * inserting them again wrote every row twice, each through the
- * triggers, and journalled every page the one DELETE touched.
+ * changed, and dropped where its customer has no purchase left:
+ * deleting all of them first and inserting them again wrote every row
+ * twice, each through the triggers, and journalled every page the one
+ * DELETE touched.
  */
 int
 store_refresh_stats(sqlite3 *db, const char *only)
@@ -826,7 +814,8 @@ store_refresh_stats(sqlite3 *db, const char *only)
 	if (only == NULL)
 		return store_exec(db, schema_stats_off()) != 0 ||
 		    compute_stats(db, "customer_stats", NULL, NULL, INT64_MAX,
-		    0) != 0 || insert_sorted(db, schema_stats_on()) != 0 ? -1 : 0;
+		    0) != 0 || insert_sorted(db, schema_stats_on()) != 0 ?
+		    -1 : 0;
 	if (compute_stats(db, "customer_stats", only, NULL, INT64_MAX, 1) !=
 	    0)
 		return -1;
