@@ -29,20 +29,20 @@
 #define HAS_PHONE	8
 #define HAS_MAX		(8 * 1024 * 1024)
 
-/* Makes *p, of *n bytes, at least need + 1 bytes, the new ones 0. */
-static void
+/* p, of *n bytes, made at least need + 1 bytes, the new ones 0. */
+static void *
 grow(void *p, size_t *n, size_t need)
 {
-	unsigned char **q = p;
 	size_t m;
 
 	if (need < *n)
-		return;
+		return p;
 	for (m = *n ? *n : 4096; m <= need; m *= 2)
 		;
-	*q = xrealloc(*q, m);
-	memset(*q + *n, 0, m - *n);
+	p = xrealloc(p, m);
+	memset((unsigned char *)p + *n, 0, m - *n);
 	*n = m;
+	return p;
 }
 
 static unsigned
@@ -61,7 +61,7 @@ has_put(struct run *r, int64_t cid, unsigned bits)
 
 	if (cid <= 0 || cid >= HAS_MAX || (byte >= r->nhas && bits == 0))
 		return;
-	grow(&r->has, &r->nhas, byte);
+	r->has = grow(r->has, &r->nhas, byte);
 	r->has[byte] = (unsigned char)((r->has[byte] & ~(15u << shift)) |
 	    bits << shift);
 }
@@ -94,7 +94,7 @@ keys_put(struct run *r, int64_t cid, uint64_t v)
 	if (cid <= 0 || cid >= KEYS_MAX ||
 	    ((size_t)cid >= r->nkeys_of / sizeof(uint64_t) && v == 0))
 		return;
-	grow(&r->keys_of, &r->nkeys_of, ((size_t)cid + 1) *
+	r->keys_of = grow(r->keys_of, &r->nkeys_of, ((size_t)cid + 1) *
 	    sizeof(uint64_t) - 1);
 	r->keys_of[cid] = v;
 }
