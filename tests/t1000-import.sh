@@ -324,6 +324,20 @@ test_expect_success 'a merged customer buys under both its buyer keys' '
 	K4|3
 	EOF
 	sql keys.db "SELECT order_no, customer_id FROM orders ORDER BY 1" >actual &&
+	test_cmp expect actual &&
+	# The same into a store that has a customer already (Qi, 1).
+	{ echo "$H" && echo "K0,2024-12-01 10:00,qdm,completed,q9,,,Qi,T1,tea,1,100"; } >k0.csv &&
+	crm-import -q --db keys2.db k0.csv &&
+	crm-import --db keys2.db keys.csv 2>err &&
+	test_grep "keys.csv:5: phone 0911\*\*\*001 is shared by different buyers in momo" err &&
+	cat >expect <<-\EOF &&
+	K0|1
+	K1|2
+	K2|2
+	K3|2
+	K4|4
+	EOF
+	sql keys2.db "SELECT order_no, customer_id FROM orders ORDER BY 1" >actual &&
 	test_cmp expect actual
 '
 

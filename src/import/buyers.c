@@ -21,13 +21,23 @@
  * Which of name, email and phone customer cid has (HAS_* bits), known
  * for the customers this run made, from the orders that made and filled
  * them; 0 when not known.  The bits stop at HAS_MAX customers (4 MB);
- * beyond them the store is asked.
+ * beyond them the store is asked.  Both this and keys_of below count
+ * customers from the first this run made (slot()).
  */
 #define HAS_KNOWN	1
 #define HAS_NAME	2
 #define HAS_EMAIL	4
 #define HAS_PHONE	8
 #define HAS_MAX		(8 * 1024 * 1024)
+
+/* Customer cid's place in r->has and r->keys_of: 1 for the first this
+ * run made, and so on; 0 for one made before. */
+static int64_t
+slot(const struct run *r, int64_t cid)
+{
+	return r->cid_base > 0 && cid >= r->cid_base ?
+	    cid - r->cid_base + 1 : 0;
+}
 
 /* p, of *n bytes, made at least need + 1 bytes, the new ones 0. */
 static void *
@@ -48,6 +58,7 @@ grow(void *p, size_t *n, size_t need)
 static unsigned
 has_get(const struct run *r, int64_t cid)
 {
+	cid = slot(r, cid);
 	if (cid <= 0 || (size_t)cid / 2 >= r->nhas)
 		return 0;
 	return r->has[cid / 2] >> (cid % 2 * 4) & 15;
@@ -56,9 +67,12 @@ has_get(const struct run *r, int64_t cid)
 static void
 has_put(struct run *r, int64_t cid, unsigned bits)
 {
-	size_t byte = (size_t)cid / 2;
-	unsigned shift = (unsigned)(cid % 2) * 4;
+	size_t byte;
+	unsigned shift;
 
+	cid = slot(r, cid);
+	byte = (size_t)cid / 2;
+	shift = (unsigned)(cid % 2) * 4;
 	if (cid <= 0 || cid >= HAS_MAX || (byte >= r->nhas && bits == 0))
 		return;
 	r->has = grow(r->has, &r->nhas, byte);
@@ -83,6 +97,7 @@ has_put(struct run *r, int64_t cid, unsigned bits)
 static uint64_t
 keys_get(const struct run *r, int64_t cid)
 {
+	cid = slot(r, cid);
 	if (cid <= 0 || (size_t)cid >= r->nkeys_of / sizeof(uint64_t))
 		return 0;
 	return r->keys_of[cid];
@@ -91,6 +106,7 @@ keys_get(const struct run *r, int64_t cid)
 static void
 keys_put(struct run *r, int64_t cid, uint64_t v)
 {
+	cid = slot(r, cid);
 	if (cid <= 0 || cid >= KEYS_MAX ||
 	    ((size_t)cid >= r->nkeys_of / sizeof(uint64_t) && v == 0))
 		return;
@@ -454,6 +470,8 @@ resolve_customer(struct run *r)
 		cid = sqlite3_last_insert_rowid(r->db);
 		r->c_new++;
 		created = 1;
+		if (r->cid_base == 0)
+			r->cid_base = cid;
 		has_put(r, cid, order_fields(o));
 		keys_put(r, cid, KEYS_NONE);
 	}

@@ -130,6 +130,7 @@ struct run {
 	 */
 	unsigned char *has;
 	size_t	 nhas;			/* bytes */
+	int64_t	 cid_base;		/* the first customer it made, or 0 */
 	/*
 	 * The buyer keys under which the customers this run made bought:
 	 * one each, by id (buyers.c), so that telling whether one bought
