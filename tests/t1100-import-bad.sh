@@ -197,12 +197,25 @@ test_expect_success 'a file that is not a database is refused' '
 
 gen=$SRC_DIR/build/plain/gen-orders
 
+# kill_when_written FILE PID: kills PID once FILE has something in it (an
+# import of big.csv that has begun to write: more than half of its
+# 300,000 lines are still to come), or after 10 seconds; fails when PID
+# had ended before.
+kill_when_written() {
+	_i=0
+	while [ ! -s "$1" ] && [ $_i -lt 200 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	kill -9 "$2" && { wait "$2"; true; }
+}
+
 test_expect_success 'a run killed half-way leaves the store as it was' '
 	"$gen" -s 7 -n 300000 >big.csv &&
 	cp base.db kill.db && snapshot kill.db >before &&
 	{ crm-import -q --db kill.db big.csv & }
 	pid=$!
-	sleep 1 && kill -9 $pid && { wait $pid; true; } &&
+	kill_when_written kill.db-wal $pid &&
 	test "$(sql kill.db "PRAGMA integrity_check")" = ok &&
 	snapshot kill.db >after &&
 	test_cmp before after
@@ -211,7 +224,7 @@ test_expect_success 'a run killed half-way leaves the store as it was' '
 test_expect_success 'a first import killed half-way leaves no store; the next builds it' '
 	{ crm-import -q --db new.db big.csv & }
 	pid=$!
-	sleep 1 && kill -9 $pid && { wait $pid; true; } &&
+	kill_when_written new.db-new $pid &&
 	test ! -e new.db && test -e new.db-new &&
 	{ crm-rfm --db new.db >out 2>err; test $? = 1; } &&
 	test_grep "no store here" err &&
