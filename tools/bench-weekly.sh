@@ -63,7 +63,7 @@ else
 	hcsv=$dir/hist.csv
 	hdb=$dir/hist.db
 	# (A file left empty by a run that failed counts no lines.)
-	n=$(sed -n '$=' hist.csv 2>/dev/null)
+	n=$(sed -n '$=' hist.csv 2>/dev/null || :)
 	[ "${n:-0}" -gt "$BENCH_LINES" ] ||
 		{ rm -f hist.db*; "$gen" -s 1 -n "$BENCH_LINES" >hist.csv; }
 	[ -f hist.db ] || "$bin/crm-import" -q --db hist.db hist.csv
