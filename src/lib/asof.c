@@ -187,44 +187,6 @@ done:
 }
 
 /*
- * A customer's spend as of day asof, as customer_stats keeps it for the
- * whole store: the net of their purchases and credit notes (returns)
- * up to the day, which may be zero or negative.  Orders of no known
- * buyer make no row.  Recomputed from the orders, so it holds whatever
- * the per-customer writer added up; skipped when the scope holds no
- * credit note, as spend is then the purchases' net.
- */
-static int
-spent_asof(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
-{
-	sqlite3_stmt *st;
-	char *sql;
-	int rc, any;
-
-	if (store_exec(db, "DELETE FROM temp.asof_stats WHERE customer_id"
-	    " IS NULL OR customer_id NOT IN (SELECT id FROM main.customers)")
-	    != 0)
-		return -1;
-	if ((st = store_prepare(db, "SELECT EXISTS (SELECT 1 FROM main.orders"
-	    " WHERE status = 'credit' AND ordered_at < ?1)")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
-	any = store_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (!any)
-		return 0;
-	sql = sqlite3_mprintf("UPDATE temp.asof_stats SET spent = (SELECT"
-	    " coalesce(sum(net), 0) FROM main.orders o WHERE o.customer_id ="
-	    " asof_stats.customer_id AND " CRM_REVENUE("o.")
-	    " AND o.ordered_at < ?1 AND (?2 IS NULL OR o.channel = ?2))");
-	if ((st = scope_prepare(db, sql, asof, sc)) == NULL)
-		return -1;
-	rc = store_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
  * What temp.asof_stats is: ASOF_NONE, ASOF_TABLE (computed), ASOF_STORE
  * (a view of all of main.customer_stats) or ASOF_LIST (a view of the
  * listed customers'), read off the temp schema, so no state outlives
@@ -317,7 +279,7 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 	    store_compute_stats(db, "temp.asof_stats", sc->only,
 	    sc->channel, (asof + 1) * DAY_SECS) != 0)
 		return -1;
-	return spent_asof(db, asof, sc);
+	return 0;
 }
 
 /* asof_stats for the whole store: stats_asof_in() with no scope. */
