@@ -186,6 +186,68 @@ done:
 	return rc;
 }
 
+/* Makes TEMP table asof_stats, empty, with customer_stats' columns. */
+static int
+asof_table(sqlite3 *db)
+{
+	return store_exec(db, "CREATE TEMP TABLE asof_stats (customer_id"
+	    " INTEGER PRIMARY KEY, purchases INTEGER, purchase_days INTEGER,"
+	    " spent INTEGER, first_at INTEGER, last_at INTEGER,"
+	    " first_day INTEGER, second_day INTEGER, last_day INTEGER)");
+}
+
+/*
+ * asof_stats over the whole store or a list as of a day before its
+ * newest order, for stats_asof_in(): a customer with no order after the
+ * day has the row customer_stats keeps (spend net of credit notes, as
+ * store_compute_stats() adds it up), copied; only the customers with an
+ * order after the day are computed from their orders.  Returns 1 when
+ * done, 0 when more than an eighth of the orders lie after the day (the
+ * caller then computes every customer: the copy would not pay), -1 on an
+ * error.
+ */
+static int
+stats_since(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
+{
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
+
+	st = store_prepare(db, "SELECT (SELECT count(*) FROM main.orders"
+	    " INDEXED BY orders_time WHERE ordered_at >= ?1) * 8 <="
+	    " (SELECT coalesce(max(id), 0) FROM main.orders)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
+	rc = store_step(st);
+	if (rc == SQLITE_ROW && !sqlite3_column_int(st, 0))
+		rc = SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	sql = sqlite3_mprintf("CREATE TEMP TABLE asof_later (customer_id"
+	    " INTEGER PRIMARY KEY);"
+	    " INSERT OR IGNORE INTO temp.asof_later SELECT customer_id"
+	    " FROM main.orders INDEXED BY orders_time WHERE ordered_at >= %lld"
+	    " AND customer_id IS NOT NULL%z;"
+	    " INSERT INTO temp.asof_stats SELECT customer_id, purchases,"
+	    " purchase_days, spent, first_at, last_at, first_day, second_day,"
+	    " last_day FROM main.customer_stats WHERE customer_id NOT IN"
+	    " (SELECT customer_id FROM temp.asof_later)%z",
+	    (long long)((asof + 1) * DAY_SECS), only_cond("AND", sc->only),
+	    only_cond("AND", sc->only));
+	if (sql == NULL)
+		return -1;
+	rc = asof_table(db) != 0 ? -1 : store_exec(db, sql);
+	sqlite3_free(sql);
+	if (rc == 0)
+		rc = store_compute_stats(db, "temp.asof_stats", "asof_later",
+		    NULL, (asof + 1) * DAY_SECS);
+	if (store_exec(db, "DROP TABLE IF EXISTS temp.asof_later") != 0)
+		rc = -1;
+	return rc == 0 ? 1 : -1;
+}
+
 /*
  * What temp.asof_stats is: ASOF_NONE, ASOF_TABLE (computed), ASOF_STORE
  * (a view of all of main.customer_stats) or ASOF_LIST (a view of the
@@ -243,8 +305,10 @@ asof_drop(sqlite3 *db)
  * store held only the purchases of scope sc (NULL: the whole store)
  * placed on or before day asof.  Over the whole store or a customer
  * list, when asof is on or after the latest order, that is
- * customer_stats itself (a view of it); else it is computed from the
- * orders, so a customer's later orders never count.  With sc->lite, only the
+ * customer_stats itself (a view of it); a little before it, the rows of
+ * customer_stats of those with no later order and the others' computed
+ * from their orders (stats_since); else it is computed from the orders,
+ * so a customer's later orders never count.  With sc->lite, only the
  * columns lifecycle_table() reads, at less cost.
  */
 int
@@ -270,14 +334,12 @@ stats_asof_in(sqlite3 *db, int64_t asof, const struct asof_scope *sc)
 		sqlite3_free(sql);
 		return rc;
 	}
+	if (sc->channel == NULL && (rc = stats_since(db, asof, sc)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (sc->lite)
 		return stats_lite(db, asof, sc);
-	if (store_exec(db, "CREATE TEMP TABLE asof_stats (customer_id INTEGER"
-	    " PRIMARY KEY, purchases INTEGER, purchase_days INTEGER,"
-	    " spent INTEGER, first_at INTEGER, last_at INTEGER,"
-	    " first_day INTEGER, second_day INTEGER, last_day INTEGER)") != 0 ||
-	    store_compute_stats(db, "temp.asof_stats", sc->only,
-	    sc->channel, (asof + 1) * DAY_SECS) != 0)
+	if (asof_table(db) != 0 || store_compute_stats(db, "temp.asof_stats",
+	    sc->only, sc->channel, (asof + 1) * DAY_SECS) != 0)
 		return -1;
 	return 0;
 }
