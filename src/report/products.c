@@ -97,7 +97,11 @@ pent_add(struct pent *e, int64_t order, int64_t rev, int64_t qty, int ret,
  * What the pass over known buyers leaves out: the lines of purchases of
  * no known buyer (units, revenue and orders, no buyer) and of credit
  * notes (returns: their negative units and revenue lower the product on
- * the credit's own day; never an order or a buyer).
+ * the credit's own day; never an order or a buyer).  The orders come
+ * first (CROSS JOIN keeps them outside) and are sifted before any line
+ * is read: the planner would otherwise read every line of the store and
+ * look its order up, a third of the report's time with no credit note
+ * and no guest in it.
  */
 static int
 products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
@@ -111,14 +115,15 @@ products_rest(struct rp_ctx *c, int64_t from, int64_t to, int64_t maxpid,
 	    " SUM(i.amount - i.returned_qty * i.unit_price),"
 	    " SUM(i.quantity - i.returned_qty),"
 	    " COUNT(DISTINCT CASE WHEN r.status <> 'credit' THEN r.id END)"
-	    " FROM temp.r r JOIN main.order_items i ON i.order_id = r.id"
-	    " WHERE (r.status = 'credit' OR (r.cid IS NULL AND"
-	    " i.quantity > i.returned_qty))"
-	    " AND r.day BETWEEN ?1 AND ?2 AND i.product_id IS NOT NULL"
+	    " FROM temp.r r CROSS JOIN main.order_items i"
+	    " ON i.order_id = r.id"
+	    " WHERE (r.status = 'credit' OR r.cid IS NULL)"
+	    " AND (r.status = 'credit' OR i.quantity > i.returned_qty)"
+	    " AND r.t >= ?1 AND r.t < ?2 AND i.product_id IS NOT NULL"
 	    " GROUP BY i.product_id");
 	if (st == NULL)
 		return -1;
-	rp_bind2(st, from, to);
+	rp_bind2(st, T0(from), T1(to));
 	while ((rc = store_step(st)) == SQLITE_ROW) {
 		pid = sqlite3_column_int64(st, 0);
 		rev = sqlite3_column_int64(st, 1);
