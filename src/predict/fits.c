@@ -10,6 +10,12 @@
 #include "crm.h"
 #include "predict/fits.h"
 
+/*
+ * Read off orders_customer, which holds every column the hash wants:
+ * the index on the order time alone made SQLite fetch each order's row
+ * from wherever the import had put it, a page read per order on a store
+ * imported customer by customer (4.3 s of 6.4 s with a million).
+ */
 int
 pd_data_hash(sqlite3 *db, int64_t asof, char hash[PD_HASH_LEN])
 {
@@ -18,8 +24,8 @@ pd_data_hash(sqlite3 *db, int64_t asof, char hash[PD_HASH_LEN])
 
 	st = store_prepare(db, "SELECT count(*), coalesce(max(id), 0),"
 	    " coalesce(sum(net), 0), coalesce(sum(customer_id), 0)"
-	    " FROM orders WHERE " CRM_PURCHASE("") " AND customer_id IS NOT"
-	    " NULL AND ordered_at < ?1");
+	    " FROM orders INDEXED BY orders_customer WHERE " CRM_PURCHASE("")
+	    " AND customer_id IS NOT NULL AND ordered_at < ?1");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (asof + 1) * DAY_SECS);
